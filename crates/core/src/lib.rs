@@ -1,0 +1,10 @@
+//! Pure, I/O-free core of the wxcc-console SPA.
+//!
+//! Nothing in this crate touches the network, storage, clocks or randomness: the SPA shell reads
+//! those (WebCrypto, `Date.now()`, sessionStorage, fetch) and passes plain values in. That keeps
+//! every decision here testable natively and the wasm small.
+//!
+//! Times are integer milliseconds since the Unix epoch (`now_ms: u64`, i.e. `Date.now() as u64`).
+
+pub mod pkce;
+pub mod secret;
