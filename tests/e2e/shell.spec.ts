@@ -1,0 +1,51 @@
+// The deployed page itself: it loads, starts the wasm, and carries the security headers.
+import { test, expect } from './fixtures';
+
+test('the app loads and renders without console errors', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('wxcc-console');
+});
+
+test('the page is served with a strict CSP and no-referrer', async ({ page }) => {
+  const response = await page.goto('/');
+  const headers = response!.headers();
+  const csp = headers['content-security-policy'];
+  expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval' 'sha256-");
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(csp).toContain("object-src 'none'");
+  expect(csp).toContain("base-uri 'none'");
+  expect(csp).not.toContain('unsafe-inline');
+  expect(headers['referrer-policy']).toBe('no-referrer');
+  expect(headers['x-content-type-options']).toBe('nosniff');
+});
+
+test('scripts and wasm are loaded with subresource integrity', async ({ page }) => {
+  await page.goto('/');
+  const integrity = await page.locator('link[rel="modulepreload"], link[rel="preload"]').evaluateAll((links) =>
+    links.map((l) => l.getAttribute('integrity') ?? ''),
+  );
+  expect(integrity.length).toBeGreaterThan(0);
+  for (const value of integrity) expect(value).toMatch(/^sha384-/);
+});
+
+test('the CSP is enforced: an injected inline script does not run', async ({ page, consoleErrors }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  const reported = page.waitForEvent('console', (m) => m.type() === 'error' && m.text().includes('Content Security Policy'));
+  const ran = await page.evaluate(async () => {
+    const w = window as unknown as { injected?: boolean };
+    w.injected = false;
+    const blocked = new Promise<boolean>((resolve) =>
+      document.addEventListener('securitypolicyviolation', () => resolve(true), { once: true }),
+    );
+    const s = document.createElement('script');
+    s.textContent = 'window.injected = true';
+    document.head.appendChild(s);
+    await blocked;
+    return w.injected;
+  });
+  expect(ran).toBe(false);
+  await reported;
+  // The browser's report of the blocked script is this test's expected outcome, not a failure.
+  consoleErrors.splice(0, consoleErrors.length);
+});

@@ -1,0 +1,36 @@
+// End-to-end suite, run by `cargo xtask test` against the local stack it starts
+// (sandbox + token proxy + CDN). The URLs come from the environment xtask sets.
+import { defineConfig } from '@playwright/test';
+
+const baseURL = process.env.WXCC_BASE_URL;
+if (!baseURL) {
+  throw new Error('WXCC_BASE_URL is not set: run the suite with `cargo xtask test`, which starts the servers.');
+}
+
+export default defineConfig({
+  testDir: 'e2e',
+  // Two cores: one worker keeps the sandbox's rate limits and timings predictable.
+  workers: 1,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  timeout: 60_000,
+  reporter: [['list'], ['json']],
+  use: {
+    baseURL,
+    headless: true,
+    trace: 'off',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-dev-shm-usage',
+      ],
+    },
+  },
+});
