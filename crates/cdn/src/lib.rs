@@ -1,0 +1,170 @@
+//! A local stand-in for the static host the SPA is deployed to (Netlify, Cloudflare Pages,
+//! S3 + CloudFront): files from a folder, the `_headers` rules on every answer, an SPA fallback,
+//! and a path prefix rewritten to the token proxy, as the recommended same-site deployment does.
+
+pub mod headers_file;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use tower_http::services::{ServeDir, ServeFile};
+
+/// How unknown paths are answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fallback {
+    /// index.html with 200, as hosts with an SPA rewrite rule do.
+    Rewrite,
+    /// 404.html with 404, as GitHub Pages does.
+    NotFoundPage,
+}
+
+pub struct Config {
+    pub dir: PathBuf,
+    pub fallback: Fallback,
+    /// e.g. `/proxy`: requests below it go to `proxy_to` with the prefix removed.
+    pub proxy_prefix: Option<String>,
+    pub proxy_to: Option<String>,
+}
+
+struct AppState {
+    rules: Vec<headers_file::Rule>,
+    proxy_prefix: Option<String>,
+    proxy_to: Option<String>,
+    client: reqwest::Client,
+}
+
+/// Largest request body forwarded to the token proxy; its own limit is smaller.
+const MAX_PROXY_BODY: usize = 64 * 1024;
+
+pub fn app(config: Config) -> Result<Router, String> {
+    let rules = match std::fs::read_to_string(config.dir.join("_headers")) {
+        Ok(text) => headers_file::parse(&text)?,
+        Err(_) => Vec::new(),
+    };
+    let state = Arc::new(AppState {
+        rules,
+        proxy_prefix: config.proxy_prefix,
+        proxy_to: config.proxy_to.map(|u| u.trim_end_matches('/').to_string()),
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))?,
+    });
+    let files = match config.fallback {
+        Fallback::Rewrite => ServeDir::new(&config.dir)
+            .append_index_html_on_directories(true)
+            .fallback(ServeFile::new(config.dir.join("index.html"))),
+        Fallback::NotFoundPage => ServeDir::new(&config.dir)
+            .append_index_html_on_directories(true)
+            .fallback(ServeFile::new(config.dir.join("404.html"))),
+    };
+    let not_found_status = config.fallback == Fallback::NotFoundPage;
+    let dir = config.dir.clone();
+    Ok(Router::new()
+        .fallback_service(files)
+        .layer(middleware::from_fn_with_state(state.clone(), move |st, req, next| {
+            let dir = dir.clone();
+            route(st, req, next, dir, not_found_status)
+        }))
+        .with_state(state))
+}
+
+/// Proxy prefix → the token proxy; `_headers` itself is never served; everything else is a file
+/// with the `_headers` rules applied.
+async fn route(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+    dir: PathBuf,
+    not_found_status: bool,
+) -> Response {
+    let path = request.uri().path().to_string();
+    if let (Some(prefix), Some(target)) = (&state.proxy_prefix, &state.proxy_to) {
+        if let Some(rest) = path.strip_prefix(prefix.as_str()) {
+            if rest.is_empty() || rest.starts_with('/') {
+                let mut response = forward(&state.client, target, rest, request).await;
+                apply_rules(&state.rules, &path, response.headers_mut(), false);
+                return response;
+            }
+        }
+    }
+    if path == "/_headers" {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let is_existing_file = {
+        let relative = path.trim_start_matches('/');
+        !relative.is_empty() && !relative.contains("..") && dir.join(relative).exists()
+    };
+    let mut response = next.run(request).await;
+    if not_found_status && !is_existing_file && path != "/" {
+        *response.status_mut() = StatusCode::NOT_FOUND;
+    }
+    apply_rules(&state.rules, &path, response.headers_mut(), true);
+    response
+}
+
+fn apply_rules(rules: &[headers_file::Rule], path: &str, headers: &mut HeaderMap, overwrite: bool) {
+    for rule in rules.iter().filter(|r| r.matches(path)) {
+        for (name, value) in &rule.headers {
+            if let (Ok(name), Ok(value)) =
+                (HeaderName::try_from(name.as_str()), HeaderValue::try_from(value.as_str()))
+            {
+                if overwrite || !headers.contains_key(&name) {
+                    headers.insert(name, value);
+                }
+            }
+        }
+    }
+}
+
+/// Forwards one request to the token proxy as a CDN origin rule would (Host replaced, hop-by-hop
+/// headers dropped, the client's address in X-Forwarded-For).
+async fn forward(client: &reqwest::Client, target: &str, rest: &str, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let url = match parts.uri.query() {
+        Some(q) => format!("{target}{rest}?{q}"),
+        None => format!("{target}{rest}"),
+    };
+    let body: Bytes = match axum::body::to_bytes(body, MAX_PROXY_BODY).await {
+        Ok(bytes) => bytes,
+        Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response(),
+    };
+    let mut upstream = client.request(parts.method, &url).body(body);
+    for (name, value) in &parts.headers {
+        if !is_hop_by_hop(name) && name != header::HOST && name != header::CONTENT_LENGTH {
+            upstream = upstream.header(name, value);
+        }
+    }
+    upstream = upstream.header("x-forwarded-for", "127.0.0.1");
+    match upstream.send().await {
+        Ok(answer) => {
+            let mut response = Response::builder().status(answer.status());
+            for (name, value) in answer.headers() {
+                if !is_hop_by_hop(name) && name != header::CONTENT_LENGTH {
+                    response = response.header(name, value);
+                }
+            }
+            let bytes = answer.bytes().await.unwrap_or_default();
+            response.body(Body::from(bytes)).unwrap_or_else(|_| StatusCode::BAD_GATEWAY.into_response())
+        }
+        Err(_) => (
+            StatusCode::BAD_GATEWAY,
+            [(header::CONTENT_TYPE, "application/json")],
+            r#"{"error":"upstream_unavailable","error_description":"The CDN could not reach the token proxy. Check that it is running, then try again."}"#,
+        )
+            .into_response(),
+    }
+}
+
+fn is_hop_by_hop(name: &HeaderName) -> bool {
+    matches!(
+        name.as_str(),
+        "connection" | "keep-alive" | "proxy-connection" | "transfer-encoding" | "te" | "trailer" | "upgrade"
+    )
+}

@@ -1,0 +1,189 @@
+//! `cargo xtask demo`: the whole product on this machine, against the Webex sandbox or real Webex.
+
+use std::process::Command;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use crate::services::{Service, StackOptions, build_servers, start_stack};
+use crate::util::{Result, heading, root};
+
+const HELP: &str = "\
+usage: cargo xtask demo [options]
+
+Against the local Webex sandbox (default):
+  --port N                      port of the SPA on 127.0.0.1 (default 8080)
+  --mode cookie|handle          token proxy mode (default cookie: refresh token sealed in an HttpOnly cookie)
+  --access-token-lifetime SECS  short-lived access tokens to watch the refresh happen (e.g. 30)
+
+Against real Webex (your integration from developer.webex.com):
+  --real --client-id ID --client-secret-file FILE [--region us1] [--port 8080]
+  Register http://127.0.0.1:PORT/callback as a redirect URI of the integration first.
+  The secret may also come from the environment variable WXCC_CLIENT_SECRET.
+";
+
+struct DemoArgs {
+    port: u16,
+    mode: &'static str,
+    sandbox_args: Vec<String>,
+    real: bool,
+    client_id: Option<String>,
+    secret_file: Option<String>,
+    region: String,
+}
+
+fn parse(args: &[String]) -> Result<Option<DemoArgs>> {
+    let mut out = DemoArgs {
+        port: 8080,
+        mode: "cookie",
+        sandbox_args: Vec::new(),
+        real: false,
+        client_id: None,
+        secret_file: None,
+        region: "us1".into(),
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| it.next().cloned().ok_or(format!("{name} needs a value"));
+        match arg.as_str() {
+            "--help" | "-h" => {
+                print!("{HELP}");
+                return Ok(None);
+            }
+            "--port" => {
+                out.port = value("--port")?.parse().map_err(|_| "--port takes a port number (e.g. 8080)")?
+            }
+            "--mode" => {
+                out.mode = match value("--mode")?.as_str() {
+                    "cookie" => "cookie",
+                    "handle" => "handle",
+                    other => return Err(format!("--mode is cookie or handle, not `{other}`")),
+                }
+            }
+            "--access-token-lifetime" => {
+                let secs = value("--access-token-lifetime")?;
+                out.sandbox_args.extend(["--access-token-lifetime".to_string(), secs]);
+            }
+            "--real" => out.real = true,
+            "--client-id" => out.client_id = Some(value("--client-id")?),
+            "--client-secret-file" => out.secret_file = Some(value("--client-secret-file")?),
+            "--region" => out.region = value("--region")?,
+            other => return Err(format!("unknown demo option `{other}`\n\n{HELP}")),
+        }
+    }
+    Ok(Some(out))
+}
+
+pub fn run(args: &[String]) -> Result {
+    let Some(args) = parse(args)? else { return Ok(()) };
+    let (tx, rx) = mpsc::channel();
+    ctrlc::set_handler(move || {
+        let _ = tx.send(());
+    })
+    .map_err(|e| format!("cannot install the Ctrl-C handler: {e}"))?;
+
+    crate::spa::build("/")?;
+    build_servers()?;
+    let dist = root().join("dist");
+    let site = root().join("target/site/demo");
+
+    if args.real {
+        let services = start_real(&args, &dist, &site)?;
+        let url = services[0].url.clone();
+        banner(&url, "Sign in with your Webex account (Contact Center administrator or agent).");
+        return wait(rx, services);
+    }
+
+    heading("starting the Webex sandbox, the token proxy and the local CDN");
+    let options = StackOptions {
+        spa_port: args.port,
+        proxy_mode: args.mode,
+        sandbox_args: args.sandbox_args.clone(),
+        site,
+    };
+    let stack = start_stack(&dist, &options)?;
+    println!("  sandbox identity  {}", stack.identity_url);
+    println!("  sandbox API       {}", stack.api_url);
+    println!("  token proxy       {} (also at {}/proxy)", stack.proxy.url, stack.spa_origin);
+    banner(
+        &stack.spa_origin,
+        "Click \"Sign in with Webex\", pick a user on the sandbox's consent page and press Accept.",
+    );
+    let crate::services::Stack { cdn, proxy, sandbox, .. } = stack;
+    wait(rx, vec![cdn, proxy, sandbox])
+}
+
+fn banner(url: &str, what_to_click: &str) {
+    println!("\n  ┌──────────────────────────────────────────────────────────────");
+    println!("  │ wxcc-console is running: open {url}/");
+    println!("  │ {what_to_click}");
+    println!("  │ Press Ctrl-C to stop everything.");
+    println!("  └──────────────────────────────────────────────────────────────\n");
+}
+
+/// Blocks until Ctrl-C or until a service dies; dropping the services stops them all.
+fn wait(rx: mpsc::Receiver<()>, mut services: Vec<Service>) -> Result {
+    loop {
+        match rx.recv_timeout(Duration::from_millis(500)) {
+            Ok(()) => {
+                println!("\nstopping…");
+                drop(services);
+                println!("stopped.");
+                return Ok(());
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if let Some(dead) = services.iter_mut().find(|s| !s.running()) {
+                    return Err(format!("{} stopped unexpectedly; its errors are above", dead.name()));
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+        }
+    }
+}
+
+/// Real Webex: the token proxy talks to webexapis.com, the SPA to the chosen region.
+fn start_real(args: &DemoArgs, dist: &std::path::Path, site: &std::path::Path) -> Result<Vec<Service>> {
+    let client_id = args
+        .client_id
+        .clone()
+        .ok_or("--real needs --client-id (your integration's Client ID from developer.webex.com)")?;
+    let secret = match (&args.secret_file, std::env::var("WXCC_CLIENT_SECRET")) {
+        (Some(path), _) => std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read --client-secret-file {path}: {e}"))?
+            .trim()
+            .to_string(),
+        (None, Ok(secret)) => secret,
+        (None, Err(_)) => {
+            return Err("--real needs the client secret: --client-secret-file FILE or WXCC_CLIENT_SECRET".into());
+        }
+    };
+    let origin = format!("http://127.0.0.1:{}", args.port);
+    let redirect_uri = format!("{origin}/callback");
+    let mut proxy_cmd = Command::new(root().join("target/debug/wxcc-token-proxy"));
+    proxy_cmd
+        .env("WXCC_PROXY_CLIENT_ID", &client_id)
+        .env("WXCC_PROXY_CLIENT_SECRET", secret)
+        .env("WXCC_PROXY_ALLOWED_ORIGINS", &origin)
+        .env("WXCC_PROXY_REDIRECT_URI", &redirect_uri)
+        .env("WXCC_PROXY_MODE", args.mode)
+        .env("WXCC_PROXY_BIND", "127.0.0.1:0");
+    if std::env::var_os("WXCC_PROXY_SEALING_KEYS").is_none() {
+        return Err("--real needs a sealing key: export WXCC_PROXY_SEALING_KEYS=$(cargo run -q -p wxcc-token-proxy -- --generate-key)".into());
+    }
+    let proxy = Service::start("token-proxy", proxy_cmd, "wxcc-token-proxy listening on ")?;
+    let config = serde_json::json!({
+        "client_id": client_id,
+        "redirect_uri": redirect_uri,
+        "token_proxy_url": "/proxy",
+        "proxy_mode": args.mode,
+        "region": args.region,
+    });
+    crate::spa::deploy(dist, site, Some(&serde_json::to_string_pretty(&config).expect("json")))?;
+    let mut cdn_cmd = Command::new(root().join("target/debug/wxcc-cdn"));
+    cdn_cmd
+        .arg("--dir")
+        .arg(site)
+        .args(["--addr", &format!("127.0.0.1:{}", args.port)])
+        .args(["--proxy-prefix", "/proxy", "--proxy-to", &proxy.url]);
+    let cdn = Service::start("cdn", cdn_cmd, "wxcc-cdn listening on ")?;
+    Ok(vec![cdn, proxy])
+}

@@ -1,0 +1,50 @@
+//! `cargo xtask <command>`: the project's automation, in Rust so it needs nothing but cargo.
+//!
+//! Every command first runs `setup`, which installs what is missing and skips what is there.
+
+mod csp;
+mod demo;
+mod services;
+mod setup;
+mod spa;
+mod test;
+mod util;
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  setup            install what the project needs (wasm target, trunk, wasm-bindgen-cli, Chromium, npm tools)
+  build            build the SPA in release mode into dist/ (add --config FILE to deploy a runtime config.json
+                   and the matching Content-Security-Policy into dist/)
+  demo             build the SPA, start the Webex sandbox, the token proxy and a local CDN, print the URL
+                   (cargo xtask demo --help for the flags, including --real for real Webex)
+  test             everything: fmt, clippy, unit, browser (wasm-bindgen-test), end-to-end (Playwright);
+                   ends with one line `N passed, M failed`
+";
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (command, rest) = match args.split_first() {
+        Some((command, rest)) => (command.as_str(), rest),
+        None => {
+            eprint!("{USAGE}");
+            std::process::exit(2);
+        }
+    };
+    let result = match command {
+        "setup" => setup::run(),
+        "build" => setup::run().and_then(|()| spa::build_command(rest)),
+        "demo" => setup::run().and_then(|()| demo::run(rest)),
+        "test" => setup::run().and_then(|()| test::run(rest)),
+        "help" | "--help" | "-h" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`.\n\n{USAGE}")),
+    };
+    if let Err(message) = result {
+        eprintln!("\nxtask: error: {message}");
+        std::process::exit(1);
+    }
+}

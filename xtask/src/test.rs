@@ -1,0 +1,207 @@
+//! `cargo xtask test`: every suite, one closing line `N passed, M failed`.
+//!
+//! Suites keep running after a failure so one run shows everything that is wrong; the exit code
+//! is non-zero when anything failed.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use crate::services::{StackOptions, build_servers, start_stack};
+use crate::util::{Result, cmd, describe, heading, root};
+
+/// What a suite contributed to the closing line.
+struct Outcome {
+    suite: &'static str,
+    passed: u64,
+    failed: u64,
+    note: String,
+}
+
+pub fn run(args: &[String]) -> Result {
+    let only_e2e = args.iter().any(|a| a == "--e2e-only");
+    let mut outcomes = Vec::new();
+    let spec = spec_path();
+
+    if !only_e2e {
+        outcomes.push(check("format", cmd("cargo").args(["fmt", "--all", "--check"])));
+        outcomes.push(check(
+            "clippy (native)",
+            cmd("cargo").args([
+                "clippy", "--workspace", "--exclude", "wxcc-console", "--all-targets", "--", "-D", "warnings",
+            ]),
+        ));
+        outcomes.push(check(
+            "clippy (wasm SPA)",
+            cmd("cargo").args([
+                "clippy", "-p", "wxcc-console", "--target", "wasm32-unknown-unknown", "--all-targets", "--",
+                "-D", "warnings",
+            ]),
+        ));
+        let mut native = cmd("cargo");
+        native.args(["test", "--workspace", "--exclude", "wxcc-console"]);
+        if let Some(spec) = &spec {
+            native.env("WXCC_OPENAPI_SPEC", spec);
+        }
+        outcomes.push(cargo_tests("unit + integration (native)", native));
+        let mut browser = cmd("cargo");
+        browser
+            .args(["test", "-p", "wxcc-console", "--target", "wasm32-unknown-unknown"])
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+            .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", root().join("tests/webdriver.json"))
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+        outcomes.push(cargo_tests("browser (wasm-bindgen-test, headless Chromium)", browser));
+    }
+    outcomes.push(end_to_end());
+
+    heading("summary");
+    for o in &outcomes {
+        println!("  {:<48} {:>4} passed {:>3} failed  {}", o.suite, o.passed, o.failed, o.note);
+    }
+    if spec.is_none() {
+        println!("  conformance SKIPPED: set WXCC_OPENAPI_SPEC=/path/to/webex-contact-center.json to check the sandbox against Cisco's spec");
+    }
+    let passed: u64 = outcomes.iter().map(|o| o.passed).sum();
+    let failed: u64 = outcomes.iter().map(|o| o.failed).sum();
+    println!("{passed} passed, {failed} failed");
+    if failed > 0 { Err(format!("{failed} failed")) } else { Ok(()) }
+}
+
+/// The official spec for the conformance tests: `$WXCC_OPENAPI_SPEC`, else the copy beside the
+/// repository as CI lays it out, else none (and the summary says conformance was skipped).
+fn spec_path() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("WXCC_OPENAPI_SPEC") {
+        let path = PathBuf::from(path);
+        let path = if path.is_relative() { std::env::current_dir().ok()?.join(path) } else { path };
+        return Some(path);
+    }
+    let sibling = root().join("../shared/webex-openapi/webex-contact-center.json");
+    if sibling.exists() {
+        println!("using the OpenAPI spec beside the repository: {}", sibling.display());
+        return Some(sibling);
+    }
+    println!("conformance SKIPPED: WXCC_OPENAPI_SPEC is not set and ../shared/webex-openapi/ is not there");
+    None
+}
+
+/// A check that is one pass or one fail (fmt, clippy).
+fn check(suite: &'static str, command: &mut Command) -> Outcome {
+    heading(&format!("{suite}: {}", describe(command)));
+    let ok = command.status().map(|s| s.success()).unwrap_or(false);
+    Outcome {
+        suite,
+        passed: u64::from(ok),
+        failed: u64::from(!ok),
+        note: if ok { String::new() } else { format!("retry: {}", describe(command)) },
+    }
+}
+
+/// Runs `cargo test`, echoing its output, and sums its `test result:` lines. A run that fails
+/// without reporting a failed test (a compile error) counts as one failure.
+fn cargo_tests(suite: &'static str, mut command: Command) -> Outcome {
+    heading(&format!("{suite}: {}", describe(&command)));
+    let retry = describe(&command);
+    let (ok, output) = match tee(&mut command) {
+        Ok(result) => result,
+        Err(e) => {
+            return Outcome { suite, passed: 0, failed: 1, note: e };
+        }
+    };
+    let (passed, mut failed) = sum_test_results(&output);
+    if !ok && failed == 0 {
+        failed = 1;
+    }
+    Outcome { suite, passed, failed, note: if ok { String::new() } else { format!("retry: {retry}") } }
+}
+
+/// Runs a command, printing its stdout as it comes and keeping a copy.
+fn tee(command: &mut Command) -> Result<(bool, String)> {
+    command.stdout(Stdio::piped());
+    let mut child = command.spawn().map_err(|e| format!("could not start: {e}"))?;
+    let mut copy = String::new();
+    for line in BufReader::new(child.stdout.take().expect("piped")).lines().map_while(|l| l.ok()) {
+        println!("{line}");
+        copy.push_str(&line);
+        copy.push('\n');
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    Ok((status.success(), copy))
+}
+
+/// Sums `test result: ok. 12 passed; 0 failed; …` lines (cargo test and wasm-bindgen-test).
+fn sum_test_results(output: &str) -> (u64, u64) {
+    let mut passed = 0;
+    let mut failed = 0;
+    for line in output.lines().filter(|l| l.trim_start().starts_with("test result:")) {
+        for part in line.split([';', '.']) {
+            let words: Vec<&str> = part.split_whitespace().collect();
+            if let [n, label] = words[words.len().saturating_sub(2)..] {
+                match (n.parse::<u64>(), label) {
+                    (Ok(n), "passed") => passed += n,
+                    (Ok(n), "failed") => failed += n,
+                    _ => {}
+                }
+            }
+        }
+    }
+    (passed, failed)
+}
+
+/// Builds the SPA and the servers, starts the stack, runs Playwright, and always stops the stack.
+fn end_to_end() -> Outcome {
+    let suite = "end-to-end (Playwright, headless Chromium)";
+    let fail = |note: String| Outcome { suite, passed: 0, failed: 1, note };
+    if let Err(e) = crate::spa::build("/").and_then(|()| build_servers()) {
+        return fail(e);
+    }
+    heading("starting the sandbox, token proxy and local CDN for the end-to-end suite");
+    let options = StackOptions {
+        spa_port: 0,
+        proxy_mode: "cookie",
+        sandbox_args: Vec::new(),
+        site: root().join("target/site/e2e"),
+    };
+    let stack = match start_stack(&root().join("dist"), &options) {
+        Ok(stack) => stack,
+        Err(e) => return fail(e),
+    };
+    let report = root().join("target/playwright-report.json");
+    let _ = std::fs::remove_file(&report);
+    let mut playwright = cmd("playwright");
+    playwright
+        .args(["test", "--config", "tests/playwright.config.ts"])
+        .env("WXCC_BASE_URL", &stack.spa_origin)
+        .env("WXCC_SANDBOX_IDENTITY", &stack.identity_url)
+        .env("WXCC_SANDBOX_API", &stack.api_url)
+        .env("WXCC_PROXY_URL", &stack.proxy.url)
+        .env("PLAYWRIGHT_JSON_OUTPUT_NAME", &report)
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+    heading(&format!("{suite}: {}", describe(&playwright)));
+    let ok = playwright.status().map(|s| s.success()).unwrap_or(false);
+    drop(stack);
+    let (passed, mut failed) = std::fs::read_to_string(&report)
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .map(|json| {
+            let stat = |key: &str| json["stats"][key].as_u64().unwrap_or(0);
+            (stat("expected") + stat("flaky"), stat("unexpected"))
+        })
+        .unwrap_or((0, 0));
+    if !ok && failed == 0 {
+        failed = 1;
+    }
+    Outcome { suite, passed, failed, note: if ok { String::new() } else { "see the Playwright output above".into() } }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sum_test_results;
+
+    #[test]
+    fn sums_every_result_line() {
+        let out = "running 3 tests\ntest result: ok. 3 passed; 0 failed; 0 ignored; finished in 0.01s\n\
+                   test result: FAILED. 5 passed; 2 failed; 1 ignored; 0 measured\n";
+        assert_eq!(sum_test_results(out), (8, 2));
+        assert_eq!(sum_test_results("no tests here"), (0, 0));
+    }
+}
