@@ -6,5 +6,8 @@
 //!
 //! Times are integer milliseconds since the Unix epoch (`now_ms: u64`, i.e. `Date.now() as u64`).
 
+pub mod authorize;
+pub mod callback;
+pub mod config;
 pub mod pkce;
 pub mod secret;
