@@ -1,0 +1,98 @@
+//! Standalone host: binds, prints `wxcc-token-proxy listening on http://ADDR` on stdout, serves until
+//! Ctrl-C or SIGTERM.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use wxcc_token_proxy::config::{self, Command};
+use wxcc_token_proxy::{AppState, app, logging, sealing};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = match Command::from_process() {
+        Ok(Command::Run(config)) => config,
+        Ok(Command::GenerateKey) => {
+            println!("{}", sealing::generate_key());
+            return ExitCode::SUCCESS;
+        }
+        Ok(Command::Help) => {
+            print!("{}", config::USAGE);
+            return ExitCode::SUCCESS;
+        }
+        Err(error) => {
+            eprintln!("wxcc-token-proxy: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    logging::init_json_logging();
+    let state = match AppState::new(&config) {
+        Ok(state) => state,
+        Err(message) => {
+            eprintln!("wxcc-token-proxy: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(config.bind).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!(
+                "wxcc-token-proxy: cannot bind {} ({error}); choose another address with {} or --bind",
+                config.bind,
+                config::BIND
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let address = match listener.local_addr() {
+        Ok(address) => address,
+        Err(error) => {
+            eprintln!("wxcc-token-proxy: cannot read the bound address ({error})");
+            return ExitCode::FAILURE;
+        }
+    };
+    tracing::info!(
+        %address,
+        mode = ?config.mode,
+        token_endpoint = %config.token_endpoint,
+        sealing_key_id = %config.sealer.sealing_key_id(),
+        "token proxy started"
+    );
+    // The one stdout line the lead's tooling waits for.
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "wxcc-token-proxy listening on http://{address}");
+    let _ = stdout.flush();
+    drop(stdout);
+
+    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    if let Err(error) = axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+    {
+        eprintln!("wxcc-token-proxy: server error: {error}");
+        return ExitCode::FAILURE;
+    }
+    tracing::info!("token proxy stopped");
+    ExitCode::SUCCESS
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received, finishing open requests");
+}

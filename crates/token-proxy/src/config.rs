@@ -1,0 +1,585 @@
+//! Configuration: environment variables, each overridable by a `--flag`, validated at start-up into typed
+//! values. Errors name the variable and say what to do; they never contain a secret's value.
+//!
+//! Secrets (client secret, sealing keys) have no value flag on purpose: command lines are visible to every
+//! user of the machine (`ps`). Use the environment or `--client-secret-file`.
+
+use crate::request::SessionMode;
+use crate::sealing::{Sealer, SealingKey};
+use crate::secret::Secret;
+use std::collections::HashMap;
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+use url::{Host, Url};
+
+pub const DEFAULT_TOKEN_ENDPOINT: &str = "https://webexapis.com/v1/access_token";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8787";
+pub const DEFAULT_UPSTREAM_TIMEOUT_MS: u64 = 10_000;
+pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 60;
+
+pub const CLIENT_ID: &str = "WXCC_PROXY_CLIENT_ID";
+pub const CLIENT_SECRET: &str = "WXCC_PROXY_CLIENT_SECRET";
+pub const CLIENT_SECRET_FILE: &str = "WXCC_PROXY_CLIENT_SECRET_FILE";
+pub const ALLOWED_ORIGINS: &str = "WXCC_PROXY_ALLOWED_ORIGINS";
+pub const REDIRECT_URI: &str = "WXCC_PROXY_REDIRECT_URI";
+pub const TOKEN_ENDPOINT: &str = "WXCC_PROXY_TOKEN_ENDPOINT";
+pub const MODE: &str = "WXCC_PROXY_MODE";
+pub const SEALING_KEYS: &str = "WXCC_PROXY_SEALING_KEYS";
+pub const BIND: &str = "WXCC_PROXY_BIND";
+pub const UPSTREAM_TIMEOUT_MS: &str = "WXCC_PROXY_UPSTREAM_TIMEOUT_MS";
+pub const RATE_LIMIT_PER_MINUTE: &str = "WXCC_PROXY_RATE_LIMIT_PER_MINUTE";
+
+/// `--flag` → the variable it overrides.
+const FLAGS: &[(&str, &str)] = &[
+    ("--client-id", CLIENT_ID),
+    ("--client-secret-file", CLIENT_SECRET_FILE),
+    ("--allowed-origins", ALLOWED_ORIGINS),
+    ("--redirect-uri", REDIRECT_URI),
+    ("--token-endpoint", TOKEN_ENDPOINT),
+    ("--mode", MODE),
+    ("--bind", BIND),
+    ("--upstream-timeout-ms", UPSTREAM_TIMEOUT_MS),
+    ("--rate-limit-per-minute", RATE_LIMIT_PER_MINUTE),
+];
+
+pub const USAGE: &str = "\
+wxcc-token-proxy: token-mediating backend for the wxcc-console SPA
+
+USAGE: wxcc-token-proxy [--flag value]...   (every flag overrides its environment variable)
+       wxcc-token-proxy --generate-key      (print a fresh sealing key and exit)
+
+  WXCC_PROXY_CLIENT_ID              --client-id             Webex integration client id (required)
+  WXCC_PROXY_CLIENT_SECRET                                  client secret (required, or the _FILE variant)
+  WXCC_PROXY_CLIENT_SECRET_FILE     --client-secret-file    file holding the client secret
+  WXCC_PROXY_ALLOWED_ORIGINS        --allowed-origins       comma-separated exact SPA origins (required)
+  WXCC_PROXY_REDIRECT_URI           --redirect-uri          the SPA's registered redirect URI (required)
+  WXCC_PROXY_TOKEN_ENDPOINT         --token-endpoint        default https://webexapis.com/v1/access_token
+  WXCC_PROXY_MODE                   --mode                  cookie | handle (required)
+  WXCC_PROXY_SEALING_KEYS                                   comma-separated base64url 32-byte keys; first seals (required)
+  WXCC_PROXY_BIND                   --bind                  default 127.0.0.1:8787 (port 0 = any free port)
+  WXCC_PROXY_UPSTREAM_TIMEOUT_MS    --upstream-timeout-ms   default 10000
+  WXCC_PROXY_RATE_LIMIT_PER_MINUTE  --rate-limit-per-minute default 60 requests per client IP
+";
+
+/// What the command line asks for.
+#[derive(Debug)]
+pub enum Command {
+    Run(Box<Config>),
+    GenerateKey,
+    Help,
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub client_id: String,
+    pub client_secret: Secret,
+    /// Serialized origins (`scheme://host[:port]`), compared byte for byte with `Origin`.
+    pub allowed_origins: Vec<String>,
+    pub redirect_uri: Url,
+    pub token_endpoint: Url,
+    pub mode: SessionMode,
+    pub sealer: Sealer,
+    pub bind: SocketAddr,
+    pub upstream_timeout: Duration,
+    pub rate_limit_per_minute: u32,
+}
+
+/// A configuration problem: which variable, and what is wrong with it (never its value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "configuration error in {}: {}",
+            self.variable, self.problem
+        )
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn error(variable: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        variable,
+        problem: problem.into(),
+    }
+}
+
+impl Command {
+    /// Reads the process environment and arguments (without the program name).
+    pub fn from_process() -> Result<Self, ConfigError> {
+        let env: HashMap<String, String> = std::env::vars().collect();
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        Self::parse(&env, &args, &|path| std::fs::read_to_string(path))
+    }
+
+    /// `read_file` is injected so tests need no files.
+    pub fn parse(
+        env: &HashMap<String, String>,
+        args: &[String],
+        read_file: &dyn Fn(&str) -> std::io::Result<String>,
+    ) -> Result<Self, ConfigError> {
+        let mut values: HashMap<&str, String> = HashMap::new();
+        for (name, value) in env {
+            if let Some(known) = ALL_VARIABLES.iter().find(|v| **v == name.as_str()) {
+                values.insert(known, value.clone());
+            }
+        }
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--generate-key" => return Ok(Self::GenerateKey),
+                "--help" | "-h" => return Ok(Self::Help),
+                _ => {}
+            }
+            let (flag, inline) = match arg.split_once('=') {
+                Some((flag, value)) => (flag, Some(value.to_owned())),
+                None => (arg.as_str(), None),
+            };
+            let Some((_, variable)) = FLAGS.iter().find(|(f, _)| *f == flag) else {
+                return Err(error(
+                    "command line",
+                    format!(
+                        "unknown argument `{}`; run with --help to see the flags",
+                        printable(flag)
+                    ),
+                ));
+            };
+            let value = match inline {
+                Some(value) => value,
+                None => args.next().cloned().ok_or_else(|| {
+                    error(variable, format!("flag {flag} needs a value after it"))
+                })?,
+            };
+            values.insert(variable, value);
+        }
+        Config::from_values(&values, read_file).map(|c| Self::Run(Box::new(c)))
+    }
+}
+
+const ALL_VARIABLES: &[&str] = &[
+    CLIENT_ID,
+    CLIENT_SECRET,
+    CLIENT_SECRET_FILE,
+    ALLOWED_ORIGINS,
+    REDIRECT_URI,
+    TOKEN_ENDPOINT,
+    MODE,
+    SEALING_KEYS,
+    BIND,
+    UPSTREAM_TIMEOUT_MS,
+    RATE_LIMIT_PER_MINUTE,
+];
+
+fn printable(text: &str) -> String {
+    text.chars().take(40).filter(|c| !c.is_control()).collect()
+}
+
+impl Config {
+    fn from_values(
+        values: &HashMap<&str, String>,
+        read_file: &dyn Fn(&str) -> std::io::Result<String>,
+    ) -> Result<Self, ConfigError> {
+        let get = |name: &str| {
+            values
+                .get(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let require = |name: &'static str, what: &str| {
+            get(name).ok_or_else(|| error(name, format!("is not set; set it to {what}")))
+        };
+
+        let client_id = require(CLIENT_ID, "the Webex integration's client id")?;
+        let client_secret = match (get(CLIENT_SECRET), get(CLIENT_SECRET_FILE)) {
+            (Some(_), Some(_)) => {
+                return Err(error(
+                    CLIENT_SECRET,
+                    format!("is set together with {CLIENT_SECRET_FILE}; set only one of them"),
+                ));
+            }
+            (Some(secret), None) => Secret::new(secret),
+            (None, Some(path)) => {
+                let text = read_file(&path).map_err(|e| {
+                    error(
+                        CLIENT_SECRET_FILE,
+                        format!(
+                            "names a file that cannot be read ({}); check the path and permissions",
+                            e.kind()
+                        ),
+                    )
+                })?;
+                let secret = text.trim();
+                if secret.is_empty() {
+                    return Err(error(
+                        CLIENT_SECRET_FILE,
+                        "names an empty file; put the client secret in it",
+                    ));
+                }
+                Secret::new(secret)
+            }
+            (None, None) => {
+                return Err(error(
+                    CLIENT_SECRET,
+                    format!(
+                        "is not set; set it (or {CLIENT_SECRET_FILE}) to the integration's client secret"
+                    ),
+                ));
+            }
+        };
+
+        let allowed_origins = parse_origins(&require(
+            ALLOWED_ORIGINS,
+            "the SPA's origin(s), e.g. https://console.example.com",
+        )?)?;
+        let redirect_uri = parse_web_url(
+            REDIRECT_URI,
+            &require(REDIRECT_URI, "the SPA's registered redirect URI")?,
+        )?;
+        if redirect_uri.fragment().is_some() {
+            return Err(error(REDIRECT_URI, "must not contain a #fragment"));
+        }
+        let token_endpoint = parse_web_url(
+            TOKEN_ENDPOINT,
+            &get(TOKEN_ENDPOINT).unwrap_or_else(|| DEFAULT_TOKEN_ENDPOINT.to_owned()),
+        )?;
+        let mode = match require(MODE, "cookie or handle")?.as_str() {
+            "cookie" => SessionMode::Cookie,
+            "handle" => SessionMode::Handle,
+            _ => return Err(error(MODE, "must be `cookie` or `handle`")),
+        };
+        let sealer = parse_keys(&require(
+            SEALING_KEYS,
+            "one or more base64url 32-byte keys (create one with --generate-key)",
+        )?)?;
+        let bind = get(BIND)
+            .unwrap_or_else(|| DEFAULT_BIND.to_owned())
+            .parse::<SocketAddr>()
+            .map_err(|_| {
+                error(
+                    BIND,
+                    "must be an address like 127.0.0.1:8787 (port 0 picks a free port)",
+                )
+            })?;
+        let upstream_timeout_ms = parse_number(
+            UPSTREAM_TIMEOUT_MS,
+            get(UPSTREAM_TIMEOUT_MS),
+            DEFAULT_UPSTREAM_TIMEOUT_MS,
+            1,
+            120_000,
+        )?;
+        let rate_limit_per_minute = parse_number(
+            RATE_LIMIT_PER_MINUTE,
+            get(RATE_LIMIT_PER_MINUTE),
+            u64::from(DEFAULT_RATE_LIMIT_PER_MINUTE),
+            1,
+            100_000,
+        )? as u32;
+
+        Ok(Self {
+            client_id,
+            client_secret,
+            allowed_origins,
+            redirect_uri,
+            token_endpoint,
+            mode,
+            sealer,
+            bind,
+            upstream_timeout: Duration::from_millis(upstream_timeout_ms),
+            rate_limit_per_minute,
+        })
+    }
+}
+
+fn parse_number(
+    variable: &'static str,
+    value: Option<String>,
+    default: u64,
+    min: u64,
+    max: u64,
+) -> Result<u64, ConfigError> {
+    let Some(value) = value else {
+        return Ok(default);
+    };
+    match value.parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(error(
+            variable,
+            format!("must be a whole number from {min} to {max}"),
+        )),
+    }
+}
+
+fn is_loopback(host: Option<Host<&str>>) -> bool {
+    match host {
+        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+/// An absolute https URL, or http for a loopback host (local development and tests).
+fn parse_web_url(variable: &'static str, text: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(text).map_err(|_| error(variable, "is not an absolute URL"))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(url.host()) => {}
+        "http" => {
+            return Err(error(
+                variable,
+                "uses http for a non-loopback host; use https (http is only allowed for localhost/127.0.0.1/[::1])",
+            ));
+        }
+        _ => return Err(error(variable, "must be an https URL")),
+    }
+    if url.host().is_none() {
+        return Err(error(variable, "has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(error(variable, "must not contain credentials"));
+    }
+    Ok(url)
+}
+
+fn parse_origins(text: &str) -> Result<Vec<String>, ConfigError> {
+    let mut origins = Vec::new();
+    for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        if item == "*" || item == "null" {
+            return Err(error(
+                ALLOWED_ORIGINS,
+                "must list exact origins; `*` and `null` are not allowed",
+            ));
+        }
+        let url = parse_web_url(ALLOWED_ORIGINS, item)?;
+        let origin = url.origin().ascii_serialization();
+        // An origin is scheme://host[:port] and nothing else: a path or trailing slash would never match.
+        if origin != item {
+            return Err(error(
+                ALLOWED_ORIGINS,
+                "entries must be bare origins like https://console.example.com (no path, no trailing slash, no default port)",
+            ));
+        }
+        origins.push(origin);
+    }
+    if origins.is_empty() {
+        return Err(error(ALLOWED_ORIGINS, "lists no origin; set at least one"));
+    }
+    Ok(origins)
+}
+
+fn parse_keys(text: &str) -> Result<Sealer, ConfigError> {
+    let mut keys = Vec::new();
+    for (index, item) in text.split(',').map(str::trim).enumerate() {
+        let key = SealingKey::from_base64url(item).map_err(|e| {
+            error(
+                SEALING_KEYS,
+                format!(
+                    "entry {} is unusable ({e}); create keys with --generate-key",
+                    index + 1
+                ),
+            )
+        })?;
+        keys.push(key);
+    }
+    Ok(Sealer::new(keys))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+    fn base_env() -> HashMap<String, String> {
+        [
+            (CLIENT_ID, "client-1"),
+            (CLIENT_SECRET, "super-secret-value"),
+            (
+                ALLOWED_ORIGINS,
+                "https://app.example, http://localhost:8080",
+            ),
+            (REDIRECT_URI, "https://app.example/callback"),
+            (MODE, "cookie"),
+            (SEALING_KEYS, KEY),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+    }
+
+    fn no_files(_: &str) -> std::io::Result<String> {
+        Err(std::io::Error::from(std::io::ErrorKind::NotFound))
+    }
+
+    fn parse(env: &HashMap<String, String>, args: &[&str]) -> Result<Config, ConfigError> {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        match Command::parse(env, &args, &no_files)? {
+            Command::Run(config) => Ok(*config),
+            other => panic!("expected Run, got {other:?}"),
+        }
+    }
+
+    fn with(name: &str, value: &str) -> HashMap<String, String> {
+        let mut env = base_env();
+        env.insert(name.to_owned(), value.to_owned());
+        env
+    }
+
+    fn without(name: &str) -> HashMap<String, String> {
+        let mut env = base_env();
+        env.remove(name);
+        env
+    }
+
+    #[test]
+    fn defaults_apply() {
+        let config = parse(&base_env(), &[]).unwrap();
+        assert_eq!(config.token_endpoint.as_str(), DEFAULT_TOKEN_ENDPOINT);
+        assert_eq!(config.bind.to_string(), DEFAULT_BIND);
+        assert_eq!(config.upstream_timeout, Duration::from_millis(10_000));
+        assert_eq!(config.rate_limit_per_minute, 60);
+        assert_eq!(config.mode, SessionMode::Cookie);
+        assert_eq!(
+            config.allowed_origins,
+            vec!["https://app.example", "http://localhost:8080"]
+        );
+    }
+
+    #[test]
+    fn flags_override_environment() {
+        let config = parse(
+            &base_env(),
+            &[
+                "--mode",
+                "handle",
+                "--bind=127.0.0.1:0",
+                "--client-id",
+                "other",
+            ],
+        )
+        .unwrap();
+        assert_eq!(config.mode, SessionMode::Handle);
+        assert_eq!(config.bind.port(), 0);
+        assert_eq!(config.client_id, "other");
+    }
+
+    #[test]
+    fn generate_key_and_help() {
+        let args = vec!["--generate-key".to_owned()];
+        assert!(matches!(
+            Command::parse(&HashMap::new(), &args, &no_files),
+            Ok(Command::GenerateKey)
+        ));
+        let args = vec!["--help".to_owned()];
+        assert!(matches!(
+            Command::parse(&HashMap::new(), &args, &no_files),
+            Ok(Command::Help)
+        ));
+    }
+
+    #[test]
+    fn secret_file_is_read_and_trimmed() {
+        let mut env = without(CLIENT_SECRET);
+        env.insert(CLIENT_SECRET_FILE.to_owned(), "/run/secret".to_owned());
+        let config = match Command::parse(&env, &[], &|path| {
+            assert_eq!(path, "/run/secret");
+            Ok("from-file\n".to_owned())
+        })
+        .unwrap()
+        {
+            Command::Run(config) => config,
+            _ => unreachable!(),
+        };
+        assert_eq!(config.client_secret.secret(), "from-file");
+    }
+
+    #[test]
+    fn each_bad_value_names_its_variable() {
+        let cases: Vec<(HashMap<String, String>, &str)> = vec![
+            (without(CLIENT_ID), CLIENT_ID),
+            (without(CLIENT_SECRET), CLIENT_SECRET),
+            (with(CLIENT_SECRET_FILE, "/x"), CLIENT_SECRET),
+            (without(ALLOWED_ORIGINS), ALLOWED_ORIGINS),
+            (with(ALLOWED_ORIGINS, "*"), ALLOWED_ORIGINS),
+            (
+                with(ALLOWED_ORIGINS, "https://app.example/"),
+                ALLOWED_ORIGINS,
+            ),
+            (with(ALLOWED_ORIGINS, "http://app.example"), ALLOWED_ORIGINS),
+            (with(ALLOWED_ORIGINS, "not a url"), ALLOWED_ORIGINS),
+            (without(REDIRECT_URI), REDIRECT_URI),
+            (with(REDIRECT_URI, "/callback"), REDIRECT_URI),
+            (with(REDIRECT_URI, "https://app.example/cb#x"), REDIRECT_URI),
+            (
+                with(TOKEN_ENDPOINT, "http://idp.example/token"),
+                TOKEN_ENDPOINT,
+            ),
+            (
+                with(TOKEN_ENDPOINT, "ftp://idp.example/token"),
+                TOKEN_ENDPOINT,
+            ),
+            (without(MODE), MODE),
+            (with(MODE, "both"), MODE),
+            (without(SEALING_KEYS), SEALING_KEYS),
+            (with(SEALING_KEYS, "short"), SEALING_KEYS),
+            (with(SEALING_KEYS, &format!("{KEY},")), SEALING_KEYS),
+            (with(BIND, "localhost"), BIND),
+            (with(UPSTREAM_TIMEOUT_MS, "0"), UPSTREAM_TIMEOUT_MS),
+            (with(UPSTREAM_TIMEOUT_MS, "ten"), UPSTREAM_TIMEOUT_MS),
+            (with(RATE_LIMIT_PER_MINUTE, "-1"), RATE_LIMIT_PER_MINUTE),
+        ];
+        for (env, variable) in cases {
+            let error = parse(&env, &[]).unwrap_err();
+            assert_eq!(error.variable, variable, "{error}");
+            assert!(error.to_string().contains(variable));
+            assert!(!error.to_string().contains("super-secret-value"));
+        }
+    }
+
+    #[test]
+    fn http_token_endpoint_is_allowed_for_loopback() {
+        for endpoint in [
+            "http://127.0.0.1:9000/v1/access_token",
+            "http://localhost:9/t",
+            "http://[::1]:9/t",
+        ] {
+            let config = parse(&with(TOKEN_ENDPOINT, endpoint), &[]).unwrap();
+            assert_eq!(config.token_endpoint.scheme(), "http");
+        }
+    }
+
+    #[test]
+    fn unknown_flags_and_missing_flag_values_are_errors() {
+        assert_eq!(
+            parse(&base_env(), &["--client-secret", "x"])
+                .unwrap_err()
+                .variable,
+            "command line"
+        );
+        assert_eq!(parse(&base_env(), &["--mode"]).unwrap_err().variable, MODE);
+    }
+
+    #[test]
+    fn unreadable_secret_file_names_the_file_variable() {
+        let mut env = without(CLIENT_SECRET);
+        env.insert(CLIENT_SECRET_FILE.to_owned(), "/missing".to_owned());
+        assert_eq!(parse(&env, &[]).unwrap_err().variable, CLIENT_SECRET_FILE);
+    }
+
+    #[test]
+    fn debug_of_config_hides_secrets() {
+        let config = parse(&base_env(), &[]).unwrap();
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("super-secret-value"));
+        assert!(!debug.contains(KEY));
+        assert!(debug.contains("[redacted]"));
+    }
+}

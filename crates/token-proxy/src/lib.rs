@@ -1,0 +1,24 @@
+//! wxcc-token-proxy: a small, stateless token-mediating backend (IETF browser-based-apps BCP §6.2).
+//!
+//! Layout: a pure core ([`request`], [`upstream`], [`sealing`], [`session`], [`config`]) with no I/O, and thin
+//! adapters: [`transport`] (the upstream HTTP call), [`app`] (the axum `Router`), [`lambda`] (Lambda host) and
+//! the two binaries.
+
+pub mod app;
+pub mod config;
+pub mod error;
+pub mod lambda;
+pub mod limiter;
+pub mod logging;
+pub mod request;
+pub mod sealing;
+pub mod secret;
+pub mod session;
+pub mod transport;
+pub mod upstream;
+
+pub use app::{AppState, ClientIp, app};
+pub use config::{Command, Config, ConfigError};
+pub use error::{ErrorCode, ProxyError};
+pub use request::SessionMode;
+pub use secret::Secret;

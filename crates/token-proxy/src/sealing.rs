@@ -1,0 +1,336 @@
+//! Sealing the refresh token: XChaCha20-Poly1305 (random 192-bit nonces are safe), with key rotation.
+//!
+//! Sealed blob, base64url without padding:
+//! `version (1) | key id (4) | nonce (24) | ciphertext+tag` where the plaintext is
+//! `expires_at unix seconds (8, big endian) | refresh token (UTF-8)`.
+//! The version and key id are authenticated as associated data, so neither can be swapped.
+//! Several keys are accepted; the first one seals. The key id (first 4 bytes of SHA-256 over a label and the
+//! key) lets the opener pick the key without trying them all, and tells a rotated-out key from tampering.
+
+use crate::secret::Secret;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+const VERSION: u8 = 1;
+const KEY_ID_LEN: usize = 4;
+const NONCE_LEN: usize = 24;
+const TAG_LEN: usize = 16;
+const HEADER_LEN: usize = 1 + KEY_ID_LEN + NONCE_LEN;
+const AAD_LABEL: &[u8] = b"wxcc-token-proxy/refresh-token";
+/// Longer handles are rejected before any decoding work.
+pub const MAX_SEALED_LEN: usize = 4096;
+
+/// One 32-byte sealing key.
+#[derive(Clone)]
+pub struct SealingKey {
+    id: [u8; KEY_ID_LEN],
+    cipher: XChaCha20Poly1305,
+}
+
+impl SealingKey {
+    pub fn from_bytes(bytes: &[u8; 32]) -> Self {
+        let digest = Sha256::new()
+            .chain_update(b"wxcc-token-proxy key id")
+            .chain_update(bytes)
+            .finalize();
+        let mut id = [0u8; KEY_ID_LEN];
+        id.copy_from_slice(&digest[..KEY_ID_LEN]);
+        Self {
+            id,
+            cipher: XChaCha20Poly1305::new(bytes.into()),
+        }
+    }
+
+    /// Parses a base64url (padding optional) encoding of exactly 32 bytes.
+    pub fn from_base64url(text: &str) -> Result<Self, KeyParseError> {
+        let trimmed = text.trim().trim_end_matches('=');
+        let bytes = URL_SAFE_NO_PAD
+            .decode(trimmed)
+            .map_err(|_| KeyParseError::NotBase64Url)?;
+        let array: [u8; 32] = bytes
+            .as_slice()
+            .try_into()
+            .map_err(|_| KeyParseError::WrongLength(bytes.len()))?;
+        Ok(Self::from_bytes(&array))
+    }
+
+    /// A hex key id for logs: safe to print, identifies which key sealed something.
+    pub fn id_hex(&self) -> String {
+        self.id.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+impl fmt::Debug for SealingKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SealingKey {{ id: {}, key: [redacted] }}", self.id_hex())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyParseError {
+    NotBase64Url,
+    WrongLength(usize),
+}
+
+impl fmt::Display for KeyParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotBase64Url => f.write_str("a key is not valid base64url"),
+            Self::WrongLength(n) => write!(f, "a key decodes to {n} bytes, expected 32"),
+        }
+    }
+}
+
+/// A fresh random key, base64url encoded (what `--generate-key` prints).
+pub fn generate_key() -> String {
+    URL_SAFE_NO_PAD.encode(XChaCha20Poly1305::generate_key(&mut OsRng))
+}
+
+/// Why a sealed value could not be opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenError {
+    /// Not something this proxy produced (bad encoding, too short or too long, unknown version).
+    Malformed,
+    /// Sealed with a key this proxy no longer (or never) had.
+    UnknownKey,
+    /// Authentication failed: modified, or forged with a colliding key id.
+    Tampered,
+    /// Authentic but past its expiry.
+    Expired,
+}
+
+/// The refresh token recovered from a sealed value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsealed {
+    pub refresh_token: Secret,
+    pub expires_at: u64,
+}
+
+/// The set of accepted keys; the first seals.
+#[derive(Clone, Debug)]
+pub struct Sealer {
+    keys: Vec<SealingKey>,
+}
+
+impl Sealer {
+    /// `keys` must not be empty (config validation guarantees it).
+    pub fn new(keys: Vec<SealingKey>) -> Self {
+        assert!(!keys.is_empty(), "Sealer needs at least one key");
+        Self { keys }
+    }
+
+    pub fn sealing_key_id(&self) -> String {
+        self.keys[0].id_hex()
+    }
+
+    /// Seals `refresh_token` so that it opens until `expires_at` (unix seconds).
+    pub fn seal(&self, refresh_token: &Secret, expires_at: u64) -> Secret {
+        let key = &self.keys[0];
+        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let mut header = Vec::with_capacity(HEADER_LEN);
+        header.push(VERSION);
+        header.extend_from_slice(&key.id);
+        let aad = associated_data(&header);
+        header.extend_from_slice(&nonce);
+
+        let mut plaintext = Vec::with_capacity(8 + refresh_token.secret().len());
+        plaintext.extend_from_slice(&expires_at.to_be_bytes());
+        plaintext.extend_from_slice(refresh_token.secret().as_bytes());
+        let ciphertext = key
+            .cipher
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: &plaintext,
+                    aad: &aad,
+                },
+            )
+            .expect("XChaCha20-Poly1305 encryption cannot fail for in-memory buffers");
+
+        header.extend_from_slice(&ciphertext);
+        Secret::new(URL_SAFE_NO_PAD.encode(header))
+    }
+
+    /// Opens a sealed value, checking authenticity and expiry against `now` (unix seconds).
+    pub fn open(&self, sealed: &str, now: u64) -> Result<Unsealed, OpenError> {
+        if sealed.is_empty() || sealed.len() > MAX_SEALED_LEN {
+            return Err(OpenError::Malformed);
+        }
+        let bytes = URL_SAFE_NO_PAD
+            .decode(sealed)
+            .map_err(|_| OpenError::Malformed)?;
+        if bytes.len() < HEADER_LEN + 8 + TAG_LEN || bytes[0] != VERSION {
+            return Err(OpenError::Malformed);
+        }
+        let key_id = &bytes[1..1 + KEY_ID_LEN];
+        let key = self
+            .keys
+            .iter()
+            .find(|k| k.id == key_id)
+            .ok_or(OpenError::UnknownKey)?;
+        let aad = associated_data(&bytes[..1 + KEY_ID_LEN]);
+        let nonce = XNonce::from_slice(&bytes[1 + KEY_ID_LEN..HEADER_LEN]);
+        let plaintext = key
+            .cipher
+            .decrypt(
+                nonce,
+                Payload {
+                    msg: &bytes[HEADER_LEN..],
+                    aad: &aad,
+                },
+            )
+            .map_err(|_| OpenError::Tampered)?;
+        let (expiry, token) = plaintext.split_at(8);
+        let expires_at = u64::from_be_bytes(expiry.try_into().expect("split at 8"));
+        if now >= expires_at {
+            return Err(OpenError::Expired);
+        }
+        let refresh_token = String::from_utf8(token.to_vec()).map_err(|_| OpenError::Malformed)?;
+        Ok(Unsealed {
+            refresh_token: Secret::new(refresh_token),
+            expires_at,
+        })
+    }
+}
+
+fn associated_data(version_and_key_id: &[u8]) -> Vec<u8> {
+    let mut aad = AAD_LABEL.to_vec();
+    aad.extend_from_slice(version_and_key_id);
+    aad
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(byte: u8) -> SealingKey {
+        SealingKey::from_bytes(&[byte; 32])
+    }
+
+    fn token() -> Secret {
+        Secret::new("refresh-token-value-123")
+    }
+
+    #[test]
+    fn round_trip() {
+        let sealer = Sealer::new(vec![key(1)]);
+        let sealed = sealer.seal(&token(), 1_000);
+        assert!(!sealed.secret().contains("refresh-token-value-123"));
+        let opened = sealer.open(sealed.secret(), 999).unwrap();
+        assert_eq!(opened.refresh_token, token());
+        assert_eq!(opened.expires_at, 1_000);
+    }
+
+    #[test]
+    fn two_seals_of_the_same_token_differ() {
+        let sealer = Sealer::new(vec![key(1)]);
+        assert_ne!(sealer.seal(&token(), 10), sealer.seal(&token(), 10));
+    }
+
+    #[test]
+    fn every_flipped_byte_is_detected() {
+        let sealer = Sealer::new(vec![key(1)]);
+        let sealed = sealer.seal(&token(), 1_000);
+        let bytes = URL_SAFE_NO_PAD.decode(sealed.secret()).unwrap();
+        for i in 0..bytes.len() {
+            let mut tampered = bytes.clone();
+            tampered[i] ^= 0x01;
+            let result = sealer.open(&URL_SAFE_NO_PAD.encode(&tampered), 0);
+            assert!(result.is_err(), "flip at byte {i} was not detected");
+        }
+    }
+
+    #[test]
+    fn tampered_ciphertext_is_reported_as_tampered() {
+        let sealer = Sealer::new(vec![key(1)]);
+        let sealed = sealer.seal(&token(), 1_000);
+        let mut bytes = URL_SAFE_NO_PAD.decode(sealed.secret()).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 0x80;
+        assert_eq!(
+            sealer.open(&URL_SAFE_NO_PAD.encode(&bytes), 0),
+            Err(OpenError::Tampered)
+        );
+    }
+
+    #[test]
+    fn foreign_key_is_rejected() {
+        let ours = Sealer::new(vec![key(1)]);
+        let theirs = Sealer::new(vec![key(2)]);
+        let sealed = theirs.seal(&token(), 1_000);
+        assert_eq!(ours.open(sealed.secret(), 0), Err(OpenError::UnknownKey));
+    }
+
+    #[test]
+    fn rotation_old_key_still_opens_new_key_seals() {
+        let old = Sealer::new(vec![key(1)]);
+        let sealed_with_old = old.seal(&token(), 1_000);
+        let rotated = Sealer::new(vec![key(2), key(1)]);
+        assert_eq!(
+            rotated
+                .open(sealed_with_old.secret(), 0)
+                .unwrap()
+                .refresh_token,
+            token()
+        );
+        let sealed_with_new = rotated.seal(&token(), 1_000);
+        assert_eq!(
+            old.open(sealed_with_new.secret(), 0),
+            Err(OpenError::UnknownKey)
+        );
+        let retired = Sealer::new(vec![key(2)]);
+        assert_eq!(
+            retired.open(sealed_with_old.secret(), 0),
+            Err(OpenError::UnknownKey)
+        );
+        assert!(retired.open(sealed_with_new.secret(), 0).is_ok());
+    }
+
+    #[test]
+    fn expiry_is_enforced() {
+        let sealer = Sealer::new(vec![key(1)]);
+        let sealed = sealer.seal(&token(), 1_000);
+        assert!(sealer.open(sealed.secret(), 999).is_ok());
+        assert_eq!(sealer.open(sealed.secret(), 1_000), Err(OpenError::Expired));
+        assert_eq!(sealer.open(sealed.secret(), 5_000), Err(OpenError::Expired));
+    }
+
+    #[test]
+    fn garbage_is_malformed() {
+        let sealer = Sealer::new(vec![key(1)]);
+        for garbage in ["", "!!!", "AAAA", &"A".repeat(MAX_SEALED_LEN + 1)] {
+            assert_eq!(
+                sealer.open(garbage, 0),
+                Err(OpenError::Malformed),
+                "{garbage:.10}"
+            );
+        }
+    }
+
+    #[test]
+    fn key_parsing() {
+        let generated = generate_key();
+        assert!(SealingKey::from_base64url(&generated).is_ok());
+        assert!(SealingKey::from_base64url(&format!("{generated}=")).is_ok());
+        assert_eq!(
+            SealingKey::from_base64url("not base64!").unwrap_err(),
+            KeyParseError::NotBase64Url
+        );
+        assert_eq!(
+            SealingKey::from_base64url("AAAA").unwrap_err(),
+            KeyParseError::WrongLength(3)
+        );
+    }
+
+    #[test]
+    fn debug_redacts_key_material() {
+        let sealer = Sealer::new(vec![key(7)]);
+        let debug = format!("{sealer:?}");
+        assert!(debug.contains("[redacted]"));
+        assert!(!debug.contains("7, 7"));
+    }
+}
