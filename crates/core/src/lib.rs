@@ -9,5 +9,8 @@
 pub mod authorize;
 pub mod callback;
 pub mod config;
+pub mod expiry;
 pub mod pkce;
 pub mod secret;
+pub mod session;
+pub mod token;
