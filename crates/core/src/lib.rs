@@ -11,6 +11,8 @@ pub mod callback;
 pub mod config;
 pub mod expiry;
 pub mod pkce;
+pub mod rsql;
+pub mod scopes;
 pub mod secret;
 pub mod session;
 pub mod token;

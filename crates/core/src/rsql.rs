@@ -1,0 +1,332 @@
+//! Builder for the RSQL subset the Contact Center list endpoints accept in `filter`:
+//! `==`, `!=`, `=in=`, `=out=`, `;` (AND), `,` (OR) and parentheses.
+//!
+//! The spec notes that values with spaces must be enclosed in quotes; any value that is not made
+//! only of plainly safe characters is double-quoted, with `"` and `\` escaped by a backslash.
+//! The result still has to be URL-encoded as a query value (e.g. with `serde_urlencoded`).
+
+use std::fmt;
+
+/// A comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Eq,
+    Ne,
+    In,
+    Out,
+}
+
+impl Op {
+    pub fn as_rsql(self) -> &'static str {
+        match self {
+            Op::Eq => "==",
+            Op::Ne => "!=",
+            Op::In => "=in=",
+            Op::Out => "=out=",
+        }
+    }
+}
+
+/// A filter expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filter {
+    /// `selector op value` or `selector op (v1,v2…)` for `In`/`Out`.
+    Compare {
+        selector: String,
+        op: Op,
+        values: Vec<String>,
+    },
+    /// All must hold (`;`).
+    And(Vec<Filter>),
+    /// Any must hold (`,`).
+    Or(Vec<Filter>),
+}
+
+/// Why a filter cannot be sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RsqlError {
+    /// The attribute name is empty or contains characters RSQL reserves.
+    BadSelector(String),
+    /// `=in=`/`=out=` with no values, or `==`/`!=` with other than one value.
+    WrongValueCount { selector: String },
+    /// An AND/OR group with nothing in it.
+    EmptyGroup,
+}
+
+impl fmt::Display for RsqlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::BadSelector(s) => write!(
+                f,
+                "\"{s}\" is not a valid attribute name for a filter; pick an attribute from the list (letters, digits, '.', '_')."
+            ),
+            Self::WrongValueCount { selector } => {
+                write!(
+                    f,
+                    "the condition on \"{selector}\" has no value; enter at least one value or remove the condition."
+                )
+            }
+            Self::EmptyGroup => {
+                f.write_str("a group of conditions is empty; add a condition to it or remove it.")
+            }
+        }
+    }
+}
+
+impl std::error::Error for RsqlError {}
+
+fn compare(selector: impl Into<String>, op: Op, values: Vec<String>) -> Filter {
+    Filter::Compare {
+        selector: selector.into(),
+        op,
+        values,
+    }
+}
+
+impl Filter {
+    pub fn eq(selector: impl Into<String>, value: impl Into<String>) -> Filter {
+        compare(selector, Op::Eq, vec![value.into()])
+    }
+
+    pub fn ne(selector: impl Into<String>, value: impl Into<String>) -> Filter {
+        compare(selector, Op::Ne, vec![value.into()])
+    }
+
+    pub fn is_in<I: IntoIterator<Item = S>, S: Into<String>>(
+        selector: impl Into<String>,
+        values: I,
+    ) -> Filter {
+        compare(
+            selector,
+            Op::In,
+            values.into_iter().map(Into::into).collect(),
+        )
+    }
+
+    pub fn not_in<I: IntoIterator<Item = S>, S: Into<String>>(
+        selector: impl Into<String>,
+        values: I,
+    ) -> Filter {
+        compare(
+            selector,
+            Op::Out,
+            values.into_iter().map(Into::into).collect(),
+        )
+    }
+
+    pub fn and(filters: Vec<Filter>) -> Filter {
+        Filter::And(filters)
+    }
+
+    pub fn or(filters: Vec<Filter>) -> Filter {
+        Filter::Or(filters)
+    }
+
+    /// Checks selectors, value counts and groups.
+    pub fn validate(&self) -> Result<(), RsqlError> {
+        match self {
+            Filter::Compare {
+                selector,
+                op,
+                values,
+            } => {
+                if !is_valid_selector(selector) {
+                    return Err(RsqlError::BadSelector(selector.clone()));
+                }
+                let count_ok = match op {
+                    Op::Eq | Op::Ne => values.len() == 1,
+                    Op::In | Op::Out => !values.is_empty(),
+                };
+                if count_ok {
+                    Ok(())
+                } else {
+                    Err(RsqlError::WrongValueCount {
+                        selector: selector.clone(),
+                    })
+                }
+            }
+            Filter::And(items) | Filter::Or(items) => {
+                if items.is_empty() {
+                    return Err(RsqlError::EmptyGroup);
+                }
+                items.iter().try_for_each(Filter::validate)
+            }
+        }
+    }
+
+    /// The RSQL text. Parentheses are added only where an OR group sits inside an AND;
+    /// single-item groups collapse to their item. Call [`Filter::validate`] first for user input.
+    pub fn to_rsql(&self) -> String {
+        match self {
+            Filter::Compare {
+                selector,
+                op,
+                values,
+            } => match op {
+                Op::Eq | Op::Ne => {
+                    let value = values.first().map(String::as_str).unwrap_or("");
+                    format!("{selector}{}{}", op.as_rsql(), quote_value(value))
+                }
+                Op::In | Op::Out => {
+                    let list: Vec<String> = values.iter().map(|v| quote_value(v)).collect();
+                    format!("{selector}{}({})", op.as_rsql(), list.join(","))
+                }
+            },
+            Filter::And(items) => items
+                .iter()
+                .map(|item| match item {
+                    Filter::Or(inner) if inner.len() > 1 => format!("({})", item.to_rsql()),
+                    _ => item.to_rsql(),
+                })
+                .collect::<Vec<_>>()
+                .join(";"),
+            // AND binds tighter than OR, so AND items need no parentheses here.
+            Filter::Or(items) => items
+                .iter()
+                .map(Filter::to_rsql)
+                .collect::<Vec<_>>()
+                .join(","),
+        }
+    }
+}
+
+/// Attribute names: letters, digits, `.`, `_` (dotted paths like `team.id`).
+pub fn is_valid_selector(selector: &str) -> bool {
+    !selector.is_empty()
+        && selector
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+        && !selector.starts_with('.')
+}
+
+fn is_plain(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '@' | '*' | '+' | '/')
+}
+
+/// A value as RSQL: unchanged if it is non-empty and made only of plainly safe characters,
+/// otherwise in double quotes with `\` and `"` escaped.
+pub fn quote_value(value: &str) -> String {
+    if !value.is_empty() && value.chars().all(is_plain) {
+        return value.to_owned();
+    }
+    let mut quoted = String::with_capacity(value.len() + 2);
+    quoted.push('"');
+    for c in value.chars() {
+        if matches!(c, '"' | '\\') {
+            quoted.push('\\');
+        }
+        quoted.push(c);
+    }
+    quoted.push('"');
+    quoted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ID1: &str = "57efb0e6-5af0-4245-a67d-d3c5045cdb6e";
+    const ID2: &str = "a421e0b2-732e-46f3-a057-39160a53afb9";
+
+    #[test]
+    fn matches_the_spec_examples() {
+        assert_eq!(Filter::eq("id", ID1).to_rsql(), format!("id=={ID1}"));
+        assert_eq!(Filter::ne("id", ID1).to_rsql(), format!("id!={ID1}"));
+        assert_eq!(
+            Filter::is_in("id", [ID1, ID2]).to_rsql(),
+            format!("id=in=({ID1},{ID2})")
+        );
+        assert_eq!(
+            Filter::not_in("id", [ID1, ID2]).to_rsql(),
+            format!("id=out=({ID1},{ID2})")
+        );
+    }
+
+    #[test]
+    fn quotes_values_with_spaces_and_specials() {
+        assert_eq!(
+            Filter::eq("firstName", "Mary Ann").to_rsql(),
+            r#"firstName=="Mary Ann""#
+        );
+        assert_eq!(quote_value(r#"say "hi"\now"#), r#""say \"hi\"\\now""#);
+        assert_eq!(quote_value(""), r#""""#);
+        for special in [
+            "a;b",
+            "a,b",
+            "(a)",
+            "a=b",
+            "a!b",
+            "it's",
+            "a<b",
+            "a~b",
+            "tab\there",
+            "Zoë",
+        ] {
+            let quoted = quote_value(special);
+            assert!(
+                quoted.starts_with('"') && quoted.ends_with('"'),
+                "{special}"
+            );
+        }
+        assert_eq!(quote_value("agent@example.com"), "agent@example.com");
+        assert_eq!(quote_value("Sales*"), "Sales*");
+    }
+
+    #[test]
+    fn combines_with_and_or_and_parentheses() {
+        let filter = Filter::and(vec![
+            Filter::eq("active", "true"),
+            Filter::or(vec![
+                Filter::eq("firstName", "Ann Lee"),
+                Filter::eq("lastName", "Lee"),
+            ]),
+        ]);
+        assert_eq!(
+            filter.to_rsql(),
+            r#"active==true;(firstName=="Ann Lee",lastName==Lee)"#
+        );
+        let filter = Filter::or(vec![
+            Filter::and(vec![Filter::eq("a", "1"), Filter::eq("b", "2")]),
+            Filter::eq("c", "3"),
+        ]);
+        assert_eq!(filter.to_rsql(), "a==1;b==2,c==3");
+        let single = Filter::and(vec![Filter::or(vec![Filter::eq("a", "1")])]);
+        assert_eq!(single.to_rsql(), "a==1");
+    }
+
+    #[test]
+    fn validation_catches_what_the_server_would_reject() {
+        assert_eq!(
+            Filter::eq("first name", "x").validate(),
+            Err(RsqlError::BadSelector("first name".into()))
+        );
+        assert_eq!(
+            Filter::eq("", "x").validate(),
+            Err(RsqlError::BadSelector(String::new()))
+        );
+        assert_eq!(
+            Filter::is_in("id", Vec::<String>::new()).validate(),
+            Err(RsqlError::WrongValueCount {
+                selector: "id".into()
+            })
+        );
+        assert_eq!(Filter::and(vec![]).validate(), Err(RsqlError::EmptyGroup));
+        assert_eq!(
+            Filter::and(vec![Filter::eq("team.id", "x"), Filter::ne("a_b", "y")]).validate(),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn url_encoding_keeps_the_filter_intact() {
+        let rsql = Filter::and(vec![
+            Filter::eq("firstName", "Ann Lee"),
+            Filter::eq("email", "a+b@x.com"),
+        ])
+        .to_rsql();
+        let query = serde_urlencoded::to_string([("filter", rsql.as_str())]).unwrap();
+        let back: Vec<(String, String)> = serde_urlencoded::from_str(&query).unwrap();
+        assert_eq!(back[0].1, rsql);
+        assert!(!query.contains(' ') && !query.contains(';'));
+    }
+}
