@@ -1,0 +1,205 @@
+//! Sandbox configuration: clients, CORS origins, seed, token lifetimes and fault knobs.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::secret::Secret;
+
+/// Scopes the demo client may request; the SPA asks for a subset of these.
+pub const DEMO_SCOPES: &[&str] = &[
+    "cjp:config",
+    "cjp:config_read",
+    "cjp:config_write",
+    "cjp:user",
+    "spark:people_read",
+    "spark:kms",
+    "cjds:admin_org_read",
+];
+
+/// Everything the sandbox can be told. Every field has a default so a config file only names what it changes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SandboxConfig {
+    /// OAuth clients registered with the sandbox identity service.
+    pub clients: Vec<ClientConfig>,
+    /// Origins allowed by CORS on both ports (the SPA's origin).
+    pub allowed_origins: Vec<String>,
+    /// Seed for the generated organisation data; same seed, same data.
+    pub seed: u64,
+    /// Lifetime of access tokens in seconds (Webex: 1209599).
+    pub access_token_lifetime_secs: u64,
+    /// Lifetime of refresh tokens in seconds (Webex: 7776000), reset on every refresh.
+    pub refresh_token_lifetime_secs: u64,
+    /// Latency added to every Contact Center API request.
+    pub latency_ms: u64,
+    /// Share (0.0..=1.0) of Contact Center API requests answered with 500.
+    pub error_rate: f64,
+    /// Answer every Contact Center API request with 429.
+    pub force_429: bool,
+    /// Requests per minute per OAuth client on the Contact Center API before 429.
+    pub rate_limit_per_minute: u32,
+    /// Serve the `/_sandbox/faults` control endpoint on the identity port.
+    pub control: bool,
+}
+
+/// One registered OAuth client (an "integration" in Webex terms).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientConfig {
+    pub client_id: String,
+    pub client_secret: Secret,
+    pub redirect_uris: Vec<String>,
+    #[serde(default = "default_scopes")]
+    pub scopes: Vec<String>,
+}
+
+fn default_scopes() -> Vec<String> {
+    DEMO_SCOPES.iter().map(|s| s.to_string()).collect()
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        SandboxConfig {
+            clients: Vec::new(),
+            allowed_origins: Vec::new(),
+            seed: 42,
+            access_token_lifetime_secs: 1_209_599,
+            refresh_token_lifetime_secs: 7_776_000,
+            latency_ms: 0,
+            error_rate: 0.0,
+            force_429: false,
+            rate_limit_per_minute: 300,
+            control: false,
+        }
+    }
+}
+
+impl SandboxConfig {
+    /// The configuration the demo and the end-to-end tests use.
+    pub fn demo(spa_origin: &str, redirect_uri: &str) -> SandboxConfig {
+        SandboxConfig {
+            clients: vec![ClientConfig {
+                client_id: "wxcc-demo-client".into(),
+                client_secret: Secret::new("wxcc-demo-secret"),
+                redirect_uris: vec![redirect_uri.to_string()],
+                scopes: default_scopes(),
+            }],
+            allowed_origins: vec![spa_origin.to_string()],
+            control: true,
+            ..SandboxConfig::default()
+        }
+    }
+
+    /// Reads a TOML (`.toml`) or JSON (anything else) config file.
+    pub fn from_file(path: &Path) -> Result<SandboxConfig, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read config file {}: {e}", path.display()))?;
+        let is_toml = path
+            .extension()
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("toml"));
+        let config: SandboxConfig = if is_toml {
+            toml::from_str(&text).map_err(|e| {
+                format!(
+                    "invalid config file {}: {e}\nfix the named field and start again",
+                    path.display()
+                )
+            })?
+        } else {
+            serde_json::from_str(&text).map_err(|e| {
+                format!(
+                    "invalid config file {}: {e}; fix the named field and start again",
+                    path.display()
+                )
+            })?
+        };
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks values serde cannot check; the message names the field.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(0.0..=1.0).contains(&self.error_rate) {
+            return Err(format!(
+                "error_rate must be between 0.0 and 1.0, got {}",
+                self.error_rate
+            ));
+        }
+        if self.rate_limit_per_minute == 0 {
+            return Err("rate_limit_per_minute must be at least 1".into());
+        }
+        for origin in &self.allowed_origins {
+            let parsed = url::Url::parse(origin)
+                .map_err(|e| format!("allowed_origins entry {origin:?} is not a URL: {e}"))?;
+            if parsed.origin().ascii_serialization() != origin.trim_end_matches('/') {
+                return Err(format!(
+                    "allowed_origins entry {origin:?} must be an origin like http://127.0.0.1:8080 (no path)"
+                ));
+            }
+        }
+        for client in &self.clients {
+            if client.client_id.is_empty() {
+                return Err("clients[].client_id must not be empty".into());
+            }
+            for uri in &client.redirect_uris {
+                url::Url::parse(uri).map_err(|e| {
+                    format!(
+                        "clients[{}].redirect_uris entry {uri:?} is not a URL: {e}",
+                        client.client_id
+                    )
+                })?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_webex() {
+        let c = SandboxConfig::default();
+        assert_eq!(c.access_token_lifetime_secs, 1_209_599);
+        assert_eq!(c.refresh_token_lifetime_secs, 7_776_000);
+        assert_eq!(c.rate_limit_per_minute, 300);
+    }
+
+    #[test]
+    fn toml_file_with_partial_fields() {
+        let c: SandboxConfig = toml::from_str(
+            "seed = 7\naccess_token_lifetime_secs = 20\n[[clients]]\nclient_id = \"a\"\nclient_secret = \"s\"\nredirect_uris = [\"http://x/cb\"]\n",
+        )
+        .unwrap();
+        assert_eq!(c.seed, 7);
+        assert_eq!(c.access_token_lifetime_secs, 20);
+        assert_eq!(c.clients[0].scopes.len(), DEMO_SCOPES.len());
+        assert_eq!(c.clients[0].client_secret.secret(), "s");
+    }
+
+    #[test]
+    fn unknown_or_mistyped_field_is_named() {
+        let err = toml::from_str::<SandboxConfig>("sede = 1")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("sede"), "{err}");
+        let err = serde_json::from_str::<SandboxConfig>("{\"seed\": \"x\"}")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("invalid type"), "{err}");
+        let bad = SandboxConfig {
+            error_rate: 2.0,
+            ..SandboxConfig::default()
+        };
+        assert!(bad.validate().unwrap_err().contains("error_rate"));
+    }
+
+    #[test]
+    fn debug_never_shows_the_client_secret() {
+        let c = SandboxConfig::demo("http://127.0.0.1:8080", "http://127.0.0.1:8080/callback");
+        let debug = format!("{c:?}");
+        assert!(!debug.contains("wxcc-demo-secret"), "{debug}");
+        assert!(debug.contains("[redacted]"));
+    }
+}

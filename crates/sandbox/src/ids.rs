@@ -1,0 +1,146 @@
+//! Identifiers: deterministic ones for seeded data, unguessable ones for tokens and codes.
+
+use base64::Engine;
+use rand::Rng;
+
+/// Small deterministic generator (SplitMix64) so the same seed always yields the same data,
+/// independent of any crate's RNG algorithm choices.
+#[derive(Debug, Clone)]
+pub struct SeededRng(u64);
+
+impl SeededRng {
+    #[cfg(test)]
+    pub fn new(seed: u64) -> Self {
+        SeededRng(seed)
+    }
+
+    /// A generator for a named sub-stream, so adding data of one kind never shifts another.
+    pub fn derive(seed: u64, stream: &str) -> Self {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in stream.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        SeededRng(seed ^ h)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform-enough integer in `0..n` (n > 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    /// A version-4-shaped UUID string.
+    pub fn uuid(&mut self) -> String {
+        let a = self.next_u64().to_be_bytes();
+        let b = self.next_u64().to_be_bytes();
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&a);
+        bytes[8..].copy_from_slice(&b);
+        bytes[6] = (bytes[6] & 0x0f) | 0x40;
+        bytes[8] = (bytes[8] & 0x3f) | 0x80;
+        format_uuid(&bytes)
+    }
+}
+
+fn format_uuid(b: &[u8; 16]) -> String {
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// A random v4 UUID for tracking ids.
+pub fn random_uuid() -> String {
+    let mut bytes: [u8; 16] = rand::rng().random();
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    format_uuid(&bytes)
+}
+
+/// `n` random URL-safe characters (from the OS-seeded thread RNG).
+pub fn random_url_safe(n: usize) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut rng = rand::rng();
+    (0..n)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+/// The Webex cluster marker that sits between the random part and the org id of a token.
+pub const CI_CLUSTER: &str = "P0A1";
+
+/// A token in Webex's shape: `<64 url-safe chars>_P0A1_<org uuid>`.
+pub fn webex_token(org_id: &str) -> String {
+    format!("{}_{CI_CLUSTER}_{org_id}", random_url_safe(64))
+}
+
+/// Webex's public id form: base64 of `ciscospark://us/<KIND>/<uuid>`, without padding.
+pub fn hydra_id(kind: &str, uuid: &str) -> String {
+    base64::engine::general_purpose::STANDARD_NO_PAD
+        .encode(format!("ciscospark://us/{kind}/{uuid}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_sequence() {
+        let mut a = SeededRng::derive(7, "users");
+        let mut b = SeededRng::derive(7, "users");
+        assert_eq!(a.uuid(), b.uuid());
+        assert_ne!(
+            SeededRng::derive(7, "users").uuid(),
+            SeededRng::derive(8, "users").uuid()
+        );
+    }
+
+    #[test]
+    fn uuid_shape() {
+        let id = SeededRng::new(1).uuid();
+        assert_eq!(id.len(), 36);
+        assert_eq!(&id[14..15], "4");
+    }
+
+    #[test]
+    fn token_shape() {
+        let t = webex_token("9a8b7c6d-0000-4000-8000-000000000000");
+        let (random, rest) = t.split_at(64);
+        assert!(
+            random
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        );
+        assert_eq!(rest, "_P0A1_9a8b7c6d-0000-4000-8000-000000000000");
+    }
+
+    #[test]
+    fn hydra_org_id_decodes() {
+        let id = hydra_id("ORGANIZATION", "abc");
+        let raw = base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(id)
+            .unwrap();
+        assert_eq!(raw, b"ciscospark://us/ORGANIZATION/abc");
+    }
+}

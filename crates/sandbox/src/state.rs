@@ -1,0 +1,139 @@
+//! Shared, in-memory sandbox state: pending sign-ins, codes, tokens, fault counters, rate windows.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+
+use crate::config::SandboxConfig;
+use crate::seed::{self, SeedData, SignInUser};
+
+/// A sign-in the consent page is waiting on, keyed by an opaque transaction id.
+#[derive(Debug, Clone)]
+pub struct PendingAuthorization {
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub scopes: Vec<String>,
+    pub state: Option<String>,
+    pub code_challenge: Option<String>,
+    pub expires_at_ms: i64,
+}
+
+/// An authorization code waiting to be redeemed once.
+#[derive(Debug, Clone)]
+pub struct IssuedCode {
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub user_key: String,
+    pub scopes: Vec<String>,
+    pub code_challenge: Option<String>,
+    pub expires_at_ms: i64,
+}
+
+/// What a token grants: who, through which client, with which scopes, until when.
+#[derive(Debug, Clone)]
+pub struct Grant {
+    pub user_key: String,
+    pub client_id: String,
+    pub scopes: Vec<String>,
+    pub expires_at_ms: i64,
+}
+
+/// Faults requested through the control endpoint.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Faults {
+    /// The next N API requests answer 429.
+    pub force_429: u32,
+    /// The next N API requests answer 503.
+    pub force_5xx: u32,
+    /// Overrides the configured latency when set.
+    pub latency_ms: Option<u64>,
+}
+
+/// Mutable state behind one lock; no lock is held across an await.
+#[derive(Debug, Default)]
+pub struct Store {
+    pub pending: HashMap<String, PendingAuthorization>,
+    pub codes: HashMap<String, IssuedCode>,
+    /// Redeemed codes and the access token each produced, so a replayed code revokes it (RFC 6749 §4.1.2).
+    pub used_codes: HashMap<String, String>,
+    pub access_tokens: HashMap<String, Grant>,
+    pub refresh_tokens: HashMap<String, Grant>,
+    pub faults: Faults,
+    /// Per-client fixed one-minute windows: (window start ms, requests in it).
+    pub rate_windows: HashMap<String, (i64, u32)>,
+}
+
+/// Cheap-to-clone handle shared by both routers.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub config: SandboxConfig,
+    pub seed: SeedData,
+    store: Mutex<Store>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("config", &self.0.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// Seeds the data from `config.seed`; task times are anchored at the start of the current UTC hour.
+    pub fn new(config: SandboxConfig) -> AppState {
+        let seed = seed::generate(config.seed, seed::hour_floor(now_ms()));
+        AppState(Arc::new(Inner {
+            config,
+            seed,
+            store: Mutex::new(Store::default()),
+        }))
+    }
+
+    pub fn config(&self) -> &SandboxConfig {
+        &self.0.config
+    }
+
+    pub fn seed(&self) -> &SeedData {
+        &self.0.seed
+    }
+
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        // A panic while holding the lock leaves plain data behind; keep serving.
+        self.0
+            .store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn sign_in_user(&self, key: &str) -> Option<&SignInUser> {
+        self.0.seed.sign_in_users.iter().find(|u| u.key == key)
+    }
+
+    /// The grant behind a live access token, or why there is none.
+    pub fn access_grant(&self, token: &str) -> Result<Grant, TokenProblem> {
+        let store = self.store();
+        match store.access_tokens.get(token) {
+            None => Err(TokenProblem::Unknown),
+            Some(g) if g.expires_at_ms <= now_ms() => Err(TokenProblem::Expired),
+            Some(g) => Ok(g.clone()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenProblem {
+    Unknown,
+    Expired,
+}
+
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}
