@@ -222,7 +222,15 @@ async fn accept_post(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<bytes::Bytes, ProxyError> {
-    let text = |name: HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    // A repeated policy header is refused as a whole: proxies and frameworks disagree on which copy wins.
+    let text = |name: HeaderName| {
+        let mut values = headers.get_all(name).iter();
+        match (values.next(), values.next()) {
+            (Some(value), None) => Some(value.to_str().unwrap_or("\u{fffd}")),
+            (None, _) => None,
+            (Some(_), Some(_)) => Some("\u{fffd}repeated"),
+        }
+    };
     request::check_origin(text(header::ORIGIN), &state.inner.allowed_origins)?;
     request::check_request_header(text(HeaderName::from_static(REQUEST_HEADER)))?;
     request::check_content_type(text(header::CONTENT_TYPE))?;

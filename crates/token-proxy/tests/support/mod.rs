@@ -1,0 +1,261 @@
+//! Test support: a programmable stub of the Webex token endpoint, configs, and request builders.
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, Request, Response, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing;
+use std::collections::{HashMap, HashSet};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use wxcc_token_proxy::config::{self, Command, Config};
+use wxcc_token_proxy::{AppState, app};
+
+pub const CLIENT_ID: &str = "test-client-id";
+pub const CLIENT_SECRET: &str = "test-client-secret-Zq81";
+pub const ORIGIN: &str = "https://app.example";
+pub const REDIRECT_URI: &str = "https://app.example/callback";
+pub const VERIFIER: &str = "verifier-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG";
+/// base64url of 32 bytes of 0x01 and 0x02.
+pub const KEY_A: &str = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE";
+pub const KEY_B: &str = "AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI";
+pub const UPSTREAM_SECRET_TEXT: &str = "UPSTREAM-INTERNAL-DETAIL-must-not-leak";
+
+/// How the stub token endpoint behaves.
+#[derive(Clone, Debug)]
+pub enum Behavior {
+    /// A small working authorization server (see `normal`).
+    Normal,
+    /// Always this status and body, with an optional Retry-After.
+    Fixed {
+        status: u16,
+        body: String,
+        retry_after: Option<&'static str>,
+    },
+    /// Never answers (for the timeout).
+    Hang,
+    /// Answers with a body larger than the proxy accepts.
+    Huge,
+    /// Redirects to this URL.
+    Redirect(String),
+}
+
+#[derive(Default)]
+pub struct StubState {
+    pub forms: Vec<HashMap<String, String>>,
+    used_codes: HashSet<String>,
+    live_refresh_tokens: HashSet<String>,
+    counter: u64,
+    pub expire_all_refresh_tokens: bool,
+}
+
+pub struct Stub {
+    pub url: String,
+    pub state: Arc<Mutex<StubState>>,
+}
+
+impl Stub {
+    pub fn token_url(&self) -> String {
+        format!("{}/v1/access_token", self.url)
+    }
+
+    pub fn forms(&self) -> Vec<HashMap<String, String>> {
+        self.state.lock().unwrap().forms.clone()
+    }
+
+    /// Every token the stub ever issued (for the log search).
+    pub fn issued(&self) -> u64 {
+        self.state.lock().unwrap().counter
+    }
+
+    pub fn revoke_all(&self) {
+        let mut state = self.state.lock().unwrap();
+        state.live_refresh_tokens.clear();
+    }
+}
+
+/// Starts a stub token endpoint on 127.0.0.1:0.
+pub async fn stub(behavior: Behavior) -> Stub {
+    let state = Arc::new(Mutex::new(StubState::default()));
+    let router = Router::new()
+        .route("/v1/access_token", routing::post(token_endpoint))
+        .with_state((state.clone(), behavior));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(listener, router).await.unwrap();
+    });
+    Stub {
+        url: format!("http://{address}"),
+        state,
+    }
+}
+
+/// An address where nothing listens (bound, then released).
+pub async fn dead_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    drop(listener);
+    format!("http://{address}/v1/access_token")
+}
+
+fn json_error(status: u16, error: &str) -> Response<Body> {
+    let body = serde_json::json!({
+        "error": error,
+        "error_description": UPSTREAM_SECRET_TEXT,
+        "trackingId": "STUB_tracking-1",
+    });
+    let mut response = axum::Json(body).into_response();
+    *response.status_mut() = StatusCode::from_u16(status).unwrap();
+    response
+}
+
+async fn token_endpoint(
+    State((state, behavior)): State<(Arc<Mutex<StubState>>, Behavior)>,
+    headers: HeaderMap,
+    body: String,
+) -> Response<Body> {
+    let form: HashMap<String, String> = serde_urlencoded::from_str(&body).unwrap_or_default();
+    state.lock().unwrap().forms.push(form.clone());
+    assert_eq!(
+        headers.get("content-type").unwrap(),
+        "application/x-www-form-urlencoded"
+    );
+    match behavior {
+        Behavior::Normal => normal(&state, &form),
+        Behavior::Fixed {
+            status,
+            body,
+            retry_after,
+        } => {
+            let mut response = body.into_response();
+            *response.status_mut() = StatusCode::from_u16(status).unwrap();
+            if let Some(seconds) = retry_after {
+                response
+                    .headers_mut()
+                    .insert("retry-after", seconds.parse().unwrap());
+            }
+            response
+        }
+        Behavior::Hang => std::future::pending().await,
+        Behavior::Huge => "x".repeat(200 * 1024).into_response(),
+        Behavior::Redirect(location) => {
+            let mut response = StatusCode::TEMPORARY_REDIRECT.into_response();
+            response
+                .headers_mut()
+                .insert("location", location.parse().unwrap());
+            response
+        }
+    }
+}
+
+/// Authorization codes starting with `good-` work once with `VERIFIER`; refresh tokens rotate.
+fn normal(state: &Mutex<StubState>, form: &HashMap<String, String>) -> Response<Body> {
+    let field = |name: &str| form.get(name).map(String::as_str).unwrap_or("");
+    if field("client_id") != CLIENT_ID || field("client_secret") != CLIENT_SECRET {
+        return json_error(401, "invalid_client");
+    }
+    let mut state = state.lock().unwrap();
+    match field("grant_type") {
+        "authorization_code" => {
+            let code = field("code").to_owned();
+            if !code.starts_with("good-")
+                || !state.used_codes.insert(code)
+                || field("code_verifier") != VERIFIER
+                || field("redirect_uri") != REDIRECT_URI
+            {
+                return json_error(400, "invalid_grant");
+            }
+        }
+        "refresh_token" => {
+            let presented = field("refresh_token");
+            if state.expire_all_refresh_tokens || !state.live_refresh_tokens.remove(presented) {
+                return json_error(400, "invalid_grant");
+            }
+        }
+        _ => return json_error(400, "unsupported_grant_type"),
+    }
+    state.counter += 1;
+    let n = state.counter;
+    let refresh_token = format!("stub-refresh-token-{n}-Rr9");
+    state.live_refresh_tokens.insert(refresh_token.clone());
+    axum::Json(serde_json::json!({
+        "access_token": format!("stub-access-token-{n}-Aa7"),
+        "expires_in": 43199,
+        "refresh_token": refresh_token,
+        "refresh_token_expires_in": 7775999,
+        "token_type": "Bearer",
+        "scope": "cjp:config_read spark:people_read",
+    }))
+    .into_response()
+}
+
+pub fn env(token_endpoint: &str, mode: &str) -> HashMap<String, String> {
+    [
+        (config::CLIENT_ID, CLIENT_ID),
+        (config::CLIENT_SECRET, CLIENT_SECRET),
+        (config::ALLOWED_ORIGINS, ORIGIN),
+        (config::REDIRECT_URI, REDIRECT_URI),
+        (config::TOKEN_ENDPOINT, token_endpoint),
+        (config::MODE, mode),
+        (config::SEALING_KEYS, KEY_A),
+        (config::BIND, "127.0.0.1:0"),
+        (config::UPSTREAM_TIMEOUT_MS, "300"),
+        (config::RATE_LIMIT_PER_MINUTE, "10000"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect()
+}
+
+pub fn config_from(env: &HashMap<String, String>) -> Config {
+    match Command::parse(env, &[], &|_| unreachable!()).unwrap() {
+        Command::Run(config) => *config,
+        other => panic!("{other:?}"),
+    }
+}
+
+pub fn router(token_endpoint: &str, mode: &str) -> axum::Router {
+    app(AppState::new(&config_from(&env(token_endpoint, mode))).unwrap())
+}
+
+/// A POST that passes every policy check.
+pub fn post(path: &str) -> axum::http::request::Builder {
+    Request::builder()
+        .method("POST")
+        .uri(path)
+        .header("origin", ORIGIN)
+        .header("x-wxcc-request", "1")
+        .header("content-type", "application/json")
+}
+
+pub fn token_body(code: &str) -> String {
+    serde_json::json!({"code": code, "code_verifier": VERIFIER}).to_string()
+}
+
+pub async fn read(response: Response<Body>) -> (StatusCode, HeaderMap, serde_json::Value) {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    let json = if bytes.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&bytes)))
+    };
+    (status, headers, json)
+}
+
+pub fn cookie_value(headers: &HeaderMap) -> Option<String> {
+    let set_cookie = headers.get("set-cookie")?.to_str().ok()?;
+    let first = set_cookie.split(';').next()?;
+    first.strip_prefix("__Host-wxcc_rt=").map(str::to_owned)
+}
+
+pub fn socket(ip: &str) -> axum::extract::ConnectInfo<SocketAddr> {
+    axum::extract::ConnectInfo(format!("{ip}:5000").parse().unwrap())
+}
