@@ -110,6 +110,21 @@ impl AppState {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// Org of the admin and agent sign-in users.
+    pub fn primary_org_id(&self) -> &str {
+        &self.0.seed.primary_org_id
+    }
+
+    /// Org of the `other-org-admin` sign-in user.
+    pub fn second_org_id(&self) -> &str {
+        &self.0.seed.second_org_id
+    }
+
+    /// The users offered on the consent page.
+    pub fn sign_in_users(&self) -> &[SignInUser] {
+        &self.0.seed.sign_in_users
+    }
+
     pub fn sign_in_user(&self, key: &str) -> Option<&SignInUser> {
         self.0.seed.sign_in_users.iter().find(|u| u.key == key)
     }
