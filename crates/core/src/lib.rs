@@ -6,9 +6,11 @@
 //!
 //! Times are integer milliseconds since the Unix epoch (`now_ms: u64`, i.e. `Date.now() as u64`).
 
+pub mod api_error;
 pub mod authorize;
 pub mod callback;
 pub mod config;
+pub mod curl;
 pub mod expiry;
 pub mod pkce;
 pub mod rsql;
