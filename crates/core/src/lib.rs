@@ -5,6 +5,10 @@
 //! every decision here testable natively and the wasm small.
 //!
 //! Times are integer milliseconds since the Unix epoch (`now_ms: u64`, i.e. `Date.now() as u64`).
+//!
+//! Modules: [`secret`] (redacting newtypes), [`pkce`], [`config`] (`config.json`), [`authorize`],
+//! [`callback`], [`token`] (orgId/ciCluster), [`expiry`], [`session`], [`scopes`], [`rsql`],
+//! [`list_query`], [`curl`], [`api_error`].
 
 pub mod api_error;
 pub mod authorize;
@@ -12,6 +16,7 @@ pub mod callback;
 pub mod config;
 pub mod curl;
 pub mod expiry;
+pub mod list_query;
 pub mod pkce;
 pub mod rsql;
 pub mod scopes;
