@@ -1,0 +1,153 @@
+//! The standalone binary as the lead's tooling uses it: the ready line, JSON logs on stderr, graceful
+//! SIGTERM, start-up validation and `--generate-key`.
+
+mod support;
+
+use std::process::Stdio;
+use std::time::Duration;
+use support::*;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
+use tokio::process::Command;
+use wxcc_token_proxy::sealing::SealingKey;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_wxcc-token-proxy");
+
+fn command(env: &std::collections::HashMap<String, String>) -> Command {
+    let mut command = Command::new(BINARY);
+    command
+        .env_clear()
+        .envs(env)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    command
+}
+
+#[tokio::test]
+async fn prints_the_ready_line_serves_logs_json_and_stops_on_sigterm() {
+    let upstream = stub(Behavior::Normal).await;
+    let mut child = command(&env(&upstream.token_url(), "cookie"))
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).await.unwrap();
+    let address = line
+        .trim_end()
+        .strip_prefix("wxcc-token-proxy listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
+    let address: std::net::SocketAddr = address.parse().unwrap();
+    assert_ne!(address.port(), 0, "the real port is printed, not 0");
+
+    let client = reqwest::Client::new();
+    let health = client
+        .get(format!("http://{address}/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    let token = client
+        .post(format!("http://{address}/token"))
+        .header("origin", ORIGIN)
+        .header("x-wxcc-request", "1")
+        .header("content-type", "application/json")
+        .body(token_body("good-binary"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(token.status(), 200);
+
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().unwrap().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .expect("the proxy did not stop after SIGTERM")
+        .unwrap();
+    assert!(exit.success(), "{exit:?}");
+
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).await.unwrap();
+    assert!(
+        rest.is_empty(),
+        "stdout has exactly one line, got more: {rest:?}"
+    );
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .await
+        .unwrap();
+    let lines: Vec<serde_json::Value> = stderr
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not a JSON log line: {l}")))
+        .collect();
+    assert!(lines.iter().any(|l| {
+        l["span"]["request_id"]
+            .as_str()
+            .is_some_and(|id| !id.is_empty())
+    }));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["fields"]["message"] == "token proxy stopped")
+    );
+    assert!(!stderr.contains(CLIENT_SECRET) && !stderr.contains("good-binary"));
+}
+
+#[tokio::test]
+async fn configuration_errors_name_the_variable_and_never_the_secret() {
+    let cases = [
+        ("WXCC_PROXY_CLIENT_ID", None),
+        ("WXCC_PROXY_SEALING_KEYS", Some("not-a-key")),
+        ("WXCC_PROXY_MODE", Some("sometimes")),
+        (
+            "WXCC_PROXY_TOKEN_ENDPOINT",
+            Some("http://idp.example/token"),
+        ),
+        ("WXCC_PROXY_ALLOWED_ORIGINS", Some("*")),
+    ];
+    for (variable, value) in cases {
+        let mut env = env("https://idp.example/v1/access_token", "cookie");
+        match value {
+            Some(value) => env.insert(variable.into(), value.into()),
+            None => env.remove(variable),
+        };
+        let output = command(&env).output().await.unwrap();
+        assert_eq!(output.status.code(), Some(2), "{variable}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(stderr.contains(variable), "{variable}: {stderr}");
+        assert!(
+            !stderr.contains(CLIENT_SECRET) && !stderr.contains(KEY_A),
+            "{stderr}"
+        );
+        assert!(output.stdout.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn generate_key_prints_a_usable_key() {
+    let output = Command::new(BINARY)
+        .arg("--generate-key")
+        .env_clear()
+        .output()
+        .await
+        .unwrap();
+    assert!(output.status.success());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        SealingKey::from_base64url(stdout.trim()).is_ok(),
+        "{stdout}"
+    );
+    let again = Command::new(BINARY)
+        .arg("--generate-key")
+        .output()
+        .await
+        .unwrap();
+    assert_ne!(again.stdout, stdout.as_bytes(), "keys are random");
+}

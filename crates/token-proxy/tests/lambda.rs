@@ -1,0 +1,168 @@
+//! Drives the Lambda host with API Gateway v2 / Function URL events, as the Lambda runtime would.
+
+mod support;
+
+use lambda_http::request::LambdaRequest;
+use lambda_http::{Adapter, Context, LambdaEvent, Service};
+use support::*;
+use wxcc_token_proxy::lambda::lambda_app;
+use wxcc_token_proxy::{AppState, config};
+
+fn event(
+    method: &str,
+    path: &str,
+    source_ip: &str,
+    headers: serde_json::Value,
+    body: Option<String>,
+) -> LambdaRequest {
+    let event = serde_json::json!({
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": headers,
+        "requestContext": {
+            "accountId": "anonymous",
+            "apiId": "abcdefghij",
+            "domainName": "abcdefghij.lambda-url.eu-west-1.on.aws",
+            "domainPrefix": "abcdefghij",
+            "http": {
+                "method": method,
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": source_ip,
+                "userAgent": "test"
+            },
+            "requestId": "req-1",
+            "routeKey": "$default",
+            "stage": "$default",
+            "time": "25/Nov/2026:17:00:00 +0000",
+            "timeEpoch": 1795000000000u64
+        },
+        "body": body,
+        "isBase64Encoded": false
+    });
+    serde_json::from_value(event).expect("a valid Function URL event")
+}
+
+fn good_headers() -> serde_json::Value {
+    serde_json::json!({
+        "origin": ORIGIN,
+        "x-wxcc-request": "1",
+        "content-type": "application/json",
+        "host": "abcdefghij.lambda-url.eu-west-1.on.aws"
+    })
+}
+
+async fn invoke(
+    adapter: &mut Adapter<'static, axum::response::Response, axum::Router>,
+    request: LambdaRequest,
+) -> serde_json::Value {
+    let response = adapter
+        .call(LambdaEvent::new(request, Context::default()))
+        .await
+        .unwrap();
+    serde_json::to_value(response).unwrap()
+}
+
+fn body_of(response: &serde_json::Value) -> serde_json::Value {
+    serde_json::from_str(response["body"].as_str().unwrap_or("null")).unwrap()
+}
+
+#[tokio::test]
+async fn function_url_events_run_the_same_router() {
+    let upstream = stub(Behavior::Normal).await;
+    let state = AppState::new(&config_from(&env(&upstream.token_url(), "cookie"))).unwrap();
+    let mut adapter = Adapter::from(lambda_app(state));
+
+    let health = invoke(
+        &mut adapter,
+        event(
+            "GET",
+            "/healthz",
+            "198.51.100.7",
+            serde_json::json!({}),
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(health["statusCode"], 200);
+    assert_eq!(body_of(&health)["status"], "ok");
+
+    let response = invoke(
+        &mut adapter,
+        event(
+            "POST",
+            "/token",
+            "198.51.100.7",
+            good_headers(),
+            Some(token_body("good-lambda")),
+        ),
+    )
+    .await;
+    assert_eq!(response["statusCode"], 200, "{response}");
+    assert_eq!(
+        body_of(&response)["access_token"],
+        "stub-access-token-1-Aa7"
+    );
+    assert_eq!(response["headers"]["cache-control"], "no-store");
+    assert_eq!(response["headers"]["access-control-allow-origin"], ORIGIN);
+    // Function URLs and HTTP APIs carry Set-Cookie in `cookies`.
+    let cookie = response["cookies"][0].as_str().unwrap();
+    assert!(cookie.starts_with("__Host-wxcc_rt=") && cookie.contains("HttpOnly"));
+    let sealed = cookie.split(';').next().unwrap().to_owned();
+
+    // Function URL events carry request cookies in `cookies` too.
+    let mut request = event(
+        "POST",
+        "/refresh",
+        "198.51.100.7",
+        good_headers(),
+        Some("{}".into()),
+    );
+    if let LambdaRequest::ApiGatewayV2(ref mut inner) = request {
+        inner.cookies = Some(vec![sealed]);
+    }
+    let response = invoke(&mut adapter, request).await;
+    assert_eq!(response["statusCode"], 200, "{response}");
+    assert_eq!(
+        body_of(&response)["access_token"],
+        "stub-access-token-2-Aa7"
+    );
+
+    let mut foreign = good_headers();
+    foreign["origin"] = "https://evil.example".into();
+    let response = invoke(
+        &mut adapter,
+        event(
+            "POST",
+            "/token",
+            "198.51.100.7",
+            foreign,
+            Some(token_body("good-x")),
+        ),
+    )
+    .await;
+    assert_eq!(response["statusCode"], 403);
+    assert_eq!(body_of(&response)["error"], "origin_not_allowed");
+}
+
+#[tokio::test]
+async fn lambda_rate_limit_uses_the_event_source_ip() {
+    let upstream = stub(Behavior::Normal).await;
+    let mut env = env(&upstream.token_url(), "handle");
+    env.insert(config::RATE_LIMIT_PER_MINUTE.into(), "1".into());
+    let mut adapter = Adapter::from(lambda_app(AppState::new(&config_from(&env)).unwrap()));
+    let logout = |ip: &str| event("POST", "/logout", ip, good_headers(), Some("{}".into()));
+    assert_eq!(
+        invoke(&mut adapter, logout("203.0.113.1")).await["statusCode"],
+        204
+    );
+    let limited = invoke(&mut adapter, logout("203.0.113.1")).await;
+    assert_eq!(limited["statusCode"], 429);
+    assert_eq!(body_of(&limited)["error"], "rate_limited");
+    assert_eq!(
+        invoke(&mut adapter, logout("203.0.113.2")).await["statusCode"],
+        204
+    );
+}
