@@ -1,0 +1,217 @@
+//! End to end against the local Webex sandbox: a real authorization code from its consent form, exchanged
+//! through the proxy, refreshed, then refused once the sandbox expires every refresh token.
+
+use axum::body::Body;
+use axum::http::Request;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use tower::ServiceExt;
+use wxcc_sandbox::{DEMO_SCOPES, SandboxConfig};
+use wxcc_token_proxy::config::{self, Command};
+use wxcc_token_proxy::{AppState, app};
+
+const ORIGIN: &str = "http://127.0.0.1:8080";
+const REDIRECT_URI: &str = "http://127.0.0.1:8080/callback";
+const VERIFIER: &str = "e2e-verifier-0123456789-abcdefghijklmnopqrstuvwxyz";
+
+fn proxy(identity_url: &str) -> axum::Router {
+    let env: HashMap<String, String> = [
+        (config::CLIENT_ID, "wxcc-demo-client"),
+        (config::CLIENT_SECRET, "wxcc-demo-secret"),
+        (config::ALLOWED_ORIGINS, ORIGIN),
+        (config::REDIRECT_URI, REDIRECT_URI),
+        (
+            config::TOKEN_ENDPOINT,
+            &format!("{identity_url}/v1/access_token"),
+        ),
+        (config::MODE, "cookie"),
+        (
+            config::SEALING_KEYS,
+            "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE",
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    match Command::parse(&env, &[], &|_| unreachable!()).unwrap() {
+        Command::Run(config) => app(AppState::new(&config).unwrap()),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Drives the sandbox's authorize page and consent form like a browser would, returning the code.
+async fn authorization_code(identity_url: &str) -> String {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(VERIFIER.as_bytes()));
+    let scope = DEMO_SCOPES.join(" ");
+    let mut authorize = url::Url::parse(&format!("{identity_url}/v1/authorize")).unwrap();
+    authorize
+        .query_pairs_mut()
+        .append_pair("client_id", "wxcc-demo-client")
+        .append_pair("redirect_uri", REDIRECT_URI)
+        .append_pair("response_type", "code")
+        .append_pair("scope", &scope)
+        .append_pair("state", "e2e-state")
+        .append_pair("code_challenge", &challenge)
+        .append_pair("code_challenge_method", "S256");
+    let page = http.get(authorize).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    let txn = html
+        .split("name=\"txn\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the consent form carries a txn")
+        .to_owned();
+    let decision = http
+        .post(format!("{identity_url}/v1/authorize/decision"))
+        .form(&[
+            ("txn", txn.as_str()),
+            ("user", "admin"),
+            ("decision", "accept"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(decision.status().is_redirection(), "{}", decision.status());
+    let location = decision.headers()["location"].to_str().unwrap();
+    let location = url::Url::parse(location).unwrap();
+    let code = location
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .map(|(_, v)| v.into_owned())
+        .expect("the redirect carries a code");
+    code
+}
+
+fn post(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut builder = Request::post(path)
+        .header("origin", ORIGIN)
+        .header("x-wxcc-request", "1")
+        .header("content-type", "application/json");
+    if let Some(cookie) = cookie {
+        builder = builder.header("cookie", format!("__Host-wxcc_rt={cookie}"));
+    }
+    builder.body(Body::from(body.to_owned())).unwrap()
+}
+
+async fn read(response: axum::response::Response) -> (u16, Option<String>, serde_json::Value) {
+    let status = response.status().as_u16();
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .and_then(|v| v.strip_prefix("__Host-wxcc_rt="))
+        .map(str::to_owned);
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    (
+        status,
+        cookie,
+        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn code_exchange_refresh_and_expired_refresh_against_the_sandbox() {
+    let loopback = "127.0.0.1:0".parse().unwrap();
+    let sandbox = wxcc_sandbox::spawn(
+        SandboxConfig::demo(ORIGIN, REDIRECT_URI),
+        loopback,
+        loopback,
+    )
+    .await
+    .unwrap();
+    let identity = sandbox.identity_url();
+    let proxy = proxy(&identity);
+
+    let code = authorization_code(&identity).await;
+    let body = serde_json::json!({"code": code, "code_verifier": VERIFIER}).to_string();
+    let (status, cookie, tokens) = read(
+        proxy
+            .clone()
+            .oneshot(post("/token", &body, None))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{tokens}");
+    assert_eq!(tokens["token_type"], "Bearer");
+    assert!(
+        tokens["access_token"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty())
+    );
+    assert!(tokens.get("refresh_token").is_none());
+    let cookie = cookie.expect("cookie mode sets the session cookie");
+
+    // The access token works against the sandbox.
+    let me = reqwest::Client::new()
+        .get(format!("{identity}/v1/people/me"))
+        .bearer_auth(tokens["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200);
+
+    // The code is single use.
+    let (status, _, error) = read(
+        proxy
+            .clone()
+            .oneshot(post("/token", &body, None))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, error["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
+    assert!(
+        error["tracking_id"].as_str().is_some(),
+        "the sandbox trackingId is kept: {error}"
+    );
+
+    let (status, refreshed_cookie, refreshed) = read(
+        proxy
+            .clone()
+            .oneshot(post("/refresh", "{}", Some(&cookie)))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{refreshed}");
+    assert_ne!(refreshed["access_token"], tokens["access_token"]);
+    let cookie = refreshed_cookie.expect("refresh re-seals the refresh token");
+
+    let faults = reqwest::Client::new()
+        .post(format!("{identity}/_sandbox/faults"))
+        .header("content-type", "application/json")
+        .body(r#"{"expire_refresh_tokens": true}"#)
+        .send()
+        .await
+        .unwrap();
+    assert!(faults.status().is_success());
+    let (status, cleared, error) = read(
+        proxy
+            .oneshot(post("/refresh", "{}", Some(&cookie)))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, error["error"].as_str()),
+        (401, Some("refresh_expired")),
+        "{error}"
+    );
+    assert_eq!(cleared.as_deref(), Some(""), "the cookie is cleared");
+
+    sandbox.shutdown().await;
+}
