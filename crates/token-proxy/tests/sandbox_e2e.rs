@@ -81,12 +81,11 @@ async fn authorization_code(identity_url: &str) -> String {
     assert!(decision.status().is_redirection(), "{}", decision.status());
     let location = decision.headers()["location"].to_str().unwrap();
     let location = url::Url::parse(location).unwrap();
-    let code = location
+    location
         .query_pairs()
         .find(|(k, _)| k == "code")
         .map(|(_, v)| v.into_owned())
-        .expect("the redirect carries a code");
-    code
+        .expect("the redirect carries a code")
 }
 
 fn post(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
