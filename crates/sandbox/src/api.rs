@@ -382,7 +382,7 @@ fn list_config_body(
         .into_iter()
         .skip((page as u64).saturating_mul(page_size) as usize)
         .take(page_size as usize)
-        .map(|r| project(r, attributes.as_deref()))
+        .map(|r| project(r, attributes.as_deref(), collection.required_fields()))
         .collect();
 
     let base = format!("/organization/{org}/{}", collection.path());
@@ -422,12 +422,13 @@ fn list_config_body(
     }))
 }
 
-/// Keeps only the requested attributes (and always `id`, so rows stay addressable).
-fn project(record: &Value, attributes: Option<&[String]>) -> Value {
+/// Keeps the requested attributes plus `id` (rows stay addressable) and the DTO's required fields
+/// (the spec promises them on every item, so clients may rely on them).
+fn project(record: &Value, attributes: Option<&[String]>, required: &[&str]) -> Value {
     match (attributes, record.as_object()) {
         (Some(names), Some(map)) => Value::Object(
             map.iter()
-                .filter(|(k, _)| *k == "id" || names.contains(k))
+                .filter(|(k, _)| *k == "id" || names.contains(k) || required.contains(&k.as_str()))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
         ),

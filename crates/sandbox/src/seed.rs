@@ -127,6 +127,60 @@ impl Collection {
         }
     }
 
+    /// Fields the spec marks `required` on the DTO; `attributes` projections always keep them.
+    pub fn required_fields(self) -> &'static [&'static str] {
+        match self {
+            Collection::User | Collection::Team => &[],
+            Collection::Site => &["active", "multimediaProfileId", "name"],
+            Collection::ContactServiceQueue => &[
+                "active",
+                "callDistributionGroups",
+                "channelType",
+                "checkAgentAvailability",
+                "maxActiveContacts",
+                "maxTimeInQueue",
+                "name",
+                "queueRoutingType",
+                "queueType",
+                "routingType",
+                "serviceLevelThreshold",
+            ],
+            Collection::EntryPoint => &[
+                "active",
+                "assetId",
+                "channelType",
+                "controlFlowScriptUrl",
+                "entryPointType",
+                "imiOrgType",
+                "maximumActiveContacts",
+                "name",
+                "overflowNumber",
+                "serviceLevelThreshold",
+                "socialChannelType",
+            ],
+            Collection::AgentProfile => &[
+                "accessBuddyTeam",
+                "accessEntryPoint",
+                "accessIdleCode",
+                "accessQueue",
+                "accessWrapUpCode",
+                "active",
+                "agentDNValidation",
+                "name",
+                "parentType",
+            ],
+            Collection::SkillProfile => &["activeSkills", "name"],
+            Collection::AuxiliaryCode => &[
+                "active",
+                "defaultCode",
+                "name",
+                "workTypeCode",
+                "workTypeId",
+            ],
+            Collection::AddressBook => &["name", "parentType"],
+        }
+    }
+
     /// Filter field aliases the spec documents (e.g. `userId` on teams matches `userIds`).
     pub fn filter_alias(self, field: &str) -> Option<&'static str> {
         match (self, field) {
