@@ -1,5 +1,6 @@
 //! The standalone binary as the lead's tooling uses it: the ready line, JSON logs on stderr, graceful
 //! SIGTERM, start-up validation and `--generate-key`.
+#![cfg(unix)]
 
 mod support;
 
@@ -58,11 +59,8 @@ async fn prints_the_ready_line_serves_logs_json_and_stops_on_sigterm() {
         .unwrap();
     assert_eq!(token.status(), 200);
 
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().unwrap().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let pid = nix::unistd::Pid::from_raw(child.id().unwrap() as i32);
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
     let exit = tokio::time::timeout(Duration::from_secs(20), child.wait())
         .await
         .expect("the proxy did not stop after SIGTERM")
