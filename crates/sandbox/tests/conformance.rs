@@ -254,32 +254,6 @@ const CONFIG: &[(&str, &str)] = &[
     ("/organization/{orgid}/v3/address-book", "v3/address-book"),
 ];
 
-async fn token_with_scope(sb: &RunningSandbox, user: &str, scope: &str) -> String {
-    let http = client();
-    let html = http
-        .get(authorize_url(sb, &[("scope", scope)]))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let r = http
-        .post(format!("{}/v1/authorize/decision", sb.identity_url()))
-        .form(&[
-            ("txn", txn_of(&html).as_str()),
-            ("user", user),
-            ("decision", "accept"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let (_, params) = location_params(&r);
-    let (status, body) = redeem(sb, param(&params, "code").unwrap()).await;
-    assert_eq!(status, 200);
-    body["access_token"].as_str().unwrap().to_string()
-}
-
 fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -196,3 +196,30 @@ pub fn api_error_description(body: &Value, status: u16) -> String {
         .expect("a description")
         .to_string()
 }
+
+/// An access token for `user` granted only `scope`.
+pub async fn token_with_scope(sb: &RunningSandbox, user: &str, scope: &str) -> String {
+    let http = client();
+    let html = http
+        .get(authorize_url(sb, &[("scope", scope)]))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let r = http
+        .post(format!("{}/v1/authorize/decision", sb.identity_url()))
+        .form(&[
+            ("txn", txn_of(&html).as_str()),
+            ("user", user),
+            ("decision", "accept"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let (_, params) = location_params(&r);
+    let (status, body) = redeem(sb, param(&params, "code").unwrap()).await;
+    assert_eq!(status, 200);
+    body["access_token"].as_str().unwrap().to_string()
+}
