@@ -453,7 +453,7 @@ async fn analytics_validate_parameters() {
     for (q, needle) in [
         ("/v1/tasks".to_string(), "from"),
         (format!("/v1/tasks?from={now}&to={}", now - 1), "before"),
-        (format!("/v1/tasks?from=0&channelTypes=fax"), "fax"),
+        ("/v1/tasks?from=0&channelTypes=fax".to_string(), "fax"),
         (
             format!("/v1/agents/activities?from={}&to={now}", now - 2 * day),
             "24 hours",
