@@ -393,6 +393,34 @@ mod tests {
     }
 
     #[test]
+    fn debug_of_secret_bearing_types_is_redacted() {
+        let tokens = map_reply(
+            Grant::AuthorizationCode,
+            &reply(
+                200,
+                r#"{"access_token":"AT-SECRET","expires_in":1,"refresh_token":"RT-SECRET","refresh_token_expires_in":2}"#,
+            ),
+        )
+        .unwrap();
+        let form = code_exchange_form(&client(), &Secret::new("CODE-SECRET"), &Secret::new("V"));
+        let exchange = crate::request::CodeExchange {
+            code: Secret::new("CODE-SECRET"),
+            code_verifier: Secret::new("VERIFIER-SECRET"),
+        };
+        let debug = format!("{tokens:?} {form:?} {exchange:?} {:?}", client());
+        for secret in [
+            "AT-SECRET",
+            "RT-SECRET",
+            "CODE-SECRET",
+            "VERIFIER-SECRET",
+            "s&cret",
+        ] {
+            assert!(!debug.contains(secret), "{secret} in {debug}");
+        }
+        assert!(debug.contains("[redacted]"));
+    }
+
+    #[test]
     fn retry_after_is_forwarded() {
         let mut r = reply(429, "");
         r.retry_after_header = Some("17".into());

@@ -99,6 +99,48 @@ async fn prints_the_ready_line_serves_logs_json_and_stops_on_sigterm() {
 }
 
 #[tokio::test]
+async fn sigterm_lets_an_open_request_finish() {
+    let upstream = stub(Behavior::Hang).await;
+    let mut env = env(&upstream.token_url(), "handle");
+    env.insert("WXCC_PROXY_UPSTREAM_TIMEOUT_MS".into(), "1500".into());
+    let mut child = command(&env).spawn().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).await.unwrap();
+    let address = line.trim_end().rsplit("http://").next().unwrap().to_owned();
+
+    let in_flight = tokio::spawn(async move {
+        reqwest::Client::new()
+            .post(format!("http://{address}/token"))
+            .header("origin", ORIGIN)
+            .header("x-wxcc-request", "1")
+            .header("content-type", "application/json")
+            .body(token_body("good-slow"))
+            .send()
+            .await
+    });
+    // Once the upstream holds the request, the proxy is mid-request: stop it now.
+    upstream.received().await;
+    let pid = nix::unistd::Pid::from_raw(child.id().unwrap() as i32);
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
+
+    let response = in_flight
+        .await
+        .unwrap()
+        .expect("the open request gets an answer");
+    assert_eq!(
+        response.status(),
+        504,
+        "the upstream timeout answer, not a dropped connection"
+    );
+    let exit = tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .expect("the proxy did not stop after SIGTERM")
+        .unwrap();
+    assert!(exit.success(), "{exit:?}");
+}
+
+#[tokio::test]
 async fn configuration_errors_name_the_variable_and_never_the_secret() {
     let cases = [
         ("WXCC_PROXY_CLIENT_ID", None),

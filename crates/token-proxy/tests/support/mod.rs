@@ -54,6 +54,7 @@ pub struct StubState {
 pub struct Stub {
     pub url: String,
     pub state: Arc<Mutex<StubState>>,
+    received: Arc<tokio::sync::Notify>,
 }
 
 impl Stub {
@@ -70,6 +71,11 @@ impl Stub {
         self.state.lock().unwrap().counter
     }
 
+    /// Resolves once the stub has received a request (`notify_one` keeps a permit if nobody waits yet).
+    pub async fn received(&self) {
+        self.received.notified().await;
+    }
+
     pub fn revoke_all(&self) {
         let mut state = self.state.lock().unwrap();
         state.live_refresh_tokens.clear();
@@ -79,9 +85,10 @@ impl Stub {
 /// Starts a stub token endpoint on 127.0.0.1:0.
 pub async fn stub(behavior: Behavior) -> Stub {
     let state = Arc::new(Mutex::new(StubState::default()));
+    let received = Arc::new(tokio::sync::Notify::new());
     let router = Router::new()
         .route("/v1/access_token", routing::post(token_endpoint))
-        .with_state((state.clone(), behavior));
+        .with_state((state.clone(), behavior, received.clone()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -90,6 +97,7 @@ pub async fn stub(behavior: Behavior) -> Stub {
     Stub {
         url: format!("http://{address}"),
         state,
+        received,
     }
 }
 
@@ -113,12 +121,17 @@ fn json_error(status: u16, error: &str) -> Response<Body> {
 }
 
 async fn token_endpoint(
-    State((state, behavior)): State<(Arc<Mutex<StubState>>, Behavior)>,
+    State((state, behavior, received)): State<(
+        Arc<Mutex<StubState>>,
+        Behavior,
+        Arc<tokio::sync::Notify>,
+    )>,
     headers: HeaderMap,
     body: String,
 ) -> Response<Body> {
     let form: HashMap<String, String> = serde_urlencoded::from_str(&body).unwrap_or_default();
     state.lock().unwrap().forms.push(form.clone());
+    received.notify_one();
     assert_eq!(
         headers.get("content-type").unwrap(),
         "application/x-www-form-urlencoded"
