@@ -20,7 +20,7 @@ async fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(error) => {
-            eprintln!("wxcc-token-proxy: {error}");
+            eprintln!("wxcc-token-proxy: {error} (run with --help to see every setting)");
             return ExitCode::from(2);
         }
     };
