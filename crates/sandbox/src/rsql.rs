@@ -127,7 +127,9 @@ impl Parser {
         if field.is_empty() {
             return Err(self.error("expected a field name"));
         }
+        self.skip_ws();
         let op = self.operator()?;
+        self.skip_ws();
         let values = if matches!(op, Op::In | Op::Out) {
             self.list()?
         } else {
@@ -366,6 +368,12 @@ mod tests {
         assert!(!eval("name==*support*", &r));
         assert!(eval("missing==null", &r));
         assert!(eval("name=='Sales Team 1';(id==q,active==true)", &r));
+    }
+
+    #[test]
+    fn tolerates_spaces_around_operators() {
+        let r = json!({"id": "x", "n": 1});
+        assert!(eval("id == x ; n =in= (1, 2)", &r));
     }
 
     #[test]

@@ -17,6 +17,9 @@ use wxcc_sandbox::{RunningSandbox, SandboxConfig};
 struct Spec {
     doc: Value,
     components: Value,
+    /// Compiled validators by schema text: compiling against the whole `components` is the slow part.
+    cache:
+        std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<jsonschema::Validator>>>,
 }
 
 fn load_spec() -> Option<Spec> {
@@ -38,7 +41,11 @@ fn load_spec() -> Option<Spec> {
     convert_openapi_30(&mut doc);
     loosen_generic_envelope_meta(&mut doc);
     let components = doc["components"].clone();
-    Some(Spec { doc, components })
+    Some(Spec {
+        doc,
+        components,
+        cache: Default::default(),
+    })
 }
 
 /// OpenAPI 3.0 → JSON Schema 2020-12 differences that matter for validation.
@@ -135,22 +142,30 @@ impl Spec {
         }
     }
 
-    fn validator(&self, schema: &Value) -> jsonschema::Validator {
+    fn validator(&self, schema: &Value) -> std::rc::Rc<jsonschema::Validator> {
+        let key = schema.to_string();
+        if let Some(v) = self.cache.borrow().get(&key) {
+            return v.clone();
+        }
         let root = json!({
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$ref": "#/$defs/target",
             "$defs": {"target": schema},
             "components": self.components,
         });
-        jsonschema::options()
+        let validator = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft202012)
             .should_validate_formats(true)
             .build(&root)
-            .expect("the converted spec compiles as JSON Schema")
+            .expect("the converted spec compiles as JSON Schema");
+        let validator = std::rc::Rc::new(validator);
+        self.cache.borrow_mut().insert(key, validator.clone());
+        validator
     }
 
     fn errors(&self, schema: &Value, instance: &Value) -> Vec<String> {
-        self.validator(schema)
+        let validator = self.validator(schema);
+        validator
             .iter_errors(instance)
             .map(|e| format!("{} at {}", e, e.instance_path))
             .take(10)
