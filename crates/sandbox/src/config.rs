@@ -31,6 +31,8 @@ pub struct SandboxConfig {
     pub access_token_lifetime_secs: u64,
     /// Lifetime of refresh tokens in seconds (Webex: 7776000), reset on every refresh.
     pub refresh_token_lifetime_secs: u64,
+    /// Lifetime of authorization codes in seconds (Webex: about 5 minutes).
+    pub authorization_code_lifetime_secs: u64,
     /// Latency added to every Contact Center API request.
     pub latency_ms: u64,
     /// Share (0.0..=1.0) of Contact Center API requests answered with 500.
@@ -66,6 +68,7 @@ impl Default for SandboxConfig {
             seed: 42,
             access_token_lifetime_secs: 1_209_599,
             refresh_token_lifetime_secs: 7_776_000,
+            authorization_code_lifetime_secs: 300,
             latency_ms: 0,
             error_rate: 0.0,
             force_429: false,

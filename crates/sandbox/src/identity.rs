@@ -21,8 +21,6 @@ use crate::state::{AppState, Grant, IssuedCode, PendingAuthorization, TokenProbl
 
 /// How long the consent page may stay open.
 const PENDING_LIFETIME_MS: i64 = 10 * 60 * 1000;
-/// Authorization codes are short-lived, as at Webex.
-pub const CODE_LIFETIME_MS: i64 = 5 * 60 * 1000;
 
 pub fn routes(state: &AppState) -> Router<AppState> {
     let mut router = Router::new()
@@ -401,7 +399,7 @@ async fn decision(
             user_key: user.key.clone(),
             scopes: pending.scopes.clone(),
             code_challenge: pending.code_challenge.clone(),
-            expires_at_ms: now_ms() + CODE_LIFETIME_MS,
+            expires_at_ms: now_ms() + state.config().authorization_code_lifetime_secs as i64 * 1000,
         },
     );
     tracing::info!(client_id = %pending.client_id, user = %user.key, "authorization granted");
@@ -418,9 +416,16 @@ async fn access_token(
     State(state): State<AppState>,
     Extension(tracking): Extension<TrackingId>,
     headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
+    form: Result<Form<HashMap<String, String>>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let bad = |status: StatusCode, code: &str, d: &str| oauth_error(status, code, d, &tracking);
+    let Ok(Form(form)) = form else {
+        return bad(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Send the token request as an application/x-www-form-urlencoded body",
+        );
+    };
     let Some(grant_type) = form.get("grant_type") else {
         return bad(
             StatusCode::BAD_REQUEST,
@@ -521,9 +526,7 @@ fn redeem_code(
         return grant_err("The authorization code is invalid. Sign in again to get a new one.");
     };
     if issued.expires_at_ms <= now_ms() {
-        return grant_err(
-            "The authorization code has expired (codes live 5 minutes). Sign in again.",
-        );
+        return grant_err("The authorization code has expired. Sign in again.");
     }
     if issued.client_id != client_id {
         return grant_err("The authorization code was issued to another client.");

@@ -29,7 +29,6 @@ use tower_http::trace::TraceLayer;
 pub use api::READ_SCOPES;
 pub use config::{ClientConfig, DEMO_SCOPES, SandboxConfig};
 pub use http_util::TRACKING_ID;
-pub use identity::CODE_LIFETIME_MS;
 pub use secret::Secret;
 pub use seed::{Role, SignInUser};
 pub use state::AppState;

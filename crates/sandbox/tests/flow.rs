@@ -516,3 +516,33 @@ async fn expired_access_token_gets_401_then_refresh_recovers() {
     );
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn expired_code_is_refused() {
+    let config = SandboxConfig {
+        authorization_code_lifetime_secs: 0,
+        ..SandboxConfig::demo(SPA_ORIGIN, REDIRECT_URI)
+    };
+    let sb = start(config).await;
+    let code = sign_in(&sb, "admin").await;
+    let (status, body) = redeem(&sb, &code).await;
+    assert_eq!(status, 400);
+    assert_oauth_error(&body, "invalid_grant");
+    assert!(body["message"].as_str().unwrap().contains("expired"));
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn token_request_that_is_not_a_form_gets_a_json_error() {
+    let sb = start_demo().await;
+    let r = client()
+        .post(format!("{}/v1/access_token", sb.identity_url()))
+        .json(&json!({"grant_type": "authorization_code"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let body: Value = r.json().await.unwrap();
+    assert_oauth_error(&body, "invalid_request");
+    sb.shutdown().await;
+}
