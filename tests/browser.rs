@@ -12,7 +12,10 @@ fn the_app_mounts_and_renders_its_heading() {
     let host = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&host).unwrap();
     let handle = leptos::mount::mount_to(host.clone().unchecked_into(), wxcc_console::App);
-    let heading = host.query_selector("h1").unwrap().expect("an h1 is rendered");
+    let heading = host
+        .query_selector("h1")
+        .unwrap()
+        .expect("an h1 is rendered");
     assert!(heading.text_content().unwrap().contains("wxcc-console"));
     drop(handle);
 }

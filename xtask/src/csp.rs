@@ -10,10 +10,14 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
     let mut rest = html;
     while let Some(start) = rest.find("<script") {
         let after_tag = &rest[start..];
-        let Some(tag_end) = after_tag.find('>') else { break };
+        let Some(tag_end) = after_tag.find('>') else {
+            break;
+        };
         let tag = &after_tag[..tag_end];
         let body_and_more = &after_tag[tag_end + 1..];
-        let Some(close) = body_and_more.find("</script>") else { break };
+        let Some(close) = body_and_more.find("</script>") else {
+            break;
+        };
         let body = &body_and_more[..close];
         if !tag.contains(" src=") && !body.is_empty() {
             let digest = Sha256::digest(body.as_bytes());
@@ -65,18 +69,19 @@ pub fn policy(script_hashes: &[String], connect_origins: &[String], delivery: De
 /// Puts the policy and the referrer policy into the page's head, right after `<meta charset>`,
 /// so they apply before any script.
 pub fn inject_meta(html: &str, policy: &str) -> Result<String, String> {
-    let anchor = "<meta charset=\"utf-8\">";
-    let alt_anchor = "<meta charset=\"utf-8\"/>";
-    let (at, len) = match (html.find(anchor), html.find(alt_anchor)) {
-        (Some(i), _) => (i, anchor.len()),
-        (None, Some(i)) => (i, alt_anchor.len()),
-        (None, None) => return Err("index.html has no <meta charset=\"utf-8\"> to anchor the CSP".into()),
-    };
+    let start = html
+        .find("<meta charset")
+        .ok_or("index.html has no <meta charset=\"utf-8\"> to anchor the CSP")?;
+    let end = start
+        + html[start..]
+            .find('>')
+            .ok_or("index.html's <meta charset> is not closed")?
+        + 1;
     let meta = format!(
         "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">",
         policy.replace('"', "&quot;")
     );
-    Ok(format!("{}{}{}", &html[..at + len], meta, &html[at + len..]))
+    Ok(format!("{}{}{}", &html[..end], meta, &html[end..]))
 }
 
 /// Netlify / Cloudflare Pages `_headers`; the local CDN serves the same file.
@@ -108,10 +113,14 @@ mod tests {
 
     #[test]
     fn hashes_only_inline_scripts_and_matches_sha256_of_the_body() {
-        let html = r#"<head><script src="/a.js"></script><script type="module">alert(1)</script></head>"#;
+        let html =
+            r#"<head><script src="/a.js"></script><script type="module">alert(1)</script></head>"#;
         let hashes = inline_script_hashes(html);
         // sha256("alert(1)") in base64, as `openssl dgst -sha256 -binary | base64` gives it.
-        assert_eq!(hashes, vec!["'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='".to_string()]);
+        assert_eq!(
+            hashes,
+            vec!["'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='".to_string()]
+        );
     }
 
     #[test]
@@ -126,8 +135,14 @@ mod tests {
 
     #[test]
     fn origins_of_urls() {
-        assert_eq!(origin_of("https://API.wxcc-us1.cisco.com/x?y").as_deref(), Some("https://api.wxcc-us1.cisco.com"));
-        assert_eq!(origin_of("http://127.0.0.1:9001/v1").as_deref(), Some("http://127.0.0.1:9001"));
+        assert_eq!(
+            origin_of("https://API.wxcc-us1.cisco.com/x?y").as_deref(),
+            Some("https://api.wxcc-us1.cisco.com")
+        );
+        assert_eq!(
+            origin_of("http://127.0.0.1:9001/v1").as_deref(),
+            Some("http://127.0.0.1:9001")
+        );
         assert_eq!(origin_of("/proxy"), None);
         assert_eq!(origin_of("javascript://x"), None);
     }
@@ -136,7 +151,9 @@ mod tests {
     fn meta_goes_right_after_charset() {
         let html = "<head><meta charset=\"utf-8\"><title>x</title></head>";
         let out = inject_meta(html, "default-src 'none'").unwrap();
-        assert!(out.starts_with("<head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\""));
+        assert!(out.starts_with(
+            "<head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\""
+        ));
         assert!(inject_meta("<head></head>", "x").is_err());
     }
 }

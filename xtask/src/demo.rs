@@ -50,7 +50,9 @@ fn parse(args: &[String]) -> Result<Option<DemoArgs>> {
                 return Ok(None);
             }
             "--port" => {
-                out.port = value("--port")?.parse().map_err(|_| "--port takes a port number (e.g. 8080)")?
+                out.port = value("--port")?
+                    .parse()
+                    .map_err(|_| "--port takes a port number (e.g. 8080)")?
             }
             "--mode" => {
                 out.mode = match value("--mode")?.as_str() {
@@ -61,7 +63,8 @@ fn parse(args: &[String]) -> Result<Option<DemoArgs>> {
             }
             "--access-token-lifetime" => {
                 let secs = value("--access-token-lifetime")?;
-                out.sandbox_args.extend(["--access-token-lifetime".to_string(), secs]);
+                out.sandbox_args
+                    .extend(["--access-token-lifetime".to_string(), secs]);
             }
             "--real" => out.real = true,
             "--client-id" => out.client_id = Some(value("--client-id")?),
@@ -74,7 +77,9 @@ fn parse(args: &[String]) -> Result<Option<DemoArgs>> {
 }
 
 pub fn run(args: &[String]) -> Result {
-    let Some(args) = parse(args)? else { return Ok(()) };
+    let Some(args) = parse(args)? else {
+        return Ok(());
+    };
     let (tx, rx) = mpsc::channel();
     ctrlc::set_handler(move || {
         let _ = tx.send(());
@@ -89,7 +94,10 @@ pub fn run(args: &[String]) -> Result {
     if args.real {
         let services = start_real(&args, &dist, &site)?;
         let url = services[0].url.clone();
-        banner(&url, "Sign in with your Webex account (Contact Center administrator or agent).");
+        banner(
+            &url,
+            "Sign in with your Webex account (Contact Center administrator or agent).",
+        );
         return wait(rx, services);
     }
 
@@ -103,12 +111,20 @@ pub fn run(args: &[String]) -> Result {
     let stack = start_stack(&dist, &options)?;
     println!("  sandbox identity  {}", stack.identity_url);
     println!("  sandbox API       {}", stack.api_url);
-    println!("  token proxy       {} (also at {}/proxy)", stack.proxy.url, stack.spa_origin);
+    println!(
+        "  token proxy       {} (also at {}/proxy)",
+        stack.proxy.url, stack.spa_origin
+    );
     banner(
         &stack.spa_origin,
         "Click \"Sign in with Webex\", pick a user on the sandbox's consent page and press Accept.",
     );
-    let crate::services::Stack { cdn, proxy, sandbox, .. } = stack;
+    let crate::services::Stack {
+        cdn,
+        proxy,
+        sandbox,
+        ..
+    } = stack;
     wait(rx, vec![cdn, proxy, sandbox])
 }
 
@@ -131,8 +147,9 @@ fn wait(rx: mpsc::Receiver<()>, mut services: Vec<Service>) -> Result {
                 return Ok(());
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                if let Some(dead) = services.iter_mut().find(|s| !s.running()) {
-                    return Err(format!("{} stopped unexpectedly; its errors are above", dead.name()));
+                if let Some(dead) = services.iter_mut().position(|s| !s.running_now()) {
+                    let name = services[dead].name();
+                    return Err(format!("{name} stopped unexpectedly; its errors are above"));
                 }
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
@@ -141,11 +158,14 @@ fn wait(rx: mpsc::Receiver<()>, mut services: Vec<Service>) -> Result {
 }
 
 /// Real Webex: the token proxy talks to webexapis.com, the SPA to the chosen region.
-fn start_real(args: &DemoArgs, dist: &std::path::Path, site: &std::path::Path) -> Result<Vec<Service>> {
-    let client_id = args
-        .client_id
-        .clone()
-        .ok_or("--real needs --client-id (your integration's Client ID from developer.webex.com)")?;
+fn start_real(
+    args: &DemoArgs,
+    dist: &std::path::Path,
+    site: &std::path::Path,
+) -> Result<Vec<Service>> {
+    let client_id = args.client_id.clone().ok_or(
+        "--real needs --client-id (your integration's Client ID from developer.webex.com)",
+    )?;
     let secret = match (&args.secret_file, std::env::var("WXCC_CLIENT_SECRET")) {
         (Some(path), _) => std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read --client-secret-file {path}: {e}"))?
@@ -153,7 +173,10 @@ fn start_real(args: &DemoArgs, dist: &std::path::Path, site: &std::path::Path) -
             .to_string(),
         (None, Ok(secret)) => secret,
         (None, Err(_)) => {
-            return Err("--real needs the client secret: --client-secret-file FILE or WXCC_CLIENT_SECRET".into());
+            return Err(
+                "--real needs the client secret: --client-secret-file FILE or WXCC_CLIENT_SECRET"
+                    .into(),
+            );
         }
     };
     let origin = format!("http://127.0.0.1:{}", args.port);
@@ -177,7 +200,11 @@ fn start_real(args: &DemoArgs, dist: &std::path::Path, site: &std::path::Path) -
         "proxy_mode": args.mode,
         "region": args.region,
     });
-    crate::spa::deploy(dist, site, Some(&serde_json::to_string_pretty(&config).expect("json")))?;
+    crate::spa::deploy(
+        dist,
+        site,
+        Some(&serde_json::to_string_pretty(&config).expect("json")),
+    )?;
     let mut cdn_cmd = Command::new(root().join("target/debug/wxcc-cdn"));
     cdn_cmd
         .arg("--dir")

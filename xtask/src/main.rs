@@ -33,10 +33,10 @@ fn main() {
         }
     };
     let result = match command {
-        "setup" => setup::run(),
-        "build" => setup::run().and_then(|()| spa::build_command(rest)),
-        "demo" => setup::run().and_then(|()| demo::run(rest)),
-        "test" => setup::run().and_then(|()| test::run(rest)),
+        "setup" => setup::run_all(),
+        "build" => setup::run_all().and_then(|()| spa::build_command(rest)),
+        "demo" => setup::run_all().and_then(|()| demo::run(rest)),
+        "test" => setup::run_all().and_then(|()| test::run(rest)),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

@@ -35,16 +35,20 @@ impl Service {
         std::thread::spawn(move || {
             let mut tx = Some(tx);
             for line in BufReader::new(stdout).lines().map_while(|l| l.ok()) {
-                if let Some(rest) = line.strip_prefix(&prefix) {
-                    if let Some(tx) = tx.take() {
-                        let _ = tx.send(rest.trim().to_string());
-                        continue;
-                    }
+                if let Some(rest) = line.strip_prefix(&prefix)
+                    && let Some(tx) = tx.take()
+                {
+                    let _ = tx.send(rest.trim().to_string());
+                    continue;
                 }
                 println!("[{name}] {line}");
             }
         });
-        let mut service = Service { name, child, url: String::new() };
+        let mut service = Service {
+            name,
+            child,
+            url: String::new(),
+        };
         match rx.recv_timeout(READY_TIMEOUT) {
             Ok(url) => {
                 service.url = url;
@@ -53,7 +57,9 @@ impl Service {
             Err(_) => {
                 let status = service.child.try_wait().ok().flatten();
                 Err(match status {
-                    Some(status) => format!("{name} exited before it was ready ({status}); its errors are above"),
+                    Some(status) => format!(
+                        "{name} exited before it was ready ({status}); its errors are above"
+                    ),
                     None => format!("{name} did not report ready within {READY_TIMEOUT:?}"),
                 })
             }
@@ -61,7 +67,7 @@ impl Service {
     }
 
     /// True while the process is alive.
-    pub fn running(&mut self) -> bool {
+    pub fn running_now(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
     }
 
@@ -138,15 +144,29 @@ pub const DEMO_CLIENT_ID: &str = "wxcc-demo-client";
 const DEMO_CLIENT_SECRET: &str = "wxcc-demo-secret";
 
 pub fn start_stack(dist: &Path, options: &StackOptions) -> Result<Stack> {
-    let port = if options.spa_port == 0 { crate::util::free_port()? } else { options.spa_port };
+    let port = if options.spa_port == 0 {
+        crate::util::free_port()?
+    } else {
+        options.spa_port
+    };
     let spa_origin = format!("http://127.0.0.1:{port}");
     let redirect_uri = format!("{spa_origin}/callback");
 
     let mut sandbox_cmd = Command::new(binary("wxcc-sandbox"));
     sandbox_cmd
-        .args(["--identity-addr", "127.0.0.1:0", "--api-addr", "127.0.0.1:0"])
+        .args([
+            "--identity-addr",
+            "127.0.0.1:0",
+            "--api-addr",
+            "127.0.0.1:0",
+        ])
         .args(["--spa-origin", &spa_origin, "--redirect-uri", &redirect_uri])
-        .args(["--client-id", DEMO_CLIENT_ID, "--client-secret", DEMO_CLIENT_SECRET])
+        .args([
+            "--client-id",
+            DEMO_CLIENT_ID,
+            "--client-secret",
+            DEMO_CLIENT_SECRET,
+        ])
         .arg("--control")
         .args(&options.sandbox_args);
     let sandbox = Service::start("sandbox", sandbox_cmd, "wxcc-sandbox ready ")?;
@@ -158,7 +178,10 @@ pub fn start_stack(dist: &Path, options: &StackOptions) -> Result<Stack> {
         .env("WXCC_PROXY_CLIENT_SECRET", DEMO_CLIENT_SECRET)
         .env("WXCC_PROXY_ALLOWED_ORIGINS", &spa_origin)
         .env("WXCC_PROXY_REDIRECT_URI", &redirect_uri)
-        .env("WXCC_PROXY_TOKEN_ENDPOINT", format!("{identity_url}/v1/access_token"))
+        .env(
+            "WXCC_PROXY_TOKEN_ENDPOINT",
+            format!("{identity_url}/v1/access_token"),
+        )
         .env("WXCC_PROXY_MODE", options.proxy_mode)
         .env("WXCC_PROXY_SEALING_KEYS", random_key()?)
         .env("WXCC_PROXY_BIND", "127.0.0.1:0")
@@ -187,7 +210,14 @@ pub fn start_stack(dist: &Path, options: &StackOptions) -> Result<Stack> {
         .args(["--proxy-prefix", "/proxy", "--proxy-to", &proxy.url]);
     let cdn = Service::start("cdn", cdn_cmd, "wxcc-cdn listening on ")?;
 
-    Ok(Stack { cdn, proxy, sandbox, spa_origin, identity_url, api_url })
+    Ok(Stack {
+        cdn,
+        proxy,
+        sandbox,
+        spa_origin,
+        identity_url,
+        api_url,
+    })
 }
 
 fn parse_sandbox_ready(line: &str) -> Result<(String, String)> {
@@ -202,7 +232,9 @@ fn parse_sandbox_ready(line: &str) -> Result<(String, String)> {
     }
     match (identity, api) {
         (Some(i), Some(a)) => Ok((i, a)),
-        _ => Err(format!("the sandbox's ready line is not understood: `{line}`")),
+        _ => Err(format!(
+            "the sandbox's ready line is not understood: `{line}`"
+        )),
     }
 }
 
@@ -223,8 +255,12 @@ mod tests {
 
     #[test]
     fn understands_the_sandbox_ready_line() {
-        let (i, a) = parse_sandbox_ready("identity=http://127.0.0.1:1 api=http://127.0.0.1:2").unwrap();
-        assert_eq!((i.as_str(), a.as_str()), ("http://127.0.0.1:1", "http://127.0.0.1:2"));
+        let (i, a) =
+            parse_sandbox_ready("identity=http://127.0.0.1:1 api=http://127.0.0.1:2").unwrap();
+        assert_eq!(
+            (i.as_str(), a.as_str()),
+            ("http://127.0.0.1:1", "http://127.0.0.1:2")
+        );
         assert!(parse_sandbox_ready("identity=http://x").is_err());
     }
 }

@@ -4,7 +4,7 @@ use crate::util::{Result, cmd, first_line, heading, root, run};
 
 pub const TRUNK_VERSION: &str = "0.21.14";
 
-pub fn run() -> Result {
+pub fn run_all() -> Result {
     heading("setup: checking the toolchain (each step is skipped when already satisfied)");
     wasm_target()?;
     trunk()?;
@@ -38,7 +38,9 @@ fn trunk() -> Result {
         println!("  ok   {want}");
         return Ok(());
     }
-    println!("  get  {want} with cargo install (about 9 minutes on 2 cores; cargo shows its progress)");
+    println!(
+        "  get  {want} with cargo install (about 9 minutes on 2 cores; cargo shows its progress)"
+    );
     run(
         "installing trunk",
         cmd("cargo").args(["install", "--locked", "trunk", "--version", TRUNK_VERSION]),
@@ -122,14 +124,13 @@ pub fn locked_version(package: &str) -> Result<String> {
     let needle = format!("name = \"{package}\"");
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
-        if line.trim() == needle {
-            if let Some(version) = lines
+        if line.trim() == needle
+            && let Some(version) = lines
                 .next()
                 .and_then(|l| l.trim().strip_prefix("version = \""))
                 .and_then(|v| v.strip_suffix('"'))
-            {
-                return Ok(version.to_string());
-            }
+        {
+            return Ok(version.to_string());
         }
     }
     Err(format!(

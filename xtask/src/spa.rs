@@ -17,7 +17,11 @@ pub fn build_command(args: &[String]) -> Result {
         match arg.as_str() {
             "--public-url" => public_url = it.next().ok_or("--public-url needs a value")?.clone(),
             "--config" => config = Some(it.next().ok_or("--config needs a file")?.into()),
-            other => return Err(format!("unknown build option `{other}` (see cargo xtask help)")),
+            other => {
+                return Err(format!(
+                    "unknown build option `{other}` (see cargo xtask help)"
+                ));
+            }
         }
     }
     build(&public_url)?;
@@ -48,7 +52,8 @@ pub fn build(public_url: &str) -> Result {
 pub fn deploy(dist: &Path, site: &Path, config_json: Option<&str>) -> Result {
     if dist != site {
         if site.exists() {
-            std::fs::remove_dir_all(site).map_err(|e| format!("cannot clear {}: {e}", site.display()))?;
+            std::fs::remove_dir_all(site)
+                .map_err(|e| format!("cannot clear {}: {e}", site.display()))?;
         }
         copy_dir(dist, site)?;
     }
@@ -63,12 +68,19 @@ pub fn deploy(dist: &Path, site: &Path, config_json: Option<&str>) -> Result {
         None => default_connect_origins(),
     };
     let index_path = site.join("index.html");
-    let index = std::fs::read_to_string(&index_path)
-        .map_err(|e| format!("cannot read {}: {e} (did trunk build?)", index_path.display()))?;
+    let index = std::fs::read_to_string(&index_path).map_err(|e| {
+        format!(
+            "cannot read {}: {e} (did trunk build?)",
+            index_path.display()
+        )
+    })?;
     // The original page, without a CSP meta from an earlier deploy into the same folder.
     let pristine = strip_csp_meta(&index);
     let hashes = csp::inline_script_hashes(&pristine);
-    let page = csp::inject_meta(&pristine, &csp::policy(&hashes, &origins, csp::Delivery::Meta))?;
+    let page = csp::inject_meta(
+        &pristine,
+        &csp::policy(&hashes, &origins, csp::Delivery::Meta),
+    )?;
     let header_policy = csp::policy(&hashes, &origins, csp::Delivery::Header);
     write(&index_path, &page)?;
     // GitHub Pages serves 404.html for unknown paths; hosts without rewrites find callback/.
@@ -102,7 +114,11 @@ fn connect_origins(config: &serde_json::Value) -> Vec<String> {
 /// Without a config at build time the app may be pointed at any region later.
 fn default_connect_origins() -> Vec<String> {
     let mut origins = vec!["https://webexapis.com".to_string()];
-    origins.extend(REGIONS.iter().map(|r| format!("https://api.wxcc-{r}.cisco.com")));
+    origins.extend(
+        REGIONS
+            .iter()
+            .map(|r| format!("https://api.wxcc-{r}.cisco.com")),
+    );
     origins
 }
 
@@ -123,7 +139,8 @@ fn write(path: &Path, text: &str) -> Result {
 
 fn copy_dir(from: &Path, to: &Path) -> Result {
     std::fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
-    let entries = std::fs::read_dir(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+    let entries =
+        std::fs::read_dir(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
     for entry in entries {
         let entry = entry.map_err(|e| e.to_string())?;
         let target = to.join(entry.file_name());
@@ -149,14 +166,21 @@ mod tests {
         });
         assert_eq!(
             connect_origins(&config),
-            vec!["https://proxy.example.com", "https://webexapis.com", "https://api.wxcc-eu2.cisco.com"]
+            vec![
+                "https://proxy.example.com",
+                "https://webexapis.com",
+                "https://api.wxcc-eu2.cisco.com"
+            ]
         );
         let local = serde_json::json!({
             "token_proxy_url": "/proxy",
             "identity_api_base_url": "http://127.0.0.1:9001/v1",
             "api_base_url": "http://127.0.0.1:9002"
         });
-        assert_eq!(connect_origins(&local), vec!["http://127.0.0.1:9001", "http://127.0.0.1:9002"]);
+        assert_eq!(
+            connect_origins(&local),
+            vec!["http://127.0.0.1:9001", "http://127.0.0.1:9002"]
+        );
     }
 
     #[test]

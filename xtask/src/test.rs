@@ -24,18 +24,35 @@ pub fn run(args: &[String]) -> Result {
     let spec = spec_path();
 
     if !only_e2e {
-        outcomes.push(check("format", cmd("cargo").args(["fmt", "--all", "--check"])));
+        outcomes.push(check(
+            "format",
+            cmd("cargo").args(["fmt", "--all", "--check"]),
+        ));
         outcomes.push(check(
             "clippy (native)",
             cmd("cargo").args([
-                "clippy", "--workspace", "--exclude", "wxcc-console", "--all-targets", "--", "-D", "warnings",
+                "clippy",
+                "--workspace",
+                "--exclude",
+                "wxcc-console",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
             ]),
         ));
         outcomes.push(check(
             "clippy (wasm SPA)",
             cmd("cargo").args([
-                "clippy", "-p", "wxcc-console", "--target", "wasm32-unknown-unknown", "--all-targets", "--",
-                "-D", "warnings",
+                "clippy",
+                "-p",
+                "wxcc-console",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
             ]),
         ));
         let mut native = cmd("cargo");
@@ -46,25 +63,46 @@ pub fn run(args: &[String]) -> Result {
         outcomes.push(cargo_tests("unit + integration (native)", native));
         let mut browser = cmd("cargo");
         browser
-            .args(["test", "-p", "wxcc-console", "--target", "wasm32-unknown-unknown"])
+            .args([
+                "test",
+                "-p",
+                "wxcc-console",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
             .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-            .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", root().join("tests/webdriver.json"))
+            .env(
+                "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
+                root().join("tests/webdriver.json"),
+            )
             .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
-        outcomes.push(cargo_tests("browser (wasm-bindgen-test, headless Chromium)", browser));
+        outcomes.push(cargo_tests(
+            "browser (wasm-bindgen-test, headless Chromium)",
+            browser,
+        ));
     }
     outcomes.push(end_to_end());
 
     heading("summary");
     for o in &outcomes {
-        println!("  {:<48} {:>4} passed {:>3} failed  {}", o.suite, o.passed, o.failed, o.note);
+        println!(
+            "  {:<48} {:>4} passed {:>3} failed  {}",
+            o.suite, o.passed, o.failed, o.note
+        );
     }
     if spec.is_none() {
-        println!("  conformance SKIPPED: set WXCC_OPENAPI_SPEC=/path/to/webex-contact-center.json to check the sandbox against Cisco's spec");
+        println!(
+            "  conformance SKIPPED: set WXCC_OPENAPI_SPEC=/path/to/webex-contact-center.json to check the sandbox against Cisco's spec"
+        );
     }
     let passed: u64 = outcomes.iter().map(|o| o.passed).sum();
     let failed: u64 = outcomes.iter().map(|o| o.failed).sum();
     println!("{passed} passed, {failed} failed");
-    if failed > 0 { Err(format!("{failed} failed")) } else { Ok(()) }
+    if failed > 0 {
+        Err(format!("{failed} failed"))
+    } else {
+        Ok(())
+    }
 }
 
 /// The official spec for the conformance tests: `$WXCC_OPENAPI_SPEC`, else the copy beside the
@@ -72,15 +110,24 @@ pub fn run(args: &[String]) -> Result {
 fn spec_path() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("WXCC_OPENAPI_SPEC") {
         let path = PathBuf::from(path);
-        let path = if path.is_relative() { std::env::current_dir().ok()?.join(path) } else { path };
+        let path = if path.is_relative() {
+            std::env::current_dir().ok()?.join(path)
+        } else {
+            path
+        };
         return Some(path);
     }
     let sibling = root().join("../shared/webex-openapi/webex-contact-center.json");
     if sibling.exists() {
-        println!("using the OpenAPI spec beside the repository: {}", sibling.display());
+        println!(
+            "using the OpenAPI spec beside the repository: {}",
+            sibling.display()
+        );
         return Some(sibling);
     }
-    println!("conformance SKIPPED: WXCC_OPENAPI_SPEC is not set and ../shared/webex-openapi/ is not there");
+    println!(
+        "conformance SKIPPED: WXCC_OPENAPI_SPEC is not set and ../shared/webex-openapi/ is not there"
+    );
     None
 }
 
@@ -92,7 +139,11 @@ fn check(suite: &'static str, command: &mut Command) -> Outcome {
         suite,
         passed: u64::from(ok),
         failed: u64::from(!ok),
-        note: if ok { String::new() } else { format!("retry: {}", describe(command)) },
+        note: if ok {
+            String::new()
+        } else {
+            format!("retry: {}", describe(command))
+        },
     }
 }
 
@@ -104,22 +155,41 @@ fn cargo_tests(suite: &'static str, mut command: Command) -> Outcome {
     let (ok, output) = match tee(&mut command) {
         Ok(result) => result,
         Err(e) => {
-            return Outcome { suite, passed: 0, failed: 1, note: e };
+            return Outcome {
+                suite,
+                passed: 0,
+                failed: 1,
+                note: e,
+            };
         }
     };
     let (passed, mut failed) = sum_test_results(&output);
     if !ok && failed == 0 {
         failed = 1;
     }
-    Outcome { suite, passed, failed, note: if ok { String::new() } else { format!("retry: {retry}") } }
+    Outcome {
+        suite,
+        passed,
+        failed,
+        note: if ok {
+            String::new()
+        } else {
+            format!("retry: {retry}")
+        },
+    }
 }
 
 /// Runs a command, printing its stdout as it comes and keeping a copy.
 fn tee(command: &mut Command) -> Result<(bool, String)> {
     command.stdout(Stdio::piped());
-    let mut child = command.spawn().map_err(|e| format!("could not start: {e}"))?;
+    let mut child = command
+        .spawn()
+        .map_err(|e| format!("could not start: {e}"))?;
     let mut copy = String::new();
-    for line in BufReader::new(child.stdout.take().expect("piped")).lines().map_while(|l| l.ok()) {
+    for line in BufReader::new(child.stdout.take().expect("piped"))
+        .lines()
+        .map_while(|l| l.ok())
+    {
         println!("{line}");
         copy.push_str(&line);
         copy.push('\n');
@@ -132,7 +202,10 @@ fn tee(command: &mut Command) -> Result<(bool, String)> {
 fn sum_test_results(output: &str) -> (u64, u64) {
     let mut passed = 0;
     let mut failed = 0;
-    for line in output.lines().filter(|l| l.trim_start().starts_with("test result:")) {
+    for line in output
+        .lines()
+        .filter(|l| l.trim_start().starts_with("test result:"))
+    {
         for part in line.split([';', '.']) {
             let words: Vec<&str> = part.split_whitespace().collect();
             if let [n, label] = words[words.len().saturating_sub(2)..] {
@@ -150,7 +223,12 @@ fn sum_test_results(output: &str) -> (u64, u64) {
 /// Builds the SPA and the servers, starts the stack, runs Playwright, and always stops the stack.
 fn end_to_end() -> Outcome {
     let suite = "end-to-end (Playwright, headless Chromium)";
-    let fail = |note: String| Outcome { suite, passed: 0, failed: 1, note };
+    let fail = |note: String| Outcome {
+        suite,
+        passed: 0,
+        failed: 1,
+        note,
+    };
     if let Err(e) = crate::spa::build("/").and_then(|()| build_servers()) {
         return fail(e);
     }
@@ -190,7 +268,16 @@ fn end_to_end() -> Outcome {
     if !ok && failed == 0 {
         failed = 1;
     }
-    Outcome { suite, passed, failed, note: if ok { String::new() } else { "see the Playwright output above".into() } }
+    Outcome {
+        suite,
+        passed,
+        failed,
+        note: if ok {
+            String::new()
+        } else {
+            "see the Playwright output above".into()
+        },
+    }
 }
 
 #[cfg(test)]

@@ -27,17 +27,21 @@ pub fn parse(text: &str) -> Result<Vec<Rule>, String> {
             continue;
         }
         if !line.starts_with(char::is_whitespace) {
-            rules.push(Rule { pattern: line.trim().to_string(), headers: Vec::new() });
+            rules.push(Rule {
+                pattern: line.trim().to_string(),
+                headers: Vec::new(),
+            });
             continue;
         }
-        let rule = rules
-            .last_mut()
-            .ok_or(format!("_headers line {number}: a header comes before any path pattern"))?;
+        let rule = rules.last_mut().ok_or(format!(
+            "_headers line {number}: a header comes before any path pattern"
+        ))?;
         let (name, value) = line
             .trim()
             .split_once(':')
             .ok_or(format!("_headers line {number}: expected `Name: value`"))?;
-        rule.headers.push((name.trim().to_string(), value.trim().to_string()));
+        rule.headers
+            .push((name.trim().to_string(), value.trim().to_string()));
     }
     Ok(rules)
 }

@@ -68,10 +68,13 @@ pub fn app(config: Config) -> Result<Router, String> {
     let dir = config.dir.clone();
     Ok(Router::new()
         .fallback_service(files)
-        .layer(middleware::from_fn_with_state(state.clone(), move |st, req, next| {
-            let dir = dir.clone();
-            route(st, req, next, dir, not_found_status)
-        }))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            move |st, req, next| {
+                let dir = dir.clone();
+                route(st, req, next, dir, not_found_status)
+            },
+        ))
         .with_state(state))
 }
 
@@ -85,14 +88,13 @@ async fn route(
     not_found_status: bool,
 ) -> Response {
     let path = request.uri().path().to_string();
-    if let (Some(prefix), Some(target)) = (&state.proxy_prefix, &state.proxy_to) {
-        if let Some(rest) = path.strip_prefix(prefix.as_str()) {
-            if rest.is_empty() || rest.starts_with('/') {
-                let mut response = forward(&state.client, target, rest, request).await;
-                apply_rules(&state.rules, &path, response.headers_mut(), false);
-                return response;
-            }
-        }
+    if let (Some(prefix), Some(target)) = (&state.proxy_prefix, &state.proxy_to)
+        && let Some(rest) = path.strip_prefix(prefix.as_str())
+        && (rest.is_empty() || rest.starts_with('/'))
+    {
+        let mut response = forward(&state.client, target, rest, request).await;
+        apply_rules(&state.rules, &path, response.headers_mut(), false);
+        return response;
     }
     if path == "/_headers" {
         return StatusCode::NOT_FOUND.into_response();
@@ -112,12 +114,12 @@ async fn route(
 fn apply_rules(rules: &[headers_file::Rule], path: &str, headers: &mut HeaderMap, overwrite: bool) {
     for rule in rules.iter().filter(|r| r.matches(path)) {
         for (name, value) in &rule.headers {
-            if let (Ok(name), Ok(value)) =
-                (HeaderName::try_from(name.as_str()), HeaderValue::try_from(value.as_str()))
+            if let (Ok(name), Ok(value)) = (
+                HeaderName::try_from(name.as_str()),
+                HeaderValue::try_from(value.as_str()),
+            ) && (overwrite || !headers.contains_key(&name))
             {
-                if overwrite || !headers.contains_key(&name) {
-                    headers.insert(name, value);
-                }
+                headers.insert(name, value);
             }
         }
     }
@@ -165,6 +167,12 @@ async fn forward(client: &reqwest::Client, target: &str, rest: &str, request: Re
 fn is_hop_by_hop(name: &HeaderName) -> bool {
     matches!(
         name.as_str(),
-        "connection" | "keep-alive" | "proxy-connection" | "transfer-encoding" | "te" | "trailer" | "upgrade"
+        "connection"
+            | "keep-alive"
+            | "proxy-connection"
+            | "transfer-encoding"
+            | "te"
+            | "trailer"
+            | "upgrade"
     )
 }

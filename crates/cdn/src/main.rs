@@ -13,7 +13,12 @@ async fn main() {
 }
 
 async fn run() -> Result<(), String> {
-    let mut config = Config { dir: ".".into(), fallback: Fallback::Rewrite, proxy_prefix: None, proxy_to: None };
+    let mut config = Config {
+        dir: ".".into(),
+        fallback: Fallback::Rewrite,
+        proxy_prefix: None,
+        proxy_to: None,
+    };
     let mut addr = "127.0.0.1:8080".to_string();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -34,7 +39,10 @@ async fn run() -> Result<(), String> {
         }
     }
     if !config.dir.join("index.html").exists() {
-        return Err(format!("{} has no index.html; build the SPA first (cargo xtask build)", config.dir.display()));
+        return Err(format!(
+            "{} has no index.html; build the SPA first (cargo xtask build)",
+            config.dir.display()
+        ));
     }
     let router = app(config)?;
     let listener = tokio::net::TcpListener::bind(&addr)

@@ -11,13 +11,19 @@ fn site() -> tempdir::Site {
     site.write("index.html", "<html>app</html>");
     site.write("404.html", "<html>not found page</html>");
     site.write("app.js", "console.log(1)");
-    site.write("_headers", "/*\n  Referrer-Policy: no-referrer\n/config.json\n  Cache-Control: no-cache\n");
+    site.write(
+        "_headers",
+        "/*\n  Referrer-Policy: no-referrer\n/config.json\n  Cache-Control: no-cache\n",
+    );
     site.write("config.json", "{}");
     site
 }
 
 async fn get(router: axum::Router, path: &str) -> (StatusCode, axum::http::HeaderMap, String) {
-    let response = router.oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+    let response = router
+        .oneshot(Request::get(path).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     let status = response.status();
     let headers = response.headers().clone();
     let body = response.into_body().collect().await.unwrap().to_bytes();
@@ -25,18 +31,28 @@ async fn get(router: axum::Router, path: &str) -> (StatusCode, axum::http::Heade
 }
 
 fn config(site: &tempdir::Site, fallback: Fallback) -> Config {
-    Config { dir: site.path.clone(), fallback, proxy_prefix: None, proxy_to: None }
+    Config {
+        dir: site.path.clone(),
+        fallback,
+        proxy_prefix: None,
+        proxy_to: None,
+    }
 }
 
 #[tokio::test]
 async fn serves_files_with_the_headers_rules() {
     let site = site();
-    let (status, headers, body) = get(app(config(&site, Fallback::Rewrite)).unwrap(), "/app.js").await;
+    let (status, headers, body) =
+        get(app(config(&site, Fallback::Rewrite)).unwrap(), "/app.js").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, "console.log(1)");
     assert_eq!(headers["referrer-policy"], "no-referrer");
     assert!(!headers.contains_key("cache-control"));
-    let (_, headers, _) = get(app(config(&site, Fallback::Rewrite)).unwrap(), "/config.json").await;
+    let (_, headers, _) = get(
+        app(config(&site, Fallback::Rewrite)).unwrap(),
+        "/config.json",
+    )
+    .await;
     assert_eq!(headers["cache-control"], "no-cache");
 }
 
@@ -51,11 +67,25 @@ async fn never_serves_the_headers_file() {
 #[tokio::test]
 async fn unknown_paths_follow_the_fallback() {
     let site = site();
-    let (status, headers, body) = get(app(config(&site, Fallback::Rewrite)).unwrap(), "/callback?code=x").await;
-    assert_eq!((status, body.as_str()), (StatusCode::OK, "<html>app</html>"));
+    let (status, headers, body) = get(
+        app(config(&site, Fallback::Rewrite)).unwrap(),
+        "/callback?code=x",
+    )
+    .await;
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::OK, "<html>app</html>")
+    );
     assert_eq!(headers["referrer-policy"], "no-referrer");
-    let (status, _, body) = get(app(config(&site, Fallback::NotFoundPage)).unwrap(), "/users/42").await;
-    assert_eq!((status, body.as_str()), (StatusCode::NOT_FOUND, "<html>not found page</html>"));
+    let (status, _, body) = get(
+        app(config(&site, Fallback::NotFoundPage)).unwrap(),
+        "/users/42",
+    )
+    .await;
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::NOT_FOUND, "<html>not found page</html>")
+    );
 }
 
 #[tokio::test]
@@ -64,8 +94,17 @@ async fn rewrites_the_proxy_prefix_to_the_token_proxy() {
     let upstream = axum::Router::new().route(
         "/token",
         axum::routing::post(|headers: axum::http::HeaderMap, body: String| async move {
-            let origin = headers.get("origin").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
-            ([("set-cookie", "a=1; Path=/"), ("set-cookie", "b=2; Path=/")], format!("{origin}|{body}"))
+            let origin = headers
+                .get("origin")
+                .map(|v| v.to_str().unwrap().to_string())
+                .unwrap_or_default();
+            (
+                axum::response::AppendHeaders([
+                    ("set-cookie", "a=1; Path=/"),
+                    ("set-cookie", "b=2; Path=/"),
+                ]),
+                format!("{origin}|{body}"),
+            )
         }),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -95,7 +134,11 @@ async fn a_down_token_proxy_is_a_clear_502() {
     cfg.proxy_prefix = Some("/proxy".into());
     // Port 9 (discard) on loopback: nothing listens there.
     cfg.proxy_to = Some("http://127.0.0.1:9".into());
-    let response = app(cfg).unwrap().oneshot(Request::post("/proxy/token").body(Body::empty()).unwrap()).await.unwrap();
+    let response = app(cfg)
+        .unwrap()
+        .oneshot(Request::post("/proxy/token").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
     let body = response.into_body().collect().await.unwrap().to_bytes();
     assert!(String::from_utf8_lossy(&body).contains("upstream_unavailable"));
@@ -115,7 +158,8 @@ mod tempdir {
     impl Site {
         pub fn new() -> Site {
             let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-            let path = std::env::temp_dir().join(format!("wxcc-cdn-test-{}-{n}", std::process::id()));
+            let path =
+                std::env::temp_dir().join(format!("wxcc-cdn-test-{}-{n}", std::process::id()));
             std::fs::create_dir_all(&path).unwrap();
             Site { path }
         }

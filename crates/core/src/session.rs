@@ -77,6 +77,10 @@ impl std::error::Error for TokenResponseError {}
 pub struct SessionRecord {
     pub version: u32,
     pub access_token: AccessToken,
+    /// When the current access token was received: with the expiry it gives the token's lifetime,
+    /// which scales the proactive-refresh margin.
+    #[serde(default)]
+    pub access_issued_at_ms: u64,
     pub access_expires_at_ms: u64,
     pub refresh_expires_at_ms: Option<u64>,
     pub granted_scopes: Vec<String>,
@@ -145,6 +149,7 @@ impl SessionRecord {
         let mut record = SessionRecord {
             version: SESSION_VERSION,
             access_token: AccessToken::new(String::new()),
+            access_issued_at_ms: 0,
             access_expires_at_ms: 0,
             refresh_expires_at_ms: None,
             granted_scopes: Vec::new(),
@@ -166,6 +171,7 @@ impl SessionRecord {
             Some(scope) => split_scopes(scope),
             None => self.requested_scopes.clone(),
         };
+        self.access_issued_at_ms = now_ms;
         self.access_expires_at_ms = Expiry::from_expires_in(response.expires_in, now_ms).at_ms;
         if let Some(secs) = response.refresh_token_expires_in {
             self.refresh_expires_at_ms = Some(Expiry::from_expires_in(secs, now_ms).at_ms);
@@ -190,6 +196,15 @@ impl SessionRecord {
     pub fn set_org_from_people_api(&mut self, org_id: String) {
         self.org_id = Some(org_id);
         self.org_source = Some(OrgSource::PeopleApi);
+    }
+
+    /// How long before expiry to refresh: a fifth of the token's lifetime, between 2 s and 60 s,
+    /// so day-long tokens refresh a minute early and 20-second test tokens after 16 seconds.
+    pub fn refresh_margin_ms(&self) -> u64 {
+        let lifetime = self
+            .access_expires_at_ms
+            .saturating_sub(self.access_issued_at_ms);
+        (lifetime / 5).clamp(2_000, 60_000)
     }
 
     pub fn access_expiry(&self) -> Expiry {
@@ -415,5 +430,30 @@ mod tests {
             }
         }
         assert!(decoded < 3000, "most mangled inputs should be rejected");
+    }
+
+    #[test]
+    fn refresh_margin_scales_with_the_token_lifetime() {
+        let mut record = sample_for_margin();
+        record.access_issued_at_ms = 1_000;
+        record.access_expires_at_ms = 21_000; // 20 s token
+        assert_eq!(record.refresh_margin_ms(), 4_000);
+        record.access_expires_at_ms = 1_000 + 1_209_599_000; // Webex's 14 days
+        assert_eq!(record.refresh_margin_ms(), 60_000);
+        record.access_expires_at_ms = 2_000; // 1 s token
+        assert_eq!(record.refresh_margin_ms(), 2_000);
+    }
+
+    fn sample_for_margin() -> SessionRecord {
+        let response = TokenResponse::from_json(
+            r#"{"access_token":"abc_P0A1_8f5e8a39-2a5e-4b2e-9f1e-1a2b3c4d5e6f","expires_in":20}"#,
+        )
+        .unwrap();
+        SessionRecord::from_token_response(
+            response,
+            0,
+            vec![],
+            ApiBase::Region(crate::config::Region::Us1),
+        )
     }
 }

@@ -1,0 +1,166 @@
+//! The one API client every view uses: Bearer token from the session, one refresh-and-retry on
+//! 401 (single flight), bounded waits on 429 honouring Retry-After, decoded errors otherwise.
+
+use leptos::prelude::*;
+use wxcc_core::api_error::{ApiError, ApiErrorKind};
+
+use crate::auth::Ctx;
+use crate::auth::proxy::RefreshFailure;
+use crate::auth::refresh;
+use crate::browser;
+use crate::flow::Step;
+use crate::http;
+
+/// How often a rate-limited call is retried, and the longest single wait honoured.
+const MAX_RATE_LIMIT_RETRIES: u32 = 2;
+const MAX_RETRY_AFTER_SECS: u64 = 30;
+
+/// A successful call, with what the views and the explorer show about it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiCall {
+    pub url: String,
+    pub status: u16,
+    pub json: serde_json::Value,
+    pub tracking_id: Option<String>,
+    pub elapsed_ms: f64,
+}
+
+/// GET `path_and_query` on the session's Contact Center API base (`/organization/{orgId}/…`).
+pub async fn get(ctx: Ctx, path_and_query: &str) -> Result<ApiCall, ApiError> {
+    let base = ctx
+        .session()
+        .map(|s| s.region_or_api_base.url())
+        .unwrap_or_else(|| ctx.config.with_value(|c| c.api_base_url()));
+    get_absolute(
+        ctx,
+        &format!("{}{path_and_query}", base.trim_end_matches('/')),
+    )
+    .await
+}
+
+/// The signed-in user's orgId, or an error that says to sign in.
+pub fn org_id(ctx: Ctx) -> Result<String, ApiError> {
+    ctx.session()
+        .and_then(|s| s.org_id)
+        .ok_or_else(not_signed_in)
+}
+
+fn not_signed_in() -> ApiError {
+    ApiError {
+        status: 401,
+        kind: ApiErrorKind::Unauthorized,
+        message: "You are not signed in.".into(),
+        tracking_id: None,
+        error_code: None,
+    }
+}
+
+pub async fn get_absolute(ctx: Ctx, url: &str) -> Result<ApiCall, ApiError> {
+    let first_call = ctx.flow.with_untracked(|f| f.awaiting_first_call());
+    if first_call {
+        browser::mark("wxcc:first-api-start");
+    }
+    let result = get_with_retries(ctx, url).await;
+    if first_call && ctx.flow.with_untracked(|f| f.awaiting_first_call()) {
+        browser::mark("wxcc:first-api-end");
+        record_first_call(ctx, url, &result);
+    }
+    result
+}
+
+async fn get_with_retries(ctx: Ctx, url: &str) -> Result<ApiCall, ApiError> {
+    let mut may_refresh = true;
+    let mut rate_limit_retries = 0;
+    loop {
+        let session = ctx.session().ok_or_else(not_signed_in)?;
+        let token = session.access_token;
+        let response = http::send(http::Request {
+            method: "GET",
+            url,
+            headers: vec![
+                ("authorization", format!("Bearer {}", token.secret())),
+                ("accept", "application/json".into()),
+            ],
+            body: None,
+            with_credentials: false,
+        })
+        .await
+        .map_err(|e| ApiError::network(&format!("{e}. Check your connection; if it persists, the API may not allow this origin (CORS).")))?;
+        if response.ok() {
+            let json = if response.body.trim().is_empty() {
+                serde_json::Value::Null
+            } else {
+                serde_json::from_str(&response.body).map_err(|_| ApiError {
+                    status: response.status,
+                    kind: ApiErrorKind::Client,
+                    message: "The API answered with something that is not JSON.".into(),
+                    tracking_id: response.tracking_id.clone(),
+                    error_code: None,
+                })?
+            };
+            return Ok(ApiCall {
+                url: url.to_string(),
+                status: response.status,
+                json,
+                tracking_id: response.tracking_id,
+                elapsed_ms: response.elapsed_ms,
+            });
+        }
+        let error = ApiError::from_response(
+            response.status,
+            &response.error_headers(),
+            &response.body,
+            browser::now_ms(),
+        );
+        match error.kind {
+            ApiErrorKind::Unauthorized if may_refresh => {
+                may_refresh = false;
+                match refresh::after_unauthorized(ctx, &token).await {
+                    Ok(()) => continue,
+                    Err(RefreshFailure::SessionOver) => return Err(error),
+                    Err(RefreshFailure::Unavailable(refresh_error)) => return Err(refresh_error),
+                }
+            }
+            ApiErrorKind::RateLimited { retry_after_secs }
+                if rate_limit_retries < MAX_RATE_LIMIT_RETRIES =>
+            {
+                rate_limit_retries += 1;
+                let secs = retry_after_secs.unwrap_or(2).clamp(1, MAX_RETRY_AFTER_SECS);
+                ctx.retry_until.set(Some(browser::now_ms() + secs * 1000));
+                browser::sleep_ms((secs * 1000) as u32).await;
+                ctx.retry_until.set(None);
+            }
+            _ => return Err(error),
+        }
+    }
+}
+
+fn record_first_call(ctx: Ctx, url: &str, result: &Result<ApiCall, ApiError>) {
+    ctx.flow.update(|flow| {
+        let (details, duration, ok) = match result {
+            Ok(call) => (
+                vec![
+                    ("GET".into(), call.url.clone()),
+                    (
+                        "Authorization".into(),
+                        "Bearer (access token, masked)".into(),
+                    ),
+                    ("status".into(), call.status.to_string()),
+                    (
+                        "trackingId".into(),
+                        call.tracking_id.clone().unwrap_or_else(|| "—".into()),
+                    ),
+                ],
+                Some(call.elapsed_ms),
+                true,
+            ),
+            Err(e) => (
+                vec![("GET".into(), url.to_string()), ("error".into(), e.title())],
+                None,
+                false,
+            ),
+        };
+        flow.record(Step::FirstApiCall, details, duration, ok);
+        flow.save();
+    });
+}

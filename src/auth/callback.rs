@@ -1,0 +1,150 @@
+//! Steps 2–4 of the grant, at the redirect URI: take the code out of the address bar at once,
+//! check the state (single use), exchange through the proxy, keep the session.
+
+use leptos::prelude::*;
+use wxcc_core::callback::{PendingSignIn, check_callback};
+use wxcc_core::config::ProxyMode;
+use wxcc_core::secret::mask_secret;
+use wxcc_core::session::SessionRecord;
+
+use super::{Auth, Ctx, PENDING_KEY};
+use crate::browser::{self, storage};
+use crate::flow::Step;
+
+/// Returns true when the tab is signed in afterwards.
+pub async fn complete(ctx: Ctx) -> bool {
+    let query = browser::query();
+    // Before anything else: no code or state may stay in the address bar, the history or a Referer.
+    browser::replace_url(&format!("{}callback", browser::base_path()));
+    let arrived = browser::now_ms();
+    let pending = storage::take(PENDING_KEY).and_then(|text| PendingSignIn::decode(&text));
+    let requested = pending
+        .as_ref()
+        .map(|p| p.requested_scopes.clone())
+        .unwrap_or_default();
+    let started = pending.as_ref().map(|p| p.started_at_ms);
+    let code_param = url_param(&query, "code");
+
+    let (code, verifier) = match check_callback(&query, pending) {
+        Ok(pair) => pair,
+        Err(error) => {
+            ctx.auth.set(Auth::Failed(error));
+            return false;
+        }
+    };
+    ctx.flow.update(|flow| {
+        let consent_ms = started.map(|s| arrived.saturating_sub(s) as f64);
+        flow.record(
+            Step::Consent,
+            vec![("result".into(), "accepted".into())],
+            consent_ms,
+            true,
+        );
+        flow.record(
+            Step::Redirect,
+            vec![
+                (
+                    "code".into(),
+                    code_param.as_deref().map(mask_secret).unwrap_or_default(),
+                ),
+                (
+                    "state".into(),
+                    "matches this tab's attempt (single use)".into(),
+                ),
+                (
+                    "address bar".into(),
+                    "code and state removed at once".into(),
+                ),
+            ],
+            None,
+            true,
+        );
+        flow.save();
+    });
+
+    ctx.auth.set(Auth::Exchanging);
+    browser::mark("wxcc:exchange-start");
+    let config = ctx.config.get_value();
+    let result = super::proxy::exchange(&config, code, verifier).await;
+    browser::mark("wxcc:exchange-end");
+    match result {
+        Ok((response, elapsed)) => {
+            let sealed = match config.proxy_mode {
+                ProxyMode::Cookie => {
+                    "sealed by the proxy in an HttpOnly __Host- cookie".to_string()
+                }
+                ProxyMode::Handle => format!(
+                    "sealed by the proxy; this tab keeps the opaque handle {}",
+                    response
+                        .refresh_handle
+                        .as_ref()
+                        .map(|h| h.mask())
+                        .unwrap_or_default()
+                ),
+            };
+            ctx.flow.update(|flow| {
+                flow.record(
+                    Step::Exchange,
+                    vec![
+                        (
+                            "POST".into(),
+                            format!("{}/token", config.token_proxy_url.trim_end_matches('/')),
+                        ),
+                        (
+                            "code, code_verifier".into(),
+                            "sent once, masked here".into(),
+                        ),
+                        (
+                            "client_secret".into(),
+                            "held by the proxy, never in the browser".into(),
+                        ),
+                        ("access_token".into(), response.access_token.mask()),
+                        ("expires_in".into(), format!("{} s", response.expires_in)),
+                        (
+                            "scope".into(),
+                            response
+                                .scope
+                                .clone()
+                                .unwrap_or_else(|| "as requested".into()),
+                        ),
+                        ("refresh token".into(), sealed),
+                    ],
+                    Some(elapsed),
+                    true,
+                );
+                flow.save();
+            });
+            let session = SessionRecord::from_token_response(
+                response,
+                browser::now_ms(),
+                requested,
+                config.api_base.clone(),
+            );
+            ctx.set_session(session);
+            super::refresh::ensure_org(ctx);
+            true
+        }
+        Err(error) => {
+            ctx.flow.update(|flow| {
+                flow.record(
+                    Step::Exchange,
+                    vec![("error".into(), error.title())],
+                    None,
+                    false,
+                );
+                flow.save();
+            });
+            ctx.auth.set(Auth::Failed(error));
+            false
+        }
+    }
+}
+
+fn url_param(query: &str, name: &str) -> Option<String> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}

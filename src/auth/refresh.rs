@@ -1,0 +1,128 @@
+//! Keeping the access token fresh: proactively before expiry, on waking, and reactively after a
+//! 401, always through one single-flight refresh that any number of callers wait on.
+
+use leptos::prelude::*;
+use std::cell::RefCell;
+
+use futures::FutureExt;
+use futures::future::{LocalBoxFuture, Shared};
+use wxcc_core::secret::AccessToken;
+use wxcc_core::session::SessionRecord;
+
+use super::proxy::{self, RefreshFailure};
+use super::{Auth, Ctx};
+use crate::browser;
+
+type InFlight = Shared<LocalBoxFuture<'static, Result<(), RefreshFailure>>>;
+
+/// The refresh in flight, if any.
+#[derive(Default)]
+pub struct Refresher {
+    in_flight: RefCell<Option<InFlight>>,
+}
+
+/// Refreshes now, or joins the refresh already running. Ends the session when the refresh token
+/// is no longer accepted.
+pub async fn refresh(ctx: Ctx) -> Result<(), RefreshFailure> {
+    let shared = ctx.refresher.with_value(|r| {
+        let mut slot = r.in_flight.borrow_mut();
+        match slot.as_ref() {
+            Some(running) => running.clone(),
+            None => {
+                let fresh = run_refresh(ctx).boxed_local().shared();
+                *slot = Some(fresh.clone());
+                fresh
+            }
+        }
+    });
+    let result = shared.await;
+    ctx.refresher
+        .with_value(|r| *r.in_flight.borrow_mut() = None);
+    result
+}
+
+async fn run_refresh(ctx: Ctx) -> Result<(), RefreshFailure> {
+    let Some(mut session) = ctx.session() else {
+        return Err(RefreshFailure::SessionOver);
+    };
+    let config = ctx.config.get_value();
+    ctx.refreshes.update(|n| *n += 1);
+    match proxy::refresh(&config, session.refresh_handle.as_ref()).await {
+        Ok(response) => {
+            session.apply_refresh(response, browser::now_ms());
+            ctx.set_session(session);
+            Ok(())
+        }
+        Err(RefreshFailure::SessionOver) => {
+            ctx.end_session("Your session has ended (the refresh token expired or was revoked). Sign in again to continue.");
+            Err(RefreshFailure::SessionOver)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// For a caller whose request with `used` got a 401: if the session already holds a newer token
+/// (another caller refreshed meanwhile) there is nothing to do; otherwise refresh (single flight).
+pub async fn after_unauthorized(ctx: Ctx, used: &AccessToken) -> Result<(), RefreshFailure> {
+    match ctx.session() {
+        Some(session) if session.access_token.secret() != used.secret() => Ok(()),
+        Some(_) => refresh(ctx).await,
+        None => Err(RefreshFailure::SessionOver),
+    }
+}
+
+/// Once a second (and on waking): refresh when the token is within its margin of expiry.
+pub fn tick(ctx: Ctx) {
+    let now = browser::now_ms();
+    let due = ctx.auth.with_untracked(|a| match a {
+        Auth::SignedIn(s) => s.access_expiry().refresh_due(now, s.refresh_margin_ms()),
+        _ => false,
+    });
+    let idle = ctx.refresher.with_value(|r| r.in_flight.borrow().is_none());
+    if due && idle && browser::is_visible() {
+        leptos::task::spawn_local(async move {
+            if let Err(RefreshFailure::Unavailable(e)) = refresh(ctx).await {
+                leptos::logging::warn!("proactive refresh failed, will retry: {}", e.title());
+            }
+        });
+    }
+}
+
+/// A new tab in cookie mode: the proxy's HttpOnly cookie may still hold a refresh token.
+pub async fn restore_from_cookie(ctx: Ctx) -> Option<SessionRecord> {
+    let config = ctx.config.get_value();
+    let response = proxy::refresh(&config, None).await.ok()?;
+    Some(SessionRecord::from_token_response(
+        response,
+        browser::now_ms(),
+        config.scopes.clone(),
+        config.api_base.clone(),
+    ))
+}
+
+/// When the token does not carry the orgId, ask `GET /v1/people/me` (and say so in the inspector).
+pub fn ensure_org(ctx: Ctx) {
+    if !ctx.session().is_some_and(|s| s.needs_org_lookup()) {
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        let url = format!(
+            "{}/people/me",
+            ctx.config.with_value(|c| c.identity_api_base_url.clone())
+        );
+        match crate::api::get_absolute(ctx, &url).await {
+            Ok(call) => {
+                let org = call
+                    .json
+                    .get("orgId")
+                    .and_then(|v| v.as_str())
+                    .and_then(wxcc_core::token::decode_people_org_id);
+                if let (Some(org), Some(mut session)) = (org, ctx.session()) {
+                    session.set_org_from_people_api(org);
+                    ctx.set_session(session);
+                }
+            }
+            Err(e) => leptos::logging::warn!("could not look up the organization: {}", e.title()),
+        }
+    });
+}

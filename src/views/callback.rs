@@ -1,0 +1,62 @@
+//! The redirect URI: completes the grant, or explains exactly what went wrong.
+
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_navigate;
+use wxcc_core::callback::CallbackError;
+
+use super::SignInButton;
+use crate::auth::{self, Auth, SESSION_KEY, use_ctx};
+use crate::browser::storage;
+
+#[component]
+pub fn CallbackPage() -> impl IntoView {
+    let ctx = use_ctx();
+    let navigate = use_navigate();
+    leptos::task::spawn_local(async move {
+        if auth::callback::complete(ctx).await {
+            navigate(
+                "/",
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+    move || {
+        match ctx.auth.get() {
+        Auth::Failed(error) => view! { <FailureScreen error /> }.into_any(),
+        _ => view! { <p class="splash" role="status" data-testid="completing">"Completing sign-in…"</p> }.into_any(),
+    }
+    }
+}
+
+/// One screen per failure: what happened, what to do, and "Sign in again". When this tab still
+/// holds a session (a replayed callback, the back button), it also offers to carry on.
+#[component]
+pub fn FailureScreen(error: CallbackError) -> impl IntoView {
+    let ctx = use_ctx();
+    let navigate = use_navigate();
+    let has_session = storage::get(SESSION_KEY).is_some();
+    let resume = move |_| {
+        auth::restore(ctx);
+        navigate(
+            "/",
+            NavigateOptions {
+                replace: true,
+                ..Default::default()
+            },
+        );
+    };
+    view! {
+        <section class="card failure" role="alert" data-testid="sign-in-failed" data-code=error.code()>
+            <h1>{error.title()}</h1>
+            <p>{error.what_to_do()}</p>
+            <div class="actions">
+                <SignInButton label="Sign in again" />
+                {has_session.then(|| view! { <button on:click=resume>"Continue with your current session"</button> })}
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,190 @@
+//! The start page: a landing page when signed out, the organization overview when signed in.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use wxcc_core::scopes::Feature;
+
+use super::{ApiErrorView, SignInButton};
+use crate::auth::{Auth, use_ctx};
+use crate::views::callback::FailureScreen;
+
+#[component]
+pub fn Home() -> impl IntoView {
+    let ctx = use_ctx();
+    move || match ctx.auth.get() {
+        Auth::Restoring => {
+            view! { <p class="splash" role="status">"Looking for your session…"</p> }.into_any()
+        }
+        Auth::Redirecting => {
+            view! { <p class="splash" role="status">"Opening Webex sign-in…"</p> }.into_any()
+        }
+        Auth::Exchanging => {
+            view! { <p class="splash" role="status">"Completing sign-in…"</p> }.into_any()
+        }
+        Auth::SignedOut { notice } => view! { <Landing notice /> }.into_any(),
+        Auth::Failed(error) => view! { <FailureScreen error /> }.into_any(),
+        Auth::SignedIn(_) => view! { <Overview /> }.into_any(),
+    }
+}
+
+#[component]
+fn Landing(notice: Option<String>) -> impl IntoView {
+    view! {
+        <section class="hero">
+            <h1>"wxcc-console"</h1>
+            <p class="lead">"Sign in to Webex Contact Center and call its APIs straight from your browser."</p>
+            {notice.map(|text| view! { <p class="notice" role="status" data-testid="notice">{text}</p> })}
+            <SignInButton />
+            <ol class="steps">
+                <li>"You are sent to Webex to sign in and accept the requested scopes."</li>
+                <li>"Webex sends you back here with a one-time code; this page checks it belongs to your attempt."</li>
+                <li>"The token proxy exchanges the code (it holds the client secret) and keeps the refresh token sealed."</li>
+                <li>"This tab calls the Contact Center APIs with the access token. Watch it happen under “Grant flow”."</li>
+            </ol>
+        </section>
+    }
+}
+
+/// The organization at a glance: ten concurrent calls, one per tile.
+#[component]
+fn Overview() -> impl IntoView {
+    let ctx = use_ctx();
+    let org = move || {
+        ctx.auth.with(|a| match a {
+            Auth::SignedIn(s) => s.org_id.clone().unwrap_or_else(|| "looking up…".into()),
+            _ => String::new(),
+        })
+    };
+    let tiles = [
+        (Feature::Users, "v2/user", "/users"),
+        (Feature::Teams, "v2/team", ""),
+        (Feature::Sites, "v2/site", ""),
+        (Feature::Queues, "v2/contact-service-queue", ""),
+        (Feature::EntryPoints, "v2/entry-point", ""),
+        (Feature::Profiles, "v2/agent-profile", ""),
+        (Feature::Profiles, "v2/skill-profile", ""),
+        (Feature::AuxCodes, "v2/auxiliary-code", ""),
+        (Feature::AddressBooks, "v3/address-book", ""),
+    ];
+    view! {
+        <section>
+            <h1>"Your organization"</h1>
+            <p class="muted">"orgId " <code data-testid="org-id">{org}</code></p>
+            <div class="tiles">
+                {tiles
+                    .into_iter()
+                    .map(|(feature, resource, link)| view! { <CountTile feature resource link /> })
+                    .collect_view()}
+                <ProfileTile />
+            </div>
+            <p>
+                <A href="/token">"Inspect the token"</A> " · " <A href="/flow">"See how you signed in"</A>
+            </p>
+        </section>
+    }
+}
+
+fn label_for(resource: &str) -> &'static str {
+    match resource {
+        "v2/user" => "Users",
+        "v2/team" => "Teams",
+        "v2/site" => "Sites",
+        "v2/contact-service-queue" => "Queues",
+        "v2/entry-point" => "Entry points",
+        "v2/agent-profile" => "Desktop profiles",
+        "v2/skill-profile" => "Skill profiles",
+        "v2/auxiliary-code" => "Auxiliary codes",
+        "v3/address-book" => "Address books",
+        _ => "Items",
+    }
+}
+
+/// One resource's total, from `meta.totalRecords` of a one-item page.
+#[component]
+fn CountTile(feature: Feature, resource: &'static str, link: &'static str) -> impl IntoView {
+    let ctx = use_ctx();
+    let granted = move || {
+        ctx.auth.with(|a| match a {
+            Auth::SignedIn(s) => feature.is_available(&s.granted_scopes),
+            _ => false,
+        })
+    };
+    // Untracked: a token refresh must not refetch every tile.
+    let count = LocalResource::new(move || async move {
+        if !untrack(granted) {
+            return None;
+        }
+        let org = crate::api::org_id(ctx).ok()?;
+        Some(
+            crate::api::get(
+                ctx,
+                &format!("/organization/{org}/{resource}?page=0&pageSize=1"),
+            )
+            .await,
+        )
+    });
+    let label = label_for(resource);
+    view! {
+        <article class="tile" data-testid=format!("tile-{label}")>
+            <h2>{label}</h2>
+            <Show
+                when=granted
+                fallback=move || view! { <p class="locked" data-testid="scope-locked">{feature.how_to_unlock()}</p> }
+            >
+                <Transition fallback=|| view! { <p class="count muted">"…"</p> }>
+                    {move || {
+                        count
+                            .get()
+                            .flatten()
+                            .map(|result| match result {
+                                Ok(call) => {
+                                    let total = call.json["meta"]["totalRecords"]
+                                        .as_u64()
+                                        .or_else(|| call.json["data"].as_array().map(|a| a.len() as u64))
+                                        .unwrap_or(0);
+                                    view! { <p class="count">{total}</p> }.into_any()
+                                }
+                                Err(error) => view! { <ApiErrorView error /> }.into_any(),
+                            })
+                    }}
+                </Transition>
+                {(!link.is_empty()).then(|| view! { <A href=link>"Open"</A> })}
+            </Show>
+        </article>
+    }
+}
+
+/// The signed-in person, from the identity API (`/v1/people/me`).
+#[component]
+fn ProfileTile() -> impl IntoView {
+    let ctx = use_ctx();
+    let me = LocalResource::new(move || async move {
+        let url = format!(
+            "{}/people/me",
+            ctx.config.with_value(|c| c.identity_api_base_url.clone())
+        );
+        crate::api::get_absolute(ctx, &url).await
+    });
+    view! {
+        <article class="tile" data-testid="tile-profile">
+            <h2>"You"</h2>
+            <Transition fallback=|| view! { <p class="muted">"…"</p> }>
+                {move || {
+                    me.get()
+                        .map(|result| match result {
+                            Ok(call) => {
+                                let name = call.json["displayName"].as_str().unwrap_or("—").to_string();
+                                let email = call.json["emails"][0].as_str().unwrap_or("").to_string();
+                                view! {
+                                    <p class="name">{name}</p>
+                                    <p class="muted">{email}</p>
+                                }
+                                    .into_any()
+                            }
+                            Err(error) => view! { <ApiErrorView error /> }.into_any(),
+                        })
+                }}
+            </Transition>
+        </article>
+    }
+}

@@ -1,0 +1,81 @@
+//! The pages. Each reads the shared [`crate::auth::Ctx`] from context.
+
+pub mod callback;
+pub mod config_error;
+pub mod flow_view;
+pub mod home;
+pub mod inspector;
+pub mod layout;
+pub mod users;
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use wxcc_core::api_error::ApiError;
+
+use crate::auth::{self, Auth, use_ctx};
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! {
+        <section class="card">
+            <h1>"Page not found"</h1>
+            <p>"There is nothing at this address. " <A href="/">"Go to the start page"</A> "."</p>
+        </section>
+    }
+}
+
+/// The "Sign in with Webex" button: starts a fresh grant (new state and PKCE verifier).
+#[component]
+pub fn SignInButton(
+    #[prop(into, default = "Sign in with Webex".into())] label: String,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    let busy = move || matches!(ctx.auth.get(), Auth::Redirecting);
+    let start = move |_| {
+        leptos::task::spawn_local(async move {
+            if let Err(problem) = auth::signin::start(ctx).await {
+                ctx.auth.set(Auth::SignedOut {
+                    notice: Some(problem),
+                });
+            }
+        });
+    };
+    view! {
+        <button class="primary" on:click=start disabled=busy>
+            {move || if busy() { "Opening Webex…".to_string() } else { label.clone() }}
+        </button>
+    }
+}
+
+/// A failed API call: what happened, the status, the trackingId, and what to do.
+#[component]
+pub fn ApiErrorView(
+    error: ApiError,
+    #[prop(optional)] on_retry: Option<Callback<()>>,
+) -> impl IntoView {
+    let retry = error.is_retryable().then_some(on_retry).flatten();
+    view! {
+        <div class="error" role="alert" data-testid="api-error" data-status=error.status>
+            <h3>{error.title()}</h3>
+            <p>{error.message.clone()}</p>
+            <p>{error.what_to_do()}</p>
+            {error
+                .tracking_id
+                .clone()
+                .map(|id| view! { <p class="tracking">"Tracking ID: " <code data-testid="tracking-id">{id}</code></p> })}
+            {retry.map(|cb| view! { <button on:click=move |_| cb.run(())>"Retry"</button> })}
+        </div>
+    }
+}
+
+/// Shown instead of a view when the user is not signed in.
+#[component]
+pub fn NeedsSignIn() -> impl IntoView {
+    view! {
+        <section class="card">
+            <h1>"Sign in first"</h1>
+            <p>"This page shows data from your Webex Contact Center organization, so it needs you to sign in."</p>
+            <SignInButton />
+        </section>
+    }
+}
