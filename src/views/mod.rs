@@ -71,9 +71,15 @@ pub fn ApiErrorView(
 /// Shown instead of a view when the user is not signed in.
 #[component]
 pub fn NeedsSignIn() -> impl IntoView {
+    let ctx = use_ctx();
+    let notice = move || match ctx.auth.get() {
+        Auth::SignedOut { notice } => notice,
+        _ => None,
+    };
     view! {
         <section class="card">
             <h1>"Sign in first"</h1>
+            {move || notice().map(|text| view! { <p class="notice" role="status" data-testid="notice">{text}</p> })}
             <p>"This page shows data from your Webex Contact Center organization, so it needs you to sign in."</p>
             <SignInButton />
         </section>

@@ -1,12 +1,17 @@
-// Every test fails on a console error, an uncaught exception or a CSP violation in the page.
-import { test as base, expect } from '@playwright/test';
+// Shared fixtures: every test fails on an uncaught exception, a CSP violation or any other console
+// error in the page. The browser's own "Failed to load resource: … status of 4xx/5xx" lines are
+// not app errors (the error paths under test produce them on purpose), so only they are let through.
+import { test as base, expect, type Page, type APIRequestContext } from '@playwright/test';
 
 export const test = base.extend<{ consoleErrors: string[] }>({
   consoleErrors: [
     async ({ page }, use) => {
       const errors: string[] = [];
       page.on('console', (message) => {
-        if (message.type() === 'error') errors.push(message.text());
+        if (message.type() !== 'error') return;
+        const text = message.text();
+        if (/^Failed to load resource: the server responded with a status of \d{3}/.test(text)) return;
+        errors.push(text);
       });
       page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
       await use(errors);
@@ -22,3 +27,40 @@ export const sandbox = {
   identity: process.env.WXCC_SANDBOX_IDENTITY!,
   api: process.env.WXCC_SANDBOX_API!,
 };
+
+/** Sets the sandbox's fault knobs (the next N API answers 429/503, expire tokens…). */
+export async function faults(request: APIRequestContext, knobs: Record<string, unknown>) {
+  const response = await request.post(`${sandbox.identity}/_sandbox/faults`, { data: knobs });
+  expect(response.ok(), await response.text()).toBe(true);
+}
+
+/** Clears every knob a test may have set, so tests do not leak faults into each other. */
+export async function resetFaults(request: APIRequestContext) {
+  await faults(request, { force_429: 0, force_5xx: 0, latency_ms: 0, access_token_lifetime_secs: 1209599 });
+}
+
+/** From the app's start page through the sandbox's consent page and back, signed in. */
+export async function signIn(page: Page, user = 'admin') {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Sign in with Webex' }).click();
+  await page.waitForURL(`${sandbox.identity}/v1/authorize?**`);
+  await page.locator(`input[name="user"][value="${user}"]`).check();
+  await page.getByRole('button', { name: 'Accept' }).click();
+  await expect(page.getByTestId('org-id')).toHaveText(/^[0-9a-f-]{36}$/);
+}
+
+/** Waits until the overview's calls have all answered, so a fault set next hits the next call. */
+export async function overviewLoaded(page: Page) {
+  const counts = page.locator('.tile .count');
+  await expect(counts).toHaveCount(9);
+  for (const count of await counts.all()) await expect(count).toHaveText(/^\d+$/);
+  await expect(page.getByTestId('tile-profile').locator('.name')).not.toBeEmpty();
+}
+
+/** Starts a sign-in and stops on the sandbox's consent page; returns the authorize URL's params. */
+export async function startSignIn(page: Page): Promise<URLSearchParams> {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Sign in with Webex' }).click();
+  await page.waitForURL(`${sandbox.identity}/v1/authorize?**`);
+  return new URL(page.url()).searchParams;
+}

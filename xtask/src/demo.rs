@@ -200,11 +200,13 @@ fn start_real(
         "proxy_mode": args.mode,
         "region": args.region,
     });
-    crate::spa::deploy(
-        dist,
-        site,
-        Some(&serde_json::to_string_pretty(&config).expect("json")),
-    )?;
+    let config_text = serde_json::to_string_pretty(&config).expect("json");
+    let deployment = crate::spa::Site {
+        config_json: Some(&config_text),
+        page_origin: Some(origin.clone()),
+        base_path: "/".into(),
+    };
+    crate::spa::deploy(dist, site, &deployment)?;
     let mut cdn_cmd = Command::new(root().join("target/debug/wxcc-cdn"));
     cdn_cmd
         .arg("--dir")

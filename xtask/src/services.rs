@@ -200,7 +200,12 @@ pub fn start_stack(dist: &Path, options: &StackOptions) -> Result<Stack> {
         "identity_api_base_url": format!("{identity_url}/v1"),
     });
     let config_text = serde_json::to_string_pretty(&config).expect("json");
-    crate::spa::deploy(dist, &options.site, Some(&config_text))?;
+    let site = crate::spa::Site {
+        config_json: Some(&config_text),
+        page_origin: Some(spa_origin.clone()),
+        base_path: "/".into(),
+    };
+    crate::spa::deploy(dist, &options.site, &site)?;
 
     let mut cdn_cmd = Command::new(binary("wxcc-cdn"));
     cdn_cmd

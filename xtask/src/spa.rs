@@ -6,17 +6,23 @@ use std::path::{Path, PathBuf};
 use crate::csp;
 use crate::util::{Result, cmd, heading, root, run};
 
-pub const REGIONS: [&str; 8] = ["us1", "eu1", "eu2", "anz1", "ca1", "jp1", "sg1", "in1"];
-
 /// `cargo xtask build [--public-url /sub/] [--config FILE]`
 pub fn build_command(args: &[String]) -> Result {
     let mut public_url = "/".to_string();
     let mut config: Option<PathBuf> = None;
+    let mut origin: Option<String> = None;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--public-url" => public_url = it.next().ok_or("--public-url needs a value")?.clone(),
             "--config" => config = Some(it.next().ok_or("--config needs a file")?.into()),
+            "--origin" => {
+                origin = Some(
+                    it.next()
+                        .ok_or("--origin needs a value such as https://console.example.com")?
+                        .clone(),
+                )
+            }
             other => {
                 return Err(format!(
                     "unknown build option `{other}` (see cargo xtask help)"
@@ -33,7 +39,12 @@ pub fn build_command(args: &[String]) -> Result {
         ),
         None => None,
     };
-    deploy(&dist, &dist, config_json.as_deref())?;
+    let site = Site {
+        config_json: config_json.as_deref(),
+        page_origin: origin,
+        base_path: public_url,
+    };
+    deploy(&dist, &dist, &site)?;
     println!("built into {}", dist.display());
     Ok(())
 }
@@ -47,83 +58,102 @@ pub fn build(public_url: &str) -> Result {
     )
 }
 
-/// Copies `dist` into `site` (unless they are the same), writes config.json, puts the CSP into
-/// every page and `_headers`, and adds the fallbacks static hosts without rewrites need.
-pub fn deploy(dist: &Path, site: &Path, config_json: Option<&str>) -> Result {
-    if dist != site {
-        if site.exists() {
-            std::fs::remove_dir_all(site)
-                .map_err(|e| format!("cannot clear {}: {e}", site.display()))?;
+/// What a deployment knows about where it runs.
+pub struct Site<'a> {
+    /// The runtime config.json to ship, if any.
+    pub config_json: Option<&'a str>,
+    /// The origin the app is served from; when absent, the config's redirect_uri tells.
+    pub page_origin: Option<String>,
+    /// `/` or the sub-path the app is served under (trunk's --public-url).
+    pub base_path: String,
+}
+
+/// Copies `dist` into `target` (unless they are the same), validates and writes config.json, puts
+/// the CSP into every page and `_headers`, and adds the fallbacks static hosts without rewrites need.
+pub fn deploy(dist: &Path, target: &Path, site: &Site) -> Result {
+    if dist != target {
+        if target.exists() {
+            std::fs::remove_dir_all(target)
+                .map_err(|e| format!("cannot clear {}: {e}", target.display()))?;
         }
-        copy_dir(dist, site)?;
+        copy_dir(dist, target)?;
     }
-    let origins = match config_json {
+    let origins = match site.config_json {
         Some(text) => {
-            let config: serde_json::Value = serde_json::from_str(text)
-                .map_err(|e| format!("the config is not valid JSON: {e}"))?;
-            std::fs::write(site.join("config.json"), text)
-                .map_err(|e| format!("cannot write config.json: {e}"))?;
-            connect_origins(&config)
+            let origins = validated_connect_origins(text, site)?;
+            write(&target.join("config.json"), text)?;
+            origins
         }
         None => default_connect_origins(),
     };
-    let index_path = site.join("index.html");
+    let index_path = target.join("index.html");
     let index = std::fs::read_to_string(&index_path).map_err(|e| {
         format!(
             "cannot read {}: {e} (did trunk build?)",
             index_path.display()
         )
     })?;
-    // The original page, without a CSP meta from an earlier deploy into the same folder.
-    let pristine = strip_csp_meta(&index);
+    // The original page, without what an earlier deploy into the same folder added.
+    let pristine = strip_meta(&strip_meta(&index, CSP_META), BASE_META);
     let hashes = csp::inline_script_hashes(&pristine);
     let page = csp::inject_meta(
         &pristine,
         &csp::policy(&hashes, &origins, csp::Delivery::Meta),
     )?;
+    let page = page.replacen(
+        "</head>",
+        &format!(
+            "<meta name=\"wxcc-base-path\" content=\"{}\"></head>",
+            site.base_path
+        ),
+        1,
+    );
     let header_policy = csp::policy(&hashes, &origins, csp::Delivery::Header);
     write(&index_path, &page)?;
     // GitHub Pages serves 404.html for unknown paths; hosts without rewrites find callback/.
-    write(&site.join("404.html"), &page)?;
-    std::fs::create_dir_all(site.join("callback")).map_err(|e| e.to_string())?;
-    write(&site.join("callback/index.html"), &page)?;
-    write(&site.join("_headers"), &csp::headers_file(&header_policy))?;
+    write(&target.join("404.html"), &page)?;
+    std::fs::create_dir_all(target.join("callback")).map_err(|e| e.to_string())?;
+    write(&target.join("callback/index.html"), &page)?;
+    write(&target.join("_headers"), &csp::headers_file(&header_policy))?;
     Ok(())
 }
 
-/// Every origin the app calls with fetch: the token proxy (when absolute), the identity API and
-/// the Contact Center API (explicit base URL, or the region's host).
-fn connect_origins(config: &serde_json::Value) -> Vec<String> {
-    let text = |key: &str| config.get(key).and_then(|v| v.as_str());
-    let mut origins = Vec::new();
-    if let Some(o) = text("token_proxy_url").and_then(csp::origin_of) {
-        origins.push(o);
-    }
-    let identity = text("identity_api_base_url").unwrap_or("https://webexapis.com/v1");
-    origins.extend(csp::origin_of(identity));
-    match text("api_base_url").and_then(csp::origin_of) {
-        Some(o) => origins.push(o),
-        None => {
-            let region = text("region").unwrap_or("us1");
-            origins.push(format!("https://api.wxcc-{region}.cisco.com"));
-        }
-    }
-    origins
+/// Validates the config exactly as the app will (wxcc-core), and returns every origin it fetches
+/// from: the CSP's connect-src. A bad config stops the deployment with each problem listed.
+fn validated_connect_origins(text: &str, site: &Site) -> Result<Vec<String>> {
+    let page_origin = match &site.page_origin {
+        Some(origin) => origin.clone(),
+        None => serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .and_then(|v| v.get("redirect_uri").and_then(|r| r.as_str()).and_then(csp::origin_of))
+            .ok_or("cannot tell where the app will be served: pass --origin https://your.host or set redirect_uri in the config")?,
+    };
+    wxcc_core::config::load_config(text, &page_origin, &site.base_path)
+        .map(|config| config.connect_src_origins())
+        .map_err(|errors| {
+            let lines: Vec<String> = errors
+                .iter()
+                .map(|e| format!("  - {}: {} ({})", e.field, e.problem, e.fix))
+                .collect();
+            format!("the config is not valid:\n{}", lines.join("\n"))
+        })
 }
 
 /// Without a config at build time the app may be pointed at any region later.
 fn default_connect_origins() -> Vec<String> {
     let mut origins = vec!["https://webexapis.com".to_string()];
     origins.extend(
-        REGIONS
+        wxcc_core::config::Region::ALL
             .iter()
-            .map(|r| format!("https://api.wxcc-{r}.cisco.com")),
+            .map(|r| r.api_base_url()),
     );
     origins
 }
 
-fn strip_csp_meta(html: &str) -> String {
-    let marker = "<meta http-equiv=\"Content-Security-Policy\"";
+const CSP_META: &str = "<meta http-equiv=\"Content-Security-Policy\"";
+const BASE_META: &str = "<meta name=\"wxcc-base-path\"";
+
+fn strip_meta(html: &str, marker: &str) -> String {
     match html.find(marker) {
         Some(start) => match html[start..].find('>') {
             Some(end) => format!("{}{}", &html[..start], &html[start + end + 1..]),
@@ -159,33 +189,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn connect_origins_follow_the_config() {
-        let config = serde_json::json!({
-            "token_proxy_url": "https://proxy.example.com/wxcc",
-            "region": "eu2"
-        });
-        assert_eq!(
-            connect_origins(&config),
-            vec![
-                "https://proxy.example.com",
-                "https://webexapis.com",
-                "https://api.wxcc-eu2.cisco.com"
-            ]
-        );
-        let local = serde_json::json!({
-            "token_proxy_url": "/proxy",
-            "identity_api_base_url": "http://127.0.0.1:9001/v1",
-            "api_base_url": "http://127.0.0.1:9002"
-        });
-        assert_eq!(
-            connect_origins(&local),
-            vec!["http://127.0.0.1:9001", "http://127.0.0.1:9002"]
-        );
+    fn connect_origins_come_from_the_validated_config() {
+        let site = |json| Site {
+            config_json: Some(json),
+            page_origin: None,
+            base_path: "/".into(),
+        };
+        let local = r#"{"client_id": "c", "redirect_uri": "http://127.0.0.1:8080/callback",
+            "token_proxy_url": "/proxy", "api_base_url": "http://127.0.0.1:9002",
+            "identity_api_base_url": "http://127.0.0.1:9001/v1"}"#;
+        let origins = validated_connect_origins(local, &site(local)).unwrap();
+        assert!(origins.contains(&"http://127.0.0.1:9002".to_string()));
+        assert!(origins.contains(&"http://127.0.0.1:9001".to_string()));
+        assert!(!origins.iter().any(|o| o.contains("cisco.com")));
+        let broken =
+            r#"{"redirect_uri": "http://127.0.0.1:8080/callback", "token_proxy_url": "/proxy"}"#;
+        let error = validated_connect_origins(broken, &site(broken)).unwrap_err();
+        assert!(error.contains("client_id"), "{error}");
     }
 
     #[test]
     fn redeploying_replaces_the_old_policy() {
         let html = "<meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"old\"><title>";
-        assert_eq!(strip_csp_meta(html), "<meta charset=\"utf-8\"><title>");
+        assert_eq!(
+            strip_meta(html, CSP_META),
+            "<meta charset=\"utf-8\"><title>"
+        );
     }
 }

@@ -569,16 +569,20 @@ fn redeem_code(
         scopes: issued.scopes.clone(),
         expires_at_ms: now + (lifetime_secs as i64) * 1000,
     };
+    let access_lifetime = store
+        .faults
+        .access_token_lifetime_secs
+        .unwrap_or(cfg.access_token_lifetime_secs);
     store
         .access_tokens
-        .insert(access.clone(), grant(cfg.access_token_lifetime_secs));
+        .insert(access.clone(), grant(access_lifetime));
     store
         .refresh_tokens
         .insert(refresh.clone(), grant(cfg.refresh_token_lifetime_secs));
     store.used_codes.insert(code.clone(), access.clone());
     drop(store);
     tracing::info!(client_id, user = %user.key, "tokens issued for authorization code");
-    token_response(state, &access, &refresh, &issued.scopes)
+    token_response(state, &access, access_lifetime, &refresh, &issued.scopes)
 }
 
 fn valid_verifier(v: &str) -> bool {
@@ -623,25 +627,35 @@ fn refresh(
         .map(|u| u.org_id.clone())
         .unwrap_or_default();
     let access = ids::webex_token(&org);
+    let access_lifetime = store
+        .faults
+        .access_token_lifetime_secs
+        .unwrap_or(cfg.access_token_lifetime_secs);
     store.access_tokens.insert(
         access.clone(),
         Grant {
             user_key,
             client_id: client_id.to_string(),
             scopes: scopes.clone(),
-            expires_at_ms: now + cfg.access_token_lifetime_secs as i64 * 1000,
+            expires_at_ms: now + access_lifetime as i64 * 1000,
         },
     );
     drop(store);
     tracing::info!(client_id, "access token refreshed");
-    token_response(state, &access, refresh_token, &scopes)
+    token_response(state, &access, access_lifetime, refresh_token, &scopes)
 }
 
-fn token_response(state: &AppState, access: &str, refresh: &str, scopes: &[String]) -> Response {
+fn token_response(
+    state: &AppState,
+    access: &str,
+    access_lifetime_secs: u64,
+    refresh: &str,
+    scopes: &[String],
+) -> Response {
     let cfg = state.config();
     let body = json!({
         "access_token": access,
-        "expires_in": cfg.access_token_lifetime_secs,
+        "expires_in": access_lifetime_secs,
         "refresh_token": refresh,
         "refresh_token_expires_in": cfg.refresh_token_lifetime_secs,
         "token_type": "Bearer",
@@ -724,6 +738,7 @@ pub struct FaultRequest {
     #[serde(default)]
     pub expire_refresh_tokens: bool,
     pub latency_ms: Option<u64>,
+    pub access_token_lifetime_secs: Option<u64>,
 }
 
 async fn get_faults(State(state): State<AppState>) -> Response {
@@ -737,6 +752,7 @@ fn fault_view(state: &AppState) -> serde_json::Value {
         "force_429": store.faults.force_429,
         "force_5xx": store.faults.force_5xx,
         "latency_ms": store.faults.latency_ms.unwrap_or(cfg.latency_ms),
+        "access_token_lifetime_secs": store.faults.access_token_lifetime_secs.unwrap_or(cfg.access_token_lifetime_secs),
         "config_force_429": cfg.force_429,
         "error_rate": cfg.error_rate,
         "rate_limit_per_minute": cfg.rate_limit_per_minute,
@@ -754,7 +770,7 @@ async fn set_faults(
         Ok(b) => b,
         Err(e) => {
             let d = format!(
-                "Invalid fault request: {}. Send JSON with any of force_429, force_5xx, expire_access_tokens, expire_refresh_tokens, latency_ms.",
+                "Invalid fault request: {}. Send JSON with any of force_429, force_5xx, expire_access_tokens, expire_refresh_tokens, latency_ms, access_token_lifetime_secs.",
                 e.body_text()
             );
             return webex_error(StatusCode::BAD_REQUEST, &d, &tracking);
@@ -771,6 +787,9 @@ async fn set_faults(
         }
         if let Some(ms) = req.latency_ms {
             store.faults.latency_ms = Some(ms);
+        }
+        if let Some(secs) = req.access_token_lifetime_secs {
+            store.faults.access_token_lifetime_secs = Some(secs);
         }
         if req.expire_access_tokens {
             store

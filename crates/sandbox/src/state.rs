@@ -49,6 +49,9 @@ pub struct Faults {
     pub force_5xx: u32,
     /// Overrides the configured latency when set.
     pub latency_ms: Option<u64>,
+    /// Overrides the configured access-token lifetime for tokens issued from now on (to watch
+    /// proactive refresh without restarting the sandbox).
+    pub access_token_lifetime_secs: Option<u64>,
 }
 
 /// Mutable state behind one lock; no lock is held across an await.

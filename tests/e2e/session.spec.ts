@@ -1,0 +1,101 @@
+// Keeping the session alive and calling the APIs: refresh (proactive, reactive, single flight),
+// rate limits, server errors, scopes and roles.
+import { test, expect, signIn, faults, resetFaults, overviewLoaded } from './fixtures';
+
+test.beforeEach(async ({ request }) => resetFaults(request));
+
+test('ten concurrent 401s cause exactly one refresh, then every call succeeds', async ({ page, request }) => {
+  await signIn(page);
+  await overviewLoaded(page);
+  await faults(request, { expire_access_tokens: true });
+  const refreshes: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('/proxy/refresh')) refreshes.push(r.url());
+  });
+  const unauthorized: number[] = [];
+  page.on('response', (r) => {
+    if (r.status() === 401 && !r.url().includes('/proxy/')) unauthorized.push(r.status());
+  });
+  // Reloading the overview fires ten API calls at once, all with the now-expired token.
+  await page.reload();
+  await overviewLoaded(page);
+  expect(unauthorized.length).toBeGreaterThanOrEqual(2);
+  expect(refreshes).toHaveLength(1);
+});
+
+test('short-lived tokens are refreshed before they expire', async ({ page, request }) => {
+  await faults(request, { access_token_lifetime_secs: 8 });
+  await signIn(page);
+  await page.getByRole('link', { name: 'Token', exact: true }).click();
+  const before = await page.getByTestId('access-token').innerText();
+  // The margin is a fifth of the lifetime: the refresh happens about 6.4 s after sign-in.
+  const refreshed = await page.waitForResponse((r) => r.url().endsWith('/proxy/refresh'), { timeout: 20_000 });
+  expect(refreshed.status()).toBe(200);
+  await expect(page.getByTestId('refresh-count')).toHaveText('1');
+  await expect(page.getByTestId('access-token')).not.toHaveText(before);
+});
+
+test('429 with Retry-After: the countdown shows, then the call is retried and succeeds', async ({ page, request }) => {
+  await signIn(page);
+  await overviewLoaded(page);
+  await faults(request, { force_429: 1 });
+  await page.goto('/users');
+  await expect(page.getByTestId('rate-limited')).toBeVisible();
+  await expect(page.getByTestId('user-row').first()).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByTestId('rate-limited')).toBeHidden();
+});
+
+test('a 5xx shows its status and trackingId, and Retry recovers', async ({ page, request }) => {
+  await signIn(page);
+  await overviewLoaded(page);
+  await faults(request, { force_5xx: 1 });
+  await page.goto('/users');
+  const error = page.getByTestId('api-error');
+  await expect(error).toHaveAttribute('data-status', '503');
+  await expect(error.getByTestId('tracking-id')).toHaveText(/\S+/);
+  await error.getByRole('button', { name: 'Retry' }).click();
+  await expect(page.getByTestId('user-row').first()).toBeVisible();
+});
+
+test('a view whose scope was not granted is shown locked with the scope it needs', async ({ page }) => {
+  await page.route('**/config.json', async (route) => {
+    const response = await route.fetch();
+    const config = await response.json();
+    config.scopes = ['spark:people_read'];
+    await route.fulfill({ response, json: config });
+  });
+  await signIn(page);
+  await expect(page.getByTestId('tile-Users').getByTestId('scope-locked')).toContainText('cjp:config_read');
+  await page.goto('/users');
+  await expect(page.getByTestId('scope-locked')).toContainText('cjp:config_read');
+});
+
+test('a 403 for a user without the admin role explains itself', async ({ page }) => {
+  await signIn(page, 'agent');
+  const error = page.getByTestId('tile-Users').getByTestId('api-error');
+  await expect(error).toHaveAttribute('data-status', '403');
+  await expect(error).toContainText('administrator role');
+});
+
+test('users are paged, with the page in the address so a reload keeps it', async ({ page }) => {
+  await signIn(page);
+  await page.goto('/users?page=1&pageSize=10');
+  await expect(page.getByTestId('user-row')).toHaveCount(10);
+  await expect(page.getByTestId('page-indicator')).toHaveText('Page 2');
+  const first = await page.getByTestId('user-row').first().innerText();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByTestId('page-indicator')).toHaveText('Page 3');
+  await expect(page.getByTestId('user-row').first()).not.toHaveText(first);
+  await page.reload();
+  await expect(page.getByTestId('page-indicator')).toHaveText('Page 3');
+  await expect(page.getByTestId('users-total')).toHaveText(/^\d+ users in \d+ pages$/);
+});
+
+test('a broken config.json shows which fields are wrong instead of a blank page', async ({ page }) => {
+  await page.route('**/config.json', (route) => route.fulfill({ json: { scopes: 'x', region: 'mars' } }));
+  await page.goto('/');
+  const problem = page.getByTestId('config-problem');
+  await expect(problem).toBeVisible();
+  await expect(problem.locator('[data-field="client_id"]')).toBeVisible();
+  await expect(problem.locator('[data-field="region"]')).toBeVisible();
+});
