@@ -546,3 +546,27 @@ async fn token_request_that_is_not_a_form_gets_a_json_error() {
     assert_oauth_error(&body, "invalid_request");
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_access_token_lifetime_knob_applies_to_codes_and_refreshes_issued_after_it() {
+    let sb = start_demo().await;
+    let before = token_for(&sb, "admin").await;
+    assert_eq!(before["expires_in"], 1_209_599);
+    let view = control(&sb, json!({"access_token_lifetime_secs": 20})).await;
+    assert_eq!(view["access_token_lifetime_secs"], 20);
+    let after = token_for(&sb, "admin").await;
+    assert_eq!(after["expires_in"], 20);
+    let (status, refreshed) = exchange(
+        &sb,
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", CLIENT_ID),
+            ("client_secret", CLIENT_SECRET),
+            ("refresh_token", before["refresh_token"].as_str().unwrap()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(refreshed["expires_in"], 20);
+    sb.shutdown().await;
+}
