@@ -13,6 +13,7 @@
 pub mod api_error;
 pub mod authorize;
 pub mod callback;
+pub mod catalogue;
 pub mod config;
 pub mod curl;
 pub mod expiry;
