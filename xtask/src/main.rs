@@ -2,6 +2,7 @@
 //!
 //! Every command first runs `setup`, which installs what is missing and skips what is there.
 
+mod bench;
 mod csp;
 mod demo;
 mod services;
@@ -21,6 +22,8 @@ commands:
                    (cargo xtask demo --help for the flags, including --real for real Webex)
   test             everything: fmt, clippy, unit, browser (wasm-bindgen-test), end-to-end (Playwright);
                    ends with one line `N passed, M failed`
+  bench            measure bundle size (budget 150 kB brotli), sign-in latency, token-proxy cost and
+                   Lighthouse scores; prints a Markdown table, writes target/bench/report.json
 ";
 
 fn main() {
@@ -37,6 +40,7 @@ fn main() {
         "build" => setup::run_all().and_then(|()| spa::build_command(rest)),
         "demo" => setup::run_all().and_then(|()| demo::run(rest)),
         "test" => setup::run_all().and_then(|()| test::run(rest)),
+        "bench" => setup::run_all().and_then(|()| bench::run(rest)),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

@@ -1,0 +1,108 @@
+// Sign-in latency in headless Chromium: N fresh sign-ins through the sandbox's consent page, each
+// read back from the Performance API marks the app places (wxcc:*) in the callback document.
+//
+//   node tests/bench/signin.mjs --origin http://127.0.0.1:PORT --identity http://127.0.0.1:PORT --runs 10
+//
+// Prints one JSON object on stdout: {"runs": [{"marks": {name: ms}, "navigation": {...}}], "errors": [...]}.
+// Progress goes to stderr so stdout stays parseable.
+import { chromium } from '@playwright/test';
+
+const MARKS = [
+  'wxcc:wasm-start',
+  'wxcc:exchange-start',
+  'wxcc:exchange-end',
+  'wxcc:first-api-start',
+  'wxcc:first-api-end',
+  'wxcc:first-data-rendered',
+];
+
+function option(name, fallback) {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index >= 0 && process.argv[index + 1]) return process.argv[index + 1];
+  if (fallback !== undefined) return fallback;
+  console.error(`signin.mjs: --${name} is required`);
+  process.exit(2);
+}
+
+const origin = option('origin');
+const identity = option('identity');
+const runs = Number(option('runs', '10'));
+const timeout = 30_000;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-dev-shm-usage',
+  ],
+});
+
+const results = [];
+const errors = [];
+try {
+  for (let run = 1; run <= runs; run++) {
+    // A fresh context each time: no cache, no storage, no cookies — a first visit.
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.setDefaultTimeout(timeout);
+    try {
+      await page.goto(`${origin}/`);
+      await page.getByRole('button', { name: 'Sign in with Webex' }).click();
+      await page.waitForURL(`${identity}/v1/authorize?**`);
+      await page.getByRole('button', { name: 'Accept' }).click();
+      await page.waitForURL((url) => url.origin === origin);
+      // When the last mark never comes, the marks that did come are still reported (complete: false)
+      // so the bench can name the missing ones instead of only timing out.
+      const complete = await page
+        .waitForFunction(() => performance.getEntriesByName('wxcc:first-data-rendered', 'mark').length > 0, undefined, {
+          timeout,
+        })
+        .then(
+          () => true,
+          () => false,
+        );
+      const sample = await page.evaluate((names) => {
+        const marks = {};
+        for (const entry of performance.getEntriesByType('mark')) {
+          if (names.includes(entry.name) && !(entry.name in marks)) marks[entry.name] = entry.startTime;
+        }
+        const nav = performance.getEntriesByType('navigation')[0];
+        return {
+          marks,
+          url_path: location.pathname,
+          navigation: nav
+            ? {
+                fetch_start: nav.fetchStart,
+                response_end: nav.responseEnd,
+                dom_content_loaded: nav.domContentLoadedEventEnd,
+                load_end: nav.loadEventEnd,
+              }
+            : null,
+        };
+      }, MARKS);
+      sample.complete = complete;
+      results.push(sample);
+      const total = sample.marks['wxcc:first-data-rendered'];
+      console.error(
+        `sign-in run ${run}/${runs}: ` +
+          (complete ? `${total.toFixed(1)} ms to first data` : `no wxcc:first-data-rendered within ${timeout} ms`),
+      );
+    } catch (error) {
+      errors.push(`run ${run}: ${String(error.message || error).split('\n')[0]}`);
+      console.error(`sign-in run ${run}/${runs} failed: ${error.message}`);
+    } finally {
+      await context.close();
+    }
+  }
+} finally {
+  await browser.close();
+}
+
+process.stdout.write(JSON.stringify({ runs: results, errors, expected_marks: MARKS }) + '\n');

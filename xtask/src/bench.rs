@@ -1,0 +1,259 @@
+//! `cargo xtask bench`: bundle size against its budget, sign-in latency in headless Chromium, the
+//! token proxy's cost, and Lighthouse scores, measured on this machine in one run. Prints one
+//! Markdown table (for the README's performance section) and writes it with every raw figure to
+//! target/bench/report.json. A section that fails is shown as FAILED and the others still run; the
+//! command then exits non-zero, as it does when the bundle is over budget.
+
+mod bundle;
+mod lighthouse;
+mod proxy;
+mod report;
+mod signin;
+mod stats;
+
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use crate::services::{StackOptions, build_servers, start_stack};
+use crate::util::{Result, heading, root};
+use report::Section;
+
+pub const USAGE: &str = "\
+usage: cargo xtask bench [--runs N] [--only SECTIONS]
+
+  --runs N          sign-in runs in headless Chromium (default 10, at least 10)
+  --only SECTIONS   comma-separated subset of bundle,sign-in,proxy,lighthouse (default: all)
+
+Writes target/bench/report.json and prints the table; exits non-zero when the bundle is over its
+150 kB brotli budget or a section failed.
+";
+
+const SECTIONS: [&str; 4] = ["bundle", "sign-in", "proxy", "lighthouse"];
+
+#[derive(Debug, PartialEq)]
+pub struct Options {
+    pub runs: usize,
+    pub only: Vec<&'static str>,
+}
+
+pub fn parse_args(args: &[String]) -> Result<Options> {
+    let mut options = Options {
+        runs: 10,
+        only: SECTIONS.to_vec(),
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--runs" => {
+                let value = it.next().ok_or("--runs needs a number, e.g. --runs 20")?;
+                options.runs = value.parse().ok().filter(|n| *n >= 10).ok_or_else(|| {
+                    format!("--runs must be a whole number of at least 10, not `{value}`")
+                })?;
+            }
+            "--only" => {
+                let value = it
+                    .next()
+                    .ok_or("--only needs a list, e.g. --only bundle,proxy")?;
+                let mut only = Vec::new();
+                for name in value.split(',').map(str::trim) {
+                    let known = SECTIONS.iter().find(|s| **s == name).ok_or_else(|| {
+                        format!(
+                            "unknown section `{name}` in --only; choose from {}",
+                            SECTIONS.join(",")
+                        )
+                    })?;
+                    only.push(*known);
+                }
+                options.only = only;
+            }
+            "--help" | "-h" => return Err(USAGE.into()),
+            other => return Err(format!("unknown bench option `{other}`.\n\n{USAGE}")),
+        }
+    }
+    Ok(options)
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
+pub fn run(args: &[String]) -> Result {
+    let options = parse_args(args)?;
+    let wanted = |name: &str| options.only.contains(&name);
+    let target = target_dir();
+    let out_dir = target.join("bench");
+    std::fs::create_dir_all(&out_dir)
+        .map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
+    let report_path = out_dir.join("report.json");
+    let previous = std::fs::read_to_string(&report_path)
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
+
+    let dist = root().join("dist");
+    let needs_build = wanted("bundle") || wanted("sign-in") || wanted("lighthouse");
+    let build = if needs_build {
+        crate::spa::build("/")
+    } else {
+        Ok(())
+    };
+    let mut sections = Vec::new();
+
+    sections.push(match (&build, wanted("bundle")) {
+        (_, false) => Section::skipped("bundle"),
+        (Ok(()), true) => {
+            heading("bundle: sizes (raw, gzip -9, brotli 11) and the wasm breakdown (twiggy)");
+            bundle::section(&dist, &target, previous.as_ref())
+        }
+        (Err(error), true) => Section::failed("bundle", format!("the SPA build failed: {error}")),
+    });
+
+    if wanted("sign-in") || wanted("lighthouse") {
+        let stack = build.clone().and_then(|()| build_servers()).and_then(|()| {
+            start_stack(
+                &dist,
+                &StackOptions {
+                    spa_port: 0,
+                    proxy_mode: "cookie",
+                    sandbox_args: Vec::new(),
+                    site: target.join("site/bench"),
+                },
+            )
+        });
+        match stack {
+            Ok(stack) => {
+                sections.push(if wanted("sign-in") {
+                    signin::section(&stack, options.runs)
+                } else {
+                    Section::skipped("sign-in")
+                });
+                sections.push(if wanted("lighthouse") {
+                    lighthouse::section(&format!("{}/", stack.cdn.url), &out_dir)
+                } else {
+                    Section::skipped("lighthouse")
+                });
+                drop(stack);
+            }
+            Err(error) => {
+                for name in ["sign-in", "lighthouse"] {
+                    sections.push(if wanted(name) {
+                        Section::failed(name, format!("the local stack did not start: {error}"))
+                    } else {
+                        Section::skipped(name)
+                    });
+                }
+            }
+        }
+    } else {
+        sections.push(Section::skipped("sign-in"));
+        sections.push(Section::skipped("lighthouse"));
+    }
+
+    sections.push(if wanted("proxy") {
+        proxy::section(&target)
+    } else {
+        Section::skipped("proxy")
+    });
+
+    let table = report::markdown(&sections);
+    let context = json!({
+        "unix_time": std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
+        "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+        "git_commit": crate::util::first_line(crate::util::cmd("git").args(["rev-parse", "--short", "HEAD"])),
+        "sign_in_runs": options.runs,
+        "sections_run": options.only,
+    });
+    let report = report::json_report(&sections, &table, context);
+    let text = serde_json::to_string_pretty(&report).expect("json");
+    std::fs::write(&report_path, text)
+        .map_err(|e| format!("cannot write {}: {e}", report_path.display()))?;
+
+    heading("bench results");
+    println!("{table}");
+    println!("written to {}", report_path.display());
+    verdict(&sections)
+}
+
+/// Ok only when every selected section measured cleanly and within budget.
+fn verdict(sections: &[Section]) -> Result {
+    let problems: Vec<String> = sections
+        .iter()
+        .filter_map(|s| {
+            s.problem()
+                .map(|p| format!("{} {}: {p}", s.name, s.status_word()))
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the bench found problems:\n  - {}",
+            problems.join("\n  - ")
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use report::Status;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn options() {
+        assert_eq!(
+            parse_args(&[]).unwrap(),
+            Options {
+                runs: 10,
+                only: SECTIONS.to_vec()
+            }
+        );
+        let o = parse_args(&args(&["--runs", "12", "--only", "bundle, proxy"])).unwrap();
+        assert_eq!(
+            o,
+            Options {
+                runs: 12,
+                only: vec!["bundle", "proxy"]
+            }
+        );
+        assert!(
+            parse_args(&args(&["--runs", "3"]))
+                .unwrap_err()
+                .contains("at least 10")
+        );
+        assert!(
+            parse_args(&args(&["--only", "speed"]))
+                .unwrap_err()
+                .contains("unknown section `speed`")
+        );
+        assert!(
+            parse_args(&args(&["--fast"]))
+                .unwrap_err()
+                .contains("unknown bench option")
+        );
+    }
+
+    #[test]
+    fn over_budget_or_failure_fails_the_run_but_skips_do_not() {
+        let ok = || Section::ok("bundle", vec![], serde_json::Value::Null);
+        assert!(verdict(&[ok(), Section::skipped("proxy")]).is_ok());
+        let error = verdict(&[ok(), Section::failed("proxy", "no port")]).unwrap_err();
+        assert!(error.contains("proxy failed: no port"), "{error}");
+        let over = Section {
+            name: "bundle",
+            status: Status::OverBudget("wasm grew by 3.0 kB".into()),
+            rows: vec![],
+            data: serde_json::Value::Null,
+        };
+        assert!(
+            verdict(&[over])
+                .unwrap_err()
+                .contains("bundle over budget: wasm grew by 3.0 kB")
+        );
+    }
+}

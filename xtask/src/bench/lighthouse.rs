@@ -1,0 +1,150 @@
+//! Lighthouse 12.2.3 (npm, pinned in package.json) with the system Chromium against the built app
+//! served by the local CDN: performance, accessibility and best-practices, median of a few runs.
+//! Lighthouse's defaults apply (mobile emulation, simulated throttling), so figures compare across runs.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use super::report::{Row, Section, ms, score};
+use super::stats::summarize;
+use crate::util::{Result, cmd};
+
+pub const RUNS: usize = 3;
+const CATEGORIES: [&str; 3] = ["performance", "accessibility", "best-practices"];
+const METRICS: [(&str, &str); 3] = [
+    (
+        "first-contentful-paint",
+        "first contentful paint (simulated)",
+    ),
+    (
+        "largest-contentful-paint",
+        "largest contentful paint (simulated)",
+    ),
+    ("total-blocking-time", "total blocking time (simulated)"),
+];
+const CHROME_FLAGS: &str = "--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync --disable-dev-shm-usage";
+
+/// Category scores (0–100) and metric values (ms), each None when the report lacks it.
+pub type Figures = (Vec<Option<f64>>, Vec<Option<f64>>);
+
+/// The figures of one Lighthouse JSON report.
+pub fn figures(report: &Value) -> Result<Figures> {
+    if report["categories"].is_null() {
+        return Err("the Lighthouse report has no categories".into());
+    }
+    if let Some(error) = report["runtimeError"]["message"].as_str() {
+        return Err(format!("Lighthouse could not audit the page: {error}"));
+    }
+    let scores = CATEGORIES
+        .iter()
+        .map(|c| report["categories"][c]["score"].as_f64().map(|s| s * 100.0))
+        .collect();
+    let metrics = METRICS
+        .iter()
+        .map(|(id, _)| report["audits"][id]["numericValue"].as_f64())
+        .collect();
+    Ok((scores, metrics))
+}
+
+fn one_run(url: &str, out: &Path) -> Result<Value> {
+    let output = cmd("lighthouse")
+        .arg(url)
+        .args(["--output=json", "--quiet", "--no-enable-error-reporting"])
+        .arg(format!("--output-path={}", out.display()))
+        .arg(format!("--only-categories={}", CATEGORIES.join(",")))
+        .arg(format!("--chrome-flags={CHROME_FLAGS}"))
+        .env("CHROME_PATH", "/usr/bin/chromium")
+        .output()
+        .map_err(|e| {
+            format!("cannot run lighthouse: {e} (run `cargo xtask setup` to install the npm tools)")
+        })?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(format!(
+            "lighthouse failed ({}): {}",
+            output.status,
+            stderr.trim().lines().last().unwrap_or("")
+        ));
+    }
+    let text =
+        std::fs::read_to_string(out).map_err(|e| format!("cannot read {}: {e}", out.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("the Lighthouse report is not JSON: {e}"))
+}
+
+pub fn section(url: &str, out_dir: &Path) -> Section {
+    match measure(url, out_dir) {
+        Ok((rows, data)) => Section::ok("lighthouse", rows, data),
+        Err(error) => Section::failed("lighthouse", error),
+    }
+}
+
+fn measure(url: &str, out_dir: &Path) -> Result<(Vec<Row>, Value)> {
+    crate::util::heading(&format!("Lighthouse 12.2.3 on {url} ({RUNS} runs)"));
+    let mut scores: Vec<Vec<f64>> = vec![Vec::new(); CATEGORIES.len()];
+    let mut metrics: Vec<Vec<f64>> = vec![Vec::new(); METRICS.len()];
+    for run in 1..=RUNS {
+        let out = out_dir.join(format!("lighthouse-{run}.json"));
+        let report = one_run(url, &out)?;
+        let (s, m) = figures(&report)?;
+        println!("  run {run}: scores {s:?}");
+        for (i, v) in s.into_iter().enumerate() {
+            scores[i].push(v.unwrap_or(f64::NAN));
+        }
+        for (i, v) in m.into_iter().enumerate() {
+            metrics[i].push(v.unwrap_or(f64::NAN));
+        }
+    }
+    let mut rows = Vec::new();
+    let mut data = serde_json::Map::new();
+    let detail =
+        format!("{RUNS} runs, mobile emulation, simulated throttling; reports in target/bench/");
+    for (name, values) in CATEGORIES.iter().zip(&scores) {
+        match summarize(values) {
+            Some(s) => {
+                rows.push(Row::summary(
+                    format!("{name} score"),
+                    &s,
+                    score,
+                    detail.clone(),
+                ));
+                data.insert((*name).into(), s.json());
+            }
+            None => rows.push(Row::single(
+                format!("{name} score"),
+                "–",
+                "no score in the report",
+            )),
+        }
+    }
+    for ((id, name), values) in METRICS.iter().zip(&metrics) {
+        if let Some(s) = summarize(values) {
+            rows.push(Row::summary(*name, &s, ms, ""));
+            data.insert((*id).into(), s.json());
+        }
+    }
+    Ok((rows, json!(data)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_scores_and_metrics() {
+        let report = json!({
+            "categories": {"performance": {"score": 0.97}, "accessibility": {"score": 1.0}, "best-practices": {"score": null}},
+            "audits": {"first-contentful-paint": {"numericValue": 812.5}},
+        });
+        let (scores, metrics) = figures(&report).unwrap();
+        assert_eq!(scores.len(), 3);
+        assert!((scores[0].unwrap() - 97.0).abs() < 1e-9);
+        assert_eq!(scores[1], Some(100.0));
+        assert_eq!(scores[2], None);
+        assert_eq!(metrics, vec![Some(812.5), None, None]);
+        assert!(figures(&json!({})).is_err());
+        let broken = json!({"categories": {}, "runtimeError": {"message": "NO_FCP"}});
+        assert!(figures(&broken).unwrap_err().contains("NO_FCP"));
+    }
+}
