@@ -122,6 +122,25 @@ pub fn mark(name: &str) {
     }
 }
 
+thread_local! {
+    static MARKED: std::cell::RefCell<Vec<&'static str>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A mark placed only the first time (e.g. when the first Contact Center data is rendered).
+pub fn mark_once(name: &'static str) {
+    let first = MARKED.with(|m| {
+        let mut marked = m.borrow_mut();
+        let first = !marked.contains(&name);
+        if first {
+            marked.push(name);
+        }
+        first
+    });
+    if first {
+        mark(name);
+    }
+}
+
 /// True while the page is visible (used to refresh on waking).
 pub fn is_visible() -> bool {
     window()

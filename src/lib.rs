@@ -7,6 +7,7 @@ pub mod browser;
 pub mod config_loader;
 pub mod flow;
 pub mod http;
+pub mod resources;
 pub mod views;
 
 use std::time::Duration;
@@ -18,8 +19,9 @@ use wxcc_core::config::AppConfig;
 
 use auth::{Ctx, refresh};
 use views::{
-    callback::CallbackPage, config_error::ConfigErrorPage, flow_view::FlowView, home::Home,
-    inspector::Inspector, layout::Layout, users::UsersView,
+    activity::ActivityPage, callback::CallbackPage, config_error::ConfigErrorPage,
+    explorer::ExplorerPage, flow_view::FlowView, home::Home, inspector::Inspector, layout::Layout,
+    resource::ResourcePage,
 };
 
 /// Loads `config.json`, then either the console or a page that says what is wrong with it.
@@ -69,7 +71,10 @@ fn Console(config: AppConfig) -> impl IntoView {
                     <Route path=path!("/callback") view=CallbackPage />
                     <Route path=path!("/token") view=Inspector />
                     <Route path=path!("/flow") view=FlowView />
-                    <Route path=path!("/users") view=UsersView />
+                    <Route path=path!("/config/:resource") view=ResourcePage />
+                    <Route path=path!("/config/:resource/:id") view=ResourcePage />
+                    <Route path=path!("/activity") view=ActivityPage />
+                    <Route path=path!("/explorer") view=ExplorerPage />
                 </Routes>
             </Layout>
         </Router>

@@ -2,10 +2,10 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use wxcc_core::scopes::Feature;
 
 use super::{ApiErrorView, SignInButton};
 use crate::auth::{Auth, use_ctx};
+use crate::resources::{RESOURCES, Resource};
 use crate::views::callback::FailureScreen;
 
 #[component]
@@ -55,26 +55,12 @@ fn Overview() -> impl IntoView {
             _ => String::new(),
         })
     };
-    let tiles = [
-        (Feature::Users, "v2/user", "/users"),
-        (Feature::Teams, "v2/team", ""),
-        (Feature::Sites, "v2/site", ""),
-        (Feature::Queues, "v2/contact-service-queue", ""),
-        (Feature::EntryPoints, "v2/entry-point", ""),
-        (Feature::Profiles, "v2/agent-profile", ""),
-        (Feature::Profiles, "v2/skill-profile", ""),
-        (Feature::AuxCodes, "v2/auxiliary-code", ""),
-        (Feature::AddressBooks, "v3/address-book", ""),
-    ];
     view! {
         <section>
             <h1>"Your organization"</h1>
             <p class="muted">"orgId " <code data-testid="org-id">{org}</code></p>
             <div class="tiles">
-                {tiles
-                    .into_iter()
-                    .map(|(feature, resource, link)| view! { <CountTile feature resource link /> })
-                    .collect_view()}
+                {RESOURCES.iter().map(|resource| view! { <CountTile resource /> }).collect_view()}
                 <ProfileTile />
             </div>
             <p>
@@ -84,25 +70,11 @@ fn Overview() -> impl IntoView {
     }
 }
 
-fn label_for(resource: &str) -> &'static str {
-    match resource {
-        "v2/user" => "Users",
-        "v2/team" => "Teams",
-        "v2/site" => "Sites",
-        "v2/contact-service-queue" => "Queues",
-        "v2/entry-point" => "Entry points",
-        "v2/agent-profile" => "Desktop profiles",
-        "v2/skill-profile" => "Skill profiles",
-        "v2/auxiliary-code" => "Auxiliary codes",
-        "v3/address-book" => "Address books",
-        _ => "Items",
-    }
-}
-
 /// One resource's total, from `meta.totalRecords` of a one-item page.
 #[component]
-fn CountTile(feature: Feature, resource: &'static str, link: &'static str) -> impl IntoView {
+fn CountTile(resource: &'static Resource) -> impl IntoView {
     let ctx = use_ctx();
+    let feature = resource.feature;
     let granted = move || {
         ctx.auth.with(|a| match a {
             Auth::SignedIn(s) => feature.is_available(&s.granted_scopes),
@@ -118,12 +90,13 @@ fn CountTile(feature: Feature, resource: &'static str, link: &'static str) -> im
         Some(
             crate::api::get(
                 ctx,
-                &format!("/organization/{org}/{resource}?page=0&pageSize=1"),
+                &format!("/organization/{org}/{}?page=0&pageSize=1", resource.api),
             )
             .await,
         )
     });
-    let label = label_for(resource);
+    let label = resource.label;
+    let link = format!("/config/{}", resource.slug);
     view! {
         <article class="tile" data-testid=format!("tile-{label}")>
             <h2>{label}</h2>
@@ -142,13 +115,15 @@ fn CountTile(feature: Feature, resource: &'static str, link: &'static str) -> im
                                         .as_u64()
                                         .or_else(|| call.json["data"].as_array().map(|a| a.len() as u64))
                                         .unwrap_or(0);
+                                    // Read by the sign-in latency benchmark.
+                                    crate::browser::mark_once("wxcc:first-data-rendered");
                                     view! { <p class="count">{total}</p> }.into_any()
                                 }
                                 Err(error) => view! { <ApiErrorView error /> }.into_any(),
                             })
                     }}
                 </Transition>
-                {(!link.is_empty()).then(|| view! { <A href=link>"Open"</A> })}
+                <A href=link.clone()>{format!("Open {}", label.to_lowercase())}</A>
             </Show>
         </article>
     }

@@ -25,7 +25,9 @@ pub fn Layout(children: Children) -> impl IntoView {
         <header class="top">
             <A href="/" attr:class="brand">"wxcc-console"</A>
             <nav aria-label="Main">
-                <A href="/users">"Users"</A>
+                <A href="/config/users">"Users"</A>
+                <A href="/activity">"Activity"</A>
+                <A href="/explorer">"Explorer"</A>
                 <A href="/token">"Token"</A>
                 <A href="/flow">"Grant flow"</A>
             </nav>

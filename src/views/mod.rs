@@ -1,12 +1,15 @@
 //! The pages. Each reads the shared [`crate::auth::Ctx`] from context.
 
+pub mod activity;
 pub mod callback;
 pub mod config_error;
+pub mod explorer;
 pub mod flow_view;
 pub mod home;
 pub mod inspector;
+pub mod json_tree;
 pub mod layout;
-pub mod users;
+pub mod resource;
 
 use leptos::prelude::*;
 use leptos_router::components::A;

@@ -39,9 +39,9 @@ test('429 with Retry-After: the countdown shows, then the call is retried and su
   await signIn(page);
   await overviewLoaded(page);
   await faults(request, { force_429: 1 });
-  await page.goto('/users');
+  await page.goto('/config/users');
   await expect(page.getByTestId('rate-limited')).toBeVisible();
-  await expect(page.getByTestId('user-row').first()).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByTestId('row').first()).toBeVisible({ timeout: 15_000 });
   await expect(page.getByTestId('rate-limited')).toBeHidden();
 });
 
@@ -49,12 +49,12 @@ test('a 5xx shows its status and trackingId, and Retry recovers', async ({ page,
   await signIn(page);
   await overviewLoaded(page);
   await faults(request, { force_5xx: 1 });
-  await page.goto('/users');
+  await page.goto('/config/users');
   const error = page.getByTestId('api-error');
   await expect(error).toHaveAttribute('data-status', '503');
   await expect(error.getByTestId('tracking-id')).toHaveText(/\S+/);
   await error.getByRole('button', { name: 'Retry' }).click();
-  await expect(page.getByTestId('user-row').first()).toBeVisible();
+  await expect(page.getByTestId('row').first()).toBeVisible();
 });
 
 test('a view whose scope was not granted is shown locked with the scope it needs', async ({ page }) => {
@@ -66,7 +66,7 @@ test('a view whose scope was not granted is shown locked with the scope it needs
   });
   await signIn(page);
   await expect(page.getByTestId('tile-Users').getByTestId('scope-locked')).toContainText('cjp:config_read');
-  await page.goto('/users');
+  await page.goto('/config/users');
   await expect(page.getByTestId('scope-locked')).toContainText('cjp:config_read');
 });
 
@@ -79,16 +79,16 @@ test('a 403 for a user without the admin role explains itself', async ({ page })
 
 test('users are paged, with the page in the address so a reload keeps it', async ({ page }) => {
   await signIn(page);
-  await page.goto('/users?page=1&pageSize=10');
-  await expect(page.getByTestId('user-row')).toHaveCount(10);
+  await page.goto('/config/users?page=1&pageSize=10');
+  await expect(page.getByTestId('row')).toHaveCount(10);
   await expect(page.getByTestId('page-indicator')).toHaveText('Page 2');
-  const first = await page.getByTestId('user-row').first().innerText();
+  const first = await page.getByTestId('row').first().innerText();
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(page.getByTestId('page-indicator')).toHaveText('Page 3');
-  await expect(page.getByTestId('user-row').first()).not.toHaveText(first);
+  await expect(page.getByTestId('row').first()).not.toHaveText(first);
   await page.reload();
   await expect(page.getByTestId('page-indicator')).toHaveText('Page 3');
-  await expect(page.getByTestId('users-total')).toHaveText(/^\d+ users in \d+ pages$/);
+  await expect(page.getByTestId('total')).toHaveText(/^\d+ users in \d+ pages$/);
 });
 
 test('a broken config.json shows which fields are wrong instead of a blank page', async ({ page }) => {

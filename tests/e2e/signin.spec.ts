@@ -1,5 +1,5 @@
 // The grant end to end in a real browser: sandbox consent page, token proxy, session.
-import { test, expect, sandbox, signIn, startSignIn, faults, resetFaults } from './fixtures';
+import { test, expect, sandbox, signIn, startSignIn, faults, resetFaults, overviewLoaded } from './fixtures';
 
 test.beforeEach(async ({ request }) => resetFaults(request));
 
@@ -157,7 +157,8 @@ test('a corrupted stored session is discarded with a notice', async ({ page, con
 
 test('an expired refresh token ends the session with a clear message', async ({ page, request }) => {
   await signIn(page);
+  await overviewLoaded(page);
   await faults(request, { expire_access_tokens: true, expire_refresh_tokens: true });
-  await page.getByRole('link', { name: 'Users', exact: true }).click();
+  await page.goto('/config/users');
   await expect(page.getByTestId('notice')).toContainText('Your session has ended');
 });

@@ -1,0 +1,217 @@
+//! Activity over a time window: tasks, agent activities, agent and queue statistics.
+//! The window (`from`/`to`, epoch ms as the API takes them) lives in the address.
+
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use wxcc_core::scopes::Feature;
+
+use super::{ApiErrorView, NeedsSignIn};
+use crate::auth::{Auth, use_ctx};
+use crate::resources::cell;
+
+const HOUR_MS: u64 = 3_600_000;
+
+/// The analytics endpoints shown, with the extra parameters each needs.
+const SECTIONS: [(&str, &str, &str); 4] = [
+    ("Tasks", "/v1/tasks", "pageSize=50"),
+    ("Agent activities", "/v1/agents/activities", "pageSize=50"),
+    ("Agent statistics", "/v1/agents/statistics", "interval=60"),
+    ("Queue statistics", "/v1/queues/statistics", "interval=60"),
+];
+
+#[component]
+pub fn ActivityPage() -> impl IntoView {
+    let ctx = use_ctx();
+    let signed_in = move || matches!(ctx.auth.get(), Auth::SignedIn(_));
+    let granted = move || {
+        ctx.auth.with(|a| match a {
+            Auth::SignedIn(s) => Feature::Activity.is_available(&s.granted_scopes),
+            _ => false,
+        })
+    };
+    view! {
+        <Show when=signed_in fallback=|| view! { <NeedsSignIn /> }>
+            <Show
+                when=granted
+                fallback=|| view! {
+                    <section class="card" data-testid="scope-locked">
+                        <h1>"Activity"</h1>
+                        <p>{Feature::Activity.how_to_unlock()}</p>
+                    </section>
+                }
+            >
+                <Activity />
+            </Show>
+        </Show>
+    }
+}
+
+#[component]
+fn Activity() -> impl IntoView {
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let now = crate::browser::now_ms();
+    // The agent-activities endpoint takes less than 24 hours: the default window is the last 12.
+    let window = Memo::new(move |_| {
+        query.with(|q| {
+            let to = q
+                .get("to")
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(now);
+            let from = q
+                .get("from")
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(to.saturating_sub(12 * HOUR_MS));
+            (from, to)
+        })
+    });
+    let from_text = RwSignal::new(String::new());
+    let to_text = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        let (from, to) = window.get();
+        from_text.set(to_local_input(from));
+        to_text.set(to_local_input(to));
+    });
+    let go = move |from: u64, to: u64| {
+        navigate(
+            &format!("/activity?from={from}&to={to}"),
+            NavigateOptions::default(),
+        );
+    };
+    let preset = {
+        let go = go.clone();
+        move |hours: u64| {
+            let to = crate::browser::now_ms();
+            go(to.saturating_sub(hours * HOUR_MS), to);
+        }
+    };
+    let apply = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let from = js_sys::Date::parse(&from_text.get());
+        let to = js_sys::Date::parse(&to_text.get());
+        if from.is_finite() && to.is_finite() && from < to {
+            go(from as u64, to as u64);
+        }
+    };
+    let p1 = preset.clone();
+    let p6 = preset.clone();
+    let p23 = preset;
+    view! {
+        <section>
+            <h1>"Activity"</h1>
+            <form class="toolbar" on:submit=apply aria-label="Time window">
+                <label>
+                    "From "
+                    <input type="datetime-local" prop:value=move || from_text.get() on:input=move |ev| from_text.set(event_target_value(&ev)) />
+                </label>
+                <label>
+                    "To "
+                    <input type="datetime-local" prop:value=move || to_text.get() on:input=move |ev| to_text.set(event_target_value(&ev)) />
+                </label>
+                <button type="submit" class="primary">"Show"</button>
+                <button type="button" on:click=move |_| p1(1)>"Last hour"</button>
+                <button type="button" on:click=move |_| p6(6)>"Last 6 hours"</button>
+                <button type="button" on:click=move |_| p23(23)>"Last 23 hours"</button>
+            </form>
+            {SECTIONS
+                .into_iter()
+                .map(|(title, path, extra)| view! { <ActivitySection title path extra window /> })
+                .collect_view()}
+        </section>
+    }
+}
+
+#[component]
+fn ActivitySection(
+    title: &'static str,
+    path: &'static str,
+    extra: &'static str,
+    window: Memo<(u64, u64)>,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    let data = LocalResource::new(move || {
+        let (from, to) = window.get();
+        async move {
+            let org = crate::api::org_id(ctx)?;
+            crate::api::get(
+                ctx,
+                &format!("{path}?orgId={org}&from={from}&to={to}&{extra}"),
+            )
+            .await
+        }
+    });
+    view! {
+        <article class="card section" data-testid=format!("activity-{}", path.rsplit('/').next().unwrap_or(path))>
+            <h2>{title}</h2>
+            <Transition fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
+                {move || {
+                    data.get()
+                        .map(|result| match result {
+                            Ok(call) => view! { <RowsTable json=call.json /> }.into_any(),
+                            Err(error) => view! { <ApiErrorView error on_retry=Callback::new(move |_| data.refetch()) /> }.into_any(),
+                        })
+                }}
+            </Transition>
+        </article>
+    }
+}
+
+/// Any `{data: [...]}` as a table of its first rows' leading fields.
+#[component]
+fn RowsTable(json: serde_json::Value) -> impl IntoView {
+    let rows = json["data"].as_array().cloned().unwrap_or_default();
+    let count = rows.len();
+    let columns: Vec<String> = rows
+        .first()
+        .and_then(|r| r.as_object())
+        .map(|o| {
+            o.iter()
+                .filter(|(_, v)| !v.is_object() && !v.is_array())
+                .map(|(k, _)| k.clone())
+                .take(6)
+                .collect()
+        })
+        .unwrap_or_default();
+    if count == 0 {
+        return view! { <p data-testid="empty">"Nothing in this window."</p> }.into_any();
+    }
+    let header = columns
+        .iter()
+        .map(|c| view! { <th scope="col">{c.clone()}</th> })
+        .collect_view();
+    let body = rows
+        .iter()
+        .take(25)
+        .map(|row| {
+            let cells = columns
+                .iter()
+                .map(|c| view! { <td>{cell(row, c)}</td> })
+                .collect_view();
+            view! { <tr data-testid="row">{cells}</tr> }
+        })
+        .collect_view();
+    view! {
+        <p class="muted" data-testid="count">{format!("{count} records (first 25 shown)")}</p>
+        <div class="scroll">
+            <table class="data">
+                <thead><tr>{header}</tr></thead>
+                <tbody>{body}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+/// `YYYY-MM-DDTHH:MM` in local time, as `<input type="datetime-local">` wants.
+fn to_local_input(ms: u64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    )
+}

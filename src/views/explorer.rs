@@ -1,0 +1,293 @@
+//! The API explorer: every catalogued GET endpoint of the official spec, callable from a form,
+//! with the response as a JSON tree, status, timing and trackingId, and "Copy as cURL" that
+//! redacts the token unless asked. Endpoint and parameters live in the address (deep links).
+
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use wxcc_core::catalogue::{self, ENDPOINTS, Endpoint};
+use wxcc_core::curl::render_curl;
+
+use super::json_tree::JsonTree;
+use super::{ApiErrorView, NeedsSignIn};
+use crate::auth::{Auth, use_ctx};
+
+#[component]
+pub fn ExplorerPage() -> impl IntoView {
+    let ctx = use_ctx();
+    let signed_in = move || matches!(ctx.auth.get(), Auth::SignedIn(_));
+    view! {
+        <Show when=signed_in fallback=|| view! { <NeedsSignIn /> }>
+            <Explorer />
+        </Show>
+    }
+}
+
+/// The parameter values in the address: `p.<name>=value`.
+fn values_from(
+    query: &leptos_router::params::ParamsMap,
+    endpoint: &Endpoint,
+) -> Vec<(String, String)> {
+    endpoint
+        .params
+        .iter()
+        .map(|p| {
+            let value = query
+                .get(&format!("p.{}", p.name))
+                .unwrap_or_else(|| default_value(p));
+            (p.name.to_string(), value)
+        })
+        .collect()
+}
+
+/// A time window needs real times (the last 12 hours, which every analytics endpoint accepts);
+/// other required parameters start from the spec's example, optional ones empty (the example is
+/// shown beside them instead, since the spec's sample ids do not exist in your organization).
+fn default_value(param: &wxcc_core::catalogue::Param) -> String {
+    let now = crate::browser::now_ms();
+    match param.name {
+        "from" => (now - 12 * 3_600_000).to_string(),
+        "to" => now.to_string(),
+        _ if param.required => param.example.to_string(),
+        _ => String::new(),
+    }
+}
+
+#[component]
+fn Explorer() -> impl IntoView {
+    let ctx = use_ctx();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let endpoint = Memo::new(move |_| {
+        query.with(|q| {
+            q.get("endpoint")
+                .and_then(|id| catalogue::find(&id))
+                .unwrap_or(&ENDPOINTS[0])
+        })
+    });
+    let run = Memo::new(move |_| query.with(|q| q.get("run").is_some()));
+    let values = RwSignal::new(Vec::<(String, String)>::new());
+    Effect::new(move |_| {
+        let e = endpoint.get();
+        values.set(query.with(|q| values_from(q, e)));
+    });
+    let reveal = RwSignal::new(false);
+    let copied = RwSignal::new(None::<String>);
+
+    let url = move || {
+        let base = ctx
+            .session()
+            .map(|s| s.region_or_api_base.url())
+            .unwrap_or_default();
+        let org = ctx.session().and_then(|s| s.org_id).unwrap_or_default();
+        let pairs = values.get();
+        let refs: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        catalogue::build_url(&base, endpoint.get(), &refs, &org)
+    };
+    let response = LocalResource::new(move || {
+        let should_run = run.get();
+        // The request as the address describes it (values follow the address).
+        let target = query.with(|q| {
+            let e = endpoint.get();
+            let pairs = values_from(q, e);
+            let refs: Vec<(&str, &str)> = pairs
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            let base = ctx
+                .session()
+                .map(|s| s.region_or_api_base.url())
+                .unwrap_or_default();
+            let org = ctx.session().and_then(|s| s.org_id).unwrap_or_default();
+            catalogue::build_url(&base, e, &refs, &org)
+        });
+        async move {
+            if !should_run {
+                return None;
+            }
+            Some(match target {
+                Ok(url) => crate::api::get_absolute(ctx, &url)
+                    .await
+                    .map(|call| (url, call)),
+                Err(missing) => Err(wxcc_core::api_error::ApiError {
+                    status: 0,
+                    kind: wxcc_core::api_error::ApiErrorKind::Client,
+                    message: missing.to_string(),
+                    tracking_id: None,
+                    error_code: None,
+                }),
+            })
+        }
+    });
+    let send = {
+        let navigate = navigate.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let mut params = vec![(
+                "endpoint".to_string(),
+                endpoint.get_untracked().id.to_string(),
+            )];
+            params.extend(
+                values
+                    .get_untracked()
+                    .into_iter()
+                    .map(|(k, v)| (format!("p.{k}"), v)),
+            );
+            params.push(("run".into(), "1".into()));
+            let query = serde_urlencoded::to_string(&params).unwrap_or_default();
+            navigate(&format!("/explorer?{query}"), NavigateOptions::default());
+        }
+    };
+    let choose = move |ev: leptos::ev::Event| {
+        let id = event_target_value(&ev);
+        navigate(
+            &format!("/explorer?endpoint={id}"),
+            NavigateOptions::default(),
+        );
+    };
+    let curl = move || {
+        let token = ctx.session().map(|s| s.access_token)?;
+        let url = url().ok()?;
+        Some(render_curl(
+            "GET",
+            &url,
+            &[("Accept", "application/json")],
+            &token,
+            reveal.get(),
+        ))
+    };
+    let copy = move |_| {
+        if let Some(text) = curl() {
+            leptos::task::spawn_local(async move {
+                let note = match crate::browser::copy_to_clipboard(&text).await {
+                    Ok(()) => "Copied.".to_string(),
+                    Err(e) => e,
+                };
+                copied.set(Some(note));
+            });
+        }
+    };
+    let granted = move || {
+        let e = endpoint.get();
+        ctx.auth.with(|a| match a {
+            Auth::SignedIn(s) => e.scopes.is_empty() || e.is_available(&s.granted_scopes),
+            _ => false,
+        })
+    };
+    let groups = catalogue::groups();
+    view! {
+        <section>
+            <h1>"API explorer"</h1>
+            <p class="muted">{format!("{} GET endpoints from Cisco's official Contact Center OpenAPI spec.", ENDPOINTS.len())}</p>
+            <label class="wide">
+                "Endpoint "
+                <select data-testid="endpoint" on:change=choose prop:value=move || endpoint.get().id>
+                    {groups
+                        .into_iter()
+                        .map(|g| {
+                            view! {
+                                <optgroup label=g>
+                                    {ENDPOINTS
+                                        .iter()
+                                        .filter(|e| e.group == g)
+                                        .map(|e| view! { <option value=e.id>{format!("{} — {}", e.path, e.summary)}</option> })
+                                        .collect_view()}
+                                </optgroup>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            {move || {
+                let e = endpoint.get();
+                view! {
+                    <p><code>{format!("{} {}", e.method, e.path)}</code></p>
+                    <p class="muted">{e.summary}" · needs one of: "{e.scopes.join(", ")}</p>
+                }
+            }}
+            <Show
+                when=granted
+                fallback=move || view! {
+                    <p class="locked" data-testid="scope-locked">
+                        {format!(
+                            "This endpoint needs the {} scope, which this sign-in was not granted. Add it to scopes in config.json and to your integration, then sign in again.",
+                            endpoint.get().scopes.first().copied().unwrap_or("right")
+                        )}
+                    </p>
+                }
+            >
+                <form class="query" on:submit=send.clone() aria-label="Parameters">
+                    {move || {
+                        let e = endpoint.get();
+                        e.params
+                            .iter()
+                            .filter(|p| !p.is_org_id())
+                            .map(|p| {
+                                let name = p.name;
+                                let current = move || {
+                                    values.with(|v| v.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default())
+                                };
+                                view! {
+                                    <label class="wide">
+                                        {format!("{}{} ({}) ", p.name, if p.required { " *" } else { "" }, p.location)}
+                                        <span class="muted">
+                                            {if p.example.is_empty() { String::new() } else { format!("e.g. {} ", p.example) }}
+                                        </span>
+                                        <input
+                                            type="text"
+                                            name=p.name
+                                            placeholder=p.description
+                                            prop:value=current
+                                            on:input=move |ev| {
+                                                let text = event_target_value(&ev);
+                                                values.update(|v| {
+                                                    if let Some(slot) = v.iter_mut().find(|(k, _)| k == name) {
+                                                        slot.1 = text;
+                                                    }
+                                                })
+                                            }
+                                        />
+                                    </label>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                    <div class="actions">
+                        <button type="submit" class="primary">"Send"</button>
+                    </div>
+                </form>
+            </Show>
+            <h2>"cURL"</h2>
+            <label>
+                <input type="checkbox" prop:checked=move || reveal.get() on:change=move |ev| reveal.set(event_target_checked(&ev)) />
+                " Include the access token (otherwise $WXCC_ACCESS_TOKEN)"
+            </label>
+            <pre class="curl" data-testid="curl">{curl}</pre>
+            <button on:click=copy>"Copy as cURL"</button>
+            <span role="status">{move || copied.get()}</span>
+            <h2>"Response"</h2>
+            <Transition fallback=|| view! { <p class="muted" role="status">"Calling…"</p> }>
+                {move || {
+                    response
+                        .get()
+                        .flatten()
+                        .map(|result| match result {
+                            Ok((_, call)) => view! {
+                                <p data-testid="response-meta">
+                                    <span data-testid="status">{format!("HTTP {}", call.status)}</span>
+                                    {format!(" · {:.0} ms", call.elapsed_ms)}
+                                    {call.tracking_id.clone().map(|t| view! { " · trackingId " <code data-testid="tracking-id">{t}</code> })}
+                                </p>
+                                <JsonTree value=call.json />
+                            }
+                            .into_any(),
+                            Err(error) => view! { <ApiErrorView error on_retry=Callback::new(move |_| response.refetch()) /> }.into_any(),
+                        })
+                }}
+            </Transition>
+        </section>
+    }
+}

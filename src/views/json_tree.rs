@@ -1,0 +1,54 @@
+//! A JSON value as a collapsible tree (native <details>: keyboard and screen-reader friendly).
+
+use leptos::prelude::*;
+use serde_json::Value;
+
+#[component]
+pub fn JsonTree(value: Value) -> impl IntoView {
+    view! { <div class="json-tree" data-testid="json-tree">{node(None, &value, 0)}</div> }
+}
+
+fn node(key: Option<String>, value: &Value, depth: usize) -> AnyView {
+    let label = key.map(|k| view! { <span class="key">{k}": "</span> });
+    match value {
+        Value::Object(map) => {
+            let children = map
+                .iter()
+                .map(|(k, v)| node(Some(k.clone()), v, depth + 1))
+                .collect_view();
+            let summary = format!("{{…}} {} keys", map.len());
+            view! {
+                <details open=depth < 2>
+                    <summary>{label}<span class="muted">{summary}</span></summary>
+                    <div class="children">{children}</div>
+                </details>
+            }
+            .into_any()
+        }
+        Value::Array(items) => {
+            let children = items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| node(Some(i.to_string()), v, depth + 1))
+                .collect_view();
+            let summary = format!("[…] {} items", items.len());
+            view! {
+                <details open=depth < 1>
+                    <summary>{label}<span class="muted">{summary}</span></summary>
+                    <div class="children">{children}</div>
+                </details>
+            }
+            .into_any()
+        }
+        leaf => {
+            let class = match leaf {
+                Value::String(_) => "string",
+                Value::Number(_) => "number",
+                Value::Bool(_) => "bool",
+                _ => "null",
+            };
+            view! { <div class="leaf">{label}<code class=class>{leaf.to_string()}</code></div> }
+                .into_any()
+        }
+    }
+}

@@ -1,0 +1,415 @@
+//! One generic list view for every configuration resource: server-side paging, a filter builder
+//! that writes the spec's RSQL (editable as text too), attribute projection, free-text search, and
+//! a detail view. The whole query lives in the address, so deep links survive a reload.
+
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_location, use_navigate, use_params_map};
+use wxcc_core::list_query::ListQuery;
+use wxcc_core::rsql::Filter;
+
+use super::json_tree::JsonTree;
+use super::{ApiErrorView, NeedsSignIn};
+use crate::auth::{Auth, use_ctx};
+use crate::resources::{Resource, by_slug, cell};
+
+/// `/config/:resource` and `/config/:resource/:id`.
+#[component]
+pub fn ResourcePage() -> impl IntoView {
+    let ctx = use_ctx();
+    let params = use_params_map();
+    let resource = move || params.with(|p| p.get("resource").and_then(|s| by_slug(&s)));
+    let id = move || params.with(|p| p.get("id"));
+    let signed_in = move || matches!(ctx.auth.get(), Auth::SignedIn(_));
+    move || {
+        let Some(resource) = resource() else {
+            return view! { <super::NotFound /> }.into_any();
+        };
+        if !signed_in() {
+            return view! { <NeedsSignIn /> }.into_any();
+        }
+        let granted = ctx.auth.with_untracked(|a| match a {
+            Auth::SignedIn(s) => resource.feature.is_available(&s.granted_scopes),
+            _ => false,
+        });
+        if !granted {
+            return view! {
+                <section class="card" data-testid="scope-locked">
+                    <h1>{resource.label}</h1>
+                    <p>{resource.feature.how_to_unlock()}</p>
+                </section>
+            }
+            .into_any();
+        }
+        match id() {
+            Some(id) => view! { <ResourceDetail resource id /> }.into_any(),
+            None => view! { <ResourceList resource /> }.into_any(),
+        }
+    }
+}
+
+#[component]
+fn ResourceList(resource: &'static Resource) -> impl IntoView {
+    let ctx = use_ctx();
+    let location = use_location();
+    let navigate = use_navigate();
+    let query = Memo::new(move |_| ListQuery::from_query_string(&location.search.get()));
+    let items = LocalResource::new(move || {
+        let q = query.get();
+        async move {
+            let org = crate::api::org_id(ctx)?;
+            crate::api::get(
+                ctx,
+                &format!(
+                    "/organization/{org}/{}?{}",
+                    resource.api,
+                    q.to_query_string()
+                ),
+            )
+            .await
+        }
+    });
+    let go = Callback::new(move |q: ListQuery| {
+        navigate(
+            &format!("/config/{}?{}", resource.slug, q.to_query_string()),
+            NavigateOptions::default(),
+        );
+    });
+    let page_by = move |delta: i64| {
+        let mut q = query.get_untracked();
+        q.page = (q.page as i64 + delta).max(0) as u32;
+        go.run(q);
+    };
+    let set_size = move |ev: leptos::ev::Event| {
+        let mut q = query.get_untracked();
+        q.page_size = event_target_value(&ev).parse().unwrap_or(q.page_size);
+        q.page = 0;
+        go.run(q);
+    };
+    view! {
+        <section>
+            <h1>{resource.label}</h1>
+            <QueryEditor resource query go />
+            <div class="toolbar">
+                <label>
+                    "Page size "
+                    <select on:change=set_size prop:value=move || query.get().page_size.to_string()>
+                        {[10u32, 25, 50, 100].map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
+                    </select>
+                </label>
+                <button on:click=move |_| page_by(-1) disabled=move || query.get().page == 0>"Previous"</button>
+                <span data-testid="page-indicator">{move || format!("Page {}", query.get().page + 1)}</span>
+                <button on:click=move |_| page_by(1)>"Next"</button>
+            </div>
+            <Transition fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
+                {move || {
+                    items
+                        .get()
+                        .map(|result| match result {
+                            Ok(call) => {
+                                let attributes = query.get_untracked().attributes;
+                                view! { <ItemsTable resource json=call.json attributes /> }.into_any()
+                            }
+                            Err(error) => {
+                                view! { <ApiErrorView error on_retry=Callback::new(move |_| items.refetch()) /> }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
+        </section>
+    }
+}
+
+/// The filter builder (conditions → RSQL), the raw filter, attributes and search.
+#[component]
+fn QueryEditor(
+    resource: &'static Resource,
+    query: Memo<ListQuery>,
+    go: Callback<ListQuery>,
+) -> impl IntoView {
+    let field = RwSignal::new(resource.fields.get(1).copied().unwrap_or("id").to_string());
+    let op = RwSignal::new("==".to_string());
+    let value = RwSignal::new(String::new());
+    let join = RwSignal::new("and".to_string());
+    let raw = RwSignal::new(query.get_untracked().filter.unwrap_or_default());
+    let search = RwSignal::new(query.get_untracked().search.unwrap_or_default());
+    let attributes = RwSignal::new(
+        query
+            .get_untracked()
+            .attributes
+            .map(|a| a.split(',').map(str::to_string).collect::<Vec<_>>())
+            .unwrap_or_default(),
+    );
+    let builder_error = RwSignal::new(None::<String>);
+    // The address is the source of truth: follow it when it changes (back button, deep link).
+    Effect::new(move |_| {
+        let q = query.get();
+        raw.set(q.filter.unwrap_or_default());
+        search.set(q.search.unwrap_or_default());
+    });
+    let add_condition = move |_| {
+        let values: Vec<String> = value
+            .get()
+            .split(',')
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .collect();
+        let condition = match op.get().as_str() {
+            "!=" => Filter::ne(field.get(), value.get()),
+            "=in=" => Filter::is_in(field.get(), values),
+            "=out=" => Filter::not_in(field.get(), values),
+            _ => Filter::eq(field.get(), value.get()),
+        };
+        if let Err(e) = condition.validate() {
+            builder_error.set(Some(e.to_string()));
+            return;
+        }
+        builder_error.set(None);
+        let text = condition.to_rsql();
+        raw.update(|r| {
+            if r.trim().is_empty() {
+                *r = text;
+            } else {
+                let separator = if join.get() == "or" { "," } else { ";" };
+                *r = format!("{r}{separator}{text}");
+            }
+        });
+        value.set(String::new());
+    };
+    let apply = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut q = query.get_untracked();
+        q.page = 0;
+        q.filter = Some(raw.get());
+        q.search = Some(search.get());
+        q = q.with_attributes(&attributes.get());
+        go.run(q);
+    };
+    let clear = move |_| {
+        go.run(ListQuery {
+            page_size: query.get_untracked().page_size,
+            ..ListQuery::default()
+        })
+    };
+    view! {
+        <form class="query" on:submit=apply aria-label="Query">
+            <fieldset>
+                <legend>"Filter builder"</legend>
+                <label>
+                    "Field "
+                    <select on:change=move |ev| field.set(event_target_value(&ev)) prop:value=move || field.get()>
+                        {resource.fields.iter().map(|f| view! { <option value=*f>{*f}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>
+                    "Operator "
+                    <select on:change=move |ev| op.set(event_target_value(&ev)) prop:value=move || op.get()>
+                        <option value="==">"equals (==)"</option>
+                        <option value="!=">"not equal (!=)"</option>
+                        <option value="=in=">"one of (=in=)"</option>
+                        <option value="=out=">"none of (=out=)"</option>
+                    </select>
+                </label>
+                <label>
+                    "Value "
+                    <input
+                        type="text"
+                        placeholder="for one of: a, b, c"
+                        prop:value=move || value.get()
+                        on:input=move |ev| value.set(event_target_value(&ev))
+                    />
+                </label>
+                <label>
+                    "Combine with "
+                    <select on:change=move |ev| join.set(event_target_value(&ev)) prop:value=move || join.get()>
+                        <option value="and">"and (;)"</option>
+                        <option value="or">"or (,)"</option>
+                    </select>
+                </label>
+                <button type="button" on:click=add_condition>"Add condition"</button>
+                {move || builder_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            </fieldset>
+            <label class="wide">
+                "Filter (RSQL, editable) "
+                <input
+                    type="text"
+                    name="filter"
+                    data-testid="raw-filter"
+                    prop:value=move || raw.get()
+                    on:input=move |ev| raw.set(event_target_value(&ev))
+                />
+            </label>
+            <label class="wide">
+                "Search "
+                <input
+                    type="search"
+                    name="search"
+                    prop:value=move || search.get()
+                    on:input=move |ev| search.set(event_target_value(&ev))
+                />
+            </label>
+            <fieldset class="attributes">
+                <legend>"Attributes (none checked = all)"</legend>
+                {resource
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let f = f.to_string();
+                        let name = f.clone();
+                        let checked = {
+                            let f = f.clone();
+                            move || attributes.with(|a| a.contains(&f))
+                        };
+                        view! {
+                            <label>
+                                <input
+                                    type="checkbox"
+                                    prop:checked=checked
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        attributes
+                                            .update(|a| {
+                                                a.retain(|x| x != &f);
+                                                if on {
+                                                    a.push(f.clone());
+                                                }
+                                            })
+                                    }
+                                />
+                                " "
+                                {name}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <div class="actions">
+                <button type="submit" class="primary">"Apply"</button>
+                <button type="button" on:click=clear>"Clear"</button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn ItemsTable(
+    resource: &'static Resource,
+    json: serde_json::Value,
+    attributes: Option<String>,
+) -> impl IntoView {
+    let total = json["meta"]["totalRecords"].as_u64();
+    let pages = json["meta"]["totalPages"].as_u64();
+    let rows = json["data"].as_array().cloned().unwrap_or_default();
+    // With an attribute projection, the columns are the chosen attributes.
+    let columns: Vec<String> = match attributes.filter(|a| !a.trim().is_empty()) {
+        Some(chosen) => chosen.split(',').map(|a| a.trim().to_string()).collect(),
+        None => resource.columns.iter().map(|c| c.to_string()).collect(),
+    };
+    let noun = resource.noun;
+    let summary = view! {
+        <p class="muted" data-testid="total">
+            {total.map(|t| format!("{t} {noun}{}", if t == 1 { "" } else { "s" })).unwrap_or_default()}
+            {pages.map(|p| format!(" in {p} page{}", if p == 1 { "" } else { "s" })).unwrap_or_default()}
+        </p>
+    };
+    if rows.is_empty() {
+        return view! {
+            {summary}
+            <p data-testid="empty">"Nothing matches. Change the filter or the search."</p>
+        }
+        .into_any();
+    }
+    let header = columns
+        .iter()
+        .map(|c| view! { <th scope="col">{c.clone()}</th> })
+        .collect_view();
+    let body = rows
+        .into_iter()
+        .map(|item| {
+            let id = item["id"].as_str().unwrap_or_default().to_string();
+            let cells = columns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let text = cell(&item, c);
+                    if i == 0 && !id.is_empty() {
+                        let href = format!("/config/{}/{}", resource.slug, id);
+                        view! { <td><A href=href>{text}</A></td> }.into_any()
+                    } else {
+                        view! { <td>{text}</td> }.into_any()
+                    }
+                })
+                .collect_view();
+            view! { <tr data-testid="row">{cells}</tr> }
+        })
+        .collect_view();
+    view! {
+        {summary}
+        <div class="scroll">
+            <table class="data">
+                <thead><tr>{header}</tr></thead>
+                <tbody>{body}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+/// One item, fetched with the filter `id=="…"` so a deep link works after a reload.
+#[component]
+fn ResourceDetail(resource: &'static Resource, id: String) -> impl IntoView {
+    let ctx = use_ctx();
+    let filter_id = id.clone();
+    let item = LocalResource::new(move || {
+        let filter = Filter::eq("id", filter_id.clone()).to_rsql();
+        async move {
+            let org = crate::api::org_id(ctx)?;
+            let q = ListQuery {
+                filter: Some(filter),
+                page_size: 1,
+                ..ListQuery::default()
+            };
+            crate::api::get(
+                ctx,
+                &format!(
+                    "/organization/{org}/{}?{}",
+                    resource.api,
+                    q.to_query_string()
+                ),
+            )
+            .await
+        }
+    });
+    view! {
+        <section>
+            <p><A href=format!("/config/{}", resource.slug)>{format!("← All {}", resource.label.to_lowercase())}</A></p>
+            <Transition fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
+                {move || {
+                    item.get()
+                        .map(|result| match result {
+                            Ok(call) => match call.json["data"].get(0).cloned() {
+                                Some(found) => {
+                                    // Users are titled by first and last name, everything else by name.
+                                    let parts = if resource.slug == "users" { 2 } else { 1 };
+                                    let title = resource.columns.iter().take(parts).map(|c| cell(&found, c)).collect::<Vec<_>>().join(" ");
+                                    view! {
+                                        <h1 data-testid="detail-title">{title}</h1>
+                                        <JsonTree value=found />
+                                    }
+                                    .into_any()
+                                }
+                                None => view! {
+                                    <h1>"Not found"</h1>
+                                    <p>{format!("No {} with this id in your organization.", resource.noun)}</p>
+                                }
+                                .into_any(),
+                            },
+                            Err(error) => view! { <ApiErrorView error /> }.into_any(),
+                        })
+                }}
+            </Transition>
+        </section>
+    }
+}

@@ -1,0 +1,113 @@
+// The Contact Center API console: lists with filter/attributes/search, details, activity, explorer.
+import { test, expect, signIn, resetFaults, overviewLoaded } from './fixtures';
+
+test.beforeEach(async ({ request, page }) => {
+  await resetFaults(request);
+  await signIn(page);
+  await overviewLoaded(page);
+});
+
+test('the filter builder writes RSQL, and the API answers with the matching users only', async ({ page }) => {
+  await page.goto('/config/users?pageSize=10');
+  const firstEmail = await page.getByTestId('row').first().locator('td').nth(2).innerText();
+  await page.getByLabel('Field').selectOption('email');
+  await page.getByLabel('Operator').selectOption('==');
+  await page.getByLabel('Value').fill(firstEmail);
+  await page.getByRole('button', { name: 'Add condition' }).click();
+  await expect(page.getByTestId('raw-filter')).toHaveValue(new RegExp(`^email==`));
+  const request = page.waitForRequest((r) => r.url().includes('/v2/user?') && r.url().includes('filter='));
+  await page.getByRole('button', { name: 'Apply' }).click();
+  const sent = new URL((await request).url());
+  expect(sent.searchParams.get('filter')).toContain(firstEmail);
+  await expect(page.getByTestId('row')).toHaveCount(1);
+  await expect(page.getByTestId('total')).toHaveText('1 user in 1 page');
+  // The query is in the address: a reload shows the same result.
+  await page.reload();
+  await expect(page.getByTestId('row')).toHaveCount(1);
+  await expect(page.getByTestId('raw-filter')).toHaveValue(new RegExp(`^email==`));
+});
+
+test('a raw filter with a quoted value and =in= works, and a bad one gets a clear 400', async ({ page }) => {
+  await page.goto('/config/teams');
+  await page.getByTestId('raw-filter').fill('active=in=(true,false)');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByTestId('row').first()).toBeVisible();
+  await page.getByTestId('raw-filter').fill('name===broken');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByTestId('api-error')).toHaveAttribute('data-status', '400');
+});
+
+test('attribute projection asks the API for just those fields', async ({ page }) => {
+  await page.goto('/config/users?pageSize=10');
+  await page.getByRole('group', { name: 'Attributes' }).getByLabel('email').check();
+  const request = page.waitForRequest((r) => r.url().includes('/v2/user?') && r.url().includes('attributes='));
+  await page.getByRole('button', { name: 'Apply' }).click();
+  expect(new URL((await request).url()).searchParams.get('attributes')).toBe('email');
+  await expect(page.getByRole('columnheader', { name: 'email' })).toBeVisible();
+  await expect(page.getByRole('columnheader', { name: 'firstName' })).toHaveCount(0);
+});
+
+test('free-text search narrows the list', async ({ page }) => {
+  await page.goto('/config/sites');
+  const total = await page.getByTestId('total').innerText();
+  const name = await page.getByTestId('row').first().locator('td').first().innerText();
+  await page.getByLabel('Search').fill(name);
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByTestId('total')).not.toHaveText(total);
+  await expect(page.getByTestId('row').first()).toContainText(name);
+});
+
+test('a user’s detail view opens from the list and survives a reload', async ({ page }) => {
+  await page.goto('/config/users?pageSize=10');
+  const link = page.getByTestId('row').first().getByRole('link');
+  const name = await link.innerText();
+  await link.click();
+  await expect(page.getByTestId('detail-title')).toContainText(name);
+  await expect(page.getByTestId('json-tree')).toContainText('email');
+  await page.reload();
+  await expect(page.getByTestId('detail-title')).toContainText(name);
+});
+
+test('every configuration list shows data', async ({ page }) => {
+  for (const slug of ['teams', 'sites', 'queues', 'entry-points', 'desktop-profiles', 'skill-profiles', 'aux-codes', 'address-books']) {
+    await page.goto(`/config/${slug}`);
+    await expect(page.getByTestId('row').first(), slug).toBeVisible();
+  }
+});
+
+test('activity shows tasks, agent activity and statistics for the chosen window', async ({ page }) => {
+  await page.getByRole('link', { name: 'Activity', exact: true }).click();
+  for (const id of ['tasks', 'activities', 'statistics']) {
+    await expect(page.getByTestId(`activity-${id}`).first().getByTestId('count').or(page.getByTestId(`activity-${id}`).first().getByTestId('empty'))).toBeVisible();
+  }
+  await expect(page.getByTestId('activity-tasks').getByTestId('row').first()).toBeVisible();
+  await page.getByRole('button', { name: 'Last hour' }).click();
+  expect(new URL(page.url()).searchParams.get('from')).toMatch(/^\d+$/);
+});
+
+test('the explorer calls several endpoints and shows status, timing and trackingId', async ({ page }) => {
+  await page.getByRole('link', { name: 'Explorer', exact: true }).click();
+  const options = await page.getByTestId('endpoint').locator('option').count();
+  expect(options).toBeGreaterThanOrEqual(25);
+  for (const path of ['/organization/{orgid}/v2/team', '/organization/{orgid}/v2/site', '/v1/queues/statistics']) {
+    const value = await page.getByTestId('endpoint').locator('option', { hasText: path }).first().getAttribute('value');
+    await page.getByTestId('endpoint').selectOption(value!);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect(page.getByTestId('status')).toHaveText('HTTP 200');
+    await expect(page.getByTestId('tracking-id')).toHaveText(/\S+/);
+    await expect(page.getByTestId('json-tree')).toBeVisible();
+  }
+});
+
+test('Copy as cURL redacts the token unless asked, and then reproduces the request', async ({ page }) => {
+  await page.goto('/explorer');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByTestId('status')).toHaveText('HTTP 200');
+  const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('wxcc.session')!).access_token as string);
+  const redacted = await page.getByTestId('curl').innerText();
+  expect(redacted).toContain('$WXCC_ACCESS_TOKEN');
+  expect(redacted).not.toContain(token);
+  await page.getByLabel('Include the access token').check();
+  const full = await page.getByTestId('curl').innerText();
+  expect(full).toContain(token);
+});
