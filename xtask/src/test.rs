@@ -82,6 +82,7 @@ pub fn run(args: &[String]) -> Result {
         ));
     }
     outcomes.push(end_to_end());
+    outcomes.push(demo_smoke());
 
     heading("summary");
     for o in &outcomes {
@@ -277,6 +278,113 @@ fn end_to_end() -> Outcome {
         } else {
             "see the Playwright output above".into()
         },
+    }
+}
+
+/// `cargo xtask demo` as a user runs it: it must print its URL, serve a page that loads in headless
+/// Chromium without console errors (the shell specs), and stop everything on Ctrl-C.
+fn demo_smoke() -> Outcome {
+    let suite = "demo smoke (cargo xtask demo, Ctrl-C)";
+    let fail = |note: String| Outcome {
+        suite,
+        passed: 0,
+        failed: 1,
+        note,
+    };
+    let port = match crate::util::free_port() {
+        Ok(port) => port,
+        Err(e) => return fail(e),
+    };
+    heading(&format!("{suite}: cargo xtask demo --port {port}"));
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => return fail(format!("cannot find the xtask binary: {e}")),
+    };
+    let mut demo = cmd(exe.to_str().unwrap_or("xtask"));
+    demo.args(["demo", "--port", &port.to_string()])
+        .stdout(Stdio::piped());
+    let mut child = match demo.spawn() {
+        Ok(child) => child,
+        Err(e) => return fail(format!("could not start the demo: {e}")),
+    };
+    // Stop the demo whatever happens below: Ctrl-C first so it stops its servers, then SIGKILL.
+    struct Guard(Option<std::process::Child>);
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            if let Some(child) = self.0.as_mut() {
+                let _ = Command::new("kill")
+                    .args(["-INT", &child.id().to_string()])
+                    .status();
+                for _ in 0..100 {
+                    if matches!(child.try_wait(), Ok(Some(_))) {
+                        return;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+        }
+    }
+    let stdout = child.stdout.take().expect("piped");
+    let mut guard = Guard(Some(child));
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut tx = Some(tx);
+        for line in BufReader::new(stdout).lines().map_while(|l| l.ok()) {
+            println!("[demo] {line}");
+            if let Some(url) = line.split("wxcc-console is running: open ").nth(1)
+                && let Some(tx) = tx.take()
+            {
+                let _ = tx.send(url.trim().trim_end_matches('/').to_string());
+            }
+            if line.trim() == "stopped."
+                && let Some(tx) = tx.take()
+            {
+                let _ = tx.send(String::new());
+            }
+        }
+    });
+    let url = match rx.recv_timeout(std::time::Duration::from_secs(600)) {
+        Ok(url) if !url.is_empty() => url,
+        _ => return fail("the demo did not print the URL to open".into()),
+    };
+    let mut playwright = cmd("playwright");
+    playwright
+        .args([
+            "test",
+            "--config",
+            "tests/playwright.config.ts",
+            "shell.spec.ts",
+        ])
+        .env("WXCC_BASE_URL", &url)
+        .env(
+            "PLAYWRIGHT_JSON_OUTPUT_NAME",
+            root().join("target/playwright-demo.json"),
+        )
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+    let page_ok = playwright.status().map(|s| s.success()).unwrap_or(false);
+    // Ctrl-C, as a user stops it: the demo must exit cleanly.
+    let child = guard.0.as_mut().expect("running");
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let stopped_ok = child.wait().map(|s| s.success()).unwrap_or(false);
+    guard.0 = None;
+    let checks = [
+        (page_ok, "the demo page did not load cleanly"),
+        (stopped_ok, "the demo did not exit cleanly on Ctrl-C"),
+    ];
+    let failures: Vec<&str> = checks
+        .iter()
+        .filter(|(ok, _)| !ok)
+        .map(|(_, what)| *what)
+        .collect();
+    Outcome {
+        suite,
+        passed: checks.iter().filter(|(ok, _)| *ok).count() as u64,
+        failed: failures.len() as u64,
+        note: failures.join("; "),
     }
 }
 

@@ -450,9 +450,18 @@ fn measure(target_dir: &Path) -> Result<(Vec<Row>, Value, u64)> {
                 sent += result.latencies_ms.len() as u64 + result.errors;
             }
             total_errors += errors;
+            let list = |values: &[f64], unit: fn(f64) -> String| {
+                values
+                    .iter()
+                    .map(|v| unit(*v))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
             println!(
-                "  {label} c={concurrency}: p50 {:?} ms, p99 {:?} ms, {:?} req/s, {errors} errors",
-                p50s, p99s, rates
+                "  {label} c={concurrency}: p50 {}; p99 {}; {}; {errors} errors",
+                list(&p50s, ms),
+                list(&p99s, ms),
+                list(&rates, per_second)
             );
             let detail = format!("{sent} requests in {ROUNDS} rounds, {errors} errors");
             let name = |what: &str| format!("/refresh {label}, c={concurrency}: {what}");
