@@ -165,7 +165,8 @@ pub fn run(args: &[String]) -> Result {
         "sign_in_runs": options.runs,
         "sections_run": options.only,
     });
-    let report = report::json_report(&sections, &table, context);
+    let mut report = report::json_report(&sections, &table, context);
+    keep_skipped_sections(&mut report, previous.as_ref());
     let text = serde_json::to_string_pretty(&report).expect("json");
     std::fs::write(&report_path, text)
         .map_err(|e| format!("cannot write {}: {e}", report_path.display()))?;
@@ -174,6 +175,21 @@ pub fn run(args: &[String]) -> Result {
     println!("{table}");
     println!("written to {}", report_path.display());
     verdict(&sections)
+}
+
+/// A partial run (`--only`) keeps the previous figures of the sections it skipped, so the next
+/// budget check can still say what grew.
+fn keep_skipped_sections(report: &mut serde_json::Value, previous: Option<&serde_json::Value>) {
+    let Some(previous) = previous else { return };
+    for name in SECTIONS {
+        let old = &previous["sections"][name];
+        if report["sections"][name]["status"] == "skipped"
+            && !old.is_null()
+            && old["status"] != "skipped"
+        {
+            report["sections"][name] = old.clone();
+        }
+    }
 }
 
 /// Ok only when every selected section measured cleanly and within budget.
@@ -236,6 +252,16 @@ mod tests {
                 .unwrap_err()
                 .contains("unknown bench option")
         );
+    }
+
+    #[test]
+    fn partial_runs_keep_earlier_figures() {
+        let previous = json!({"sections": {"bundle": {"status": "ok", "data": {"total": 1}}, "proxy": {"status": "ok"}}});
+        let mut report =
+            json!({"sections": {"bundle": {"status": "skipped"}, "proxy": {"status": "failed"}}});
+        keep_skipped_sections(&mut report, Some(&previous));
+        assert_eq!(report["sections"]["bundle"]["data"]["total"], 1);
+        assert_eq!(report["sections"]["proxy"]["status"], "failed");
     }
 
     #[test]

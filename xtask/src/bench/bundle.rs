@@ -146,7 +146,7 @@ pub fn check_budget(
             .max_by_key(|(_, s)| s.brotli)
             .expect("the budget is exceeded, so there is at least one asset");
         message.push_str(&format!(
-            "; the largest part is the {} at {} brotli (see the wasm breakdown below for the crates that cost most)",
+            "; the largest part is the {} at {} brotli (the `wasm by crate` row shows which crates cost most)",
             kind.name(),
             kb(sizes.brotli as f64)
         ));
@@ -391,7 +391,7 @@ pub fn section(dist: &Path, target_dir: &Path, previous: Option<&Value>) -> Sect
                 .top_items
                 .iter()
                 .take(5)
-                .map(|(n, s)| format!("{} {}", shorten(n, 60), kb(*s as f64)))
+                .map(|(n, s)| format!("{} {}", shorten(without_hash(n), 70), kb(*s as f64)))
                 .collect();
             rows.push(Row::single("largest wasm items", "", items.join("; ")));
             data["twiggy"] = json!({
@@ -421,6 +421,16 @@ pub fn section(dist: &Path, target_dir: &Path, previous: Option<&Value>) -> Sect
         status,
         rows,
         data,
+    }
+}
+
+/// `f::h0123456789abcdef` → `f`: the symbol hash says nothing to a reader.
+fn without_hash(name: &str) -> &str {
+    match name.rsplit_once("::h") {
+        Some((head, hash)) if hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()) => {
+            head
+        }
+        _ => name,
     }
 }
 
@@ -508,6 +518,12 @@ mod tests {
         assert_eq!(owner_of("code[123]"), "(other: glue, imports, unnamed)");
         let crates = by_crate(&[("a::x".into(), 5), ("b::y".into(), 9), ("a::z".into(), 6)]);
         assert_eq!(crates, vec![("a".to_string(), 11), ("b".to_string(), 9)]);
+    }
+
+    #[test]
+    fn item_names_lose_their_hash() {
+        assert_eq!(without_hash("a::b::h0123456789abcdef"), "a::b");
+        assert_eq!(without_hash("a::hello"), "a::hello");
     }
 
     #[test]
