@@ -25,6 +25,19 @@ pub struct ApiCall {
     pub elapsed_ms: f64,
 }
 
+impl ApiCall {
+    /// The body as one of the spec's types (tolerant of unknown and missing fields).
+    pub fn decode<T: serde::de::DeserializeOwned>(&self) -> Result<T, ApiError> {
+        serde_json::from_value(self.json.clone()).map_err(|e| ApiError {
+            status: self.status,
+            kind: ApiErrorKind::Client,
+            message: format!("The answer does not have the shape the API documents: {e}."),
+            tracking_id: self.tracking_id.clone(),
+            error_code: None,
+        })
+    }
+}
+
 /// GET `path_and_query` on the session's Contact Center API base (`/organization/{orgId}/…`).
 pub async fn get(ctx: Ctx, path_and_query: &str) -> Result<ApiCall, ApiError> {
     let base = ctx

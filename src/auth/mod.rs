@@ -48,18 +48,28 @@ pub struct Ctx {
     /// How many refreshes this tab has done (shown in the inspector).
     pub refreshes: RwSignal<u32>,
     pub refresher: StoredValue<refresh::Refresher, LocalStorage>,
+    /// The Contact Center API base of the session (the region switcher's value). Views track it,
+    /// so switching region refetches; a token refresh does not change it, so it refetches nothing.
+    pub api_base: Memo<Option<String>>,
 }
 
 impl Ctx {
     pub fn new(config: AppConfig) -> Ctx {
+        let auth = RwSignal::new(Auth::Restoring);
         Ctx {
             config: StoredValue::new(config),
-            auth: RwSignal::new(Auth::Restoring),
+            auth,
             flow: RwSignal::new(FlowLog::load()),
             now: RwSignal::new(crate::browser::now_ms()),
             retry_until: RwSignal::new(None),
             refreshes: RwSignal::new(0),
             refresher: StoredValue::new_local(refresh::Refresher::default()),
+            api_base: Memo::new(move |_| {
+                auth.with(|a| match a {
+                    Auth::SignedIn(s) => Some(s.region_or_api_base.url()),
+                    _ => None,
+                })
+            }),
         }
     }
 
@@ -90,6 +100,14 @@ impl Ctx {
         self.auth.set(Auth::SignedOut {
             notice: Some(notice.into()),
         });
+    }
+}
+
+/// Points the session at another region (or back at the configured API base), for this tab.
+pub fn switch_api_base(ctx: Ctx, base: wxcc_core::config::ApiBase) {
+    if let Some(mut session) = ctx.session() {
+        session.region_or_api_base = base;
+        ctx.set_session(session);
     }
 }
 

@@ -112,10 +112,10 @@ pub fn ensure_org(ctx: Ctx) {
         );
         match crate::api::get_absolute(ctx, &url).await {
             Ok(call) => {
-                let org = call
-                    .json
-                    .get("orgId")
-                    .and_then(|v| v.as_str())
+                let me: wxcc_core::model::PeopleMe = call.decode().unwrap_or_default();
+                let org = me
+                    .org_id
+                    .as_deref()
                     .and_then(wxcc_core::token::decode_people_org_id);
                 if let (Some(org), Some(mut session)) = (org, ctx.session()) {
                     session.set_org_from_people_api(org);

@@ -6,8 +6,8 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use wxcc_core::scopes::Feature;
 
-use super::{ApiErrorView, NeedsSignIn};
-use crate::auth::{Auth, use_ctx};
+use super::{ApiErrorView, Gate};
+use crate::auth::use_ctx;
 use crate::resources::cell;
 
 const HOUR_MS: u64 = 3_600_000;
@@ -22,28 +22,10 @@ const SECTIONS: [(&str, &str, &str); 4] = [
 
 #[component]
 pub fn ActivityPage() -> impl IntoView {
-    let ctx = use_ctx();
-    let signed_in = move || matches!(ctx.auth.get(), Auth::SignedIn(_));
-    let granted = move || {
-        ctx.auth.with(|a| match a {
-            Auth::SignedIn(s) => Feature::Activity.is_available(&s.granted_scopes),
-            _ => false,
-        })
-    };
     view! {
-        <Show when=signed_in fallback=|| view! { <NeedsSignIn /> }>
-            <Show
-                when=granted
-                fallback=|| view! {
-                    <section class="card" data-testid="scope-locked">
-                        <h1>"Activity"</h1>
-                        <p>{Feature::Activity.how_to_unlock()}</p>
-                    </section>
-                }
-            >
-                <Activity />
-            </Show>
-        </Show>
+        <Gate title="Activity" feature=Feature::Activity>
+            <Activity />
+        </Gate>
     }
 }
 
@@ -132,6 +114,7 @@ fn ActivitySection(
     let ctx = use_ctx();
     let data = LocalResource::new(move || {
         let (from, to) = window.get();
+        let _region = ctx.api_base.get();
         async move {
             let org = crate::api::org_id(ctx)?;
             crate::api::get(

@@ -9,17 +9,15 @@ use wxcc_core::catalogue::{self, ENDPOINTS, Endpoint};
 use wxcc_core::curl::render_curl;
 
 use super::json_tree::JsonTree;
-use super::{ApiErrorView, NeedsSignIn};
+use super::{ApiErrorView, Gate};
 use crate::auth::{Auth, use_ctx};
 
 #[component]
 pub fn ExplorerPage() -> impl IntoView {
-    let ctx = use_ctx();
-    let signed_in = move || matches!(ctx.auth.get(), Auth::SignedIn(_));
     view! {
-        <Show when=signed_in fallback=|| view! { <NeedsSignIn /> }>
+        <Gate title="API explorer">
             <Explorer />
-        </Show>
+        </Gate>
     }
 }
 
@@ -89,6 +87,7 @@ fn Explorer() -> impl IntoView {
     };
     let response = LocalResource::new(move || {
         let should_run = run.get();
+        let _region = ctx.api_base.get();
         // The request as the address describes it (values follow the address).
         let target = query.with(|q| {
             let e = endpoint.get();

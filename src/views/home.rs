@@ -7,23 +7,37 @@ use super::{ApiErrorView, SignInButton};
 use crate::auth::{Auth, use_ctx};
 use crate::resources::{RESOURCES, Resource};
 use crate::views::callback::FailureScreen;
+use wxcc_core::callback::CallbackError;
+use wxcc_core::model::{ListPage, PeopleMe};
+
+/// The auth state without the session's contents: the start page changes with this, not with
+/// every token refresh (which would refetch the whole overview).
+#[derive(Clone, PartialEq)]
+enum Phase {
+    Busy(&'static str),
+    SignedOut(Option<String>),
+    Failed(CallbackError),
+    SignedIn,
+}
 
 #[component]
 pub fn Home() -> impl IntoView {
     let ctx = use_ctx();
-    move || match ctx.auth.get() {
-        Auth::Restoring => {
-            view! { <p class="splash" role="status">"Looking for your session…"</p> }.into_any()
-        }
-        Auth::Redirecting => {
-            view! { <p class="splash" role="status">"Opening Webex sign-in…"</p> }.into_any()
-        }
-        Auth::Exchanging => {
-            view! { <p class="splash" role="status">"Completing sign-in…"</p> }.into_any()
-        }
-        Auth::SignedOut { notice } => view! { <Landing notice /> }.into_any(),
-        Auth::Failed(error) => view! { <FailureScreen error /> }.into_any(),
-        Auth::SignedIn(_) => view! { <Overview /> }.into_any(),
+    let phase = Memo::new(move |_| {
+        ctx.auth.with(|a| match a {
+            Auth::Restoring => Phase::Busy("Looking for your session…"),
+            Auth::Redirecting => Phase::Busy("Opening Webex sign-in…"),
+            Auth::Exchanging => Phase::Busy("Completing sign-in…"),
+            Auth::SignedOut { notice } => Phase::SignedOut(notice.clone()),
+            Auth::Failed(error) => Phase::Failed(error.clone()),
+            Auth::SignedIn(_) => Phase::SignedIn,
+        })
+    });
+    move || match phase.get() {
+        Phase::Busy(text) => view! { <p class="splash" role="status">{text}</p> }.into_any(),
+        Phase::SignedOut(notice) => view! { <Landing notice /> }.into_any(),
+        Phase::Failed(error) => view! { <FailureScreen error /> }.into_any(),
+        Phase::SignedIn => view! { <Overview /> }.into_any(),
     }
 }
 
@@ -82,18 +96,21 @@ fn CountTile(resource: &'static Resource) -> impl IntoView {
         })
     };
     // Untracked: a token refresh must not refetch every tile.
-    let count = LocalResource::new(move || async move {
-        if !untrack(granted) {
-            return None;
-        }
-        let org = crate::api::org_id(ctx).ok()?;
-        Some(
-            crate::api::get(
-                ctx,
-                &format!("/organization/{org}/{}?page=0&pageSize=1", resource.api),
+    let count = LocalResource::new(move || {
+        let _region = ctx.api_base.get();
+        async move {
+            if !untrack(granted) {
+                return None;
+            }
+            let org = crate::api::org_id(ctx).ok()?;
+            Some(
+                crate::api::get(
+                    ctx,
+                    &format!("/organization/{org}/{}?page=0&pageSize=1", resource.api),
+                )
+                .await,
             )
-            .await,
-        )
+        }
     });
     let label = resource.label;
     let link = format!("/config/{}", resource.slug);
@@ -111,10 +128,8 @@ fn CountTile(resource: &'static Resource) -> impl IntoView {
                             .flatten()
                             .map(|result| match result {
                                 Ok(call) => {
-                                    let total = call.json["meta"]["totalRecords"]
-                                        .as_u64()
-                                        .or_else(|| call.json["data"].as_array().map(|a| a.len() as u64))
-                                        .unwrap_or(0);
+                                    let page: ListPage = call.decode().unwrap_or_default();
+                                    let total = page.meta.total_records.unwrap_or(page.data.len() as u64);
                                     // Read by the sign-in latency benchmark.
                                     crate::browser::mark_once("wxcc:first-data-rendered");
                                     view! { <p class="count">{total}</p> }.into_any()
@@ -134,6 +149,7 @@ fn CountTile(resource: &'static Resource) -> impl IntoView {
 fn ProfileTile() -> impl IntoView {
     let ctx = use_ctx();
     let me = LocalResource::new(move || async move {
+        // The identity API does not depend on the region.
         let url = format!(
             "{}/people/me",
             ctx.config.with_value(|c| c.identity_api_base_url.clone())
@@ -148,8 +164,9 @@ fn ProfileTile() -> impl IntoView {
                     me.get()
                         .map(|result| match result {
                             Ok(call) => {
-                                let name = call.json["displayName"].as_str().unwrap_or("—").to_string();
-                                let email = call.json["emails"][0].as_str().unwrap_or("").to_string();
+                                let me: PeopleMe = call.decode().unwrap_or_default();
+                                let name = me.display_name.unwrap_or_else(|| "—".into());
+                                let email = me.emails.first().cloned().unwrap_or_default();
                                 view! {
                                     <p class="name">{name}</p>
                                     <p class="muted">{email}</p>

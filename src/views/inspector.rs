@@ -135,7 +135,7 @@ fn TokenDetails(session: SessionRecord) -> impl IntoView {
                 <dt>"Refreshes in this tab"</dt>
                 <dd data-testid="refresh-count">{move || ctx.refreshes.get()}</dd>
                 <dt>"API base"</dt>
-                <dd><code>{session.region_or_api_base.url()}</code></dd>
+                <dd><code data-testid="api-base">{session.region_or_api_base.url()}</code></dd>
             </dl>
             <p>
                 <button on:click=refresh_now>"Refresh now"</button>

@@ -14,6 +14,7 @@ pub mod resource;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use wxcc_core::api_error::ApiError;
+use wxcc_core::scopes::Feature;
 
 use crate::auth::{self, Auth, use_ctx};
 
@@ -86,5 +87,34 @@ pub fn NeedsSignIn() -> impl IntoView {
             <p>"This page shows data from your Webex Contact Center organization, so it needs you to sign in."</p>
             <SignInButton />
         </section>
+    }
+}
+
+/// Shows `children` only to a signed-in user whose sign-in was granted the feature's scope;
+/// otherwise says what to do. It re-renders only when that answer changes, never on a token
+/// refresh, so views keep their state while the session is kept fresh.
+#[component]
+pub fn Gate(
+    #[prop(into)] title: String,
+    #[prop(optional)] feature: Option<Feature>,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    let access = Memo::new(move |_| {
+        ctx.auth.with(|a| match a {
+            Auth::SignedIn(s) => Some(feature.is_none_or(|f| f.is_available(&s.granted_scopes))),
+            _ => None,
+        })
+    });
+    move || match (access.get(), feature) {
+        (None, _) => view! { <NeedsSignIn /> }.into_any(),
+        (Some(false), Some(feature)) => view! {
+            <section class="card" data-testid="scope-locked">
+                <h1>{title.clone()}</h1>
+                <p>{feature.how_to_unlock()}</p>
+            </section>
+        }
+        .into_any(),
+        _ => children().into_any(),
     }
 }

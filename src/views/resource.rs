@@ -7,45 +7,33 @@ use leptos_router::NavigateOptions;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 use wxcc_core::list_query::ListQuery;
+use wxcc_core::model::ListPage;
 use wxcc_core::rsql::Filter;
 
 use super::json_tree::JsonTree;
-use super::{ApiErrorView, NeedsSignIn};
-use crate::auth::{Auth, use_ctx};
+use super::{ApiErrorView, Gate};
+use crate::auth::use_ctx;
 use crate::resources::{Resource, by_slug, cell};
 
 /// `/config/:resource` and `/config/:resource/:id`.
 #[component]
 pub fn ResourcePage() -> impl IntoView {
-    let ctx = use_ctx();
     let params = use_params_map();
     let resource = move || params.with(|p| p.get("resource").and_then(|s| by_slug(&s)));
     let id = move || params.with(|p| p.get("id"));
-    let signed_in = move || matches!(ctx.auth.get(), Auth::SignedIn(_));
     move || {
         let Some(resource) = resource() else {
             return view! { <super::NotFound /> }.into_any();
         };
-        if !signed_in() {
-            return view! { <NeedsSignIn /> }.into_any();
+        view! {
+            <Gate title=resource.label feature=resource.feature>
+                {move || match id() {
+                    Some(id) => view! { <ResourceDetail resource id /> }.into_any(),
+                    None => view! { <ResourceList resource /> }.into_any(),
+                }}
+            </Gate>
         }
-        let granted = ctx.auth.with_untracked(|a| match a {
-            Auth::SignedIn(s) => resource.feature.is_available(&s.granted_scopes),
-            _ => false,
-        });
-        if !granted {
-            return view! {
-                <section class="card" data-testid="scope-locked">
-                    <h1>{resource.label}</h1>
-                    <p>{resource.feature.how_to_unlock()}</p>
-                </section>
-            }
-            .into_any();
-        }
-        match id() {
-            Some(id) => view! { <ResourceDetail resource id /> }.into_any(),
-            None => view! { <ResourceList resource /> }.into_any(),
-        }
+        .into_any()
     }
 }
 
@@ -57,6 +45,7 @@ fn ResourceList(resource: &'static Resource) -> impl IntoView {
     let query = Memo::new(move |_| ListQuery::from_query_string(&location.search.get()));
     let items = LocalResource::new(move || {
         let q = query.get();
+        let _region = ctx.api_base.get();
         async move {
             let org = crate::api::org_id(ctx)?;
             crate::api::get(
@@ -299,9 +288,10 @@ fn ItemsTable(
     json: serde_json::Value,
     attributes: Option<String>,
 ) -> impl IntoView {
-    let total = json["meta"]["totalRecords"].as_u64();
-    let pages = json["meta"]["totalPages"].as_u64();
-    let rows = json["data"].as_array().cloned().unwrap_or_default();
+    let page: ListPage = serde_json::from_value(json).unwrap_or_default();
+    let total = page.meta.total_records;
+    let pages = page.meta.total_pages;
+    let rows = page.data;
     // With an attribute projection, the columns are the chosen attributes.
     let columns: Vec<String> = match attributes.filter(|a| !a.trim().is_empty()) {
         Some(chosen) => chosen.split(',').map(|a| a.trim().to_string()).collect(),
@@ -363,6 +353,7 @@ fn ResourceDetail(resource: &'static Resource, id: String) -> impl IntoView {
     let ctx = use_ctx();
     let filter_id = id.clone();
     let item = LocalResource::new(move || {
+        let _region = ctx.api_base.get();
         let filter = Filter::eq("id", filter_id.clone()).to_rsql();
         async move {
             let org = crate::api::org_id(ctx)?;

@@ -18,6 +18,7 @@ pub mod config;
 pub mod curl;
 pub mod expiry;
 pub mod list_query;
+pub mod model;
 pub mod pkce;
 pub mod rsql;
 pub mod scopes;
