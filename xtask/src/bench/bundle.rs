@@ -270,7 +270,13 @@ pub fn parse_twiggy_top(text: &str) -> Result<Vec<(String, u64)>> {
 /// Installs twiggy with cargo when it is missing (said aloud, like setup does for trunk).
 fn ensure_twiggy() -> Result {
     let want = format!("twiggy {TWIGGY_VERSION}");
-    if first_line(cmd("twiggy").arg("--version")).as_deref() == Some(want.as_str()) {
+    // twiggy 0.8 answers `--version` with `twiggy-opt 0.8.0`.
+    let installed = first_line(cmd("twiggy").arg("--version"));
+    if installed
+        .as_deref()
+        .and_then(|l| l.split_whitespace().nth(1))
+        == Some(TWIGGY_VERSION)
+    {
         println!("  ok   {want}");
         return Ok(());
     }
