@@ -99,6 +99,13 @@ pub fn base_path() -> String {
         .unwrap_or_else(|| "/".to_string())
 }
 
+/// An in-app link target below the base path: `app_href("/token")` is `/console/token` when the
+/// app is served at `/console/`. (The router prefixes its base when navigating, but not on `<A href>`
+/// values that start with `/`.)
+pub fn app_href(path: &str) -> String {
+    format!("{}{}", base_path(), path.trim_start_matches('/'))
+}
+
 /// Replaces the current history entry's URL without navigating, so the callback's code and state
 /// leave the address bar and the history at once.
 pub fn replace_url(path: &str) {

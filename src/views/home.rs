@@ -78,7 +78,7 @@ fn Overview() -> impl IntoView {
                 <ProfileTile />
             </div>
             <p>
-                <A href="/token">"Inspect the token"</A> " · " <A href="/flow">"See how you signed in"</A>
+                <A href=crate::browser::app_href("/token")>"Inspect the token"</A> " · " <A href=crate::browser::app_href("/flow")>"See how you signed in"</A>
             </p>
         </section>
     }
@@ -113,7 +113,7 @@ fn CountTile(resource: &'static Resource) -> impl IntoView {
         }
     });
     let label = resource.label;
-    let link = format!("/config/{}", resource.slug);
+    let link = crate::browser::app_href(&format!("/config/{}", resource.slug));
     view! {
         <article class="tile" data-testid=format!("tile-{label}")>
             <h2>{label}</h2>

@@ -23,13 +23,13 @@ pub fn Layout(children: Children) -> impl IntoView {
     view! {
         <a class="skip" href="#main">"Skip to content"</a>
         <header class="top">
-            <A href="/" attr:class="brand">"wxcc-console"</A>
+            <A href=crate::browser::app_href("/") attr:class="brand">"wxcc-console"</A>
             <nav aria-label="Main">
-                <A href="/config/users">"Users"</A>
-                <A href="/activity">"Activity"</A>
-                <A href="/explorer">"Explorer"</A>
-                <A href="/token">"Token"</A>
-                <A href="/flow">"Grant flow"</A>
+                <A href=crate::browser::app_href("/config/users")>"Users"</A>
+                <A href=crate::browser::app_href("/activity")>"Activity"</A>
+                <A href=crate::browser::app_href("/explorer")>"Explorer"</A>
+                <A href=crate::browser::app_href("/token")>"Token"</A>
+                <A href=crate::browser::app_href("/flow")>"Grant flow"</A>
             </nav>
             <div class="session">
                 <Show when=signed_in fallback=|| view! { <span class="muted">"Not signed in"</span> }>

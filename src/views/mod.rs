@@ -23,7 +23,7 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <section class="card">
             <h1>"Page not found"</h1>
-            <p>"There is nothing at this address. " <A href="/">"Go to the start page"</A> "."</p>
+            <p>"There is nothing at this address. " <A href=crate::browser::app_href("/")>"Go to the start page"</A> "."</p>
         </section>
     }
 }

@@ -325,7 +325,8 @@ fn ItemsTable(
                 .map(|(i, c)| {
                     let text = cell(&item, c);
                     if i == 0 && !id.is_empty() {
-                        let href = format!("/config/{}/{}", resource.slug, id);
+                        let href =
+                            crate::browser::app_href(&format!("/config/{}/{}", resource.slug, id));
                         view! { <td><A href=href>{text}</A></td> }.into_any()
                     } else {
                         view! { <td>{text}</td> }.into_any()
@@ -375,7 +376,7 @@ fn ResourceDetail(resource: &'static Resource, id: String) -> impl IntoView {
     });
     view! {
         <section>
-            <p><A href=format!("/config/{}", resource.slug)>{format!("← All {}", resource.label.to_lowercase())}</A></p>
+            <p><A href=crate::browser::app_href(&format!("/config/{}", resource.slug))>{format!("← All {}", resource.label.to_lowercase())}</A></p>
             <Transition fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
                 {move || {
                     item.get()

@@ -119,6 +119,7 @@ pub fn run(args: &[String]) -> Result {
                     proxy_mode: "cookie",
                     sandbox_args: Vec::new(),
                     site: target.join("site/bench"),
+                    base_path: "/",
                 },
             )
         });

@@ -107,6 +107,7 @@ pub fn run(args: &[String]) -> Result {
         proxy_mode: args.mode,
         sandbox_args: args.sandbox_args.clone(),
         site,
+        base_path: "/",
     };
     let stack = start_stack(&dist, &options)?;
     println!("  sandbox identity  {}", stack.identity_url);

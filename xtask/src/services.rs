@@ -128,6 +128,8 @@ pub struct StackOptions {
     pub sandbox_args: Vec<String>,
     /// Where the built SPA is copied and configured.
     pub site: PathBuf,
+    /// `/`, or the sub-path the SPA was built for (`--public-url`), e.g. `/console/`.
+    pub base_path: &'static str,
 }
 
 /// The running stack; dropping it stops every service (the CDN first, the sandbox last).
@@ -136,6 +138,8 @@ pub struct Stack {
     pub proxy: Service,
     pub sandbox: Service,
     pub spa_origin: String,
+    /// Where the app is: the origin plus the base path (ends with `/`).
+    pub app_url: String,
     pub identity_url: String,
     pub api_url: String,
 }
@@ -150,7 +154,7 @@ pub fn start_stack(dist: &Path, options: &StackOptions) -> Result<Stack> {
         options.spa_port
     };
     let spa_origin = format!("http://127.0.0.1:{port}");
-    let redirect_uri = format!("{spa_origin}/callback");
+    let redirect_uri = format!("{spa_origin}{}callback", options.base_path);
 
     let mut sandbox_cmd = Command::new(binary("wxcc-sandbox"));
     sandbox_cmd
@@ -203,7 +207,7 @@ pub fn start_stack(dist: &Path, options: &StackOptions) -> Result<Stack> {
     let site = crate::spa::Site {
         config_json: Some(&config_text),
         page_origin: Some(spa_origin.clone()),
-        base_path: "/".into(),
+        base_path: options.base_path.into(),
     };
     crate::spa::deploy(dist, &options.site, &site)?;
 
@@ -213,13 +217,18 @@ pub fn start_stack(dist: &Path, options: &StackOptions) -> Result<Stack> {
         .arg(&options.site)
         .args(["--addr", &format!("127.0.0.1:{port}")])
         .args(["--proxy-prefix", "/proxy", "--proxy-to", &proxy.url]);
+    if options.base_path != "/" {
+        cdn_cmd.args(["--mount", options.base_path]);
+    }
     let cdn = Service::start("cdn", cdn_cmd, "wxcc-cdn listening on ")?;
 
+    let app_url = format!("{spa_origin}{}", options.base_path);
     Ok(Stack {
         cdn,
         proxy,
         sandbox,
         spa_origin,
+        app_url,
         identity_url,
         api_url,
     })

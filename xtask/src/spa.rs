@@ -49,12 +49,23 @@ pub fn build_command(args: &[String]) -> Result {
     Ok(())
 }
 
-/// `trunk build --release`: the size-tuned wasm (opt-level z, LTO, wasm-opt -Oz) plus SRI hashes.
+/// `trunk build --release` into dist/: the size-tuned wasm (opt-level z, LTO, wasm-opt -Oz) plus
+/// SRI hashes.
 pub fn build(public_url: &str) -> Result {
-    heading("building the SPA (trunk build --release)");
+    build_into(public_url, &root().join("dist"))
+}
+
+/// The same build into another folder (e.g. a second build for a sub-path deployment).
+pub fn build_into(public_url: &str, dist: &Path) -> Result {
+    heading(&format!(
+        "building the SPA (trunk build --release --public-url {public_url})"
+    ));
     run(
         "building the SPA",
-        cmd("trunk").args(["build", "--release", "--public-url", public_url]),
+        cmd("trunk")
+            .args(["build", "--release", "--public-url", public_url])
+            .arg("--dist")
+            .arg(dist),
     )
 }
 

@@ -233,29 +233,86 @@ fn end_to_end() -> Outcome {
     if let Err(e) = crate::spa::build("/").and_then(|()| build_servers()) {
         return fail(e);
     }
-    heading("starting the sandbox, token proxy and local CDN for the end-to-end suite");
+    // Everything at the domain root, then the sub-path deployment's own specs (tagged @subpath)
+    // against a second build made with `--public-url /console/`.
+    let root_run = run_suite(
+        &root().join("dist"),
+        "/",
+        "target/site/e2e",
+        &["--grep-invert", "@subpath"],
+    );
+    let sub_dist = root().join("target/dist-console");
+    let sub_run = crate::spa::build_into("/console/", &sub_dist).and_then(|()| {
+        run_suite(
+            &sub_dist,
+            "/console/",
+            "target/site/e2e-console",
+            &["--grep", "@subpath"],
+        )
+    });
+    let mut outcome = Outcome {
+        suite,
+        passed: 0,
+        failed: 0,
+        note: String::new(),
+    };
+    for run in [root_run, sub_run] {
+        match run {
+            Ok((passed, failed)) => {
+                outcome.passed += passed;
+                outcome.failed += failed;
+            }
+            Err(e) => {
+                outcome.failed += 1;
+                outcome.note = e;
+            }
+        }
+    }
+    if outcome.failed > 0 && outcome.note.is_empty() {
+        outcome.note = "see the Playwright output above".into();
+    }
+    outcome
+}
+
+/// Starts a stack for the site built in `dist` at `base_path`, runs Playwright with `filter`, and
+/// always stops the stack. Returns (passed, failed); a run that fails without a report counts one.
+fn run_suite(
+    dist: &std::path::Path,
+    base_path: &'static str,
+    site: &str,
+    filter: &[&str],
+) -> Result<(u64, u64)> {
+    heading(&format!(
+        "starting the sandbox, token proxy and local CDN (app at {base_path})"
+    ));
     let options = StackOptions {
         spa_port: 0,
         proxy_mode: "cookie",
         sandbox_args: Vec::new(),
-        site: root().join("target/site/e2e"),
+        site: root().join(site),
+        base_path,
     };
-    let stack = match start_stack(&root().join("dist"), &options) {
-        Ok(stack) => stack,
-        Err(e) => return fail(e),
-    };
-    let report = root().join("target/playwright-report.json");
+    let stack = start_stack(dist, &options)?;
+    let report = root().join(format!(
+        "target/playwright-{}.json",
+        site.rsplit('/').next().unwrap_or("e2e")
+    ));
     let _ = std::fs::remove_file(&report);
     let mut playwright = cmd("playwright");
     playwright
         .args(["test", "--config", "tests/playwright.config.ts"])
-        .env("WXCC_BASE_URL", &stack.spa_origin)
+        .args(filter)
+        .env("WXCC_BASE_URL", &stack.app_url)
         .env("WXCC_SANDBOX_IDENTITY", &stack.identity_url)
         .env("WXCC_SANDBOX_API", &stack.api_url)
         .env("WXCC_PROXY_URL", &stack.proxy.url)
         .env("PLAYWRIGHT_JSON_OUTPUT_NAME", &report)
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-    heading(&format!("{suite}: {}", describe(&playwright)));
+    heading(&format!(
+        "end-to-end at {}: {}",
+        stack.app_url,
+        describe(&playwright)
+    ));
     let ok = playwright.status().map(|s| s.success()).unwrap_or(false);
     drop(stack);
     let (passed, mut failed) = std::fs::read_to_string(&report)
@@ -269,16 +326,7 @@ fn end_to_end() -> Outcome {
     if !ok && failed == 0 {
         failed = 1;
     }
-    Outcome {
-        suite,
-        passed,
-        failed,
-        note: if ok {
-            String::new()
-        } else {
-            "see the Playwright output above".into()
-        },
-    }
+    Ok((passed, failed))
 }
 
 /// `cargo xtask demo` as a user runs it: it must print its URL, serve a page that loads in headless

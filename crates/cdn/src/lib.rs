@@ -30,12 +30,16 @@ pub struct Config {
     /// e.g. `/proxy`: requests below it go to `proxy_to` with the prefix removed.
     pub proxy_prefix: Option<String>,
     pub proxy_to: Option<String>,
+    /// e.g. `/console`: the site is served below this path (an app built with
+    /// `--public-url /console/`), and nothing is served outside it but the proxy prefix.
+    pub mount: Option<String>,
 }
 
 struct AppState {
     rules: Vec<headers_file::Rule>,
     proxy_prefix: Option<String>,
     proxy_to: Option<String>,
+    mount: Option<String>,
     client: reqwest::Client,
 }
 
@@ -51,6 +55,10 @@ pub fn app(config: Config) -> Result<Router, String> {
         rules,
         proxy_prefix: config.proxy_prefix,
         proxy_to: config.proxy_to.map(|u| u.trim_end_matches('/').to_string()),
+        mount: config
+            .mount
+            .map(|m| format!("/{}", m.trim_matches('/')))
+            .filter(|m| m != "/"),
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -82,7 +90,7 @@ pub fn app(config: Config) -> Result<Router, String> {
 /// with the `_headers` rules applied.
 async fn route(
     State(state): State<Arc<AppState>>,
-    request: Request,
+    mut request: Request,
     next: Next,
     dir: PathBuf,
     not_found_status: bool,
@@ -96,6 +104,30 @@ async fn route(
         apply_rules(&state.rules, &path, response.headers_mut(), false);
         return response;
     }
+    let path = match &state.mount {
+        None => path,
+        Some(mount) => match path.strip_prefix(mount.as_str()) {
+            Some(rest) if rest.starts_with('/') => {
+                let uri = match request.uri().query() {
+                    Some(q) => format!("{rest}?{q}"),
+                    None => rest.to_string(),
+                };
+                match uri.parse() {
+                    Ok(uri) => *request.uri_mut() = uri,
+                    Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+                }
+                rest.to_string()
+            }
+            Some("") => {
+                return (
+                    StatusCode::PERMANENT_REDIRECT,
+                    [(header::LOCATION, format!("{mount}/"))],
+                )
+                    .into_response();
+            }
+            _ => return StatusCode::NOT_FOUND.into_response(),
+        },
+    };
     if path == "/_headers" {
         return StatusCode::NOT_FOUND.into_response();
     }
@@ -106,6 +138,17 @@ async fn route(
     let mut response = next.run(request).await;
     if not_found_status && !is_existing_file && path != "/" {
         *response.status_mut() = StatusCode::NOT_FOUND;
+    }
+    // Directory redirects (`/callback` → `/callback/`) are computed on the unmounted path.
+    if let Some(mount) = &state.mount
+        && let Some(location) = response
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+        && location.starts_with('/')
+        && let Ok(value) = HeaderValue::try_from(format!("{mount}{location}"))
+    {
+        response.headers_mut().insert(header::LOCATION, value);
     }
     apply_rules(&state.rules, &path, response.headers_mut(), true);
     response

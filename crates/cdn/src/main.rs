@@ -2,7 +2,7 @@
 
 use wxcc_cdn::{Config, Fallback, app};
 
-const USAGE: &str = "usage: wxcc-cdn --dir SITE [--addr 127.0.0.1:8080] [--proxy-prefix /proxy --proxy-to URL] [--fallback rewrite|404]";
+const USAGE: &str = "usage: wxcc-cdn --dir SITE [--addr 127.0.0.1:8080] [--proxy-prefix /proxy --proxy-to URL] [--fallback rewrite|404] [--mount /sub-path]";
 
 #[tokio::main]
 async fn main() {
@@ -18,6 +18,7 @@ async fn run() -> Result<(), String> {
         fallback: Fallback::Rewrite,
         proxy_prefix: None,
         proxy_to: None,
+        mount: None,
     };
     let mut addr = "127.0.0.1:8080".to_string();
     let mut args = std::env::args().skip(1);
@@ -28,6 +29,7 @@ async fn run() -> Result<(), String> {
             "--addr" => addr = value()?,
             "--proxy-prefix" => config.proxy_prefix = Some(value()?),
             "--proxy-to" => config.proxy_to = Some(value()?),
+            "--mount" => config.mount = Some(value()?),
             "--fallback" => {
                 config.fallback = match value()?.as_str() {
                     "rewrite" => Fallback::Rewrite,

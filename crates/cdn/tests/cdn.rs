@@ -36,6 +36,7 @@ fn config(site: &tempdir::Site, fallback: Fallback) -> Config {
         fallback,
         proxy_prefix: None,
         proxy_to: None,
+        mount: None,
     }
 }
 
@@ -142,6 +143,44 @@ async fn a_down_token_proxy_is_a_clear_502() {
     assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
     let body = response.into_body().collect().await.unwrap().to_bytes();
     assert!(String::from_utf8_lossy(&body).contains("upstream_unavailable"));
+}
+
+#[tokio::test]
+async fn a_mounted_site_is_served_below_its_sub_path_only() {
+    let site = site();
+    std::fs::create_dir_all(site.path.join("callback")).unwrap();
+    site.write("callback/index.html", "<html>callback</html>");
+    let mounted = || {
+        let mut cfg = config(&site, Fallback::Rewrite);
+        cfg.mount = Some("/console/".into());
+        app(cfg).unwrap()
+    };
+    let (status, _, body) = get(mounted(), "/console/app.js").await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "console.log(1)"));
+    let (status, _, body) = get(mounted(), "/console/users/42").await;
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::OK, "<html>app</html>")
+    );
+    let (status, _, _) = get(mounted(), "/app.js").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, headers, _) = get(mounted(), "/console").await;
+    assert_eq!(
+        (status, &headers["location"]),
+        (
+            StatusCode::PERMANENT_REDIRECT,
+            &axum::http::HeaderValue::from_static("/console/")
+        )
+    );
+    // A directory redirect keeps the mount and the query.
+    let (status, headers, _) = get(mounted(), "/console/callback?code=x").await;
+    assert!(status.is_redirection());
+    assert!(
+        headers["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/console/callback/")
+    );
 }
 
 /// A throwaway folder removed on drop (std only: no extra dependency for one test file).
