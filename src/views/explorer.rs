@@ -277,7 +277,7 @@ fn Explorer() -> impl IntoView {
                             Ok((_, call)) => view! {
                                 <p data-testid="response-meta">
                                     <span data-testid="status">{format!("HTTP {}", call.status)}</span>
-                                    {format!(" · {:.0} ms", call.elapsed_ms)}
+                                    {format!(" · {} ms", call.elapsed_ms.round() as u64)}
                                     {call.tracking_id.clone().map(|t| view! { " · trackingId " <code data-testid="tracking-id">{t}</code> })}
                                 </p>
                                 <JsonTree value=call.json />
