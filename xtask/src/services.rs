@@ -11,7 +11,8 @@ use std::time::Duration;
 
 use crate::util::{Result, cmd, describe, root};
 
-const READY_TIMEOUT: Duration = Duration::from_secs(90);
+/// Long enough for a first build inside the started command (the demo builds before it is ready).
+const READY_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// A child process that is killed when dropped, so every exit path (errors, panics) stops it.
 pub struct Service {
@@ -73,6 +74,21 @@ impl Service {
 
     pub fn name(&self) -> &'static str {
         self.name
+    }
+
+    /// Ctrl-C, as a user stops it; true when the process then exits successfully. (If it
+    /// lingers, dropping the service still terminates it.)
+    pub fn interrupt(mut self) -> bool {
+        let _ = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status();
+        for _ in 0..200 {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.success();
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        false
     }
 }
 

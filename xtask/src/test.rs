@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use crate::services::{StackOptions, build_servers, start_stack};
+use crate::services::{Service, StackOptions, build_servers, start_stack};
 use crate::util::{Result, cmd, describe, heading, root};
 
 /// What a suite contributed to the closing line.
@@ -349,54 +349,13 @@ fn demo_smoke() -> Outcome {
         Err(e) => return fail(format!("cannot find the xtask binary: {e}")),
     };
     let mut demo = cmd(exe.to_str().unwrap_or("xtask"));
-    demo.args(["demo", "--port", &port.to_string()])
-        .stdout(Stdio::piped());
-    let mut child = match demo.spawn() {
-        Ok(child) => child,
-        Err(e) => return fail(format!("could not start the demo: {e}")),
+    demo.args(["demo", "--port", &port.to_string()]);
+    // The demo builds first, then prints the URL to open in its banner.
+    let demo = match Service::start("demo", demo, "  │ wxcc-console is running: open ") {
+        Ok(demo) => demo,
+        Err(e) => return fail(format!("the demo did not print the URL to open: {e}")),
     };
-    // Stop the demo whatever happens below: Ctrl-C first so it stops its servers, then SIGKILL.
-    struct Guard(Option<std::process::Child>);
-    impl Drop for Guard {
-        fn drop(&mut self) {
-            if let Some(child) = self.0.as_mut() {
-                let _ = Command::new("kill")
-                    .args(["-INT", &child.id().to_string()])
-                    .status();
-                for _ in 0..100 {
-                    if matches!(child.try_wait(), Ok(Some(_))) {
-                        return;
-                    }
-                    std::thread::sleep(std::time::Duration::from_millis(100));
-                }
-                let _ = child.kill();
-                let _ = child.wait();
-            }
-        }
-    }
-    let stdout = child.stdout.take().expect("piped");
-    let mut guard = Guard(Some(child));
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut tx = Some(tx);
-        for line in BufReader::new(stdout).lines().map_while(|l| l.ok()) {
-            println!("[demo] {line}");
-            if let Some(url) = line.split("wxcc-console is running: open ").nth(1)
-                && let Some(tx) = tx.take()
-            {
-                let _ = tx.send(url.trim().trim_end_matches('/').to_string());
-            }
-            if line.trim() == "stopped."
-                && let Some(tx) = tx.take()
-            {
-                let _ = tx.send(String::new());
-            }
-        }
-    });
-    let url = match rx.recv_timeout(std::time::Duration::from_secs(600)) {
-        Ok(url) if !url.is_empty() => url,
-        _ => return fail("the demo did not print the URL to open".into()),
-    };
+    let url = demo.url.trim_end_matches('/').to_string();
     let mut playwright = cmd("playwright");
     playwright
         .args([
@@ -412,13 +371,7 @@ fn demo_smoke() -> Outcome {
         )
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
     let page_ok = playwright.status().map(|s| s.success()).unwrap_or(false);
-    // Ctrl-C, as a user stops it: the demo must exit cleanly.
-    let child = guard.0.as_mut().expect("running");
-    let _ = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status();
-    let stopped_ok = child.wait().map(|s| s.success()).unwrap_or(false);
-    guard.0 = None;
+    let stopped_ok = demo.interrupt();
     let checks = [
         (page_ok, "the demo page did not load cleanly"),
         (stopped_ok, "the demo did not exit cleanly on Ctrl-C"),
