@@ -6,9 +6,9 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use wxcc_core::scopes::Feature;
 
+use super::table::DataTable;
 use super::{ApiErrorView, Gate};
 use crate::auth::use_ctx;
-use crate::resources::cell;
 
 const HOUR_MS: u64 = 3_600_000;
 
@@ -159,29 +159,10 @@ fn RowsTable(json: serde_json::Value) -> impl IntoView {
     if count == 0 {
         return view! { <p data-testid="empty">"Nothing in this window."</p> }.into_any();
     }
-    let header = columns
-        .iter()
-        .map(|c| view! { <th scope="col">{c.clone()}</th> })
-        .collect_view();
-    let body = rows
-        .iter()
-        .take(25)
-        .map(|row| {
-            let cells = columns
-                .iter()
-                .map(|c| view! { <td>{cell(row, c)}</td> })
-                .collect_view();
-            view! { <tr data-testid="row">{cells}</tr> }
-        })
-        .collect_view();
+    let shown: Vec<serde_json::Value> = rows.into_iter().take(25).collect();
     view! {
         <p class="muted" data-testid="count">{format!("{count} records (first 25 shown)")}</p>
-        <div class="scroll">
-            <table class="data">
-                <thead><tr>{header}</tr></thead>
-                <tbody>{body}</tbody>
-            </table>
-        </div>
+        <DataTable columns rows=shown />
     }
     .into_any()
 }

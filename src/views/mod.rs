@@ -10,6 +10,7 @@ pub mod inspector;
 pub mod json_tree;
 pub mod layout;
 pub mod resource;
+pub mod table;
 
 use leptos::prelude::*;
 use leptos_router::components::A;

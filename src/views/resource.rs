@@ -11,6 +11,7 @@ use wxcc_core::model::ListPage;
 use wxcc_core::rsql::Filter;
 
 use super::json_tree::JsonTree;
+use super::table::DataTable;
 use super::{ApiErrorView, Gate};
 use crate::auth::use_ctx;
 use crate::resources::{Resource, by_slug, cell};
@@ -311,39 +312,10 @@ fn ItemsTable(
         }
         .into_any();
     }
-    let header = columns
-        .iter()
-        .map(|c| view! { <th scope="col">{c.clone()}</th> })
-        .collect_view();
-    let body = rows
-        .into_iter()
-        .map(|item| {
-            let id = item["id"].as_str().unwrap_or_default().to_string();
-            let cells = columns
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    let text = cell(&item, c);
-                    if i == 0 && !id.is_empty() {
-                        let href =
-                            crate::browser::app_href(&format!("/config/{}/{}", resource.slug, id));
-                        view! { <td><A href=href>{text}</A></td> }.into_any()
-                    } else {
-                        view! { <td>{text}</td> }.into_any()
-                    }
-                })
-                .collect_view();
-            view! { <tr data-testid="row">{cells}</tr> }
-        })
-        .collect_view();
+    let link_prefix = crate::browser::app_href(&format!("/config/{}", resource.slug));
     view! {
         {summary}
-        <div class="scroll">
-            <table class="data">
-                <thead><tr>{header}</tr></thead>
-                <tbody>{body}</tbody>
-            </table>
-        </div>
+        <DataTable columns rows link_prefix />
     }
     .into_any()
 }
