@@ -48,9 +48,10 @@ pub struct Ctx {
     /// How many refreshes this tab has done (shown in the inspector).
     pub refreshes: RwSignal<u32>,
     pub refresher: StoredValue<refresh::Refresher, LocalStorage>,
-    /// The Contact Center API base of the session (the region switcher's value). Views track it,
-    /// so switching region refetches; a token refresh does not change it, so it refetches nothing.
-    pub api_base: Memo<Option<String>>,
+    /// Where the views' calls go: the session's API base (the region switcher's value) and its
+    /// orgId (known late when it comes from /v1/people/me). Views track it, so a region switch or
+    /// the orgId arriving refetches; a token refresh changes neither, so it refetches nothing.
+    pub api_target: Memo<Option<(String, Option<String>)>>,
 }
 
 impl Ctx {
@@ -64,9 +65,9 @@ impl Ctx {
             retry_until: RwSignal::new(None),
             refreshes: RwSignal::new(0),
             refresher: StoredValue::new_local(refresh::Refresher::default()),
-            api_base: Memo::new(move |_| {
+            api_target: Memo::new(move |_| {
                 auth.with(|a| match a {
-                    Auth::SignedIn(s) => Some(s.region_or_api_base.url()),
+                    Auth::SignedIn(s) => Some((s.region_or_api_base.url(), s.org_id.clone())),
                     _ => None,
                 })
             }),

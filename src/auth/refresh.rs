@@ -15,10 +15,20 @@ use crate::browser;
 
 type InFlight = Shared<LocalBoxFuture<'static, Result<(), RefreshFailure>>>;
 
-/// The refresh in flight, if any.
+/// The refresh in flight, if any, and when a failed proactive refresh may be tried again.
 #[derive(Default)]
 pub struct Refresher {
     in_flight: RefCell<Option<InFlight>>,
+    /// Back-off after failures (proxy or Webex down or rate limiting): 2 s, 4 s, … up to 60 s.
+    retry_at_ms: std::cell::Cell<u64>,
+    failures: std::cell::Cell<u32>,
+}
+
+impl Refresher {
+    /// The refresh running now, for sign-out to wait on.
+    pub fn running(&self) -> Option<InFlight> {
+        self.in_flight.borrow().clone()
+    }
 }
 
 /// Refreshes now, or joins the refresh already running. Ends the session when the refresh token
@@ -29,26 +39,60 @@ pub async fn refresh(ctx: Ctx) -> Result<(), RefreshFailure> {
         match slot.as_ref() {
             Some(running) => running.clone(),
             None => {
-                let fresh = run_refresh(ctx).boxed_local().shared();
+                // The future clears the slot itself when it ends, exactly once: a waiter that
+                // resumes late must never clear a newer refresh's slot.
+                let fresh = async move {
+                    let result = run_refresh(ctx).await;
+                    ctx.refresher.with_value(|r| {
+                        *r.in_flight.borrow_mut() = None;
+                        r.note(&result);
+                    });
+                    result
+                }
+                .boxed_local()
+                .shared();
                 *slot = Some(fresh.clone());
                 fresh
             }
         }
     });
-    let result = shared.await;
-    ctx.refresher
-        .with_value(|r| *r.in_flight.borrow_mut() = None);
-    result
+    shared.await
+}
+
+impl Refresher {
+    fn note(&self, result: &Result<(), RefreshFailure>) {
+        match result {
+            Err(RefreshFailure::Unavailable(_)) => {
+                let failures = self.failures.get().saturating_add(1);
+                self.failures.set(failures);
+                let wait = (1_000u64 << failures.min(6)).min(60_000);
+                self.retry_at_ms.set(browser::now_ms() + wait);
+            }
+            _ => {
+                self.failures.set(0);
+                self.retry_at_ms.set(0);
+            }
+        }
+    }
 }
 
 async fn run_refresh(ctx: Ctx) -> Result<(), RefreshFailure> {
     let Some(mut session) = ctx.session() else {
         return Err(RefreshFailure::SessionOver);
     };
+    let started_with = session.access_token.clone();
     let config = ctx.config.get_value();
     ctx.refreshes.update(|n| *n += 1);
     match proxy::refresh(&config, session.refresh_handle.as_ref()).await {
         Ok(response) => {
+            // Signed out (or signed in anew) while this refresh was on the wire: drop its result
+            // rather than bring an ended session back.
+            let still_current = ctx
+                .session()
+                .is_some_and(|s| s.access_token.secret() == started_with.secret());
+            if !still_current {
+                return Err(RefreshFailure::SessionOver);
+            }
             session.apply_refresh(response, browser::now_ms());
             ctx.set_session(session);
             Ok(())
@@ -78,11 +122,16 @@ pub fn tick(ctx: Ctx) {
         Auth::SignedIn(s) => s.access_expiry().refresh_due(now, s.refresh_margin_ms()),
         _ => false,
     });
-    let idle = ctx.refresher.with_value(|r| r.in_flight.borrow().is_none());
+    let idle = ctx
+        .refresher
+        .with_value(|r| r.in_flight.borrow().is_none() && now >= r.retry_at_ms.get());
     if due && idle && browser::is_visible() {
         leptos::task::spawn_local(async move {
             if let Err(RefreshFailure::Unavailable(e)) = refresh(ctx).await {
-                leptos::logging::warn!("proactive refresh failed, will retry: {}", e.title());
+                leptos::logging::warn!(
+                    "proactive refresh failed, will retry after a pause: {}",
+                    e.title()
+                );
             }
         });
     }
