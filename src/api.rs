@@ -53,9 +53,19 @@ pub async fn get(ctx: Ctx, path_and_query: &str) -> Result<ApiCall, ApiError> {
 
 /// The signed-in user's orgId, or an error that says to sign in.
 pub fn org_id(ctx: Ctx) -> Result<String, ApiError> {
-    ctx.session()
-        .and_then(|s| s.org_id)
-        .ok_or_else(not_signed_in)
+    match ctx.session() {
+        None => Err(not_signed_in()),
+        Some(session) => session.org_id.ok_or_else(|| ApiError {
+            status: 0,
+            kind: ApiErrorKind::Client,
+            message:
+                "The organization of this sign-in is not known yet: the console is asking Webex \
+                      (GET /v1/people/me). This view loads as soon as it answers."
+                    .into(),
+            tracking_id: None,
+            error_code: None,
+        }),
+    }
 }
 
 fn not_signed_in() -> ApiError {
@@ -139,9 +149,17 @@ async fn get_with_retries(ctx: Ctx, url: &str) -> Result<ApiCall, ApiError> {
             {
                 rate_limit_retries += 1;
                 let secs = retry_after_secs.unwrap_or(2).clamp(1, MAX_RETRY_AFTER_SECS);
-                ctx.retry_until.set(Some(browser::now_ms() + secs * 1000));
+                // Concurrent calls share one banner: it shows the latest deadline, and only the call
+                // that set it clears it.
+                let deadline = browser::now_ms() + secs * 1000;
+                ctx.retry_until
+                    .update(|until| *until = Some(until.map_or(deadline, |u| u.max(deadline))));
                 browser::sleep_ms((secs * 1000) as u32).await;
-                ctx.retry_until.set(None);
+                ctx.retry_until.update(|until| {
+                    if *until == Some(deadline) {
+                        *until = None;
+                    }
+                });
             }
             _ => return Err(error),
         }

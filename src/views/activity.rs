@@ -114,7 +114,7 @@ fn ActivitySection(
     let ctx = use_ctx();
     let data = LocalResource::new(move || {
         let (from, to) = window.get();
-        let _region = ctx.api_base.get();
+        let _target = ctx.api_target.get();
         async move {
             let org = crate::api::org_id(ctx)?;
             crate::api::get(

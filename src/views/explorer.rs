@@ -87,7 +87,7 @@ fn Explorer() -> impl IntoView {
     };
     let response = LocalResource::new(move || {
         let should_run = run.get();
-        let _region = ctx.api_base.get();
+        let _target = ctx.api_target.get();
         // The request as the address describes it (values follow the address).
         let target = query.with(|q| {
             let e = endpoint.get();

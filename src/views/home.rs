@@ -97,7 +97,7 @@ fn CountTile(resource: &'static Resource) -> impl IntoView {
     };
     // Untracked: a token refresh must not refetch every tile.
     let count = LocalResource::new(move || {
-        let _region = ctx.api_base.get();
+        let _target = ctx.api_target.get();
         async move {
             if !untrack(granted) {
                 return None;

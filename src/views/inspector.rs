@@ -19,17 +19,23 @@ pub fn Inspector() -> impl IntoView {
             _ => None,
         })
     };
+    // The details are rebuilt with every new token; what the user did (reveal, the outcome of
+    // "Refresh now") lives out here so it survives the rebuild.
+    let revealed = RwSignal::new(false);
+    let refresh_status = RwSignal::new(None::<String>);
     move || match session() {
-        Some(session) => view! { <TokenDetails session /> }.into_any(),
+        Some(session) => view! { <TokenDetails session revealed refresh_status /> }.into_any(),
         None => view! { <NeedsSignIn /> }.into_any(),
     }
 }
 
 #[component]
-fn TokenDetails(session: SessionRecord) -> impl IntoView {
+fn TokenDetails(
+    session: SessionRecord,
+    revealed: RwSignal<bool>,
+    refresh_status: RwSignal<Option<String>>,
+) -> impl IntoView {
     let ctx = use_ctx();
-    let revealed = RwSignal::new(false);
-    let refresh_status = RwSignal::new(None::<String>);
     let token = session.access_token.clone();
     let shown_token = move || {
         if revealed.get() {

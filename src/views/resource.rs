@@ -46,7 +46,7 @@ fn ResourceList(resource: &'static Resource) -> impl IntoView {
     let query = Memo::new(move |_| ListQuery::from_query_string(&location.search.get()));
     let items = LocalResource::new(move || {
         let q = query.get();
-        let _region = ctx.api_base.get();
+        let _target = ctx.api_target.get();
         async move {
             let org = crate::api::org_id(ctx)?;
             crate::api::get(
@@ -326,7 +326,7 @@ fn ResourceDetail(resource: &'static Resource, id: String) -> impl IntoView {
     let ctx = use_ctx();
     let filter_id = id.clone();
     let item = LocalResource::new(move || {
-        let _region = ctx.api_base.get();
+        let _target = ctx.api_target.get();
         let filter = Filter::eq("id", filter_id.clone()).to_rsql();
         async move {
             let org = crate::api::org_id(ctx)?;
