@@ -33,7 +33,9 @@ pub fn Layout(children: Children) -> impl IntoView {
             </nav>
             <div class="session">
                 <Show when=signed_in fallback=|| view! { <span class="muted">"Not signed in"</span> }>
-                    <RegionSwitcher />
+                    <Show when=move || ctx.config.with_value(|c| c.api_base.region().is_some())>
+                        <RegionSwitcher />
+                    </Show>
                     <button on:click=move |_| sign_out(false)>"Sign out"</button>
                     <Show when=move || has_webex_logout>
                         <button on:click=move |_| sign_out(true)>"Sign out of Webex too"</button>
@@ -58,40 +60,28 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
-/// Which Contact Center region this tab calls (remembered in the session): the eight Webex
-/// regions, plus the configured API base when config.json names one explicitly.
+/// Which Contact Center region this tab calls (remembered in the session). Shown only when
+/// config.json names a region: with an explicit `api_base_url` the deployment's CSP allows that one
+/// host, so offering the regional hosts would only produce blocked requests.
 #[component]
 fn RegionSwitcher() -> impl IntoView {
     use wxcc_core::config::{ApiBase, Region};
     let ctx = use_ctx();
-    let configured = ctx.config.with_value(|c| c.api_base.clone());
     let current = move || {
         ctx.auth.with(|a| match a {
             Auth::SignedIn(s) => s.region_or_api_base.to_string(),
             _ => String::new(),
         })
     };
-    let explicit = match &configured {
-        ApiBase::Explicit(url) => Some(url.clone()),
-        ApiBase::Region(_) => None,
-    };
-    let explicit_for_change = explicit.clone();
     let change = move |ev: leptos::ev::Event| {
-        let value = event_target_value(&ev);
-        let base = match value.parse::<Region>() {
-            Ok(region) => ApiBase::Region(region),
-            Err(_) => match &explicit_for_change {
-                Some(url) if *url == value => ApiBase::Explicit(url.clone()),
-                _ => return,
-            },
-        };
-        auth::switch_api_base(ctx, base);
+        if let Ok(region) = event_target_value(&ev).parse::<Region>() {
+            auth::switch_api_base(ctx, ApiBase::Region(region));
+        }
     };
     view! {
         <label class="region">
             "Region "
             <select data-testid="region" on:change=change prop:value=current>
-                {explicit.map(|url| view! { <option value=url.clone()>{format!("configured ({url})")}</option> })}
                 {Region::ALL
                     .iter()
                     .map(|r| view! { <option value=r.code()>{format!("{} ({})", r.label(), r.code())}</option> })

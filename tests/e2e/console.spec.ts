@@ -112,15 +112,3 @@ test('Copy as cURL redacts the token unless asked, and then reproduces the reque
   expect(full).toContain(token);
 });
 
-test('the region switcher points the session at another region and is remembered on reload', async ({ page }) => {
-  await page.getByRole('link', { name: 'Token', exact: true }).click();
-  const configured = await page.getByTestId('api-base').innerText();
-  expect(configured).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-  await page.getByTestId('region').selectOption('eu2');
-  await expect(page.getByTestId('api-base')).toHaveText('https://api.wxcc-eu2.cisco.com');
-  await page.reload();
-  await expect(page.getByTestId('region')).toHaveValue('eu2');
-  await expect(page.getByTestId('api-base')).toHaveText('https://api.wxcc-eu2.cisco.com');
-  await page.getByTestId('region').selectOption(configured);
-  await expect(page.getByTestId('api-base')).toHaveText(configured);
-});
