@@ -11,13 +11,19 @@ use super::{Auth, Ctx, PENDING_KEY};
 use crate::browser::{self, storage};
 use crate::flow::Step;
 
+/// How long a started sign-in may take (the user may read the consent page, or sign in first).
+const PENDING_MAX_AGE_MS: u64 = 15 * 60 * 1000;
+
 /// Returns true when the tab is signed in afterwards.
 pub async fn complete(ctx: Ctx) -> bool {
     let query = browser::query();
     // Before anything else: no code or state may stay in the address bar, the history or a Referer.
     browser::replace_url(&format!("{}callback", browser::base_path()));
     let arrived = browser::now_ms();
-    let pending = storage::take(PENDING_KEY).and_then(|text| PendingSignIn::decode(&text));
+    // Single use, and only for a while: an attempt abandoned long ago cannot be completed later.
+    let pending = storage::take(PENDING_KEY)
+        .and_then(|text| PendingSignIn::decode(&text))
+        .filter(|p| !p.is_stale(arrived, PENDING_MAX_AGE_MS));
     let requested = pending
         .as_ref()
         .map(|p| p.requested_scopes.clone())
