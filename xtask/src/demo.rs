@@ -86,6 +86,10 @@ pub fn run(args: &[String]) -> Result {
     })
     .map_err(|e| format!("cannot install the Ctrl-C handler: {e}"))?;
 
+    if args.real {
+        // Fail before minutes of building when the real-Webex settings are incomplete.
+        real_settings(&args)?;
+    }
     crate::spa::build("/")?;
     build_servers()?;
     let dist = root().join("dist");
@@ -164,6 +168,44 @@ fn start_real(
     dist: &std::path::Path,
     site: &std::path::Path,
 ) -> Result<Vec<Service>> {
+    let (client_id, secret) = real_settings(args)?;
+    let origin = format!("http://127.0.0.1:{}", args.port);
+    let redirect_uri = format!("{origin}/callback");
+    let mut proxy_cmd = Command::new(crate::services::binary("wxcc-token-proxy"));
+    proxy_cmd
+        .env("WXCC_PROXY_CLIENT_ID", &client_id)
+        .env("WXCC_PROXY_CLIENT_SECRET", secret)
+        .env("WXCC_PROXY_ALLOWED_ORIGINS", &origin)
+        .env("WXCC_PROXY_REDIRECT_URI", &redirect_uri)
+        .env("WXCC_PROXY_MODE", args.mode)
+        .env("WXCC_PROXY_BIND", "127.0.0.1:0");
+    let proxy = Service::start("token-proxy", proxy_cmd, "wxcc-token-proxy listening on ")?;
+    let config = serde_json::json!({
+        "client_id": client_id,
+        "redirect_uri": redirect_uri,
+        "token_proxy_url": "/proxy",
+        "proxy_mode": args.mode,
+        "region": args.region,
+    });
+    let config_text = serde_json::to_string_pretty(&config).expect("json");
+    let deployment = crate::spa::Site {
+        config_json: Some(&config_text),
+        page_origin: Some(origin.clone()),
+        base_path: "/".into(),
+    };
+    crate::spa::deploy(dist, site, &deployment)?;
+    let mut cdn_cmd = Command::new(crate::services::binary("wxcc-cdn"));
+    cdn_cmd
+        .arg("--dir")
+        .arg(site)
+        .args(["--addr", &format!("127.0.0.1:{}", args.port)])
+        .args(["--proxy-prefix", "/proxy", "--proxy-to", &proxy.url]);
+    let cdn = Service::start("cdn", cdn_cmd, "wxcc-cdn listening on ")?;
+    Ok(vec![cdn, proxy])
+}
+
+/// The client id, the client secret and a sealing key that `--real` needs, or what is missing.
+fn real_settings(args: &DemoArgs) -> Result<(String, String)> {
     let client_id = args.client_id.clone().ok_or(
         "--real needs --client-id (your integration's Client ID from developer.webex.com)",
     )?;
@@ -180,40 +222,8 @@ fn start_real(
             );
         }
     };
-    let origin = format!("http://127.0.0.1:{}", args.port);
-    let redirect_uri = format!("{origin}/callback");
-    let mut proxy_cmd = Command::new(root().join("target/debug/wxcc-token-proxy"));
-    proxy_cmd
-        .env("WXCC_PROXY_CLIENT_ID", &client_id)
-        .env("WXCC_PROXY_CLIENT_SECRET", secret)
-        .env("WXCC_PROXY_ALLOWED_ORIGINS", &origin)
-        .env("WXCC_PROXY_REDIRECT_URI", &redirect_uri)
-        .env("WXCC_PROXY_MODE", args.mode)
-        .env("WXCC_PROXY_BIND", "127.0.0.1:0");
     if std::env::var_os("WXCC_PROXY_SEALING_KEYS").is_none() {
         return Err("--real needs a sealing key: export WXCC_PROXY_SEALING_KEYS=$(cargo run -q -p wxcc-token-proxy -- --generate-key)".into());
     }
-    let proxy = Service::start("token-proxy", proxy_cmd, "wxcc-token-proxy listening on ")?;
-    let config = serde_json::json!({
-        "client_id": client_id,
-        "redirect_uri": redirect_uri,
-        "token_proxy_url": "/proxy",
-        "proxy_mode": args.mode,
-        "region": args.region,
-    });
-    let config_text = serde_json::to_string_pretty(&config).expect("json");
-    let deployment = crate::spa::Site {
-        config_json: Some(&config_text),
-        page_origin: Some(origin.clone()),
-        base_path: "/".into(),
-    };
-    crate::spa::deploy(dist, site, &deployment)?;
-    let mut cdn_cmd = Command::new(root().join("target/debug/wxcc-cdn"));
-    cdn_cmd
-        .arg("--dir")
-        .arg(site)
-        .args(["--addr", &format!("127.0.0.1:{}", args.port)])
-        .args(["--proxy-prefix", "/proxy", "--proxy-to", &proxy.url]);
-    let cdn = Service::start("cdn", cdn_cmd, "wxcc-cdn listening on ")?;
-    Ok(vec![cdn, proxy])
+    Ok((client_id, secret))
 }
