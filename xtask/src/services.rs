@@ -164,11 +164,22 @@ pub const DEMO_CLIENT_ID: &str = "wxcc-demo-client";
 const DEMO_CLIENT_SECRET: &str = "wxcc-demo-secret";
 
 pub fn start_stack(dist: &Path, options: &StackOptions) -> Result<Stack> {
-    let port = if options.spa_port == 0 {
-        crate::util::free_port()?
-    } else {
-        options.spa_port
-    };
+    if options.spa_port != 0 {
+        return start_stack_on(dist, options, options.spa_port);
+    }
+    // The SPA's port is chosen before the sandbox and the proxy bind their own (ephemeral) ports and
+    // is bound by the CDN last, so one of them can take it in between: then start again elsewhere.
+    let mut last_error = String::new();
+    for _ in 0..3 {
+        match start_stack_on(dist, options, crate::util::free_port()?) {
+            Ok(stack) => return Ok(stack),
+            Err(e) => last_error = e,
+        }
+    }
+    Err(last_error)
+}
+
+fn start_stack_on(dist: &Path, options: &StackOptions, port: u16) -> Result<Stack> {
     let spa_origin = format!("http://127.0.0.1:{port}");
     let redirect_uri = format!("{spa_origin}{}callback", options.base_path);
 
