@@ -560,7 +560,7 @@ fn redeem_code(
         return grant_err("The user of this code no longer exists.");
     };
     let now = now_ms();
-    let access = ids::webex_token(&user.org_id);
+    let access = access_token_for(&store.faults, &user.org_id);
     let refresh = ids::webex_token(&user.org_id);
     let cfg = state.config();
     let grant = |lifetime_secs: u64| Grant {
@@ -626,7 +626,7 @@ fn refresh(
         .sign_in_user(&user_key)
         .map(|u| u.org_id.clone())
         .unwrap_or_default();
-    let access = ids::webex_token(&org);
+    let access = access_token_for(&store.faults, &org);
     let access_lifetime = store
         .faults
         .access_token_lifetime_secs
@@ -725,6 +725,15 @@ async fn people_me(
     .into_response()
 }
 
+/// Webex's shape, or the opaque kind when the `opaque_tokens` fault is on.
+fn access_token_for(faults: &crate::state::Faults, org_id: &str) -> String {
+    if faults.opaque_tokens {
+        ids::opaque_token()
+    } else {
+        ids::webex_token(org_id)
+    }
+}
+
 // ---------- control ----------
 
 /// Body of `POST /_sandbox/faults`; every field optional.
@@ -739,6 +748,7 @@ pub struct FaultRequest {
     pub expire_refresh_tokens: bool,
     pub latency_ms: Option<u64>,
     pub access_token_lifetime_secs: Option<u64>,
+    pub opaque_tokens: Option<bool>,
 }
 
 async fn get_faults(State(state): State<AppState>) -> Response {
@@ -753,6 +763,7 @@ fn fault_view(state: &AppState) -> serde_json::Value {
         "force_5xx": store.faults.force_5xx,
         "latency_ms": store.faults.latency_ms.unwrap_or(cfg.latency_ms),
         "access_token_lifetime_secs": store.faults.access_token_lifetime_secs.unwrap_or(cfg.access_token_lifetime_secs),
+        "opaque_tokens": store.faults.opaque_tokens,
         "config_force_429": cfg.force_429,
         "error_rate": cfg.error_rate,
         "rate_limit_per_minute": cfg.rate_limit_per_minute,
@@ -770,7 +781,7 @@ async fn set_faults(
         Ok(b) => b,
         Err(e) => {
             let d = format!(
-                "Invalid fault request: {}. Send JSON with any of force_429, force_5xx, expire_access_tokens, expire_refresh_tokens, latency_ms, access_token_lifetime_secs.",
+                "Invalid fault request: {}. Send JSON with any of force_429, force_5xx, expire_access_tokens, expire_refresh_tokens, latency_ms, access_token_lifetime_secs, opaque_tokens.",
                 e.body_text()
             );
             return webex_error(StatusCode::BAD_REQUEST, &d, &tracking);
@@ -790,6 +801,9 @@ async fn set_faults(
         }
         if let Some(secs) = req.access_token_lifetime_secs {
             store.faults.access_token_lifetime_secs = Some(secs);
+        }
+        if let Some(opaque) = req.opaque_tokens {
+            store.faults.opaque_tokens = opaque;
         }
         if req.expire_access_tokens {
             store

@@ -95,6 +95,13 @@ pub fn webex_token(org_id: &str) -> String {
     format!("{}_{CI_CLUSTER}_{org_id}", random_url_safe(64))
 }
 
+/// An access token without Webex's `_<ciCluster>_<orgId>` tail (the `opaque_tokens` fault), so
+/// clients must find the org through `/v1/people/me`.
+pub fn opaque_token() -> String {
+    // No underscore at all, so no part of it can be mistaken for a tail.
+    random_url_safe(96).replace('_', "-")
+}
+
 /// Webex's public id form: base64 of `ciscospark://us/<KIND>/<uuid>`, without padding.
 pub fn hydra_id(kind: &str, uuid: &str) -> String {
     base64::engine::general_purpose::STANDARD_NO_PAD

@@ -52,6 +52,8 @@ pub struct Faults {
     /// Overrides the configured access-token lifetime for tokens issued from now on (to watch
     /// proactive refresh without restarting the sandbox).
     pub access_token_lifetime_secs: Option<u64>,
+    /// Issue access tokens without the `_<ciCluster>_<orgId>` tail from now on.
+    pub opaque_tokens: bool,
 }
 
 /// Mutable state behind one lock; no lock is held across an await.

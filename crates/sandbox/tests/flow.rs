@@ -570,3 +570,26 @@ async fn the_access_token_lifetime_knob_applies_to_codes_and_refreshes_issued_af
     assert_eq!(refreshed["expires_in"], 20);
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_opaque_tokens_knob_issues_tokens_without_the_org_tail_that_still_work() {
+    let sb = start_demo().await;
+    let shaped = token_for(&sb, "admin").await;
+    let org = org_of(shaped["access_token"].as_str().unwrap());
+    control(&sb, json!({"opaque_tokens": true})).await;
+    let opaque = token_for(&sb, "admin").await;
+    let access = opaque["access_token"].as_str().unwrap();
+    assert!(!access.contains('_'), "no _<ciCluster>_<orgId> tail");
+    assert_eq!(api_get(&sb, access, &format!("/organization/{org}/v2/site")).await.status(), 200);
+    let me: Value = client()
+        .get(format!("{}/v1/people/me", sb.identity_url()))
+        .bearer_auth(access)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(me["orgId"].as_str().is_some_and(|o| !o.is_empty()));
+    sb.shutdown().await;
+}
