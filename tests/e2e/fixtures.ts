@@ -36,7 +36,7 @@ export async function faults(request: APIRequestContext, knobs: Record<string, u
 
 /** Clears every knob a test may have set, so tests do not leak faults into each other. */
 export async function resetFaults(request: APIRequestContext) {
-  await faults(request, { force_429: 0, force_5xx: 0, latency_ms: 0, access_token_lifetime_secs: 1209599 });
+  await faults(request, { force_429: 0, force_5xx: 0, latency_ms: 0, access_token_lifetime_secs: 1209599, opaque_tokens: false });
 }
 
 /** From the app's start page through the sandbox's consent page and back, signed in. */

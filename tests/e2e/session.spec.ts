@@ -99,3 +99,15 @@ test('a broken config.json shows which fields are wrong instead of a blank page'
   await expect(problem.locator('[data-field="client_id"]')).toBeVisible();
   await expect(problem.locator('[data-field="region"]')).toBeVisible();
 });
+
+test('a token without the orgId tail: the org comes from /v1/people/me and the inspector says so', async ({ page, request }) => {
+  await faults(request, { opaque_tokens: true });
+  await signIn(page);
+  // The tiles wait for the organization, then load.
+  await overviewLoaded(page);
+  const orgId = await page.getByTestId('org-id').innerText();
+  await page.getByRole('link', { name: 'Token', exact: true }).click();
+  await expect(page.getByTestId('inspector-org-id')).toHaveText(orgId);
+  await expect(page.getByTestId('ci-cluster')).toHaveText('—');
+  await expect(page.locator('dd', { has: page.getByTestId('inspector-org-id') })).toContainText('/v1/people/me');
+});
