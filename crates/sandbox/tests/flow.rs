@@ -580,7 +580,12 @@ async fn the_opaque_tokens_knob_issues_tokens_without_the_org_tail_that_still_wo
     let opaque = token_for(&sb, "admin").await;
     let access = opaque["access_token"].as_str().unwrap();
     assert!(!access.contains('_'), "no _<ciCluster>_<orgId> tail");
-    assert_eq!(api_get(&sb, access, &format!("/organization/{org}/v2/site")).await.status(), 200);
+    assert_eq!(
+        api_get(&sb, access, &format!("/organization/{org}/v2/site"))
+            .await
+            .status(),
+        200
+    );
     let me: Value = client()
         .get(format!("{}/v1/people/me", sb.identity_url()))
         .bearer_auth(access)
