@@ -4,7 +4,7 @@
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-fn window() -> web_sys::Window {
+pub fn window() -> web_sys::Window {
     web_sys::window().expect("the app runs in a browser window")
 }
 

@@ -7,15 +7,16 @@ pub mod browser;
 pub mod config_loader;
 pub mod flow;
 pub mod http;
+pub mod load;
 pub mod resources;
+pub mod router;
 pub mod views;
 
 use std::time::Duration;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 use wxcc_core::config::AppConfig;
+use wxcc_core::route::Route;
 
 use auth::{Ctx, refresh};
 use views::{
@@ -28,18 +29,11 @@ use views::{
 #[component]
 pub fn App() -> impl IntoView {
     browser::mark("wxcc:wasm-start");
-    let config = LocalResource::new(config_loader::load);
-    view! {
-        <Suspense fallback=|| view! { <p class="splash" role="status">"Loading wxcc-console…"</p> }>
-            {move || {
-                config
-                    .get()
-                    .map(|loaded| match loaded {
-                        Ok(config) => view! { <Console config /> }.into_any(),
-                        Err(problem) => view! { <ConfigErrorPage problem /> }.into_any(),
-                    })
-            }}
-        </Suspense>
+    let config = load::load(config_loader::load);
+    move || match config.get() {
+        None => view! { <p class="splash" role="status">"Loading wxcc-console…"</p> }.into_any(),
+        Some(Ok(config)) => view! { <Console config /> }.into_any(),
+        Some(Err(problem)) => view! { <ConfigErrorPage problem /> }.into_any(),
     }
 }
 
@@ -61,22 +55,16 @@ fn Console(config: AppConfig) -> impl IntoView {
         Duration::from_secs(1),
     );
     browser::on_wake(move || refresh::tick(ctx));
-    let base = browser::base_path();
-    let base = base.trim_end_matches('/').to_string();
-    view! {
-        <Router base>
-            <Layout>
-                <Routes fallback=|| view! { <views::NotFound /> }>
-                    <Route path=path!("/") view=Home />
-                    <Route path=path!("/callback") view=CallbackPage />
-                    <Route path=path!("/token") view=Inspector />
-                    <Route path=path!("/flow") view=FlowView />
-                    <Route path=path!("/config/:resource") view=ResourcePage />
-                    <Route path=path!("/config/:resource/:id") view=ResourcePage />
-                    <Route path=path!("/activity") view=ActivityPage />
-                    <Route path=path!("/explorer") view=ExplorerPage />
-                </Routes>
-            </Layout>
-        </Router>
-    }
+    let router = router::Router::provide();
+    let page = move || match router.route() {
+        Route::Home => view! { <Home /> }.into_any(),
+        Route::Callback => view! { <CallbackPage /> }.into_any(),
+        Route::Token => view! { <Inspector /> }.into_any(),
+        Route::Flow => view! { <FlowView /> }.into_any(),
+        Route::Config { slug, id } => view! { <ResourcePage slug id /> }.into_any(),
+        Route::Activity => view! { <ActivityPage /> }.into_any(),
+        Route::Explorer => view! { <ExplorerPage /> }.into_any(),
+        Route::NotFound => view! { <views::NotFound /> }.into_any(),
+    };
+    view! { <Layout>{page}</Layout> }
 }

@@ -1,9 +1,8 @@
 //! Activity over a time window: tasks, agent activities, agent and queue statistics.
 //! The window (`from`/`to`, epoch ms as the API takes them) lives in the address.
 
+use crate::router::use_router;
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_navigate, use_query_map};
 use wxcc_core::scopes::Feature;
 
 use super::table::DataTable;
@@ -31,22 +30,19 @@ pub fn ActivityPage() -> impl IntoView {
 
 #[component]
 fn Activity() -> impl IntoView {
-    let query = use_query_map();
-    let navigate = use_navigate();
+    let router = use_router();
     let now = crate::browser::now_ms();
     // The agent-activities endpoint takes less than 24 hours: the default window is the last 12.
     let window = Memo::new(move |_| {
-        query.with(|q| {
-            let to = q
-                .get("to")
-                .and_then(|v| v.parse::<u64>().ok())
-                .unwrap_or(now);
-            let from = q
-                .get("from")
-                .and_then(|v| v.parse::<u64>().ok())
-                .unwrap_or(to.saturating_sub(12 * HOUR_MS));
-            (from, to)
-        })
+        let to = router
+            .query("to")
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(now);
+        let from = router
+            .query("from")
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(to.saturating_sub(12 * HOUR_MS));
+        (from, to)
     });
     let from_text = RwSignal::new(String::new());
     let to_text = RwSignal::new(String::new());
@@ -56,10 +52,7 @@ fn Activity() -> impl IntoView {
         to_text.set(to_local_input(to));
     });
     let go = move |from: u64, to: u64| {
-        navigate(
-            &format!("/activity?from={from}&to={to}"),
-            NavigateOptions::default(),
-        );
+        router.go(&format!("/activity?from={from}&to={to}"));
     };
     let preset = {
         let go = go.clone();
@@ -112,7 +105,7 @@ fn ActivitySection(
     window: Memo<(u64, u64)>,
 ) -> impl IntoView {
     let ctx = use_ctx();
-    let data = LocalResource::new(move || {
+    let data = crate::load::load(move || {
         let (from, to) = window.get();
         let _target = ctx.api_target.get();
         async move {
@@ -127,15 +120,13 @@ fn ActivitySection(
     view! {
         <article class="card section" data-testid=format!("activity-{}", path.rsplit('/').next().unwrap_or(path))>
             <h2>{title}</h2>
-            <Transition fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
-                {move || {
-                    data.get()
-                        .map(|result| match result {
-                            Ok(call) => view! { <RowsTable json=call.json /> }.into_any(),
-                            Err(error) => view! { <ApiErrorView error on_retry=Callback::new(move |_| data.refetch()) /> }.into_any(),
-                        })
-                }}
-            </Transition>
+            {move || match data.get() {
+                None => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
+                Some(result) => match result {
+                    Ok(call) => view! { <RowsTable json=call.json /> }.into_any(),
+                    Err(error) => view! { <ApiErrorView error on_retry=Callback::new(move |_| data.refetch()) /> }.into_any(),
+                },
+            }}
         </article>
     }
 }

@@ -1,27 +1,20 @@
 //! The redirect URI: completes the grant, or explains exactly what went wrong.
 
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::use_navigate;
 use wxcc_core::callback::CallbackError;
 
 use super::SignInButton;
 use crate::auth::{self, Auth, SESSION_KEY, use_ctx};
 use crate::browser::storage;
+use crate::router::use_router;
 
 #[component]
 pub fn CallbackPage() -> impl IntoView {
     let ctx = use_ctx();
-    let navigate = use_navigate();
+    let router = use_router();
     leptos::task::spawn_local(async move {
         if auth::callback::complete(ctx).await {
-            navigate(
-                "/",
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            );
+            router.replace("/");
         }
     });
     move || {
@@ -37,17 +30,11 @@ pub fn CallbackPage() -> impl IntoView {
 #[component]
 pub fn FailureScreen(error: CallbackError) -> impl IntoView {
     let ctx = use_ctx();
-    let navigate = use_navigate();
+    let router = use_router();
     let has_session = storage::get(SESSION_KEY).is_some();
     let resume = move |_| {
         auth::restore(ctx);
-        navigate(
-            "/",
-            NavigateOptions {
-                replace: true,
-                ..Default::default()
-            },
-        );
+        router.replace("/");
     };
     view! {
         <section class="card failure" role="alert" data-testid="sign-in-failed" data-code=error.code()>

@@ -3,14 +3,13 @@
 //! redacts the token unless asked. Endpoint and parameters live in the address (deep links).
 
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_navigate, use_query_map};
 use wxcc_core::catalogue::{self, ENDPOINTS, Endpoint};
 use wxcc_core::curl::render_curl;
 
 use super::json_tree::JsonTree;
 use super::{ApiErrorView, Gate};
 use crate::auth::{Auth, use_ctx};
+use crate::router::use_router;
 
 #[component]
 pub fn ExplorerPage() -> impl IntoView {
@@ -21,17 +20,13 @@ pub fn ExplorerPage() -> impl IntoView {
     }
 }
 
-/// The parameter values in the address: `p.<name>=value`.
-fn values_from(
-    query: &leptos_router::params::ParamsMap,
-    endpoint: &Endpoint,
-) -> Vec<(String, String)> {
+/// The parameter values in the address (`search`, the query string): `p.<name>=value`.
+fn values_from(search: &str, endpoint: &Endpoint) -> Vec<(String, String)> {
     endpoint
         .params
         .iter()
         .map(|p| {
-            let value = query
-                .get(&format!("p.{}", p.name))
+            let value = wxcc_core::route::query_value(search, &format!("p.{}", p.name))
                 .unwrap_or_else(|| default_value(p));
             (p.name.to_string(), value)
         })
@@ -54,20 +49,18 @@ fn default_value(param: &wxcc_core::catalogue::Param) -> String {
 #[component]
 fn Explorer() -> impl IntoView {
     let ctx = use_ctx();
-    let query = use_query_map();
-    let navigate = use_navigate();
+    let router = use_router();
     let endpoint = Memo::new(move |_| {
-        query.with(|q| {
-            q.get("endpoint")
-                .and_then(|id| catalogue::find(&id))
-                .unwrap_or(&ENDPOINTS[0])
-        })
+        router
+            .query("endpoint")
+            .and_then(|id| catalogue::find(&id))
+            .unwrap_or(&ENDPOINTS[0])
     });
-    let run = Memo::new(move |_| query.with(|q| q.get("run").is_some()));
+    let run = Memo::new(move |_| router.query("run").is_some());
     let values = RwSignal::new(Vec::<(String, String)>::new());
     Effect::new(move |_| {
         let e = endpoint.get();
-        values.set(query.with(|q| values_from(q, e)));
+        values.set(values_from(&router.search(), e));
     });
     let reveal = RwSignal::new(false);
     let copied = RwSignal::new(None::<String>);
@@ -85,13 +78,13 @@ fn Explorer() -> impl IntoView {
             .collect();
         catalogue::build_url(&base, endpoint.get(), &refs, &org)
     };
-    let response = LocalResource::new(move || {
+    let response = crate::load::load(move || {
         let should_run = run.get();
         let _target = ctx.api_target.get();
         // The request as the address describes it (values follow the address).
-        let target = query.with(|q| {
+        let target = {
             let e = endpoint.get();
-            let pairs = values_from(q, e);
+            let pairs = values_from(&router.search(), e);
             let refs: Vec<(&str, &str)> = pairs
                 .iter()
                 .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -102,7 +95,7 @@ fn Explorer() -> impl IntoView {
                 .unwrap_or_default();
             let org = ctx.session().and_then(|s| s.org_id).unwrap_or_default();
             catalogue::build_url(&base, e, &refs, &org)
-        });
+        };
         async move {
             if !should_run {
                 return None;
@@ -122,7 +115,6 @@ fn Explorer() -> impl IntoView {
         }
     });
     let send = {
-        let navigate = navigate.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             let mut params = vec![(
@@ -137,15 +129,12 @@ fn Explorer() -> impl IntoView {
             );
             params.push(("run".into(), "1".into()));
             let query = serde_urlencoded::to_string(&params).unwrap_or_default();
-            navigate(&format!("/explorer?{query}"), NavigateOptions::default());
+            router.go(&format!("/explorer?{query}"));
         }
     };
     let choose = move |ev: leptos::ev::Event| {
         let id = event_target_value(&ev);
-        navigate(
-            &format!("/explorer?endpoint={id}"),
-            NavigateOptions::default(),
-        );
+        router.go(&format!("/explorer?endpoint={id}"));
     };
     let curl = move || {
         let token = ctx.session().map(|s| s.access_token)?;
@@ -268,25 +257,22 @@ fn Explorer() -> impl IntoView {
             <button on:click=copy>"Copy as cURL"</button>
             <span role="status">{move || copied.get()}</span>
             <h2>"Response"</h2>
-            <Transition fallback=|| view! { <p class="muted" role="status">"Calling…"</p> }>
-                {move || {
-                    response
-                        .get()
-                        .flatten()
-                        .map(|result| match result {
-                            Ok((_, call)) => view! {
-                                <p data-testid="response-meta">
-                                    <span data-testid="status">{format!("HTTP {}", call.status)}</span>
-                                    {format!(" · {} ms", call.elapsed_ms.round() as u64)}
-                                    {call.tracking_id.clone().map(|t| view! { " · trackingId " <code data-testid="tracking-id">{t}</code> })}
-                                </p>
-                                <JsonTree value=call.json />
-                            }
-                            .into_any(),
-                            Err(error) => view! { <ApiErrorView error on_retry=Callback::new(move |_| response.refetch()) /> }.into_any(),
-                        })
-                }}
-            </Transition>
+            {move || match response.get() {
+                None => view! { <p class="muted" role="status">"Calling…"</p> }.into_any(),
+                Some(None) => ().into_any(),
+                Some(Some(result)) => match result {
+                    Ok((_, call)) => view! {
+                        <p data-testid="response-meta">
+                            <span data-testid="status">{format!("HTTP {}", call.status)}</span>
+                            {format!(" · {} ms", call.elapsed_ms.round() as u64)}
+                            {call.tracking_id.clone().map(|t| view! { " · trackingId " <code data-testid="tracking-id">{t}</code> })}
+                        </p>
+                        <JsonTree value=call.json />
+                    }
+                    .into_any(),
+                    Err(error) => view! { <ApiErrorView error on_retry=Callback::new(move |_| response.refetch()) /> }.into_any(),
+                },
+            }}
         </section>
     }
 }

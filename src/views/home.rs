@@ -1,11 +1,11 @@
 //! The start page: a landing page when signed out, the organization overview when signed in.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use super::{ApiErrorView, SignInButton};
 use crate::auth::{Auth, use_ctx};
 use crate::resources::{RESOURCES, Resource};
+use crate::router::Link;
 use crate::views::callback::FailureScreen;
 use wxcc_core::callback::CallbackError;
 use wxcc_core::model::{ListPage, PeopleMe};
@@ -78,7 +78,7 @@ fn Overview() -> impl IntoView {
                 <ProfileTile />
             </div>
             <p>
-                <A href=crate::browser::app_href("/token")>"Inspect the token"</A> " · " <A href=crate::browser::app_href("/flow")>"See how you signed in"</A>
+                <Link to="/token">"Inspect the token"</Link> " · " <Link to="/flow">"See how you signed in"</Link>
             </p>
         </section>
     }
@@ -96,7 +96,7 @@ fn CountTile(resource: &'static Resource) -> impl IntoView {
         })
     };
     // Untracked: a token refresh must not refetch every tile.
-    let count = LocalResource::new(move || {
+    let count = crate::load::load(move || {
         let _target = ctx.api_target.get();
         async move {
             if !untrack(granted) {
@@ -113,7 +113,7 @@ fn CountTile(resource: &'static Resource) -> impl IntoView {
         }
     });
     let label = resource.label;
-    let link = crate::browser::app_href(&format!("/config/{}", resource.slug));
+    let link = format!("/config/{}", resource.slug);
     view! {
         <article class="tile" data-testid=format!("tile-{label}")>
             <h2>{label}</h2>
@@ -121,24 +121,21 @@ fn CountTile(resource: &'static Resource) -> impl IntoView {
                 when=granted
                 fallback=move || view! { <p class="locked" data-testid="scope-locked">{feature.how_to_unlock()}</p> }
             >
-                <Transition fallback=|| view! { <p class="count muted">"…"</p> }>
-                    {move || {
-                        count
-                            .get()
-                            .flatten()
-                            .map(|result| match result {
-                                Ok(call) => {
-                                    let page: ListPage = call.decode().unwrap_or_default();
-                                    let total = page.meta.total_records.unwrap_or(page.data.len() as u64);
-                                    // Read by the sign-in latency benchmark.
-                                    crate::browser::mark_once("wxcc:first-data-rendered");
-                                    view! { <p class="count">{total}</p> }.into_any()
-                                }
-                                Err(error) => view! { <ApiErrorView error /> }.into_any(),
-                            })
-                    }}
-                </Transition>
-                <A href=link.clone()>{format!("Open {}", label.to_lowercase())}</A>
+                {move || match count.get() {
+                    None => view! { <p class="count muted">"…"</p> }.into_any(),
+                    Some(None) => ().into_any(),
+                    Some(Some(result)) => match result {
+                        Ok(call) => {
+                            let page: ListPage = call.decode().unwrap_or_default();
+                            let total = page.meta.total_records.unwrap_or(page.data.len() as u64);
+                            // Read by the sign-in latency benchmark.
+                            crate::browser::mark_once("wxcc:first-data-rendered");
+                            view! { <p class="count">{total}</p> }.into_any()
+                        }
+                        Err(error) => view! { <ApiErrorView error /> }.into_any(),
+                    },
+                }}
+                <Link to=link.clone()>{format!("Open {}", label.to_ascii_lowercase())}</Link>
             </Show>
         </article>
     }
@@ -148,7 +145,7 @@ fn CountTile(resource: &'static Resource) -> impl IntoView {
 #[component]
 fn ProfileTile() -> impl IntoView {
     let ctx = use_ctx();
-    let me = LocalResource::new(move || async move {
+    let me = crate::load::load(move || async move {
         // The identity API does not depend on the region.
         let url = format!(
             "{}/people/me",
@@ -159,24 +156,22 @@ fn ProfileTile() -> impl IntoView {
     view! {
         <article class="tile" data-testid="tile-profile">
             <h2>"You"</h2>
-            <Transition fallback=|| view! { <p class="muted">"…"</p> }>
-                {move || {
-                    me.get()
-                        .map(|result| match result {
-                            Ok(call) => {
-                                let me: PeopleMe = call.decode().unwrap_or_default();
-                                let name = me.display_name.unwrap_or_else(|| "—".into());
-                                let email = me.emails.first().cloned().unwrap_or_default();
-                                view! {
-                                    <p class="name">{name}</p>
-                                    <p class="muted">{email}</p>
-                                }
-                                    .into_any()
-                            }
-                            Err(error) => view! { <ApiErrorView error /> }.into_any(),
-                        })
-                }}
-            </Transition>
+            {move || match me.get() {
+                None => view! { <p class="muted">"…"</p> }.into_any(),
+                Some(result) => match result {
+                    Ok(call) => {
+                        let me: PeopleMe = call.decode().unwrap_or_default();
+                        let name = me.display_name.unwrap_or_else(|| "—".into());
+                        let email = me.emails.first().cloned().unwrap_or_default();
+                        view! {
+                            <p class="name">{name}</p>
+                            <p class="muted">{email}</p>
+                        }
+                            .into_any()
+                    }
+                    Err(error) => view! { <ApiErrorView error /> }.into_any(),
+                },
+            }}
         </article>
     }
 }

@@ -1,9 +1,9 @@
 //! Header with navigation and the session controls, the rate-limit banner, and the page.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::auth::{self, Auth, use_ctx};
+use crate::router::Link;
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
@@ -23,13 +23,13 @@ pub fn Layout(children: Children) -> impl IntoView {
     view! {
         <a class="skip" href="#main">"Skip to content"</a>
         <header class="top">
-            <A href=crate::browser::app_href("/") attr:class="brand">"wxcc-console"</A>
+            <Link to="/" class="brand">"wxcc-console"</Link>
             <nav aria-label="Main">
-                <A href=crate::browser::app_href("/config/users")>"Users"</A>
-                <A href=crate::browser::app_href("/activity")>"Activity"</A>
-                <A href=crate::browser::app_href("/explorer")>"Explorer"</A>
-                <A href=crate::browser::app_href("/token")>"Token"</A>
-                <A href=crate::browser::app_href("/flow")>"Grant flow"</A>
+                <Link to="/config/users">"Users"</Link>
+                <Link to="/activity">"Activity"</Link>
+                <Link to="/explorer">"Explorer"</Link>
+                <Link to="/token">"Token"</Link>
+                <Link to="/flow">"Grant flow"</Link>
             </nav>
             <div class="session">
                 <Show when=signed_in fallback=|| view! { <span class="muted">"Not signed in"</span> }>

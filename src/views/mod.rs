@@ -13,18 +13,18 @@ pub mod resource;
 pub mod table;
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use wxcc_core::api_error::ApiError;
 use wxcc_core::scopes::Feature;
 
 use crate::auth::{self, Auth, use_ctx};
+use crate::router::Link;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
     view! {
         <section class="card">
             <h1>"Page not found"</h1>
-            <p>"There is nothing at this address. " <A href=crate::browser::app_href("/")>"Go to the start page"</A> "."</p>
+            <p>"There is nothing at this address. " <Link to="/">"Go to the start page"</Link> "."</p>
         </section>
     }
 }

@@ -3,9 +3,6 @@
 //! a detail view. The whole query lives in the address, so deep links survive a reload.
 
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 use wxcc_core::list_query::ListQuery;
 use wxcc_core::model::ListPage;
 use wxcc_core::rsql::Filter;
@@ -15,36 +12,31 @@ use super::table::DataTable;
 use super::{ApiErrorView, Gate};
 use crate::auth::use_ctx;
 use crate::resources::{Resource, by_slug, cell};
+use crate::router::{Link, use_router};
 
-/// `/config/:resource` and `/config/:resource/:id`.
+/// `/config/<slug>` and `/config/<slug>/<id>`.
 #[component]
-pub fn ResourcePage() -> impl IntoView {
-    let params = use_params_map();
-    let resource = move || params.with(|p| p.get("resource").and_then(|s| by_slug(&s)));
-    let id = move || params.with(|p| p.get("id"));
-    move || {
-        let Some(resource) = resource() else {
-            return view! { <super::NotFound /> }.into_any();
-        };
-        view! {
-            <Gate title=resource.label feature=resource.feature>
-                {move || match id() {
-                    Some(id) => view! { <ResourceDetail resource id /> }.into_any(),
-                    None => view! { <ResourceList resource /> }.into_any(),
-                }}
-            </Gate>
-        }
-        .into_any()
+pub fn ResourcePage(slug: String, id: Option<String>) -> impl IntoView {
+    let Some(resource) = by_slug(&slug) else {
+        return view! { <super::NotFound /> }.into_any();
+    };
+    view! {
+        <Gate title=resource.label feature=resource.feature>
+            {match id.clone() {
+                Some(id) => view! { <ResourceDetail resource id /> }.into_any(),
+                None => view! { <ResourceList resource /> }.into_any(),
+            }}
+        </Gate>
     }
+    .into_any()
 }
 
 #[component]
 fn ResourceList(resource: &'static Resource) -> impl IntoView {
     let ctx = use_ctx();
-    let location = use_location();
-    let navigate = use_navigate();
-    let query = Memo::new(move |_| ListQuery::from_query_string(&location.search.get()));
-    let items = LocalResource::new(move || {
+    let router = use_router();
+    let query = Memo::new(move |_| ListQuery::from_query_string(&router.search()));
+    let items = crate::load::load(move || {
         let q = query.get();
         let _target = ctx.api_target.get();
         async move {
@@ -61,10 +53,11 @@ fn ResourceList(resource: &'static Resource) -> impl IntoView {
         }
     });
     let go = Callback::new(move |q: ListQuery| {
-        navigate(
-            &format!("/config/{}?{}", resource.slug, q.to_query_string()),
-            NavigateOptions::default(),
-        );
+        router.go(&format!(
+            "/config/{}?{}",
+            resource.slug,
+            q.to_query_string()
+        ));
     });
     let page_by = move |delta: i64| {
         let mut q = query.get_untracked();
@@ -92,22 +85,19 @@ fn ResourceList(resource: &'static Resource) -> impl IntoView {
                 <span data-testid="page-indicator">{move || format!("Page {}", query.get().page + 1)}</span>
                 <button on:click=move |_| page_by(1)>"Next"</button>
             </div>
-            <Transition fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
-                {move || {
-                    items
-                        .get()
-                        .map(|result| match result {
-                            Ok(call) => {
-                                let attributes = query.get_untracked().attributes;
-                                view! { <ItemsTable resource json=call.json attributes /> }.into_any()
-                            }
-                            Err(error) => {
-                                view! { <ApiErrorView error on_retry=Callback::new(move |_| items.refetch()) /> }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Transition>
+            {move || match items.get() {
+                None => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
+                Some(result) => match result {
+                    Ok(call) => {
+                        let attributes = query.get_untracked().attributes;
+                        view! { <ItemsTable resource json=call.json attributes /> }.into_any()
+                    }
+                    Err(error) => {
+                        view! { <ApiErrorView error on_retry=Callback::new(move |_| items.refetch()) /> }
+                            .into_any()
+                    }
+                },
+            }}
         </section>
     }
 }
@@ -312,7 +302,7 @@ fn ItemsTable(
         }
         .into_any();
     }
-    let link_prefix = crate::browser::app_href(&format!("/config/{}", resource.slug));
+    let link_prefix = format!("/config/{}", resource.slug);
     view! {
         {summary}
         <DataTable columns rows link_prefix />
@@ -325,7 +315,7 @@ fn ItemsTable(
 fn ResourceDetail(resource: &'static Resource, id: String) -> impl IntoView {
     let ctx = use_ctx();
     let filter_id = id.clone();
-    let item = LocalResource::new(move || {
+    let item = crate::load::load(move || {
         let _target = ctx.api_target.get();
         let filter = Filter::eq("id", filter_id.clone()).to_rsql();
         async move {
@@ -348,32 +338,30 @@ fn ResourceDetail(resource: &'static Resource, id: String) -> impl IntoView {
     });
     view! {
         <section>
-            <p><A href=crate::browser::app_href(&format!("/config/{}", resource.slug))>{format!("← All {}", resource.label.to_lowercase())}</A></p>
-            <Transition fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
-                {move || {
-                    item.get()
-                        .map(|result| match result {
-                            Ok(call) => match call.json["data"].get(0).cloned() {
-                                Some(found) => {
-                                    // Users are titled by first and last name, everything else by name.
-                                    let parts = if resource.slug == "users" { 2 } else { 1 };
-                                    let title = resource.columns.iter().take(parts).map(|c| cell(&found, c)).collect::<Vec<_>>().join(" ");
-                                    view! {
-                                        <h1 data-testid="detail-title">{title}</h1>
-                                        <JsonTree value=found />
-                                    }
-                                    .into_any()
-                                }
-                                None => view! {
-                                    <h1>"Not found"</h1>
-                                    <p>{format!("No {} with this id in your organization.", resource.noun)}</p>
-                                }
-                                .into_any(),
-                            },
-                            Err(error) => view! { <ApiErrorView error /> }.into_any(),
-                        })
-                }}
-            </Transition>
+            <p><Link to=format!("/config/{}", resource.slug)>{format!("← All {}", resource.label.to_ascii_lowercase())}</Link></p>
+            {move || match item.get() {
+                None => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
+                Some(result) => match result {
+                    Ok(call) => match call.json["data"].get(0).cloned() {
+                        Some(found) => {
+                            // Users are titled by first and last name, everything else by name.
+                            let parts = if resource.slug == "users" { 2 } else { 1 };
+                            let title = resource.columns.iter().take(parts).map(|c| cell(&found, c)).collect::<Vec<_>>().join(" ");
+                            view! {
+                                <h1 data-testid="detail-title">{title}</h1>
+                                <JsonTree value=found />
+                            }
+                            .into_any()
+                        }
+                        None => view! {
+                            <h1>"Not found"</h1>
+                            <p>{format!("No {} with this id in your organization.", resource.noun)}</p>
+                        }
+                        .into_any(),
+                    },
+                    Err(error) => view! { <ApiErrorView error /> }.into_any(),
+                },
+            }}
         </section>
     }
 }

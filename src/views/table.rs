@@ -1,12 +1,13 @@
 //! JSON rows as an accessible table, shared by the configuration lists and the activity view.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use serde_json::Value;
 
 use crate::resources::cell;
+use crate::router::Link;
 
-/// One column per field; with `link_prefix`, the first cell links to `{link_prefix}/{id}`.
+/// One column per field; with `link_prefix` (an in-app path), the first cell links to
+/// `{link_prefix}/{id}`.
 #[component]
 pub fn DataTable(
     columns: Vec<String>,
@@ -31,7 +32,7 @@ pub fn DataTable(
                     // The text is owned before it goes into the view: views outlive this function.
                     let text = cell(row, c);
                     match (i, link.clone()) {
-                        (0, Some(href)) => view! { <td><A href=href>{text}</A></td> }.into_any(),
+                        (0, Some(to)) => view! { <td><Link to>{text}</Link></td> }.into_any(),
                         _ => view! { <td>{text}</td> }.into_any(),
                     }
                 })

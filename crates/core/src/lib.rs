@@ -8,7 +8,7 @@
 //!
 //! Modules: [`secret`] (redacting newtypes), [`pkce`], [`config`] (`config.json`), [`authorize`],
 //! [`callback`], [`token`] (orgId/ciCluster), [`expiry`], [`session`], [`scopes`], [`rsql`],
-//! [`list_query`], [`curl`], [`api_error`].
+//! [`list_query`], [`curl`], [`api_error`], [`route`].
 
 pub mod api_error;
 pub mod authorize;
@@ -20,6 +20,7 @@ pub mod expiry;
 pub mod list_query;
 pub mod model;
 pub mod pkce;
+pub mod route;
 pub mod rsql;
 pub mod scopes;
 pub mod secret;
