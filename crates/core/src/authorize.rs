@@ -2,7 +2,6 @@
 
 use crate::config::AppConfig;
 use crate::secret::OAuthState;
-use url::Url;
 
 /// The query parameters of the authorize request, in order, for the grant-flow view.
 /// The `state` value is included raw because it goes into the URL anyway; display it masked.
@@ -26,23 +25,15 @@ pub fn authorize_params(
 /// values are form-encoded (a space in `scope` becomes `+`).
 pub fn authorize_url(config: &AppConfig, state: &OAuthState, code_challenge: &str) -> String {
     let params = authorize_params(config, state, code_challenge);
-    match Url::parse(&config.authorize_url) {
-        Ok(mut url) => {
-            url.query_pairs_mut()
-                .extend_pairs(params.iter().map(|(k, v)| (*k, v.as_str())));
-            url.into()
-        }
-        // Unreachable for a validated config; kept total rather than panicking.
-        Err(_) => {
-            let query = serde_urlencoded::to_string(&params).unwrap_or_default();
-            let separator = if config.authorize_url.contains('?') {
-                '&'
-            } else {
-                '?'
-            };
-            format!("{}{separator}{query}", config.authorize_url)
-        }
-    }
+    let query = serde_urlencoded::to_string(&params).unwrap_or_default();
+    // A validated authorize_url has no #fragment, so the query goes at the end.
+    let base = &config.authorize_url;
+    let separator = match base.find('?') {
+        None => "?",
+        Some(_) if base.ends_with('?') || base.ends_with('&') => "",
+        Some(_) => "&",
+    };
+    format!("{base}{separator}{query}")
 }
 
 #[cfg(test)]
@@ -68,7 +59,7 @@ mod tests {
             &state,
             "E9Mel-cM",
         );
-        let parsed = Url::parse(&url).unwrap();
+        let parsed = url::Url::parse(&url).unwrap();
         assert_eq!(
             parsed.origin().ascii_serialization(),
             "https://webexapis.com"

@@ -220,7 +220,7 @@ pub fn check_callback(
 ) -> Result<(AuthCode, PkceVerifier), CallbackError> {
     let pending = pending.ok_or(CallbackError::NoPendingSignIn)?;
     let pairs: Vec<(String, String)> =
-        url::form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+        form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
             .into_owned()
             .collect();
     let all = |name: &str| {

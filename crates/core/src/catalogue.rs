@@ -935,7 +935,7 @@ pub fn build_url(
     };
 
     let mut path = endpoint.path.to_owned();
-    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    let mut query = form_urlencoded::Serializer::new(String::new());
     let mut has_query = false;
     for param in endpoint.params {
         let value = value_of(param);

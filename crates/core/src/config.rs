@@ -4,11 +4,11 @@
 //! field must produce a page that names the field and says how to fix it, so parsing and
 //! validation collect *every* problem instead of stopping at the first one.
 
+use crate::web_url::{UrlError, WebUrl};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 use std::fmt;
 use std::str::FromStr;
-use url::Url;
 
 /// Scopes requested when `config.json` does not list any.
 pub const DEFAULT_SCOPES: [&str; 2] = ["cjp:config_read", "spark:people_read"];
@@ -418,8 +418,8 @@ impl AppConfig {
         }
         let mut origins: Vec<String> = Vec::new();
         for url in urls {
-            if let Ok(parsed) = Url::parse(&url) {
-                let origin = parsed.origin().ascii_serialization();
+            if let Ok(parsed) = WebUrl::parse(&url) {
+                let origin = parsed.origin();
                 if !origins.contains(&origin) {
                     origins.push(origin);
                 }
@@ -429,45 +429,30 @@ impl AppConfig {
     }
 }
 
-/// Whether plain `http://` is acceptable for this host (local development and the sandbox).
-fn is_loopback_host(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
-}
-
 /// Parses an absolute URL that the app will send users or tokens to.
-fn check_url(field: &str, value: &str) -> Result<Url, ConfigError> {
+fn check_url(field: &str, value: &str) -> Result<WebUrl, ConfigError> {
     let value = value.trim();
-    let url = Url::parse(value).map_err(|e| {
-        ConfigError::new(
+    let url = WebUrl::parse(value).map_err(|e| match e {
+        UrlError::Scheme(other) => ConfigError::new(
+            field,
+            format!("\"{value}\" uses the scheme \"{other}:\"."),
+            "Use an https:// URL.",
+        ),
+        e => ConfigError::new(
             field,
             format!("\"{value}\" is not an absolute URL ({e})."),
             "Write the full URL, starting with https://.",
-        )
+        ),
     })?;
-    match url.scheme() {
-        "https" => {}
-        "http" if is_loopback_host(&url) => {}
-        "http" => {
-            return Err(ConfigError::new(
-                field,
-                format!("\"{value}\" uses http:// on a host that is not local."),
-                "Use https:// (plain http is only allowed for localhost, 127.0.0.1 and [::1]).",
-            ));
-        }
-        other => {
-            return Err(ConfigError::new(
-                field,
-                format!("\"{value}\" uses the scheme \"{other}:\"."),
-                "Use an https:// URL.",
-            ));
-        }
+    // Plain http only for local development and the sandbox.
+    if url.scheme() == "http" && !url.is_loopback() {
+        return Err(ConfigError::new(
+            field,
+            format!("\"{value}\" uses http:// on a host that is not local."),
+            "Use https:// (plain http is only allowed for localhost, 127.0.0.1 and [::1]).",
+        ));
     }
-    if !url.username().is_empty() || url.password().is_some() {
+    if url.has_credentials() {
         return Err(ConfigError::new(
             field,
             "contains a user name or password.",
@@ -484,8 +469,8 @@ fn check_url(field: &str, value: &str) -> Result<Url, ConfigError> {
     Ok(url)
 }
 
-fn without_trailing_slash(url: &Url) -> String {
-    url.as_str().trim_end_matches('/').to_owned()
+fn without_trailing_slash(url: &WebUrl) -> String {
+    url.to_string().trim_end_matches('/').to_owned()
 }
 
 fn normalise_base_path(base_path: &str) -> String {
@@ -511,7 +496,7 @@ fn suggestion_for(unknown: &str) -> Option<&'static str> {
         .find(|known| squash(known) == squash(unknown))
 }
 
-fn valid_url_or_push(field: &str, value: &str, errors: &mut Vec<ConfigError>) -> Option<Url> {
+fn valid_url_or_push(field: &str, value: &str, errors: &mut Vec<ConfigError>) -> Option<WebUrl> {
     check_url(field, value).map_err(|e| errors.push(e)).ok()
 }
 
@@ -526,8 +511,8 @@ pub fn validate(
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
 
-    let origin = match Url::parse(page_origin) {
-        Ok(url) if url.origin().is_tuple() => url.origin().ascii_serialization(),
+    let origin = match WebUrl::parse(page_origin) {
+        Ok(url) => url.origin(),
         _ => {
             // A bug in the shell rather than in config.json, but still reported, never a panic.
             errors.push(ConfigError::new(
@@ -582,12 +567,12 @@ pub fn validate(
     let redirect_uri = match raw.redirect_uri.as_deref() {
         None => format!("{origin}{base_path}callback"),
         Some(value) => match valid_url_or_push("redirect_uri", value, &mut errors) {
-            Some(url) if !origin.is_empty() && url.origin().ascii_serialization() != origin => {
+            Some(url) if !origin.is_empty() && url.origin() != origin => {
                 errors.push(ConfigError::new(
                     "redirect_uri",
                     format!(
                         "\"{value}\" is on {}, but the app runs on {origin}; the callback could not read this tab's sign-in attempt.",
-                        url.origin().ascii_serialization()
+                        url.origin()
                     ),
                     format!("Use a redirect URI on {origin}, or leave redirect_uri out to use {origin}{base_path}callback."),
                 ));
@@ -648,7 +633,7 @@ pub fn validate(
             if origin.is_empty() {
                 String::new()
             } else {
-                match Url::parse(&origin).and_then(|o| o.join(path)) {
+                match WebUrl::parse(&origin).and_then(|o| o.with_absolute_path(path)) {
                     Ok(url) if url.fragment().is_none() => without_trailing_slash(&url),
                     _ => {
                         errors.push(ConfigError::new(

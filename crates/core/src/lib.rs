@@ -8,7 +8,7 @@
 //!
 //! Modules: [`secret`] (redacting newtypes), [`pkce`], [`config`] (`config.json`), [`authorize`],
 //! [`callback`], [`token`] (orgId/ciCluster), [`expiry`], [`session`], [`scopes`], [`rsql`],
-//! [`list_query`], [`curl`], [`api_error`], [`route`].
+//! [`list_query`], [`curl`], [`api_error`], [`route`], [`web_url`].
 
 pub mod api_error;
 pub mod authorize;
@@ -26,3 +26,4 @@ pub mod scopes;
 pub mod secret;
 pub mod session;
 pub mod token;
+pub mod web_url;

@@ -72,7 +72,7 @@ impl ListQuery {
     /// numbers fall back to the defaults, so a mangled deep link still opens the view.
     pub fn from_query_string(query: &str) -> ListQuery {
         let pairs: Vec<(String, String)> =
-            url::form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+            form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
                 .into_owned()
                 .collect();
         let get = |name: &str| {
