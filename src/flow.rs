@@ -72,7 +72,7 @@ pub struct FlowLog {
 impl FlowLog {
     pub fn load() -> FlowLog {
         storage::get(super::auth::FLOW_KEY)
-            .and_then(|text| serde_json::from_str(&text).ok())
+            .and_then(|text| wxcc_core::json::from_text(&text).ok())
             .unwrap_or_default()
     }
 

@@ -4,6 +4,7 @@
 //! the size: the async-derived machinery they bring cost about 13 kB brotli of the wasm budget.
 
 use std::future::Future;
+use std::pin::Pin;
 
 use leptos::prelude::*;
 
@@ -41,6 +42,13 @@ where
     F: Fn() -> Fut + 'static,
     Fut: Future<Output = T> + 'static,
 {
+    // Boxed here so the effect and the task below exist once per answer type, not once per view.
+    start(Box::new(move || Box::pin(fetch())))
+}
+
+type Fetch<T> = Box<dyn Fn() -> Pin<Box<dyn Future<Output = T>>>>;
+
+fn start<T: 'static>(fetch: Fetch<T>) -> Loaded<T> {
     let value = RwSignal::new_local(None);
     let again = RwSignal::new(0u32);
     let newest = StoredValue::new(0u32);

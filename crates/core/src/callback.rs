@@ -48,7 +48,7 @@ impl PendingSignIn {
     /// Reads the sessionStorage form back. Anything unreadable, of another version, or with a
     /// malformed verifier is `None`: the callback then reports [`CallbackError::NoPendingSignIn`].
     pub fn decode(text: &str) -> Option<PendingSignIn> {
-        let wire: PendingWire = serde_json::from_str(text).ok()?;
+        let wire: PendingWire = crate::json::from_text(text).ok()?;
         if wire.version != PENDING_VERSION || wire.state.is_empty() {
             return None;
         }

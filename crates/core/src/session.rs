@@ -44,7 +44,8 @@ pub struct TokenResponse {
 impl TokenResponse {
     /// Parses the proxy's success body. The error never contains the body (it holds the token).
     pub fn from_json(body: &str) -> Result<TokenResponse, TokenResponseError> {
-        let response: TokenResponse = serde_json::from_str(body).map_err(|_| TokenResponseError)?;
+        let response: TokenResponse =
+            crate::json::from_text(body).map_err(|_| TokenResponseError)?;
         if response.access_token.is_empty() {
             return Err(TokenResponseError);
         }
