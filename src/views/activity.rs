@@ -54,12 +54,9 @@ fn Activity() -> impl IntoView {
     let go = move |from: u64, to: u64| {
         router.go(&format!("/activity?from={from}&to={to}"));
     };
-    let preset = {
-        let go = go.clone();
-        move |hours: u64| {
-            let to = crate::browser::now_ms();
-            go(to.saturating_sub(hours * HOUR_MS), to);
-        }
+    let preset = move |hours: u64| {
+        let to = crate::browser::now_ms();
+        go(to.saturating_sub(hours * HOUR_MS), to);
     };
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -69,9 +66,7 @@ fn Activity() -> impl IntoView {
             go(from as u64, to as u64);
         }
     };
-    let p1 = preset.clone();
-    let p6 = preset.clone();
-    let p23 = preset;
+    let (p1, p6, p23) = (preset, preset, preset);
     view! {
         <section>
             <h1>"Activity"</h1>

@@ -114,23 +114,21 @@ fn Explorer() -> impl IntoView {
             })
         }
     });
-    let send = {
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            let mut params = vec![(
-                "endpoint".to_string(),
-                endpoint.get_untracked().id.to_string(),
-            )];
-            params.extend(
-                values
-                    .get_untracked()
-                    .into_iter()
-                    .map(|(k, v)| (format!("p.{k}"), v)),
-            );
-            params.push(("run".into(), "1".into()));
-            let query = serde_urlencoded::to_string(&params).unwrap_or_default();
-            router.go(&format!("/explorer?{query}"));
-        }
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut params = vec![(
+            "endpoint".to_string(),
+            endpoint.get_untracked().id.to_string(),
+        )];
+        params.extend(
+            values
+                .get_untracked()
+                .into_iter()
+                .map(|(k, v)| (format!("p.{k}"), v)),
+        );
+        params.push(("run".into(), "1".into()));
+        let query = serde_urlencoded::to_string(&params).unwrap_or_default();
+        router.go(&format!("/explorer?{query}"));
     };
     let choose = move |ev: leptos::ev::Event| {
         let id = event_target_value(&ev);
@@ -207,7 +205,7 @@ fn Explorer() -> impl IntoView {
                     </p>
                 }
             >
-                <form class="query" on:submit=send.clone() aria-label="Parameters">
+                <form class="query" on:submit=send aria-label="Parameters">
                     {move || {
                         let e = endpoint.get();
                         e.params
