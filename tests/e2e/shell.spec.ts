@@ -49,3 +49,26 @@ test('the CSP is enforced: an injected inline script does not run', async ({ pag
   // The browser's report of the blocked script is this test's expected outcome, not a failure.
   consoleErrors.splice(0, consoleErrors.length);
 });
+
+test('in-app links navigate without reloading, mark the current page, and follow back/forward', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('wxcc-console');
+  // A marker on window survives only if the links navigate inside the app (no document reload).
+  await page.evaluate(() => ((window as unknown as { marker?: number }).marker = 42));
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('link', { name: 'Token', exact: true }).click();
+  await expect(page).toHaveURL(/\/token$/);
+  await expect(nav.getByRole('link', { name: 'Token', exact: true })).toHaveAttribute('aria-current', 'page');
+  await expect(nav.getByRole('link', { name: 'Grant flow', exact: true })).not.toHaveAttribute('aria-current', 'page');
+  await nav.getByRole('link', { name: 'Grant flow', exact: true }).click();
+  await expect(page).toHaveURL(/\/flow$/);
+  await expect(nav.getByRole('link', { name: 'Grant flow', exact: true })).toHaveAttribute('aria-current', 'page');
+  await page.goBack();
+  await expect(page).toHaveURL(/\/token$/);
+  await expect(nav.getByRole('link', { name: 'Token', exact: true })).toHaveAttribute('aria-current', 'page');
+  await page.goForward();
+  await expect(page).toHaveURL(/\/flow$/);
+  expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+  await page.goto('/no/such/page');
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+});
