@@ -93,15 +93,7 @@ async fn full_grant_flow_authorize_consent_code_token_api_refresh() {
     assert_eq!(org, sb.state().primary_org_id());
 
     // 4. people/me with the orgId in Webex's base64 form.
-    let me: Value = http
-        .get(format!("{}/v1/people/me", sb.identity_url()))
-        .bearer_auth(&access)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: Value = people_me(&sb, &access).await.json().await.unwrap();
     use base64::Engine;
     let raw = base64::engine::general_purpose::STANDARD_NO_PAD
         .decode(me["orgId"].as_str().unwrap())
@@ -490,13 +482,7 @@ async fn expired_access_token_gets_401_then_refresh_recovers() {
     assert_eq!(r.status(), 401);
     let body: Value = r.json().await.unwrap();
     assert!(api_error_description(&body, 401).contains("expired"));
-    let me = client()
-        .get(format!("{}/v1/people/me", sb.identity_url()))
-        .bearer_auth(access)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(me.status(), 401);
+    assert_eq!(people_me(&sb, access).await.status(), 401);
     let (status, refreshed) = exchange(
         &sb,
         &[
@@ -586,15 +572,7 @@ async fn the_opaque_tokens_knob_issues_tokens_without_the_org_tail_that_still_wo
             .status(),
         200
     );
-    let me: Value = client()
-        .get(format!("{}/v1/people/me", sb.identity_url()))
-        .bearer_auth(access)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: Value = people_me(&sb, access).await.json().await.unwrap();
     assert!(me["orgId"].as_str().is_some_and(|o| !o.is_empty()));
     sb.shutdown().await;
 }

@@ -173,6 +173,16 @@ pub async fn api_get(sb: &RunningSandbox, token: &str, path_and_query: &str) -> 
         .unwrap()
 }
 
+/// `GET /v1/people/me` on the identity side with a Bearer token.
+pub async fn people_me(sb: &RunningSandbox, token: &str) -> reqwest::Response {
+    client()
+        .get(format!("{}/v1/people/me", sb.identity_url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+}
+
 pub async fn control(sb: &RunningSandbox, body: Value) -> Value {
     let r = client()
         .post(format!("{}/_sandbox/faults", sb.identity_url()))
