@@ -114,6 +114,13 @@ pub fn replace_url(path: &str) {
     }
 }
 
+/// Adds a history entry for an in-app address without reloading the page.
+pub fn push_url(path: &str) {
+    if let Ok(history) = window().history() {
+        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path));
+    }
+}
+
 /// Leaves the app for another page (the authorize endpoint, Webex's logout).
 pub fn navigate_away(url: &str) -> Result<(), String> {
     window()

@@ -41,10 +41,9 @@ pub fn App() -> impl IntoView {
 fn Console(config: AppConfig) -> impl IntoView {
     let ctx = Ctx::new(config);
     provide_context(ctx);
-    let path = web_sys::window()
-        .and_then(|w| w.location().pathname().ok())
-        .unwrap_or_default();
-    if !path.trim_end_matches('/').ends_with("/callback") {
+    let router = router::Router::provide();
+    // On the redirect URI the callback page signs in; everywhere else the tab's session resumes.
+    if untrack(|| router.route()) != Route::Callback {
         auth::restore(ctx);
     }
     set_interval(
@@ -55,7 +54,6 @@ fn Console(config: AppConfig) -> impl IntoView {
         Duration::from_secs(1),
     );
     browser::on_wake(move || refresh::tick(ctx));
-    let router = router::Router::provide();
     let page = move || match router.route() {
         Route::Home => view! { <Home /> }.into_any(),
         Route::Callback => view! { <CallbackPage /> }.into_any(),

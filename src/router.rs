@@ -12,7 +12,6 @@ use wxcc_core::route::{self, Route};
 use crate::browser;
 
 /// The address below the base path: `/config/users` and `page=2` (no leading `?`).
-#[derive(Clone, Debug, PartialEq)]
 struct Address {
     path: String,
     search: String,
@@ -68,12 +67,10 @@ impl Router {
 
     fn navigate(&self, to: &str, replace: bool) {
         let url = browser::app_href(to);
-        if let Ok(history) = browser::window().history() {
-            let _ = if replace {
-                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
-            } else {
-                history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
-            };
+        if replace {
+            browser::replace_url(&url);
+        } else {
+            browser::push_url(&url);
         }
         self.address.set(current_address());
     }
