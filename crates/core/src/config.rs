@@ -511,9 +511,10 @@ pub fn validate(
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
 
-    let origin = match WebUrl::parse(page_origin) {
-        Ok(url) => url.origin(),
-        _ => {
+    let page = WebUrl::parse(page_origin).ok();
+    let origin = match &page {
+        Some(url) => url.origin(),
+        None => {
             // A bug in the shell rather than in config.json, but still reported, never a panic.
             errors.push(ConfigError::new(
                 "page_origin",
@@ -630,19 +631,17 @@ pub fn validate(
             String::new()
         }
         Some(path) if path.starts_with('/') && !path.starts_with("//") => {
-            if origin.is_empty() {
-                String::new()
-            } else {
-                match WebUrl::parse(&origin).and_then(|o| o.with_absolute_path(path)) {
-                    Ok(url) if url.fragment().is_none() => without_trailing_slash(&url),
-                    _ => {
-                        errors.push(ConfigError::new(
-                            "token_proxy_url",
-                            format!("\"{path}\" is not a usable path."),
-                            "Use a plain path like \"/proxy\" or a full https:// URL.",
-                        ));
-                        String::new()
-                    }
+            match page.as_ref().map(|page| page.with_absolute_path(path)) {
+                // The page origin is already reported.
+                None => String::new(),
+                Some(Ok(url)) if url.fragment().is_none() => without_trailing_slash(&url),
+                Some(_) => {
+                    errors.push(ConfigError::new(
+                        "token_proxy_url",
+                        format!("\"{path}\" is not a usable path."),
+                        "Use a plain path like \"/proxy\" or a full https:// URL.",
+                    ));
+                    String::new()
                 }
             }
         }
