@@ -79,16 +79,27 @@ impl Service {
     /// Ctrl-C, as a user stops it; true when the process then exits successfully. (If it
     /// lingers, dropping the service still terminates it.)
     pub fn interrupt(mut self) -> bool {
+        self.signal_and_wait("-INT", Duration::from_secs(20))
+            .is_some_and(|status| status.success())
+    }
+
+    /// Sends `signal` (`-INT`, `-TERM`) and waits up to `patience` for the process to exit.
+    fn signal_and_wait(
+        &mut self,
+        signal: &str,
+        patience: Duration,
+    ) -> Option<std::process::ExitStatus> {
         let _ = Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
+            .args([signal, &self.child.id().to_string()])
             .status();
-        for _ in 0..200 {
+        let step = Duration::from_millis(100);
+        for _ in 0..patience.as_millis() / step.as_millis() {
             if let Ok(Some(status)) = self.child.try_wait() {
-                return status.success();
+                return Some(status);
             }
-            std::thread::sleep(Duration::from_millis(100));
+            std::thread::sleep(step);
         }
-        false
+        None
     }
 }
 
@@ -96,16 +107,13 @@ impl Drop for Service {
     fn drop(&mut self) {
         if matches!(self.child.try_wait(), Ok(None)) {
             // SIGTERM first so the servers shut down gracefully; SIGKILL if they linger.
-            let pid = self.child.id().to_string();
-            let _ = Command::new("kill").args(["-TERM", &pid]).status();
-            for _ in 0..50 {
-                if matches!(self.child.try_wait(), Ok(Some(_))) {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(100));
+            if self
+                .signal_and_wait("-TERM", Duration::from_secs(5))
+                .is_none()
+            {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
             }
-            let _ = self.child.kill();
-            let _ = self.child.wait();
         }
     }
 }
