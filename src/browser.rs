@@ -68,6 +68,17 @@ pub mod storage {
     }
 }
 
+/// A JSON value as compact text, fractional numbers written by the browser (`Number#toString`,
+/// the same shortest round-trip form JSON uses) so the wasm carries no float printer.
+pub fn json_text(value: &serde_json::Value) -> String {
+    wxcc_core::json::compact(value, &|f| {
+        js_sys::Number::from(f)
+            .to_string_with_radix(10)
+            .map(String::from)
+            .unwrap_or_default()
+    })
+}
+
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64

@@ -60,7 +60,8 @@ pub struct Entry {
     pub step: Step,
     pub details: Vec<(String, String)>,
     pub at_ms: u64,
-    pub duration_ms: Option<f64>,
+    /// Whole milliseconds: integers keep float formatting out of the wasm.
+    pub duration_ms: Option<u64>,
     pub ok: bool,
 }
 
@@ -95,7 +96,7 @@ impl FlowLog {
             step,
             details,
             at_ms: browser::now_ms(),
-            duration_ms,
+            duration_ms: duration_ms.map(|ms| ms.round() as u64),
             ok,
         });
     }

@@ -136,6 +136,6 @@ pub fn cell(item: &serde_json::Value, field: &str) -> String {
         None | Some(serde_json::Value::Null) => "—".into(),
         Some(serde_json::Value::String(s)) => s.clone(),
         Some(serde_json::Value::Bool(b)) => if *b { "yes" } else { "no" }.into(),
-        Some(other) => other.to_string(),
+        Some(other) => crate::browser::json_text(other),
     }
 }

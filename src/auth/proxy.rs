@@ -4,16 +4,13 @@
 use wxcc_core::api_error::ApiError;
 use wxcc_core::callback::CallbackError;
 use wxcc_core::config::{AppConfig, ProxyMode};
+use wxcc_core::json::object_of_strings;
 use wxcc_core::secret::{AuthCode, PkceVerifier, RefreshHandle};
 use wxcc_core::session::TokenResponse;
 
 use crate::http::{self, HttpResponse};
 
-async fn post(
-    config: &AppConfig,
-    path: &str,
-    body: serde_json::Value,
-) -> Result<HttpResponse, String> {
+async fn post(config: &AppConfig, path: &str, body: String) -> Result<HttpResponse, String> {
     let url = format!("{}{path}", config.token_proxy_url.trim_end_matches('/'));
     http::send(http::Request {
         method: "POST",
@@ -22,7 +19,7 @@ async fn post(
             ("content-type", "application/json".into()),
             ("x-wxcc-request", "1".into()),
         ],
-        body: Some(body.to_string()),
+        body: Some(body),
         with_credentials: config.proxy_mode == ProxyMode::Cookie,
     })
     .await
@@ -34,7 +31,10 @@ pub async fn exchange(
     code: AuthCode,
     verifier: PkceVerifier,
 ) -> Result<(TokenResponse, f64), CallbackError> {
-    let body = serde_json::json!({ "code": code.secret(), "code_verifier": verifier.secret() });
+    let body = object_of_strings(&[
+        ("code", code.secret()),
+        ("code_verifier", verifier.secret()),
+    ]);
     let response = post(config, "/token", body)
         .await
         .map_err(|_| CallbackError::ProxyUnreachable)?;
@@ -81,10 +81,10 @@ pub async fn refresh(
 ) -> Result<TokenResponse, RefreshFailure> {
     let body = match (config.proxy_mode, handle) {
         (ProxyMode::Handle, Some(handle)) => {
-            serde_json::json!({ "refresh_handle": handle.secret() })
+            object_of_strings(&[("refresh_handle", handle.secret())])
         }
         (ProxyMode::Handle, None) => return Err(RefreshFailure::SessionOver),
-        (ProxyMode::Cookie, _) => serde_json::json!({}),
+        (ProxyMode::Cookie, _) => object_of_strings(&[]),
     };
     let response = post(config, "/refresh", body)
         .await
@@ -115,5 +115,5 @@ pub async fn refresh(
 /// `POST /logout`: clears the proxy's cookie. Failure is not an error for the user: the tab's
 /// session is already gone, and a cookie left behind expires with the refresh token.
 pub async fn logout(config: &AppConfig) {
-    let _ = post(config, "/logout", serde_json::json!({})).await;
+    let _ = post(config, "/logout", object_of_strings(&[])).await;
 }

@@ -23,7 +23,7 @@ pub fn FlowView() -> impl IntoView {
                 let timing = entry
                     .as_ref()
                     .and_then(|e| e.duration_ms)
-                    .map(|ms| format!("{} ms", ms.round() as u64))
+                    .map(|ms| format!("{ms} ms"))
                     .unwrap_or_default();
                 let details = entry.map(|e| e.details).unwrap_or_default();
                 view! {

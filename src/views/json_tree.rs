@@ -47,7 +47,7 @@ fn node(key: Option<String>, value: &Value, depth: usize) -> AnyView {
                 Value::Bool(_) => "bool",
                 _ => "null",
             };
-            view! { <div class="leaf">{label}<code class=class>{leaf.to_string()}</code></div> }
+            view! { <div class="leaf">{label}<code class=class>{crate::browser::json_text(leaf)}</code></div> }
                 .into_any()
         }
     }

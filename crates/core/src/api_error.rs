@@ -69,7 +69,11 @@ fn str_at<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
 fn scalar_text(value: &Value) -> Option<String> {
     match value {
         Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
+        // Codes are integers; formatting only those keeps serde_json's float printer out of the wasm.
+        Value::Number(n) => n
+            .as_i64()
+            .map(|i| i.to_string())
+            .or_else(|| n.as_u64().map(|u| u.to_string())),
         _ => None,
     }
 }
