@@ -25,15 +25,6 @@ pub struct ApiCall {
     pub elapsed_ms: f64,
 }
 
-impl ApiCall {
-    /// The body as one of the spec's types (tolerant of unknown and missing fields), or `None`
-    /// when it does not have the documented shape. Callers fall back to what they can show; no
-    /// message is built from serde's error (its formatting code would be in the wasm for nothing).
-    pub fn decode<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
-        serde_json::from_value(self.json.clone()).ok()
-    }
-}
-
 /// GET `path_and_query` on the session's Contact Center API base (`/organization/{orgId}/…`).
 pub async fn get(ctx: Ctx, path_and_query: &str) -> Result<ApiCall, ApiError> {
     let base = ctx

@@ -161,7 +161,7 @@ pub fn ensure_org(ctx: Ctx) {
         );
         match crate::api::get_absolute(ctx, &url).await {
             Ok(call) => {
-                let me: wxcc_core::model::PeopleMe = call.decode().unwrap_or_default();
+                let me = wxcc_core::model::PeopleMe::from_value(&call.json);
                 let org = me
                     .org_id
                     .as_deref()

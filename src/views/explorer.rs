@@ -156,13 +156,14 @@ fn Explorer() -> impl IntoView {
             });
         }
     };
-    let granted = move || {
+    // A memo: a token refresh (a new `Auth::SignedIn`) must not rebuild the parameter form.
+    let granted = Memo::new(move |_| {
         let e = endpoint.get();
         ctx.auth.with(|a| match a {
             Auth::SignedIn(s) => e.scopes.is_empty() || e.is_available(&s.granted_scopes),
             _ => false,
         })
-    };
+    });
     let groups = catalogue::groups();
     view! {
         <section>
@@ -194,17 +195,19 @@ fn Explorer() -> impl IntoView {
                     <p class="muted">{e.summary}" · needs one of: "{e.scopes.join(", ")}</p>
                 }
             }}
-            <Show
-                when=granted
-                fallback=move || view! {
-                    <p class="locked" data-testid="scope-locked">
-                        {format!(
-                            "This endpoint needs the {} scope, which this sign-in was not granted. Add it to scopes in config.json and to your integration, then sign in again.",
-                            endpoint.get().scopes.first().copied().unwrap_or("right")
-                        )}
-                    </p>
+            {move || {
+                if !granted.get() {
+                    return view! {
+                        <p class="locked" data-testid="scope-locked">
+                            {format!(
+                                "This endpoint needs the {} scope, which this sign-in was not granted. Add it to scopes in config.json and to your integration, then sign in again.",
+                                endpoint.get().scopes.first().copied().unwrap_or("right")
+                            )}
+                        </p>
+                    }
+                    .into_any();
                 }
-            >
+                view! {
                 <form class="query" on:submit=send aria-label="Parameters">
                     {move || {
                         let e = endpoint.get();
@@ -245,7 +248,9 @@ fn Explorer() -> impl IntoView {
                         <button type="submit" class="primary">"Send"</button>
                     </div>
                 </form>
-            </Show>
+                }
+                .into_any()
+            }}
             <h2>"cURL"</h2>
             <label>
                 <input type="checkbox" prop:checked=move || reveal.get() on:change=move |ev| reveal.set(event_target_checked(&ev)) />

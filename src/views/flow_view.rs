@@ -48,9 +48,11 @@ pub fn FlowView() -> impl IntoView {
                 "The OAuth 2.0 authorization-code grant with PKCE, as it ran for this sign-in. Codes, state and "
                 "tokens are masked; the client secret never reaches the browser."
             </p>
-            <Show when=move || ctx.flow.with(|f| f.entries.is_empty())>
-                <p>"No sign-in recorded in this tab yet. " <SignInButton /></p>
-            </Show>
+            {move || {
+                ctx.flow
+                    .with(|f| f.entries.is_empty())
+                    .then(|| view! { <p>"No sign-in recorded in this tab yet. " <SignInButton /></p> })
+            }}
             <ol class="flow">{steps}</ol>
         </section>
     }

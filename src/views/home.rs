@@ -89,17 +89,18 @@ fn Overview() -> impl IntoView {
 fn CountTile(resource: &'static Resource) -> impl IntoView {
     let ctx = use_ctx();
     let feature = resource.feature;
-    let granted = move || {
+    // A memo: a token refresh (a new `Auth::SignedIn`) must not rebuild the tile.
+    let granted = Memo::new(move |_| {
         ctx.auth.with(|a| match a {
             Auth::SignedIn(s) => feature.is_available(&s.granted_scopes),
             _ => false,
         })
-    };
+    });
     // Untracked: a token refresh must not refetch every tile.
     let count = crate::load::load(move || {
         let _target = ctx.api_target.get();
         async move {
-            if !untrack(granted) {
+            if !granted.get_untracked() {
                 return None;
             }
             let org = crate::api::org_id(ctx).ok()?;
@@ -117,16 +118,18 @@ fn CountTile(resource: &'static Resource) -> impl IntoView {
     view! {
         <article class="tile" data-testid=format!("tile-{label}")>
             <h2>{label}</h2>
-            <Show
-                when=granted
-                fallback=move || view! { <p class="locked" data-testid="scope-locked">{feature.how_to_unlock()}</p> }
-            >
+            {move || {
+                if !granted.get() {
+                    return view! { <p class="locked" data-testid="scope-locked">{feature.how_to_unlock()}</p> }
+                        .into_any();
+                }
+                view! {
                 {move || match count.get() {
                     None => view! { <p class="count muted">"…"</p> }.into_any(),
                     Some(None) => ().into_any(),
                     Some(Some(result)) => match result {
                         Ok(call) => {
-                            let page: ListPage = call.decode().unwrap_or_default();
+                            let page = ListPage::from_value(&call.json);
                             let total = page.meta.total_records.unwrap_or(page.data.len() as u64);
                             // Read by the sign-in latency benchmark.
                             crate::browser::mark_once("wxcc:first-data-rendered");
@@ -136,7 +139,9 @@ fn CountTile(resource: &'static Resource) -> impl IntoView {
                     },
                 }}
                 <Link to=link.clone()>{format!("Open {}", label.to_ascii_lowercase())}</Link>
-            </Show>
+                }
+                .into_any()
+            }}
         </article>
     }
 }
@@ -160,7 +165,7 @@ fn ProfileTile() -> impl IntoView {
                 None => view! { <p class="muted">"…"</p> }.into_any(),
                 Some(result) => match result {
                     Ok(call) => {
-                        let me: PeopleMe = call.decode().unwrap_or_default();
+                        let me = PeopleMe::from_value(&call.json);
                         let name = me.display_name.unwrap_or_else(|| "—".into());
                         let email = me.emails.first().cloned().unwrap_or_default();
                         view! {

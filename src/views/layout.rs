@@ -8,8 +8,11 @@ use crate::router::Link;
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let ctx = use_ctx();
-    let signed_in = move || matches!(ctx.auth.get(), Auth::SignedIn(_));
+    // A memo, so a refreshed session (a new `Auth::SignedIn`) does not rebuild the controls.
+    let signed_in = Memo::new(move |_| matches!(ctx.auth.get(), Auth::SignedIn(_)));
+    // Fixed by config.json for the life of the page: plain values, not reactive.
     let has_webex_logout = ctx.config.with_value(|c| c.logout_url.is_some());
+    let has_region = ctx.config.with_value(|c| c.api_base.region().is_some());
     let sign_out = move |also_webex: bool| {
         leptos::task::spawn_local(async move {
             auth::sign_out(ctx, also_webex).await;
@@ -32,15 +35,18 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <Link to="/flow">"Grant flow"</Link>
             </nav>
             <div class="session">
-                <Show when=signed_in fallback=|| view! { <span class="muted">"Not signed in"</span> }>
-                    <Show when=move || ctx.config.with_value(|c| c.api_base.region().is_some())>
-                        <RegionSwitcher />
-                    </Show>
-                    <button on:click=move |_| sign_out(false)>"Sign out"</button>
-                    <Show when=move || has_webex_logout>
-                        <button on:click=move |_| sign_out(true)>"Sign out of Webex too"</button>
-                    </Show>
-                </Show>
+                {move || {
+                    if !signed_in.get() {
+                        return view! { <span class="muted">"Not signed in"</span> }.into_any();
+                    }
+                    view! {
+                        {has_region.then(|| view! { <RegionSwitcher /> })}
+                        <button on:click=move |_| sign_out(false)>"Sign out"</button>
+                        {has_webex_logout
+                            .then(|| view! { <button on:click=move |_| sign_out(true)>"Sign out of Webex too"</button> })}
+                    }
+                    .into_any()
+                }}
             </div>
         </header>
         {move || {

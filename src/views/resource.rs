@@ -279,7 +279,7 @@ fn ItemsTable(
     json: serde_json::Value,
     attributes: Option<String>,
 ) -> impl IntoView {
-    let page: ListPage = serde_json::from_value(json).unwrap_or_default();
+    let page = ListPage::from_value(&json);
     let total = page.meta.total_records;
     let pages = page.meta.total_pages;
     let rows = page.data;
