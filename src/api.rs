@@ -179,6 +179,6 @@ fn record_first_call(ctx: Ctx, url: &str, result: &Result<ApiCall, ApiError>) {
             ),
         };
         flow.record(Step::FirstApiCall, details, duration, ok);
-        flow.save();
+        crate::flow::save(flow);
     });
 }

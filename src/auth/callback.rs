@@ -65,7 +65,7 @@ pub async fn complete(ctx: Ctx) -> bool {
             None,
             true,
         );
-        flow.save();
+        crate::flow::save(flow);
     });
 
     ctx.auth.set(Auth::Exchanging);
@@ -118,7 +118,7 @@ pub async fn complete(ctx: Ctx) -> bool {
                     Some(elapsed),
                     true,
                 );
-                flow.save();
+                crate::flow::save(flow);
             });
             let session = SessionRecord::from_token_response(
                 response,
@@ -138,7 +138,7 @@ pub async fn complete(ctx: Ctx) -> bool {
                     None,
                     false,
                 );
-                flow.save();
+                crate::flow::save(flow);
             });
             ctx.auth.set(Auth::Failed(error));
             false

@@ -60,7 +60,7 @@ impl Ctx {
         Ctx {
             config: StoredValue::new(config),
             auth,
-            flow: RwSignal::new(FlowLog::load()),
+            flow: RwSignal::new(crate::flow::load()),
             now: RwSignal::new(crate::browser::now_ms()),
             retry_until: RwSignal::new(None),
             refreshes: RwSignal::new(0),

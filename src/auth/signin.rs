@@ -34,7 +34,7 @@ pub async fn start(ctx: Ctx) -> Result<(), String> {
         format!("{} (kept in this tab only)", verifier.mask()),
     ));
     flow.record(Step::Authorize, details, None, true);
-    flow.save();
+    crate::flow::save(&flow);
 
     let pending = PendingSignIn {
         state,

@@ -78,8 +78,12 @@ pub fn object_of_strings(pairs: &[(&str, &str)]) -> String {
 }
 
 /// A JSON string literal, escaped by serde_json (its string writer has no float code).
+pub fn quote(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_default()
+}
+
 fn push_quoted(text: &str, out: &mut String) {
-    out.push_str(&serde_json::to_string(text).unwrap_or_default());
+    out.push_str(&quote(text));
 }
 
 #[cfg(test)]

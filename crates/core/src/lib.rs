@@ -17,6 +17,7 @@ pub mod catalogue;
 pub mod config;
 pub mod curl;
 pub mod expiry;
+pub mod flow_log;
 pub mod json;
 pub mod list_query;
 pub mod model;
