@@ -268,18 +268,20 @@ const KNOWN_FIELDS: [&str; 10] = [
     "logout_url",
 ];
 
-fn take_string(
-    map: &mut Map<String, Value>,
+// Fields are read by reference (not taken out of the map): removal would link BTreeMap's
+// rebalancing code into the wasm for nothing.
+fn read_string(
+    map: &Map<String, Value>,
     field: &str,
     errors: &mut Vec<ConfigError>,
 ) -> Option<String> {
-    match map.remove(field) {
+    match map.get(field) {
         None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s),
+        Some(Value::String(s)) => Some(s.clone()),
         Some(other) => {
             errors.push(ConfigError::new(
                 field,
-                format!("must be a string, but is {}.", json_kind(&other)),
+                format!("must be a string, but is {}.", json_kind(other)),
                 format!("Write it in double quotes, e.g. \"{field}\": \"…\"."),
             ));
             None
@@ -298,23 +300,23 @@ fn json_kind(value: &Value) -> &'static str {
     }
 }
 
-fn take_scopes(map: &mut Map<String, Value>, errors: &mut Vec<ConfigError>) -> Option<Vec<String>> {
+fn read_scopes(map: &Map<String, Value>, errors: &mut Vec<ConfigError>) -> Option<Vec<String>> {
     let fix =
         "Use a list like [\"cjp:config_read\", \"spark:people_read\"] or a space-separated string.";
-    match map.remove("scopes") {
+    match map.get("scopes") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(s.split_whitespace().map(str::to_owned).collect()),
         Some(Value::Array(items)) => {
             let mut scopes = Vec::new();
             for item in items {
                 match item {
-                    Value::String(s) => scopes.push(s),
+                    Value::String(s) => scopes.push(s.clone()),
                     other => {
                         errors.push(ConfigError::new(
                             "scopes",
                             format!(
                                 "contains {}, but every scope must be a string.",
-                                json_kind(&other)
+                                json_kind(other)
                             ),
                             fix,
                         ));
@@ -327,7 +329,7 @@ fn take_scopes(map: &mut Map<String, Value>, errors: &mut Vec<ConfigError>) -> O
         Some(other) => {
             errors.push(ConfigError::new(
                 "scopes",
-                format!("must be a list of strings, but is {}.", json_kind(&other)),
+                format!("must be a list of strings, but is {}.", json_kind(other)),
                 fix,
             ));
             None
@@ -349,7 +351,7 @@ impl RawConfig {
                 "Check for a missing comma or quote, or a trailing comma, near that position.",
             )]
         })?;
-        let Value::Object(mut map) = value else {
+        let Value::Object(map) = value else {
             return Err(vec![ConfigError::new(
                 "config.json",
                 format!("must be a JSON object, but is {}.", json_kind(&value)),
@@ -358,19 +360,23 @@ impl RawConfig {
         };
         let mut errors = Vec::new();
         let mut raw = RawConfig {
-            client_id: take_string(&mut map, "client_id", &mut errors),
-            redirect_uri: take_string(&mut map, "redirect_uri", &mut errors),
-            scopes: take_scopes(&mut map, &mut errors),
-            authorize_url: take_string(&mut map, "authorize_url", &mut errors),
-            token_proxy_url: take_string(&mut map, "token_proxy_url", &mut errors),
-            proxy_mode: take_string(&mut map, "proxy_mode", &mut errors),
-            region: take_string(&mut map, "region", &mut errors),
-            api_base_url: take_string(&mut map, "api_base_url", &mut errors),
-            identity_api_base_url: take_string(&mut map, "identity_api_base_url", &mut errors),
-            logout_url: take_string(&mut map, "logout_url", &mut errors),
+            client_id: read_string(&map, "client_id", &mut errors),
+            redirect_uri: read_string(&map, "redirect_uri", &mut errors),
+            scopes: read_scopes(&map, &mut errors),
+            authorize_url: read_string(&map, "authorize_url", &mut errors),
+            token_proxy_url: read_string(&map, "token_proxy_url", &mut errors),
+            proxy_mode: read_string(&map, "proxy_mode", &mut errors),
+            region: read_string(&map, "region", &mut errors),
+            api_base_url: read_string(&map, "api_base_url", &mut errors),
+            identity_api_base_url: read_string(&map, "identity_api_base_url", &mut errors),
+            logout_url: read_string(&map, "logout_url", &mut errors),
             unknown_fields: Vec::new(),
         };
-        raw.unknown_fields = map.keys().cloned().collect();
+        raw.unknown_fields = map
+            .keys()
+            .filter(|key| !KNOWN_FIELDS.contains(&key.as_str()))
+            .cloned()
+            .collect();
         if errors.is_empty() {
             Ok(raw)
         } else {
