@@ -127,7 +127,7 @@ fn Explorer() -> impl IntoView {
                 .map(|(k, v)| (format!("p.{k}"), v)),
         );
         params.push(("run".into(), "1".into()));
-        let query = serde_urlencoded::to_string(&params).unwrap_or_default();
+        let query = wxcc_core::route::form_encode(&params);
         router.go(&format!("/explorer?{query}"));
     };
     let choose = move |ev: leptos::ev::Event| {

@@ -25,7 +25,7 @@ pub fn authorize_params(
 /// values are form-encoded (a space in `scope` becomes `+`).
 pub fn authorize_url(config: &AppConfig, state: &OAuthState, code_challenge: &str) -> String {
     let params = authorize_params(config, state, code_challenge);
-    let query = serde_urlencoded::to_string(&params).unwrap_or_default();
+    let query = crate::route::form_encode(&params);
     // A validated authorize_url has no #fragment, so the query goes at the end.
     let base = &config.authorize_url;
     let separator = match base.find('?') {

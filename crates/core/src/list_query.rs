@@ -1,31 +1,19 @@
 //! The paging/filter/search query shared by every Contact Center list view, encoded for the API
 //! call and read back from the address bar so deep links survive a reload.
 
-use serde::{Deserialize, Serialize};
-
 /// Default page size of the list views.
 pub const DEFAULT_PAGE_SIZE: u32 = 25;
 
 /// Query of a list endpoint such as `GET /organization/{orgid}/v2/user`. Names follow the spec
 /// (`page` starts at 0, `pageSize`, `filter` in RSQL, `attributes` comma-separated, `search`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListQuery {
-    #[serde(default)]
     pub page: u32,
-    #[serde(default = "default_page_size")]
     pub page_size: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
     /// Sent as one comma-separated `attributes` parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
-}
-
-fn default_page_size() -> u32 {
-    DEFAULT_PAGE_SIZE
 }
 
 impl Default for ListQuery {
@@ -59,13 +47,20 @@ impl ListQuery {
 
     /// The form-encoded query string (no leading `?`), blank fields left out.
     pub fn to_query_string(&self) -> String {
-        let tidy = ListQuery {
-            filter: non_blank(self.filter.clone()),
-            attributes: non_blank(self.attributes.clone()),
-            search: non_blank(self.search.clone()),
-            ..self.clone()
-        };
-        serde_urlencoded::to_string(&tidy).unwrap_or_default()
+        let mut pairs = vec![
+            ("page", self.page.to_string()),
+            ("pageSize", self.page_size.to_string()),
+        ];
+        for (name, value) in [
+            ("filter", &self.filter),
+            ("attributes", &self.attributes),
+            ("search", &self.search),
+        ] {
+            if let Some(value) = non_blank(value.clone()) {
+                pairs.push((name, value));
+            }
+        }
+        crate::route::form_encode(&pairs)
     }
 
     /// Reads a query string back (leading `?` allowed). Unknown parameters are ignored and bad

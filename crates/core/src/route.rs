@@ -83,11 +83,16 @@ pub fn strip_base<'a>(pathname: &'a str, base: &str) -> Option<&'a str> {
 /// first one wins when a key repeats.
 pub fn query_value(search: &str, key: &str) -> Option<String> {
     let search = search.strip_prefix('?').unwrap_or(search);
-    serde_urlencoded::from_str::<Vec<(String, String)>>(search)
-        .ok()?
-        .into_iter()
+    form_urlencoded::parse(search.as_bytes())
         .find(|(k, _)| k == key)
-        .map(|(_, v)| v)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// Pairs as a form-encoded query string (no leading `?`; a space becomes `+`).
+pub fn form_encode<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
 }
 
 /// `%XX` decoding of one path segment; `None` for a broken escape or bytes that are not UTF-8.

@@ -3,7 +3,7 @@
 //!
 //! The spec notes that values with spaces must be enclosed in quotes; any value that is not made
 //! only of plainly safe characters is double-quoted, with `"` and `\` escaped by a backslash.
-//! The result still has to be URL-encoded as a query value (e.g. with `serde_urlencoded`).
+//! The result still has to be URL-encoded as a query value (e.g. with `route::form_encode`).
 
 use std::fmt;
 
