@@ -1,8 +1,9 @@
 //! The redirect back from the authorize endpoint: the pending sign-in kept in sessionStorage, and
 //! the checks on the callback query before any code is exchanged.
 
+use crate::json::{ObjectWriter, optional_number, optional_text, text_list};
 use crate::secret::{AuthCode, OAuthState, PkceVerifier};
-use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::fmt;
 
 const PENDING_VERSION: u32 = 1;
@@ -19,45 +20,39 @@ pub struct PendingSignIn {
     pub return_to: Option<String>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct PendingWire {
-    version: u32,
-    state: String,
-    verifier: String,
-    started_at_ms: u64,
-    requested_scopes: Vec<String>,
-    #[serde(default)]
-    return_to: Option<String>,
-}
-
 impl PendingSignIn {
     /// The sessionStorage form. This is the one place the verifier is written out; it stays in
     /// this tab's sessionStorage, which is what RFC 7636 expects of a public client.
     pub fn encode(&self) -> String {
-        let wire = PendingWire {
-            version: PENDING_VERSION,
-            state: self.state.secret().to_owned(),
-            verifier: self.verifier.secret().to_owned(),
-            started_at_ms: self.started_at_ms,
-            requested_scopes: self.requested_scopes.clone(),
-            return_to: self.return_to.clone(),
-        };
-        serde_json::to_string(&wire).unwrap_or_default()
+        ObjectWriter::default()
+            .number("version", u64::from(PENDING_VERSION))
+            .text("state", self.state.secret())
+            .text("verifier", self.verifier.secret())
+            .number("started_at_ms", self.started_at_ms)
+            .texts("requested_scopes", &self.requested_scopes)
+            .optional_text("return_to", self.return_to.as_deref())
+            .finish()
     }
 
     /// Reads the sessionStorage form back. Anything unreadable, of another version, or with a
     /// malformed verifier is `None`: the callback then reports [`CallbackError::NoPendingSignIn`].
     pub fn decode(text: &str) -> Option<PendingSignIn> {
-        let wire: PendingWire = crate::json::from_text(text).ok()?;
-        if wire.version != PENDING_VERSION || wire.state.is_empty() {
+        let value: Value = serde_json::from_str(text).ok()?;
+        if optional_number(&value, "version").ok()?? != u64::from(PENDING_VERSION) {
+            return None;
+        }
+        let state = optional_text(&value, "state").ok()??;
+        if state.is_empty() {
             return None;
         }
         Some(PendingSignIn {
-            state: OAuthState::new(wire.state),
-            verifier: PkceVerifier::parse(wire.verifier).ok()?,
-            started_at_ms: wire.started_at_ms,
-            requested_scopes: wire.requested_scopes,
-            return_to: wire.return_to.and_then(|p| safe_return_path(&p)),
+            state: OAuthState::new(state),
+            verifier: PkceVerifier::parse(optional_text(&value, "verifier").ok()??).ok()?,
+            started_at_ms: optional_number(&value, "started_at_ms").ok()??,
+            requested_scopes: text_list(&value, "requested_scopes").ok()?,
+            return_to: optional_text(&value, "return_to")
+                .ok()?
+                .and_then(|p| safe_return_path(&p)),
         })
     }
 
@@ -422,6 +417,16 @@ mod tests {
         }
         let bad_verifier = pending().encode().replace(VERIFIER, "short");
         assert!(PendingSignIn::decode(&bad_verifier).is_none());
+        let encoded = pending().encode();
+        for (from, to) in [
+            ("\"started_at_ms\":1", "\"started_at_ms\":\"1"),
+            ("\"requested_scopes\":", "\"scopes\":"),
+            (STATE, ""),
+        ] {
+            assert!(encoded.contains(from), "{from}");
+            let text = encoded.replacen(from, to, 1);
+            assert!(PendingSignIn::decode(&text).is_none(), "{text}");
+        }
     }
 
     #[test]

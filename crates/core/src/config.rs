@@ -152,6 +152,14 @@ impl ApiBase {
         }
     }
 
+    /// The stored form back: a region code, or else an explicit URL.
+    pub fn from_text(text: &str) -> ApiBase {
+        match text.parse::<Region>() {
+            Ok(region) => ApiBase::Region(region),
+            Err(_) => ApiBase::Explicit(text.to_owned()),
+        }
+    }
+
     /// The region, when the base came from one.
     pub fn region(&self) -> Option<Region> {
         match self {
@@ -178,11 +186,7 @@ impl Serialize for ApiBase {
 
 impl<'de> Deserialize<'de> for ApiBase {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        Ok(match text.parse::<Region>() {
-            Ok(region) => ApiBase::Region(region),
-            Err(_) => ApiBase::Explicit(text),
-        })
+        Ok(ApiBase::from_text(&String::deserialize(d)?))
     }
 }
 

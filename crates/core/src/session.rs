@@ -1,19 +1,23 @@
 //! The signed-in session as kept in sessionStorage: a typed, versioned record that decodes
 //! without ever panicking, and the token proxy's response it is built from.
+//!
+//! Both are read and written field by field through [`crate::json`] rather than derived serde
+//! impls (see [`crate::model`] for why); the readers are as strict as serde was: a wrongly typed
+//! field rejects the whole record.
 
 use crate::config::ApiBase;
 use crate::expiry::Expiry;
+use crate::json::{ObjectWriter, WrongType, optional_number, optional_text, text_list};
 use crate::secret::{AccessToken, RefreshHandle};
 use crate::token::TokenIdentity;
-use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::fmt;
 
 /// The record version this build writes and reads.
 pub const SESSION_VERSION: u32 = 1;
 
 /// Where the session's orgId came from, shown in the inspector.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OrgSource {
     /// Parsed from the access token's tail.
     Token,
@@ -21,31 +25,58 @@ pub enum OrgSource {
     PeopleApi,
 }
 
+impl OrgSource {
+    /// The stored name.
+    pub fn name(self) -> &'static str {
+        match self {
+            OrgSource::Token => "token",
+            OrgSource::PeopleApi => "people_api",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<OrgSource> {
+        [OrgSource::Token, OrgSource::PeopleApi]
+            .into_iter()
+            .find(|source| source.name() == name)
+    }
+}
+
 /// The token proxy's success JSON for a code exchange or a refresh. Unknown fields are ignored;
 /// `Debug` redacts the token and the handle.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct TokenResponse {
     pub access_token: AccessToken,
     /// Seconds.
     pub expires_in: u64,
     /// Space-separated granted scopes. Absent means "as requested" (RFC 6749 §5.1).
-    #[serde(default)]
     pub scope: Option<String>,
-    #[serde(default)]
     pub token_type: Option<String>,
     /// Seconds.
-    #[serde(default)]
     pub refresh_token_expires_in: Option<u64>,
     /// Only in handle mode.
-    #[serde(default)]
     pub refresh_handle: Option<RefreshHandle>,
+}
+
+impl From<WrongType> for TokenResponseError {
+    fn from(_: WrongType) -> Self {
+        TokenResponseError
+    }
 }
 
 impl TokenResponse {
     /// Parses the proxy's success body. The error never contains the body (it holds the token).
     pub fn from_json(body: &str) -> Result<TokenResponse, TokenResponseError> {
-        let response: TokenResponse =
-            crate::json::from_text(body).map_err(|_| TokenResponseError)?;
+        let value: Value = serde_json::from_str(body).map_err(|_| TokenResponseError)?;
+        let response = TokenResponse {
+            access_token: AccessToken::new(
+                optional_text(&value, "access_token")?.ok_or(TokenResponseError)?,
+            ),
+            expires_in: optional_number(&value, "expires_in")?.ok_or(TokenResponseError)?,
+            scope: optional_text(&value, "scope")?,
+            token_type: optional_text(&value, "token_type")?,
+            refresh_token_expires_in: optional_number(&value, "refresh_token_expires_in")?,
+            refresh_handle: optional_text(&value, "refresh_handle")?.map(RefreshHandle::new),
+        };
         if response.access_token.is_empty() {
             return Err(TokenResponseError);
         }
@@ -74,13 +105,12 @@ impl fmt::Display for TokenResponseError {
 impl std::error::Error for TokenResponseError {}
 
 /// What sessionStorage holds for a signed-in tab.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SessionRecord {
     pub version: u32,
     pub access_token: AccessToken,
     /// When the current access token was received: with the expiry it gives the token's lifetime,
-    /// which scales the proactive-refresh margin.
-    #[serde(default)]
+    /// which scales the proactive-refresh margin. Missing (0) in records of older builds.
     pub access_issued_at_ms: u64,
     pub access_expires_at_ms: u64,
     pub refresh_expires_at_ms: Option<u64>,
@@ -220,24 +250,63 @@ impl SessionRecord {
 
     /// The sessionStorage form.
     pub fn encode(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        ObjectWriter::default()
+            .number("version", u64::from(self.version))
+            .text("access_token", self.access_token.secret())
+            .number("access_issued_at_ms", self.access_issued_at_ms)
+            .number("access_expires_at_ms", self.access_expires_at_ms)
+            .optional_number("refresh_expires_at_ms", self.refresh_expires_at_ms)
+            .texts("granted_scopes", &self.granted_scopes)
+            .texts("requested_scopes", &self.requested_scopes)
+            .optional_text("org_id", self.org_id.as_deref())
+            .optional_text("ci_cluster", self.ci_cluster.as_deref())
+            .optional_text("org_source", self.org_source.map(OrgSource::name))
+            .text("region_or_api_base", &self.region_or_api_base.to_string())
+            .optional_text(
+                "refresh_handle",
+                self.refresh_handle.as_ref().map(|h| h.secret()),
+            )
+            .finish()
+    }
+
+    /// The fields of a record of this version; any wrongly typed or missing required field fails.
+    fn read(value: &Value) -> Result<SessionRecord, WrongType> {
+        let required_number = |key| optional_number(value, key)?.ok_or(WrongType);
+        Ok(SessionRecord {
+            version: SESSION_VERSION,
+            access_token: AccessToken::new(optional_text(value, "access_token")?.ok_or(WrongType)?),
+            access_issued_at_ms: optional_number(value, "access_issued_at_ms")?.unwrap_or(0),
+            access_expires_at_ms: required_number("access_expires_at_ms")?,
+            refresh_expires_at_ms: optional_number(value, "refresh_expires_at_ms")?,
+            granted_scopes: text_list(value, "granted_scopes")?,
+            requested_scopes: text_list(value, "requested_scopes")?,
+            org_id: optional_text(value, "org_id")?,
+            ci_cluster: optional_text(value, "ci_cluster")?,
+            org_source: match optional_text(value, "org_source")? {
+                None => None,
+                Some(name) => Some(OrgSource::from_name(&name).ok_or(WrongType)?),
+            },
+            region_or_api_base: ApiBase::from_text(
+                &optional_text(value, "region_or_api_base")?.ok_or(WrongType)?,
+            ),
+            refresh_handle: optional_text(value, "refresh_handle")?.map(RefreshHandle::new),
+        })
     }
 
     /// Reads the sessionStorage form; never panics, whatever the input.
     pub fn decode(text: &str) -> Result<SessionRecord, SessionDecodeError> {
-        let value: serde_json::Value =
+        let value: Value =
             serde_json::from_str(text).map_err(|_| SessionDecodeError::Unreadable)?;
         let version = value
             .get("version")
-            .and_then(serde_json::Value::as_u64)
+            .and_then(Value::as_u64)
             .ok_or(SessionDecodeError::Unreadable)?;
         if version != u64::from(SESSION_VERSION) {
             return Err(SessionDecodeError::UnsupportedVersion(
                 u32::try_from(version).unwrap_or(u32::MAX),
             ));
         }
-        let record: SessionRecord =
-            serde_json::from_value(value).map_err(|_| SessionDecodeError::Unreadable)?;
+        let record = SessionRecord::read(&value).map_err(|_| SessionDecodeError::Unreadable)?;
         if record.access_token.is_empty() {
             return Err(SessionDecodeError::Unreadable);
         }
@@ -345,6 +414,40 @@ mod tests {
         let debug = format!("{r:?}");
         assert!(!debug.contains(&token()) && !debug.contains("sealed.handle"));
         assert!(r.encode().contains("\"region_or_api_base\":\"eu1\""));
+    }
+
+    #[test]
+    fn reads_records_of_earlier_builds_and_rejects_wrong_types() {
+        // As the serde-derived encoder of earlier builds wrote it (no access_issued_at_ms yet).
+        let earlier = r#"{"version":1,"access_token":"tok","access_expires_at_ms":5,"refresh_expires_at_ms":null,
+            "granted_scopes":["a"],"requested_scopes":["a","b"],"org_id":null,"ci_cluster":null,
+            "org_source":"people_api","region_or_api_base":"http://127.0.0.1:9/api","refresh_handle":"h"}"#;
+        let r = SessionRecord::decode(earlier).unwrap();
+        assert_eq!(r.access_issued_at_ms, 0);
+        assert_eq!(r.org_source, Some(OrgSource::PeopleApi));
+        assert_eq!(
+            r.region_or_api_base,
+            ApiBase::Explicit("http://127.0.0.1:9/api".into())
+        );
+        assert_eq!(r.refresh_handle.unwrap().secret(), "h");
+        let encoded = record().encode();
+        for (from, to) in [
+            ("\"org_source\":\"token\"", "\"org_source\":\"nobody\""),
+            ("\"ci_cluster\":\"PF84\"", "\"ci_cluster\":84"),
+            ("\"granted_scopes\":[", "\"granted_scopes\":[1,"),
+            (
+                "\"region_or_api_base\":\"eu1\"",
+                "\"region_or_api_base\":null",
+            ),
+            ("\"access_expires_at_ms\":", "\"access_expires_at_ms\":-"),
+        ] {
+            assert!(encoded.contains(from), "{from}");
+            assert_eq!(
+                SessionRecord::decode(&encoded.replace(from, to)),
+                Err(SessionDecodeError::Unreadable),
+                "{to}"
+            );
+        }
     }
 
     #[test]
