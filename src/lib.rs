@@ -30,10 +30,12 @@ use views::{
 pub fn App() -> impl IntoView {
     browser::mark("wxcc:wasm-start");
     let config = load::load(config_loader::load);
-    move || match config.get() {
-        None => view! { <p class="splash" role="status">"Loading wxcc-console…"</p> }.into_any(),
-        Some(Ok(config)) => view! { <Console config /> }.into_any(),
-        Some(Err(problem)) => view! { <ConfigErrorPage problem /> }.into_any(),
+    view! {
+        {move || match config.get() {
+            None => view! { <p class="splash" role="status">"Loading wxcc-console…"</p> }.into_any(),
+            Some(Ok(config)) => view! { <Console config /> }.into_any(),
+            Some(Err(problem)) => view! { <ConfigErrorPage problem /> }.into_any(),
+        }}
     }
 }
 
@@ -54,15 +56,18 @@ fn Console(config: AppConfig) -> impl IntoView {
         Duration::from_secs(1),
     );
     browser::on_wake(move || refresh::tick(ctx));
-    let page = move || match router.route() {
-        Route::Home => view! { <Home /> }.into_any(),
-        Route::Callback => view! { <CallbackPage /> }.into_any(),
-        Route::Token => view! { <Inspector /> }.into_any(),
-        Route::Flow => view! { <FlowView /> }.into_any(),
-        Route::Config { slug, id } => view! { <ResourcePage slug id /> }.into_any(),
-        Route::Activity => view! { <ActivityPage /> }.into_any(),
-        Route::Explorer => view! { <ExplorerPage /> }.into_any(),
-        Route::NotFound => view! { <views::NotFound /> }.into_any(),
-    };
-    view! { <Layout>{page}</Layout> }
+    view! {
+        <Layout>
+            {move || match router.route() {
+                Route::Home => view! { <Home /> }.into_any(),
+                Route::Callback => view! { <CallbackPage /> }.into_any(),
+                Route::Token => view! { <Inspector /> }.into_any(),
+                Route::Flow => view! { <FlowView /> }.into_any(),
+                Route::Config { slug, id } => view! { <ResourcePage slug id /> }.into_any(),
+                Route::Activity => view! { <ActivityPage /> }.into_any(),
+                Route::Explorer => view! { <ExplorerPage /> }.into_any(),
+                Route::NotFound => view! { <views::NotFound /> }.into_any(),
+            }}
+        </Layout>
+    }
 }

@@ -110,7 +110,6 @@ pub fn Link(
     let router = use_router();
     let href = browser::app_href(&to);
     let path = to.split('?').next().unwrap_or_default().to_string();
-    let current = move || router.is_current(&path).then_some("page");
     let click = move |ev: leptos::ev::MouseEvent| {
         let modified = ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key();
         if ev.default_prevented() || ev.button() != 0 || modified {
@@ -120,7 +119,7 @@ pub fn Link(
         router.go(&to);
     };
     view! {
-        <a href=href class=class aria-current=current on:click=click>
+        <a href=href class=class aria-current=move || router.is_current(&path).then_some("page") on:click=click>
             {children()}
         </a>
     }

@@ -17,11 +17,11 @@ pub fn CallbackPage() -> impl IntoView {
             router.replace("/");
         }
     });
-    move || {
-        match ctx.auth.get() {
-        Auth::Failed(error) => view! { <FailureScreen error /> }.into_any(),
-        _ => view! { <p class="splash" role="status" data-testid="completing">"Completing sign-in…"</p> }.into_any(),
-    }
+    view! {
+        {move || match ctx.auth.get() {
+            Auth::Failed(error) => view! { <FailureScreen error /> }.into_any(),
+            _ => view! { <p class="splash" role="status" data-testid="completing">"Completing sign-in…"</p> }.into_any(),
+        }}
     }
 }
 

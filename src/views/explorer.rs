@@ -216,9 +216,6 @@ fn Explorer() -> impl IntoView {
                             .filter(|p| !p.is_org_id())
                             .map(|p| {
                                 let name = p.name;
-                                let current = move || {
-                                    values.with(|v| v.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default())
-                                };
                                 view! {
                                     <label class="wide">
                                         {format!("{}{} ({}) ", p.name, if p.required { " *" } else { "" }, p.location)}
@@ -229,7 +226,9 @@ fn Explorer() -> impl IntoView {
                                             type="text"
                                             name=p.name
                                             placeholder=p.description
-                                            prop:value=current
+                                            prop:value=move || {
+                                                values.with(|v| v.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default())
+                                            }
                                             on:input=move |ev| {
                                                 let text = event_target_value(&ev);
                                                 values.update(|v| {
@@ -256,7 +255,7 @@ fn Explorer() -> impl IntoView {
                 <input type="checkbox" prop:checked=move || reveal.get() on:change=move |ev| reveal.set(event_target_checked(&ev)) />
                 " Include the access token (otherwise $WXCC_ACCESS_TOKEN)"
             </label>
-            <pre class="curl" data-testid="curl">{curl}</pre>
+            <pre class="curl" data-testid="curl">{move || curl()}</pre>
             <button on:click=copy>"Copy as cURL"</button>
             <span role="status">{move || copied.get()}</span>
             <h2>"Response"</h2>

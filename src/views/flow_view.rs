@@ -53,7 +53,7 @@ pub fn FlowView() -> impl IntoView {
                     .with(|f| f.entries.is_empty())
                     .then(|| view! { <p>"No sign-in recorded in this tab yet. " <SignInButton /></p> })
             }}
-            <ol class="flow">{steps}</ol>
+            <ol class="flow">{move || steps()}</ol>
         </section>
     }
 }

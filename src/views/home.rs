@@ -33,11 +33,13 @@ pub fn Home() -> impl IntoView {
             Auth::SignedIn(_) => Phase::SignedIn,
         })
     });
-    move || match phase.get() {
-        Phase::Busy(text) => view! { <p class="splash" role="status">{text}</p> }.into_any(),
-        Phase::SignedOut(notice) => view! { <Landing notice /> }.into_any(),
-        Phase::Failed(error) => view! { <FailureScreen error /> }.into_any(),
-        Phase::SignedIn => view! { <Overview /> }.into_any(),
+    view! {
+        {move || match phase.get() {
+            Phase::Busy(text) => view! { <p class="splash" role="status">{text}</p> }.into_any(),
+            Phase::SignedOut(notice) => view! { <Landing notice /> }.into_any(),
+            Phase::Failed(error) => view! { <FailureScreen error /> }.into_any(),
+            Phase::SignedIn => view! { <Overview /> }.into_any(),
+        }}
     }
 }
 
@@ -72,7 +74,7 @@ fn Overview() -> impl IntoView {
     view! {
         <section>
             <h1>"Your organization"</h1>
-            <p class="muted">"orgId " <code data-testid="org-id">{org}</code></p>
+            <p class="muted">"orgId " <code data-testid="org-id">{move || org()}</code></p>
             <div class="tiles">
                 {RESOURCES.iter().map(|resource| view! { <CountTile resource /> }).collect_view()}
                 <ProfileTile />

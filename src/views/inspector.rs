@@ -23,9 +23,11 @@ pub fn Inspector() -> impl IntoView {
     // "Refresh now") lives out here so it survives the rebuild.
     let revealed = RwSignal::new(false);
     let refresh_status = RwSignal::new(None::<String>);
-    move || match session() {
-        Some(session) => view! { <TokenDetails session revealed refresh_status /> }.into_any(),
-        None => view! { <NeedsSignIn /> }.into_any(),
+    view! {
+        {move || match session() {
+            Some(session) => view! { <TokenDetails session revealed refresh_status /> }.into_any(),
+            None => view! { <NeedsSignIn /> }.into_any(),
+        }}
     }
 }
 
@@ -119,7 +121,7 @@ fn TokenDetails(
             <dl class="facts">
                 <dt>"Access token"</dt>
                 <dd>
-                    <code data-testid="access-token">{shown_token}</code>
+                    <code data-testid="access-token">{move || shown_token()}</code>
                     " "
                     <button aria-pressed=move || revealed.get().to_string() on:click=move |_| revealed.update(|r| *r = !*r)>
                         {move || if revealed.get() { "Hide" } else { "Reveal" }}
@@ -133,9 +135,9 @@ fn TokenDetails(
                 <dt>"ciCluster"</dt>
                 <dd><code data-testid="ci-cluster">{session.ci_cluster.clone().unwrap_or_else(|| "—".into())}</code></dd>
                 <dt>"Access token expires in"</dt>
-                <dd data-testid="access-expiry">{access_left}</dd>
+                <dd data-testid="access-expiry">{move || access_left()}</dd>
                 <dt>"Refresh token expires in"</dt>
-                <dd data-testid="refresh-expiry">{refresh_left}</dd>
+                <dd data-testid="refresh-expiry">{move || refresh_left()}</dd>
                 <dt>"Refresh token"</dt>
                 <dd>{mode}</dd>
                 <dt>"Refreshes in this tab"</dt>

@@ -73,12 +73,6 @@ pub fn Layout(children: Children) -> impl IntoView {
 fn RegionSwitcher() -> impl IntoView {
     use wxcc_core::config::{ApiBase, Region};
     let ctx = use_ctx();
-    let current = move || {
-        ctx.auth.with(|a| match a {
-            Auth::SignedIn(s) => s.region_or_api_base.to_string(),
-            _ => String::new(),
-        })
-    };
     let change = move |ev: leptos::ev::Event| {
         if let Ok(region) = event_target_value(&ev).parse::<Region>() {
             auth::switch_api_base(ctx, ApiBase::Region(region));
@@ -87,7 +81,12 @@ fn RegionSwitcher() -> impl IntoView {
     view! {
         <label class="region">
             "Region "
-            <select data-testid="region" on:change=change prop:value=current>
+            <select data-testid="region" on:change=change prop:value=move || {
+                ctx.auth.with(|a| match a {
+                    Auth::SignedIn(s) => s.region_or_api_base.to_string(),
+                    _ => String::new(),
+                })
+            }>
                 {Region::ALL
                     .iter()
                     .map(|r| view! { <option value=r.code()>{format!("{} ({})", r.label(), r.code())}</option> })

@@ -1,4 +1,13 @@
 //! The pages. Each reads the shared [`crate::auth::Ctx`] from context.
+//!
+//! Size conventions (the wasm has a budget, see the README's Performance section):
+//! - Reactive parts are written as closures *inside* `view!` (`{move || …}`, `attr=move || …`),
+//!   also where a component's whole output is reactive (`view! { {move || match …} }`). With
+//!   `erase_components` the macro then shares one renderer per output type; a closure passed in
+//!   as a variable or returned bare instantiates the renderer again for its own type.
+//! - Conditional parts are `move || if …` / `match` closures over a `Memo` rather than `<Show>`.
+//! - API answers stay `serde_json::Value`s read field by field (`wxcc_core::model`), not derived
+//!   `Deserialize` types.
 
 pub mod activity;
 pub mod callback;
@@ -35,7 +44,7 @@ pub fn SignInButton(
     #[prop(into, default = "Sign in with Webex".into())] label: String,
 ) -> impl IntoView {
     let ctx = use_ctx();
-    let busy = move || matches!(ctx.auth.get(), Auth::Redirecting);
+    let busy = Memo::new(move |_| matches!(ctx.auth.get(), Auth::Redirecting));
     let start = move |_| {
         leptos::task::spawn_local(async move {
             if let Err(problem) = auth::signin::start(ctx).await {
@@ -46,8 +55,8 @@ pub fn SignInButton(
         });
     };
     view! {
-        <button class="primary" on:click=start disabled=busy>
-            {move || if busy() { "Opening Webex…".to_string() } else { label.clone() }}
+        <button class="primary" on:click=start disabled=move || busy.get()>
+            {move || if busy.get() { "Opening Webex…".to_string() } else { label.clone() }}
         </button>
     }
 }
@@ -107,15 +116,17 @@ pub fn Gate(
             _ => None,
         })
     });
-    move || match (access.get(), feature) {
-        (None, _) => view! { <NeedsSignIn /> }.into_any(),
-        (Some(false), Some(feature)) => view! {
-            <section class="card" data-testid="scope-locked">
-                <h1>{title.clone()}</h1>
-                <p>{feature.how_to_unlock()}</p>
-            </section>
-        }
-        .into_any(),
-        _ => children().into_any(),
+    view! {
+        {move || match (access.get(), feature) {
+            (None, _) => view! { <NeedsSignIn /> }.into_any(),
+            (Some(false), Some(feature)) => view! {
+                <section class="card" data-testid="scope-locked">
+                    <h1>{title.clone()}</h1>
+                    <p>{feature.how_to_unlock()}</p>
+                </section>
+            }
+            .into_any(),
+            _ => children().into_any(),
+        }}
     }
 }
