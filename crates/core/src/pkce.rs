@@ -6,8 +6,7 @@
 //! 2. `subtle.digest("SHA-256", verifier.secret().as_bytes())` → [`code_challenge_s256`];
 //! 3. another 32 random bytes → [`OAuthState::from_random_bytes`].
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64ct::{Base64UrlUnpadded, Encoding as _};
 use std::fmt;
 
 pub use crate::secret::{OAuthState, PkceVerifier};
@@ -63,7 +62,7 @@ pub fn validate_verifier(verifier: &str) -> Result<(), VerifierError> {
 impl PkceVerifier {
     /// The recommended verifier: 32 random octets, base64url without padding (43 characters).
     pub fn from_random_bytes(bytes: &[u8; 32]) -> PkceVerifier {
-        PkceVerifier::new(URL_SAFE_NO_PAD.encode(bytes))
+        PkceVerifier::new(Base64UrlUnpadded::encode_string(bytes))
     }
 
     /// Wraps a verifier read back from storage after checking it is well-formed.
@@ -76,13 +75,13 @@ impl PkceVerifier {
 impl OAuthState {
     /// A fresh `state`: 32 random octets, base64url without padding (43 characters).
     pub fn from_random_bytes(bytes: &[u8; 32]) -> OAuthState {
-        OAuthState::new(URL_SAFE_NO_PAD.encode(bytes))
+        OAuthState::new(Base64UrlUnpadded::encode_string(bytes))
     }
 }
 
 /// The S256 `code_challenge`: base64url (no padding) of `SHA-256(ASCII(verifier))`.
 pub fn code_challenge_s256(digest: &[u8; 32]) -> String {
-    URL_SAFE_NO_PAD.encode(digest)
+    Base64UrlUnpadded::encode_string(digest)
 }
 
 #[cfg(test)]

@@ -1,8 +1,7 @@
 //! What the console can learn about the org from the access token alone, and from
 //! `GET /v1/people/me` when the token does not tell.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+use base64ct::{Base64Unpadded, Base64UrlUnpadded, Encoding as _};
 
 /// The org and CI cluster encoded at the end of a Webex access token:
 /// `<opaque>_<ciCluster>_<orgId>`, e.g. `ZDI3…_PF84_1eb65fdf-9643-417f-9974-ad72cae0e10f`.
@@ -51,9 +50,8 @@ pub fn decode_people_org_id(b64: &str) -> Option<String> {
         return Some(trimmed.to_owned());
     }
     let unpadded = trimmed.trim_end_matches('=');
-    let bytes = URL_SAFE_NO_PAD
-        .decode(unpadded)
-        .or_else(|_| STANDARD_NO_PAD.decode(unpadded))
+    let bytes = Base64UrlUnpadded::decode_vec(unpadded)
+        .or_else(|_| Base64Unpadded::decode_vec(unpadded))
         .ok()?;
     let text = String::from_utf8(bytes).ok()?;
     let rest = text.strip_prefix("ciscospark://")?;
@@ -106,6 +104,7 @@ mod tests {
 
     #[test]
     fn decodes_people_org_ids_in_every_base64_variant() {
+        use base64::Engine as _;
         use base64::engine::general_purpose::{STANDARD, URL_SAFE};
         let raw = format!("ciscospark://us/ORGANIZATION/{ORG}");
         for engine in [&STANDARD, &URL_SAFE] {
@@ -123,6 +122,7 @@ mod tests {
 
     #[test]
     fn rejects_other_ids() {
+        use base64::Engine as _;
         use base64::engine::general_purpose::STANDARD;
         for raw in [
             format!("ciscospark://us/PEOPLE/{ORG}"),
