@@ -18,9 +18,15 @@ pub fn CallbackPage() -> impl IntoView {
         }
     });
     view! {
-        {move || match ctx.auth.get() {
-            Auth::Failed(error) => view! { <FailureScreen error /> }.into_any(),
-            _ => view! { <p class="splash" role="status" data-testid="completing">"Completing sign-in…"</p> }.into_any(),
+        {move || {
+            let failure = ctx.auth.with(|a| match a {
+                Auth::Failed(error) => Some(error.clone()),
+                _ => None,
+            });
+            match failure {
+                Some(error) => view! { <FailureScreen error /> }.into_any(),
+                None => view! { <p class="splash" role="status" data-testid="completing">"Completing sign-in…"</p> }.into_any(),
+            }
         }}
     }
 }

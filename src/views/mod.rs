@@ -44,7 +44,7 @@ pub fn SignInButton(
     #[prop(into, default = "Sign in with Webex".into())] label: String,
 ) -> impl IntoView {
     let ctx = use_ctx();
-    let busy = Memo::new(move |_| matches!(ctx.auth.get(), Auth::Redirecting));
+    let busy = Memo::new(move |_| ctx.auth.with(|a| matches!(a, Auth::Redirecting)));
     let start = move |_| {
         leptos::task::spawn_local(async move {
             if let Err(problem) = auth::signin::start(ctx).await {
@@ -86,9 +86,11 @@ pub fn ApiErrorView(
 #[component]
 pub fn NeedsSignIn() -> impl IntoView {
     let ctx = use_ctx();
-    let notice = move || match ctx.auth.get() {
-        Auth::SignedOut { notice } => notice,
-        _ => None,
+    let notice = move || {
+        ctx.auth.with(|a| match a {
+            Auth::SignedOut { notice } => notice.clone(),
+            _ => None,
+        })
     };
     view! {
         <section class="card">
