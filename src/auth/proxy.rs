@@ -4,7 +4,7 @@
 use wxcc_core::api_error::ApiError;
 use wxcc_core::callback::CallbackError;
 use wxcc_core::config::{AppConfig, ProxyMode};
-use wxcc_core::json::object_of_strings;
+use wxcc_core::json::ObjectWriter;
 use wxcc_core::secret::{AuthCode, PkceVerifier, RefreshHandle};
 use wxcc_core::session::TokenResponse;
 
@@ -31,10 +31,10 @@ pub async fn exchange(
     code: AuthCode,
     verifier: PkceVerifier,
 ) -> Result<(TokenResponse, f64), CallbackError> {
-    let body = object_of_strings(&[
-        ("code", code.secret()),
-        ("code_verifier", verifier.secret()),
-    ]);
+    let body = ObjectWriter::default()
+        .text("code", code.secret())
+        .text("code_verifier", verifier.secret())
+        .finish();
     let response = post(config, "/token", body)
         .await
         .map_err(|_| CallbackError::ProxyUnreachable)?;
@@ -80,11 +80,11 @@ pub async fn refresh(
     handle: Option<&RefreshHandle>,
 ) -> Result<TokenResponse, RefreshFailure> {
     let body = match (config.proxy_mode, handle) {
-        (ProxyMode::Handle, Some(handle)) => {
-            object_of_strings(&[("refresh_handle", handle.secret())])
-        }
+        (ProxyMode::Handle, Some(handle)) => ObjectWriter::default()
+            .text("refresh_handle", handle.secret())
+            .finish(),
         (ProxyMode::Handle, None) => return Err(RefreshFailure::SessionOver),
-        (ProxyMode::Cookie, _) => object_of_strings(&[]),
+        (ProxyMode::Cookie, _) => ObjectWriter::default().finish(),
     };
     let response = post(config, "/refresh", body)
         .await
@@ -115,5 +115,5 @@ pub async fn refresh(
 /// `POST /logout`: clears the proxy's cookie. Failure is not an error for the user: the tab's
 /// session is already gone, and a cookie left behind expires with the refresh token.
 pub async fn logout(config: &AppConfig) {
-    let _ = post(config, "/logout", object_of_strings(&[])).await;
+    let _ = post(config, "/logout", ObjectWriter::default().finish()).await;
 }

@@ -56,23 +56,8 @@ fn write_compact(value: &Value, float: &dyn Fn(f64) -> String, out: &mut String)
     }
 }
 
-/// A JSON object whose values are all strings, e.g. a request body.
-pub fn object_of_strings(pairs: &[(&str, &str)]) -> String {
-    let mut out = String::from("{");
-    for (i, (key, value)) in pairs.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        push_quoted(key, &mut out);
-        out.push(':');
-        push_quoted(value, &mut out);
-    }
-    out.push('}');
-    out
-}
-
 /// Builds the text of a JSON object field by field, in order: what a derived `Serialize` would
-/// write for the session records, without serde's per-type code in the wasm.
+/// write (session records, request bodies to the token proxy), without serde's per-type code.
 pub struct ObjectWriter {
     out: String,
 }
@@ -216,19 +201,10 @@ mod tests {
     }
 
     #[test]
-    fn object_of_strings_escapes_and_parses_back() {
-        let text = object_of_strings(&[("code", "a\"b\\c"), ("code_verifier", "ü\u{1}")]);
-        let back: Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(back["code"], "a\"b\\c");
-        assert_eq!(back["code_verifier"], "ü\u{1}");
-        assert_eq!(object_of_strings(&[]), "{}");
-    }
-
-    #[test]
     fn object_writer_writes_what_serde_would() {
         let text = ObjectWriter::default()
             .number("v", 1)
-            .text("s", "a\"b")
+            .text("s", "a\"b\\c ü\u{1}")
             .optional_text("none", None)
             .optional_number("n", Some(7))
             .texts("list", &["x".into(), "y\n".into()])
@@ -236,7 +212,7 @@ mod tests {
             .finish();
         assert_eq!(
             serde_json::from_str::<Value>(&text).unwrap(),
-            serde_json::json!({"v": 1, "s": "a\"b", "none": null, "n": 7, "list": ["x", "y\n"], "empty": []})
+            serde_json::json!({"v": 1, "s": "a\"b\\c ü\u{1}", "none": null, "n": 7, "list": ["x", "y\n"], "empty": []})
         );
         assert_eq!(ObjectWriter::default().finish(), "{}");
     }
