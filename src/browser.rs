@@ -79,6 +79,21 @@ pub fn json_text(value: &serde_json::Value) -> String {
     })
 }
 
+/// Every value the submitted form holds under `name` (checked boxes, text fields), read with
+/// `FormData`: fields that only matter on submit need no signal of their own.
+pub fn submitted_values(ev: &web_sys::SubmitEvent, name: &str) -> Vec<String> {
+    ev.target()
+        .and_then(|target| target.dyn_into::<web_sys::HtmlFormElement>().ok())
+        .and_then(|form| web_sys::FormData::new_with_form(&form).ok())
+        .map(|data| {
+            data.get_all(name)
+                .iter()
+                .filter_map(|v| v.as_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64

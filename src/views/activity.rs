@@ -44,13 +44,6 @@ fn Activity() -> impl IntoView {
             .unwrap_or(to.saturating_sub(12 * HOUR_MS));
         (from, to)
     });
-    let from_text = RwSignal::new(String::new());
-    let to_text = RwSignal::new(String::new());
-    Effect::new(move |_| {
-        let (from, to) = window.get();
-        from_text.set(to_local_input(from));
-        to_text.set(to_local_input(to));
-    });
     let go = move |from: u64, to: u64| {
         router.go(&format!("/activity?from={from}&to={to}"));
     };
@@ -60,8 +53,14 @@ fn Activity() -> impl IntoView {
     };
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let from = js_sys::Date::parse(&from_text.get());
-        let to = js_sys::Date::parse(&to_text.get());
+        // The fields are plain form fields, shown from the address and read on submit.
+        let field = |name| {
+            crate::browser::submitted_values(&ev, name)
+                .pop()
+                .unwrap_or_default()
+        };
+        let from = js_sys::Date::parse(&field("from"));
+        let to = js_sys::Date::parse(&field("to"));
         if from.is_finite() && to.is_finite() && from < to {
             go(from as u64, to as u64);
         }
@@ -73,11 +72,11 @@ fn Activity() -> impl IntoView {
             <form class="toolbar" on:submit=apply aria-label="Time window">
                 <label>
                     "From "
-                    <input type="datetime-local" prop:value=move || from_text.get() on:input=move |ev| from_text.set(event_target_value(&ev)) />
+                    <input type="datetime-local" name="from" prop:value=move || to_local_input(window.get().0) />
                 </label>
                 <label>
                     "To "
-                    <input type="datetime-local" prop:value=move || to_text.get() on:input=move |ev| to_text.set(event_target_value(&ev)) />
+                    <input type="datetime-local" name="to" prop:value=move || to_local_input(window.get().1) />
                 </label>
                 <button type="submit" class="primary">"Show"</button>
                 <button type="button" on:click=move |_| p1(1)>"Last hour"</button>

@@ -102,7 +102,8 @@ fn ResourceList(resource: &'static Resource) -> impl IntoView {
     }
 }
 
-/// The filter builder (conditions → RSQL), the raw filter, attributes and search.
+/// The filter builder (conditions → RSQL), the raw filter, attributes and search. Search and
+/// attributes are plain form fields, shown from the address and read when the form is submitted.
 #[component]
 fn QueryEditor(
     resource: &'static Resource,
@@ -114,20 +115,11 @@ fn QueryEditor(
     let value = RwSignal::new(String::new());
     let join = RwSignal::new("and".to_string());
     let raw = RwSignal::new(query.get_untracked().filter.unwrap_or_default());
-    let search = RwSignal::new(query.get_untracked().search.unwrap_or_default());
-    let attributes = RwSignal::new(
-        query
-            .get_untracked()
-            .attributes
-            .map(|a| a.split(',').map(str::to_string).collect::<Vec<_>>())
-            .unwrap_or_default(),
-    );
     let builder_error = RwSignal::new(None::<String>);
     // The address is the source of truth: follow it when it changes (back button, deep link).
     Effect::new(move |_| {
         let q = query.get();
         raw.set(q.filter.unwrap_or_default());
-        search.set(q.search.unwrap_or_default());
     });
     let add_condition = move |_| {
         let values: Vec<String> = value
@@ -163,8 +155,8 @@ fn QueryEditor(
         let mut q = query.get_untracked();
         q.page = 0;
         q.filter = Some(raw.get());
-        q.search = Some(search.get());
-        q = q.with_attributes(&attributes.get());
+        q.search = crate::browser::submitted_values(&ev, "search").pop();
+        q = q.with_attributes(&crate::browser::submitted_values(&ev, "attr"));
         go.run(q);
     };
     let clear = move |_| {
@@ -226,8 +218,7 @@ fn QueryEditor(
                 <input
                     type="search"
                     name="search"
-                    prop:value=move || search.get()
-                    on:input=move |ev| search.set(event_target_value(&ev))
+                    prop:value=move || query.with(|q| q.search.clone().unwrap_or_default())
                 />
             </label>
             <fieldset class="attributes">
@@ -236,27 +227,14 @@ fn QueryEditor(
                     .fields
                     .iter()
                     .map(|f| {
-                        let f = f.to_string();
-                        let name = f.clone();
-                        let checked = {
-                            let f = f.clone();
-                            move || attributes.with(|a| a.contains(&f))
-                        };
+                        let name = *f;
                         view! {
                             <label>
                                 <input
                                     type="checkbox"
-                                    prop:checked=checked
-                                    on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        attributes
-                                            .update(|a| {
-                                                a.retain(|x| x != &f);
-                                                if on {
-                                                    a.push(f.clone());
-                                                }
-                                            })
-                                    }
+                                    name="attr"
+                                    value=name
+                                    prop:checked=move || query.with(|q| q.has_attribute(name))
                                 />
                                 " "
                                 {name}

@@ -83,6 +83,19 @@ test('activity shows tasks, agent activity and statistics for the chosen window'
   await expect(page.getByTestId('activity-tasks').getByTestId('row').first()).toBeVisible();
   await page.getByRole('button', { name: 'Last hour' }).click();
   expect(new URL(page.url()).searchParams.get('from')).toMatch(/^\d+$/);
+  // A window typed into the form is read when it is submitted, lands in the address, and the form
+  // shows the window from the address.
+  await page.getByLabel('From', { exact: true }).fill('2026-11-25T10:00');
+  await page.getByLabel('To', { exact: true }).fill('2026-11-25T12:30');
+  await page.getByRole('button', { name: 'Show' }).click();
+  const [from, to] = await page.evaluate(() => [Date.parse('2026-11-25T10:00'), Date.parse('2026-11-25T12:30')]);
+  await expect.poll(() => new URL(page.url()).searchParams.get('from')).toBe(String(from));
+  expect(new URL(page.url()).searchParams.get('to')).toBe(String(to));
+  await page.goBack();
+  await expect.poll(() => new URL(page.url()).searchParams.get('from')).not.toBe(String(from));
+  await expect(page.getByLabel('From', { exact: true })).not.toHaveValue('2026-11-25T10:00');
+  await page.goForward();
+  await expect(page.getByLabel('From', { exact: true })).toHaveValue('2026-11-25T10:00');
 });
 
 test('the explorer calls several endpoints and shows status, timing and trackingId', async ({ page }) => {

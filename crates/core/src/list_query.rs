@@ -45,6 +45,13 @@ impl ListQuery {
         self
     }
 
+    /// Whether `name` is one of the projected attributes.
+    pub fn has_attribute(&self, name: &str) -> bool {
+        self.attributes
+            .as_deref()
+            .is_some_and(|list| list.split(',').any(|a| a.trim() == name))
+    }
+
     /// The form-encoded query string (no leading `?`), blank fields left out.
     pub fn to_query_string(&self) -> String {
         let mut pairs = vec![
@@ -108,6 +115,14 @@ mod tests {
             query.to_query_string(),
             "page=2&pageSize=50&filter=firstName%3D%3D%22Ann+Lee%22&attributes=id%2Cemail&search=Cisco"
         );
+    }
+
+    #[test]
+    fn knows_its_projected_attributes() {
+        let query = ListQuery::default().with_attributes(&["id", " email "]);
+        assert!(query.has_attribute("id") && query.has_attribute("email"));
+        assert!(!query.has_attribute("name") && !query.has_attribute("em"));
+        assert!(!ListQuery::default().has_attribute("id"));
     }
 
     #[test]
