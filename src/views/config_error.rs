@@ -37,6 +37,7 @@ pub fn ConfigErrorPage(problem: ConfigProblem) -> impl IntoView {
                                     <td>{e.fix}</td>
                                 </tr>
                             }
+                            .into_any()
                         })
                         .collect_view()}
                 </tbody>

@@ -180,10 +180,11 @@ fn Explorer() -> impl IntoView {
                                     {ENDPOINTS
                                         .iter()
                                         .filter(|e| e.group == g)
-                                        .map(|e| view! { <option value=e.id>{format!("{} — {}", e.path, e.summary)}</option> })
+                                        .map(|e| view! { <option value=e.id>{format!("{} — {}", e.path, e.summary)}</option> }.into_any())
                                         .collect_view()}
                                 </optgroup>
                             }
+                            .into_any()
                         })
                         .collect_view()}
                 </select>
@@ -240,6 +241,7 @@ fn Explorer() -> impl IntoView {
                                         />
                                     </label>
                                 }
+                                .into_any()
                             })
                             .collect_view()
                     }}

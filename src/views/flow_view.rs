@@ -33,11 +33,12 @@ pub fn FlowView() -> impl IntoView {
                         <dl>
                             {details
                                 .into_iter()
-                                .map(|(k, v)| view! { <dt>{k}</dt> <dd><code>{v}</code></dd> })
+                                .map(|(k, v)| view! { <dt>{k}</dt> <dd><code>{v}</code></dd> }.into_any())
                                 .collect_view()}
                         </dl>
                     </li>
                 }
+                .into_any()
             })
             .collect_view()
     };

@@ -113,6 +113,7 @@ fn TokenDetails(
                     <td>{if unlocks.is_empty() { "—".to_string() } else { unlocks }}</td>
                 </tr>
             }
+            .into_any()
         })
         .collect_view();
     view! {

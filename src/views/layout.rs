@@ -89,7 +89,7 @@ fn RegionSwitcher() -> impl IntoView {
             }>
                 {Region::ALL
                     .iter()
-                    .map(|r| view! { <option value=r.code()>{format!("{} ({})", r.label(), r.code())}</option> })
+                    .map(|r| view! { <option value=r.code()>{format!("{} ({})", r.label(), r.code())}</option> }.into_any())
                     .collect_view()}
             </select>
         </label>

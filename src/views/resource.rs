@@ -78,7 +78,7 @@ fn ResourceList(resource: &'static Resource) -> impl IntoView {
                 <label>
                     "Page size "
                     <select on:change=set_size prop:value=move || query.get().page_size.to_string()>
-                        {[10u32, 25, 50, 100].map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
+                        {[10u32, 25, 50, 100].map(|n| view! { <option value=n.to_string()>{n}</option> }.into_any()).collect_view()}
                     </select>
                 </label>
                 <button on:click=move |_| page_by(-1) disabled=move || query.get().page == 0>"Previous"</button>
@@ -172,7 +172,7 @@ fn QueryEditor(
                 <label>
                     "Field "
                     <select on:change=move |ev| field.set(event_target_value(&ev)) prop:value=move || field.get()>
-                        {resource.fields.iter().map(|f| view! { <option value=*f>{*f}</option> }).collect_view()}
+                        {resource.fields.iter().map(|f| view! { <option value=*f>{*f}</option> }.into_any()).collect_view()}
                     </select>
                 </label>
                 <label>
@@ -240,6 +240,7 @@ fn QueryEditor(
                                 {name}
                             </label>
                         }
+                        .into_any()
                     })
                     .collect_view()}
             </fieldset>

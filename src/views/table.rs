@@ -16,7 +16,7 @@ pub fn DataTable(
 ) -> impl IntoView {
     let header = columns
         .iter()
-        .map(|c| view! { <th scope="col">{c.clone()}</th> })
+        .map(|c| view! { <th scope="col">{c.clone()}</th> }.into_any())
         .collect_view();
     let body = rows
         .iter()
@@ -37,7 +37,7 @@ pub fn DataTable(
                     }
                 })
                 .collect_view();
-            view! { <tr data-testid="row">{cells}</tr> }
+            view! { <tr data-testid="row">{cells}</tr> }.into_any()
         })
         .collect_view();
     view! {
