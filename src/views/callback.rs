@@ -48,7 +48,7 @@ pub fn FailureScreen(error: CallbackError) -> impl IntoView {
             <p>{error.what_to_do()}</p>
             <div class="actions">
                 <SignInButton label="Sign in again" />
-                {has_session.then(|| view! { <button on:click=resume>"Continue with your current session"</button> })}
+                {has_session.then(|| view! { <button on:click=resume>"Continue with your current session"</button> }.into_any())}
             </div>
         </section>
     }

@@ -269,7 +269,7 @@ fn Explorer() -> impl IntoView {
                         <p data-testid="response-meta">
                             <span data-testid="status">{format!("HTTP {}", call.status)}</span>
                             {format!(" · {} ms", call.elapsed_ms.round() as u64)}
-                            {call.tracking_id.clone().map(|t| view! { " · trackingId " <code data-testid="tracking-id">{t}</code> })}
+                            {call.tracking_id.clone().map(|t| view! { " · trackingId " <code data-testid="tracking-id">{t}</code> }.into_any())}
                         </p>
                         <JsonTree value=call.json />
                     }

@@ -52,7 +52,7 @@ pub fn FlowView() -> impl IntoView {
             {move || {
                 ctx.flow
                     .with(|f| f.entries.is_empty())
-                    .then(|| view! { <p>"No sign-in recorded in this tab yet. " <SignInButton /></p> })
+                    .then(|| view! { <p>"No sign-in recorded in this tab yet. " <SignInButton /></p> }.into_any())
             }}
             <ol class="flow">{move || steps()}</ol>
         </section>

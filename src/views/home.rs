@@ -49,7 +49,7 @@ fn Landing(notice: Option<String>) -> impl IntoView {
         <section class="hero">
             <h1>"wxcc-console"</h1>
             <p class="lead">"Sign in to Webex Contact Center and call its APIs straight from your browser."</p>
-            {notice.map(|text| view! { <p class="notice" role="status" data-testid="notice">{text}</p> })}
+            {notice.map(|text| view! { <p class="notice" role="status" data-testid="notice">{text}</p> }.into_any())}
             <SignInButton />
             <ol class="steps">
                 <li>"You are sent to Webex to sign in and accept the requested scopes."</li>

@@ -9,7 +9,7 @@ pub fn JsonTree(value: Value) -> impl IntoView {
 }
 
 fn node(key: Option<String>, value: &Value, depth: usize) -> AnyView {
-    let label = key.map(|k| view! { <span class="key">{k}": "</span> });
+    let label = key.map(|k| view! { <span class="key">{k}": "</span> }.into_any());
     match value {
         Value::Object(map) => {
             let children = map

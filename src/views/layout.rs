@@ -40,10 +40,10 @@ pub fn Layout(children: Children) -> impl IntoView {
                         return view! { <span class="muted">"Not signed in"</span> }.into_any();
                     }
                     view! {
-                        {has_region.then(|| view! { <RegionSwitcher /> })}
+                        {has_region.then(|| view! { <RegionSwitcher /> }.into_any())}
                         <button on:click=move |_| sign_out(false)>"Sign out"</button>
                         {has_webex_logout
-                            .then(|| view! { <button on:click=move |_| sign_out(true)>"Sign out of Webex too"</button> })}
+                            .then(|| view! { <button on:click=move |_| sign_out(true)>"Sign out of Webex too"</button> }.into_any())}
                     }
                     .into_any()
                 }}

@@ -76,8 +76,8 @@ pub fn ApiErrorView(
             {error
                 .tracking_id
                 .clone()
-                .map(|id| view! { <p class="tracking">"Tracking ID: " <code data-testid="tracking-id">{id}</code></p> })}
-            {retry.map(|cb| view! { <button on:click=move |_| cb.run(())>"Retry"</button> })}
+                .map(|id| view! { <p class="tracking">"Tracking ID: " <code data-testid="tracking-id">{id}</code></p> }.into_any())}
+            {retry.map(|cb| view! { <button on:click=move |_| cb.run(())>"Retry"</button> }.into_any())}
         </div>
     }
 }
@@ -95,7 +95,7 @@ pub fn NeedsSignIn() -> impl IntoView {
     view! {
         <section class="card">
             <h1>"Sign in first"</h1>
-            {move || notice().map(|text| view! { <p class="notice" role="status" data-testid="notice">{text}</p> })}
+            {move || notice().map(|text| view! { <p class="notice" role="status" data-testid="notice">{text}</p> }.into_any())}
             <p>"This page shows data from your Webex Contact Center organization, so it needs you to sign in."</p>
             <SignInButton />
         </section>

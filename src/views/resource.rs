@@ -201,7 +201,7 @@ fn QueryEditor(
                     </select>
                 </label>
                 <button type="button" on:click=add_condition>"Add condition"</button>
-                {move || builder_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                {move || builder_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> }.into_any())}
             </fieldset>
             <label class="wide">
                 "Filter (RSQL, editable) "
