@@ -195,6 +195,7 @@ fn Explorer() -> impl IntoView {
                     <p><code>{format!("{} {}", e.method, e.path)}</code></p>
                     <p class="muted">{e.summary}" · needs one of: "{e.scopes.join(", ")}</p>
                 }
+                .into_any()
             }}
             {move || {
                 if !granted.get() {
@@ -257,9 +258,9 @@ fn Explorer() -> impl IntoView {
                 <input type="checkbox" prop:checked=move || reveal.get() on:change=move |ev| reveal.set(event_target_checked(&ev)) />
                 " Include the access token (otherwise $WXCC_ACCESS_TOKEN)"
             </label>
-            <pre class="curl" data-testid="curl">{move || curl()}</pre>
+            <pre class="curl" data-testid="curl">{move || curl().unwrap_or_default()}</pre>
             <button on:click=copy>"Copy as cURL"</button>
-            <span role="status">{move || copied.get()}</span>
+            <span role="status">{move || copied.get().unwrap_or_default()}</span>
             <h2>"Response"</h2>
             {move || match response.get() {
                 None => view! { <p class="muted" role="status">"Calling…"</p> }.into_any(),

@@ -54,7 +54,7 @@ pub fn FlowView() -> impl IntoView {
                     .with(|f| f.entries.is_empty())
                     .then(|| view! { <p>"No sign-in recorded in this tab yet. " <SignInButton /></p> }.into_any())
             }}
-            <ol class="flow">{move || steps()}</ol>
+            <ol class="flow">{move || steps().into_any()}</ol>
         </section>
     }
 }

@@ -125,7 +125,7 @@ fn TokenDetails(
                     <code data-testid="access-token">{move || shown_token()}</code>
                     " "
                     <button aria-pressed=move || revealed.get().to_string() on:click=move |_| revealed.update(|r| *r = !*r)>
-                        {move || if revealed.get() { "Hide" } else { "Reveal" }}
+                        {move || if revealed.get() { "Hide" } else { "Reveal" }.to_string()}
                     </button>
                 </dd>
                 <dt>"orgId"</dt>
@@ -142,14 +142,14 @@ fn TokenDetails(
                 <dt>"Refresh token"</dt>
                 <dd>{mode}</dd>
                 <dt>"Refreshes in this tab"</dt>
-                <dd data-testid="refresh-count">{move || ctx.refreshes.get()}</dd>
+                <dd data-testid="refresh-count">{move || ctx.refreshes.get().to_string()}</dd>
                 <dt>"API base"</dt>
                 <dd><code data-testid="api-base">{session.region_or_api_base.url()}</code></dd>
             </dl>
             <p>
                 <button on:click=refresh_now>"Refresh now"</button>
                 " "
-                <span role="status">{move || refresh_status.get()}</span>
+                <span role="status">{move || refresh_status.get().unwrap_or_default()}</span>
             </p>
             <h2>"Scopes"</h2>
             <table class="scopes">

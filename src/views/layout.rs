@@ -57,6 +57,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                             "Webex asked us to slow down (HTTP 429). Retrying in " {secs} " s…"
                         </p>
                     }
+                    .into_any()
                 })
         }}
         <main id="main">{children()}</main>
