@@ -245,6 +245,7 @@ fn Explorer() -> impl IntoView {
                                 .into_any()
                             })
                             .collect_view()
+                            .into_any()
                     }}
                     <div class="actions">
                         <button type="submit" class="primary">"Send"</button>
