@@ -3,8 +3,10 @@
 //! screen while the next one loads; a late answer to an older request is dropped) at a fraction of
 //! the size: the async-derived machinery they bring cost about 13 kB brotli of the wasm budget.
 
+use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 
 use leptos::prelude::*;
 
@@ -51,16 +53,18 @@ type Fetch<T> = Box<dyn Fn() -> Pin<Box<dyn Future<Output = T>>>>;
 fn start<T: 'static>(fetch: Fetch<T>) -> Loaded<T> {
     let value = RwSignal::new_local(None);
     let again = RwSignal::new(0u32);
-    let newest = StoredValue::new(0u32);
+    // The generation of the newest request: an older answer that arrives late is dropped.
+    let newest = Rc::new(Cell::new(0u32));
     Effect::new(move |_| {
         again.track();
         let request = fetch();
-        let generation = newest.get_value().wrapping_add(1);
-        newest.set_value(generation);
+        let generation = newest.get().wrapping_add(1);
+        newest.set(generation);
+        let newest = Rc::clone(&newest);
         leptos::task::spawn_local(async move {
             let answer = request.await;
-            // The view may be gone by now (navigation): then there is nothing to update.
-            if newest.try_get_value() == Some(generation) {
+            // The view may be gone by now (navigation): `try_set` then does nothing.
+            if newest.get() == generation {
                 let _ = value.try_set(Some(answer));
             }
         });

@@ -63,7 +63,8 @@ fn Explorer() -> impl IntoView {
         values.set(values_from(&router.search(), e));
     });
     let reveal = RwSignal::new(false);
-    let copied = RwSignal::new(None::<String>);
+    // What happened to the last "Copy as cURL" (empty until the first).
+    let copied = RwSignal::new(String::new());
 
     let url = move || {
         let base = ctx
@@ -152,7 +153,7 @@ fn Explorer() -> impl IntoView {
                     Ok(()) => "Copied.".to_string(),
                     Err(e) => e,
                 };
-                copied.set(Some(note));
+                copied.set(note);
             });
         }
     };
@@ -261,7 +262,7 @@ fn Explorer() -> impl IntoView {
             </label>
             <pre class="curl" data-testid="curl">{move || curl().unwrap_or_default()}</pre>
             <button on:click=copy>"Copy as cURL"</button>
-            <span role="status">{move || copied.get().unwrap_or_default()}</span>
+            <span role="status">{move || copied.get()}</span>
             <h2>"Response"</h2>
             {move || match response.get() {
                 None => view! { <p class="muted" role="status">"Calling…"</p> }.into_any(),

@@ -22,7 +22,7 @@ pub fn Inspector() -> impl IntoView {
     // The details are rebuilt with every new token; what the user did (reveal, the outcome of
     // "Refresh now") lives out here so it survives the rebuild.
     let revealed = RwSignal::new(false);
-    let refresh_status = RwSignal::new(None::<String>);
+    let refresh_status = RwSignal::new(String::new());
     view! {
         {move || match session() {
             Some(session) => view! { <TokenDetails session revealed refresh_status /> }.into_any(),
@@ -35,7 +35,7 @@ pub fn Inspector() -> impl IntoView {
 fn TokenDetails(
     session: SessionRecord,
     revealed: RwSignal<bool>,
-    refresh_status: RwSignal<Option<String>>,
+    refresh_status: RwSignal<String>,
 ) -> impl IntoView {
     let ctx = use_ctx();
     let token = session.access_token.clone();
@@ -69,7 +69,7 @@ fn TokenDetails(
         "sealed by the token proxy; this tab holds only an opaque, encrypted handle"
     };
     let refresh_now = move |_| {
-        refresh_status.set(Some("Refreshing…".into()));
+        refresh_status.set("Refreshing…".into());
         leptos::task::spawn_local(async move {
             let text = match refresh::refresh(ctx).await {
                 Ok(()) => "Refreshed.".to_string(),
@@ -78,7 +78,7 @@ fn TokenDetails(
                 }
                 Err(RefreshFailure::Unavailable(e)) => format!("{} {}", e.title(), e.what_to_do()),
             };
-            refresh_status.set(Some(text));
+            refresh_status.set(text);
         });
     };
     let comparison = granted_vs_requested(&session.granted_scopes, &session.requested_scopes);
@@ -149,7 +149,7 @@ fn TokenDetails(
             <p>
                 <button on:click=refresh_now>"Refresh now"</button>
                 " "
-                <span role="status">{move || refresh_status.get().unwrap_or_default()}</span>
+                <span role="status">{move || refresh_status.get()}</span>
             </p>
             <h2>"Scopes"</h2>
             <table class="scopes">

@@ -112,16 +112,17 @@ pub fn Gate(
     children: ChildrenFn,
 ) -> impl IntoView {
     let ctx = use_ctx();
-    let access = Memo::new(move |_| {
+    let signed_in = Memo::new(move |_| ctx.auth.with(|a| matches!(a, Auth::SignedIn(_))));
+    let granted = Memo::new(move |_| {
         ctx.auth.with(|a| match a {
-            Auth::SignedIn(s) => Some(feature.is_none_or(|f| f.is_available(&s.granted_scopes))),
-            _ => None,
+            Auth::SignedIn(s) => feature.is_none_or(|f| f.is_available(&s.granted_scopes)),
+            _ => false,
         })
     });
     view! {
-        {move || match (access.get(), feature) {
-            (None, _) => view! { <NeedsSignIn /> }.into_any(),
-            (Some(false), Some(feature)) => view! {
+        {move || match (signed_in.get(), granted.get(), feature) {
+            (false, _, _) => view! { <NeedsSignIn /> }.into_any(),
+            (true, false, Some(feature)) => view! {
                 <section class="card" data-testid="scope-locked">
                     <h1>{title.clone()}</h1>
                     <p>{feature.how_to_unlock()}</p>

@@ -115,7 +115,8 @@ fn QueryEditor(
     let value = RwSignal::new(String::new());
     let join = RwSignal::new("and".to_string());
     let raw = RwSignal::new(query.get_untracked().filter.unwrap_or_default());
-    let builder_error = RwSignal::new(None::<String>);
+    // Why the last "Add condition" was refused (empty when it was not).
+    let builder_error = RwSignal::new(String::new());
     // The address is the source of truth: follow it when it changes (back button, deep link).
     Effect::new(move |_| {
         let q = query.get();
@@ -135,10 +136,10 @@ fn QueryEditor(
             _ => Filter::eq(field.get(), value.get()),
         };
         if let Err(e) = condition.validate() {
-            builder_error.set(Some(e.to_string()));
+            builder_error.set(e.to_string());
             return;
         }
-        builder_error.set(None);
+        builder_error.set(String::new());
         let text = condition.to_rsql();
         raw.update(|r| {
             if r.trim().is_empty() {
@@ -201,7 +202,10 @@ fn QueryEditor(
                     </select>
                 </label>
                 <button type="button" on:click=add_condition>"Add condition"</button>
-                {move || builder_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> }.into_any())}
+                {move || {
+                    let error = builder_error.get();
+                    (!error.is_empty()).then(|| view! { <p class="error" role="alert">{error}</p> }.into_any())
+                }}
             </fieldset>
             <label class="wide">
                 "Filter (RSQL, editable) "
