@@ -102,9 +102,7 @@ fn Explorer() -> impl IntoView {
                 return None;
             }
             Some(match target {
-                Ok(url) => crate::api::get_absolute(ctx, &url)
-                    .await
-                    .map(|call| (url, call)),
+                Ok(url) => crate::api::get_absolute(ctx, &url).await,
                 Err(missing) => Err(wxcc_core::api_error::ApiError {
                     status: 0,
                     kind: wxcc_core::api_error::ApiErrorKind::Client,
@@ -268,7 +266,7 @@ fn Explorer() -> impl IntoView {
                 None => view! { <p class="muted" role="status">"Calling…"</p> }.into_any(),
                 Some(None) => ().into_any(),
                 Some(Some(result)) => match result {
-                    Ok((_, call)) => view! {
+                    Ok(call) => view! {
                         <p data-testid="response-meta">
                             <span data-testid="status">{format!("HTTP {}", call.status)}</span>
                             {format!(" · {} ms", call.elapsed_ms.round() as u64)}

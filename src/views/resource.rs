@@ -12,7 +12,7 @@ use super::table::DataTable;
 use super::{ApiErrorView, Gate};
 use crate::auth::use_ctx;
 use crate::resources::{Resource, by_slug, cell};
-use crate::router::{Link, use_router};
+use crate::router::{Link, Router, use_router};
 
 /// `/config/<slug>` and `/config/<slug>/<id>`.
 #[component]
@@ -52,28 +52,22 @@ fn ResourceList(resource: &'static Resource) -> impl IntoView {
             .await
         }
     });
-    let go = Callback::new(move |q: ListQuery| {
-        router.go(&format!(
-            "/config/{}?{}",
-            resource.slug,
-            q.to_query_string()
-        ));
-    });
+    let go = move |q: ListQuery| show(router, resource, &q);
     let page_by = move |delta: i64| {
         let mut q = query.get_untracked();
         q.page = (q.page as i64 + delta).max(0) as u32;
-        go.run(q);
+        go(q);
     };
     let set_size = move |ev: leptos::ev::Event| {
         let mut q = query.get_untracked();
         q.page_size = event_target_value(&ev).parse().unwrap_or(q.page_size);
         q.page = 0;
-        go.run(q);
+        go(q);
     };
     view! {
         <section>
             <h1>{resource.label}</h1>
-            <QueryEditor resource query go />
+            <QueryEditor resource query />
             <div class="toolbar">
                 <label>
                     "Page size "
@@ -102,14 +96,21 @@ fn ResourceList(resource: &'static Resource) -> impl IntoView {
     }
 }
 
+/// Opens the list with `query` (a new history entry, so Back returns to the previous query).
+fn show(router: Router, resource: &Resource, query: &ListQuery) {
+    router.go(&format!(
+        "/config/{}?{}",
+        resource.slug,
+        query.to_query_string()
+    ));
+}
+
 /// The filter builder (conditions → RSQL), the raw filter, attributes and search. Search and
 /// attributes are plain form fields, shown from the address and read when the form is submitted.
 #[component]
-fn QueryEditor(
-    resource: &'static Resource,
-    query: Memo<ListQuery>,
-    go: Callback<ListQuery>,
-) -> impl IntoView {
+fn QueryEditor(resource: &'static Resource, query: Memo<ListQuery>) -> impl IntoView {
+    let router = use_router();
+    let go = move |q: ListQuery| show(router, resource, &q);
     let field = RwSignal::new(resource.fields.get(1).copied().unwrap_or("id").to_string());
     let op = RwSignal::new("==".to_string());
     let value = RwSignal::new(String::new());
@@ -158,10 +159,10 @@ fn QueryEditor(
         q.filter = Some(raw.get());
         q.search = crate::browser::submitted_values(&ev, "search").pop();
         q = q.with_attributes(&crate::browser::submitted_values(&ev, "attr"));
-        go.run(q);
+        go(q);
     };
     let clear = move |_| {
-        go.run(ListQuery {
+        go(ListQuery {
             page_size: query.get_untracked().page_size,
             ..ListQuery::default()
         })
