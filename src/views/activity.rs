@@ -1,7 +1,7 @@
 //! Activity over a time window: tasks, agent activities, agent and queue statistics.
 //! The window (`from`/`to`, epoch ms as the API takes them) lives in the address.
 
-use crate::router::use_router;
+use crate::router::{Router, use_router};
 use leptos::prelude::*;
 use wxcc_core::scopes::Feature;
 
@@ -28,22 +28,36 @@ pub fn ActivityPage() -> impl IntoView {
     }
 }
 
+/// The time window in the address (`from`/`to`, epoch ms). Read where it is used (tracked), so
+/// the sections and the form follow the address.
+#[derive(Clone, Copy)]
+struct Window {
+    router: Router,
+    /// When the page opened: the default window ends here.
+    now: u64,
+}
+
+impl Window {
+    fn get(self) -> (u64, u64) {
+        let at = |key| {
+            self.router
+                .query(key)
+                .and_then(|v: String| v.parse::<u64>().ok())
+        };
+        let to = at("to").unwrap_or(self.now);
+        // The agent-activities endpoint takes less than 24 hours: the default window is the last 12.
+        let from = at("from").unwrap_or(to.saturating_sub(12 * HOUR_MS));
+        (from, to)
+    }
+}
+
 #[component]
 fn Activity() -> impl IntoView {
     let router = use_router();
-    let now = crate::browser::now_ms();
-    // The agent-activities endpoint takes less than 24 hours: the default window is the last 12.
-    let window = Memo::new(move |_| {
-        let to = router
-            .query("to")
-            .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or(now);
-        let from = router
-            .query("from")
-            .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or(to.saturating_sub(12 * HOUR_MS));
-        (from, to)
-    });
+    let window = Window {
+        router,
+        now: crate::browser::now_ms(),
+    };
     let go = move |from: u64, to: u64| {
         router.go(&format!("/activity?from={from}&to={to}"));
     };
@@ -96,7 +110,7 @@ fn ActivitySection(
     title: &'static str,
     path: &'static str,
     extra: &'static str,
-    window: Memo<(u64, u64)>,
+    window: Window,
 ) -> impl IntoView {
     let ctx = use_ctx();
     let data = crate::load::load(move || {
