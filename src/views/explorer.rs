@@ -33,6 +33,25 @@ fn values_from(search: &str, endpoint: &Endpoint) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The request URL for `endpoint` with the form's `values`, on the session's API base and org.
+fn request_url(
+    ctx: crate::auth::Ctx,
+    endpoint: &Endpoint,
+    values: &[(String, String)],
+) -> Result<String, catalogue::BuildUrlError> {
+    let session = ctx.session();
+    let base = session
+        .as_ref()
+        .map(|s| s.region_or_api_base.url())
+        .unwrap_or_default();
+    let org = session.and_then(|s| s.org_id).unwrap_or_default();
+    let refs: Vec<(&str, &str)> = values
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    catalogue::build_url(&base, endpoint, &refs, &org)
+}
+
 /// A time window needs real times (the last 12 hours, which every analytics endpoint accepts);
 /// other required parameters start from the spec's example, optional ones empty (the example is
 /// shown beside them instead, since the spec's sample ids do not exist in your organization).
@@ -66,36 +85,14 @@ fn Explorer() -> impl IntoView {
     // What happened to the last "Copy as cURL" (empty until the first).
     let copied = RwSignal::new(String::new());
 
-    let url = move || {
-        let base = ctx
-            .session()
-            .map(|s| s.region_or_api_base.url())
-            .unwrap_or_default();
-        let org = ctx.session().and_then(|s| s.org_id).unwrap_or_default();
-        let pairs = values.get();
-        let refs: Vec<(&str, &str)> = pairs
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        catalogue::build_url(&base, endpoint.get(), &refs, &org)
-    };
+    let url = move || values.with(|pairs| request_url(ctx, endpoint.get(), pairs));
     let response = crate::load::load(move || {
         let should_run = run.get();
         let _target = ctx.api_target.get();
         // The request as the address describes it (values follow the address).
         let target = {
             let e = endpoint.get();
-            let pairs = values_from(&router.search(), e);
-            let refs: Vec<(&str, &str)> = pairs
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            let base = ctx
-                .session()
-                .map(|s| s.region_or_api_base.url())
-                .unwrap_or_default();
-            let org = ctx.session().and_then(|s| s.org_id).unwrap_or_default();
-            catalogue::build_url(&base, e, &refs, &org)
+            request_url(ctx, e, &values_from(&router.search(), e))
         };
         async move {
             if !should_run {
