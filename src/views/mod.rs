@@ -6,6 +6,10 @@
 //!   `erase_components` the macro then shares one renderer per output type; a closure passed in
 //!   as a variable or returned bare instantiates the renderer again for its own type.
 //! - Conditional parts are `move || if …` / `match` closures over a `Memo` rather than `<Show>`.
+//! - Reactive text renders a `String`, reactive fragments, list items and optional parts an
+//!   `AnyView` (`.into_any()` before `collect_view()`): every list and closure then shares one
+//!   renderer instead of instantiating it for its own concrete view type.
+//! - Fields that only matter on submit are plain form fields (`browser::submitted_values`).
 //! - API answers stay `serde_json::Value`s read field by field (`wxcc_core::model`), not derived
 //!   `Deserialize` types.
 
