@@ -59,7 +59,7 @@ pub fn SignInButton(
         });
     };
     view! {
-        <button class="primary" on:click=start disabled=move || busy.get()>
+        <button class="primary" on:click=start prop:disabled=move || busy.get()>
             {move || if busy.get() { "Opening Webex…".to_string() } else { label.clone() }}
         </button>
     }

@@ -75,7 +75,7 @@ fn ResourceList(resource: &'static Resource) -> impl IntoView {
                         {[10u32, 25, 50, 100].map(|n| view! { <option value=n.to_string()>{n}</option> }.into_any()).collect_view()}
                     </select>
                 </label>
-                <button on:click=move |_| page_by(-1) disabled=move || query.get().page == 0>"Previous"</button>
+                <button on:click=move |_| page_by(-1) prop:disabled=move || query.get().page == 0>"Previous"</button>
                 <span data-testid="page-indicator">{move || format!("Page {}", query.get().page + 1)}</span>
                 <button on:click=move |_| page_by(1)>"Next"</button>
             </div>
