@@ -35,7 +35,7 @@ pub fn ResourcePage(slug: String, id: Option<String>) -> impl IntoView {
 fn ResourceList(resource: &'static Resource) -> impl IntoView {
     let ctx = use_ctx();
     let router = use_router();
-    let query = Memo::new(move |_| ListQuery::from_query_string(&router.search()));
+    let query = AddressQuery(router);
     let items = crate::load::load(move || {
         let q = query.get();
         let _target = ctx.api_target.get();
@@ -96,6 +96,25 @@ fn ResourceList(resource: &'static Resource) -> impl IntoView {
     }
 }
 
+/// The list query in the address, parsed where it is read (tracked), so every part of the page
+/// follows the address, the one source of truth.
+#[derive(Clone, Copy)]
+struct AddressQuery(Router);
+
+impl AddressQuery {
+    fn get(self) -> ListQuery {
+        ListQuery::from_query_string(&self.0.search())
+    }
+
+    fn get_untracked(self) -> ListQuery {
+        untrack(|| self.get())
+    }
+
+    fn with<R>(self, read: impl FnOnce(&ListQuery) -> R) -> R {
+        read(&self.get())
+    }
+}
+
 /// Opens the list with `query` (a new history entry, so Back returns to the previous query).
 fn show(router: Router, resource: &Resource, query: &ListQuery) {
     router.go(&format!(
@@ -108,7 +127,7 @@ fn show(router: Router, resource: &Resource, query: &ListQuery) {
 /// The filter builder (conditions → RSQL), the raw filter, attributes and search. Search and
 /// attributes are plain form fields, shown from the address and read when the form is submitted.
 #[component]
-fn QueryEditor(resource: &'static Resource, query: Memo<ListQuery>) -> impl IntoView {
+fn QueryEditor(resource: &'static Resource, query: AddressQuery) -> impl IntoView {
     let router = use_router();
     let go = move |q: ListQuery| show(router, resource, &q);
     let field = RwSignal::new(resource.fields.get(1).copied().unwrap_or("id").to_string());
