@@ -140,11 +140,11 @@ async fn get_with_retries(ctx: Ctx, url: &str) -> Result<ApiCall, ApiError> {
                 // that set it clears it.
                 let deadline = browser::now_ms() + secs * 1000;
                 ctx.retry_until
-                    .update(|until| *until = Some(until.map_or(deadline, |u| u.max(deadline))));
+                    .update(|until| *until = (*until).max(deadline));
                 browser::sleep_ms((secs * 1000) as u32).await;
                 ctx.retry_until.update(|until| {
-                    if *until == Some(deadline) {
-                        *until = None;
+                    if *until == deadline {
+                        *until = 0;
                     }
                 });
             }

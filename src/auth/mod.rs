@@ -43,8 +43,9 @@ pub struct Ctx {
     pub flow: RwSignal<FlowLog>,
     /// Wall clock in ms, ticking every second for countdowns and proactive refresh.
     pub now: RwSignal<u64>,
-    /// Until when a rate-limited call waits before it retries (shown as a countdown).
-    pub retry_until: RwSignal<Option<u64>>,
+    /// Until when (ms) a rate-limited call waits before it retries, shown as a countdown; 0 when
+    /// none is waiting.
+    pub retry_until: RwSignal<u64>,
     /// How many refreshes this tab has done (shown in the inspector).
     pub refreshes: RwSignal<u32>,
     pub refresher: StoredValue<refresh::Refresher, LocalStorage>,
@@ -62,7 +63,7 @@ impl Ctx {
             auth,
             flow: RwSignal::new(crate::flow::load()),
             now: RwSignal::new(crate::browser::now_ms()),
-            retry_until: RwSignal::new(None),
+            retry_until: RwSignal::new(0),
             refreshes: RwSignal::new(0),
             refresher: StoredValue::new_local(refresh::Refresher::default()),
             api_target: Memo::new(move |_| {

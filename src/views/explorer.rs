@@ -69,29 +69,30 @@ fn default_value(param: &wxcc_core::catalogue::Param) -> String {
 fn Explorer() -> impl IntoView {
     let ctx = use_ctx();
     let router = use_router();
-    let endpoint = Memo::new(move |_| {
+    // Read from the address where it is used (tracked): the address is the one source of truth.
+    let endpoint = move || {
         router
             .query("endpoint")
             .and_then(|id| catalogue::find(&id))
             .unwrap_or(&ENDPOINTS[0])
-    });
+    };
     let run = Memo::new(move |_| router.query("run").is_some());
     let values = RwSignal::new(Vec::<(String, String)>::new());
     Effect::new(move |_| {
-        let e = endpoint.get();
+        let e = endpoint();
         values.set(values_from(&router.search(), e));
     });
     let reveal = RwSignal::new(false);
     // What happened to the last "Copy as cURL" (empty until the first).
     let copied = RwSignal::new(String::new());
 
-    let url = move || values.with(|pairs| request_url(ctx, endpoint.get(), pairs));
+    let url = move || values.with(|pairs| request_url(ctx, endpoint(), pairs));
     let response = crate::load::load(move || {
         let should_run = run.get();
         let _target = ctx.api_target.get();
         // The request as the address describes it (values follow the address).
         let target = {
-            let e = endpoint.get();
+            let e = endpoint();
             request_url(ctx, e, &values_from(&router.search(), e))
         };
         async move {
@@ -112,10 +113,7 @@ fn Explorer() -> impl IntoView {
     });
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let mut params = vec![(
-            "endpoint".to_string(),
-            endpoint.get_untracked().id.to_string(),
-        )];
+        let mut params = vec![("endpoint".to_string(), untrack(endpoint).id.to_string())];
         params.extend(
             values
                 .get_untracked()
@@ -154,7 +152,7 @@ fn Explorer() -> impl IntoView {
     };
     // A memo: a token refresh (a new `Auth::SignedIn`) must not rebuild the parameter form.
     let granted = Memo::new(move |_| {
-        let e = endpoint.get();
+        let e = endpoint();
         ctx.auth.with(|a| match a {
             Auth::SignedIn(s) => e.scopes.is_empty() || e.is_available(&s.granted_scopes),
             _ => false,
@@ -167,7 +165,7 @@ fn Explorer() -> impl IntoView {
             <p class="muted">{format!("{} GET endpoints from Cisco's official Contact Center OpenAPI spec.", ENDPOINTS.len())}</p>
             <label class="wide">
                 "Endpoint "
-                <select data-testid="endpoint" on:change=choose prop:value=move || endpoint.get().id>
+                <select data-testid="endpoint" on:change=choose prop:value=move || endpoint().id>
                     {groups
                         .into_iter()
                         .map(|g| {
@@ -186,7 +184,7 @@ fn Explorer() -> impl IntoView {
                 </select>
             </label>
             {move || {
-                let e = endpoint.get();
+                let e = endpoint();
                 view! {
                     <p><code>{format!("{} {}", e.method, e.path)}</code></p>
                     <p class="muted">{e.summary}" · needs one of: "{e.scopes.join(", ")}</p>
@@ -199,7 +197,7 @@ fn Explorer() -> impl IntoView {
                         <p class="locked" data-testid="scope-locked">
                             {format!(
                                 "This endpoint needs the {} scope, which this sign-in was not granted. Add it to scopes in config.json and to your integration, then sign in again.",
-                                endpoint.get().scopes.first().copied().unwrap_or("right")
+                                endpoint().scopes.first().copied().unwrap_or("right")
                             )}
                         </p>
                     }
@@ -208,7 +206,7 @@ fn Explorer() -> impl IntoView {
                 view! {
                 <form class="query" on:submit=send aria-label="Parameters">
                     {move || {
-                        let e = endpoint.get();
+                        let e = endpoint();
                         e.params
                             .iter()
                             .filter(|p| !p.is_org_id())

@@ -19,9 +19,8 @@ pub fn Layout(children: Children) -> impl IntoView {
         })
     };
     let retry_in = move || {
-        ctx.retry_until
-            .get()
-            .map(|until| until.saturating_sub(ctx.now.get()).div_ceil(1000).max(1))
+        let until = ctx.retry_until.get();
+        (until > 0).then(|| until.saturating_sub(ctx.now.get()).div_ceil(1000).max(1))
     };
     view! {
         <a class="skip" href="#main">"Skip to content"</a>
