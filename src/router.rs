@@ -118,8 +118,10 @@ pub fn Link(
         ev.prevent_default();
         router.go(&to);
     };
+    // `aria-current="false"` is ARIA's explicit default (not the current page); always writing a
+    // string keeps this attribute on the renderer every other string attribute shares.
     view! {
-        <a href=href class=class aria-current=move || router.is_current(&path).then_some("page") on:click=click>
+        <a href=href class=class aria-current=move || if router.is_current(&path) { "page" } else { "false" }.to_string() on:click=click>
             {children()}
         </a>
     }

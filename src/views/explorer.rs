@@ -165,7 +165,7 @@ fn Explorer() -> impl IntoView {
             <p class="muted">{format!("{} GET endpoints from Cisco's official Contact Center OpenAPI spec.", ENDPOINTS.len())}</p>
             <label class="wide">
                 "Endpoint "
-                <select data-testid="endpoint" on:change=choose prop:value=move || endpoint().id>
+                <select data-testid="endpoint" on:change=choose prop:value=move || endpoint().id.to_string()>
                     {groups
                         .into_iter()
                         .map(|g| {
