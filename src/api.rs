@@ -155,30 +155,25 @@ async fn get_with_retries(ctx: Ctx, url: &str) -> Result<ApiCall, ApiError> {
 
 fn record_first_call(ctx: Ctx, url: &str, result: &Result<ApiCall, ApiError>) {
     ctx.flow.update(|flow| {
-        let (details, duration, ok) = match result {
-            Ok(call) => (
-                vec![
-                    ("GET".into(), call.url.clone()),
-                    (
-                        "Authorization".into(),
-                        "Bearer (access token, masked)".into(),
-                    ),
-                    ("status".into(), call.status.to_string()),
-                    (
-                        "trackingId".into(),
-                        call.tracking_id.clone().unwrap_or_else(|| "—".into()),
-                    ),
+        match result {
+            Ok(call) => flow.record(
+                Step::FirstApiCall,
+                &[
+                    ("GET", &call.url),
+                    ("Authorization", "Bearer (access token, masked)"),
+                    ("status", &call.status.to_string()),
+                    ("trackingId", call.tracking_id.as_deref().unwrap_or("—")),
                 ],
                 Some(call.elapsed_ms),
                 true,
             ),
-            Err(e) => (
-                vec![("GET".into(), url.to_string()), ("error".into(), e.title())],
+            Err(e) => flow.record(
+                Step::FirstApiCall,
+                &[("GET", url), ("error", &e.title())],
                 None,
                 false,
             ),
-        };
-        flow.record(Step::FirstApiCall, details, duration, ok);
+        }
         crate::flow::save(flow);
     });
 }

@@ -40,27 +40,16 @@ pub async fn complete(ctx: Ctx) -> bool {
     };
     ctx.flow.update(|flow| {
         let consent_ms = started.map(|s| arrived.saturating_sub(s) as f64);
-        flow.record(
-            Step::Consent,
-            vec![("result".into(), "accepted".into())],
-            consent_ms,
-            true,
-        );
+        flow.record(Step::Consent, &[("result", "accepted")], consent_ms, true);
         flow.record(
             Step::Redirect,
-            vec![
+            &[
                 (
-                    "code".into(),
-                    code_param.as_deref().map(mask_secret).unwrap_or_default(),
+                    "code",
+                    &code_param.as_deref().map(mask_secret).unwrap_or_default(),
                 ),
-                (
-                    "state".into(),
-                    "matches this tab's attempt (single use)".into(),
-                ),
-                (
-                    "address bar".into(),
-                    "code and state removed at once".into(),
-                ),
+                ("state", "matches this tab's attempt (single use)"),
+                ("address bar", "code and state removed at once"),
             ],
             None,
             true,
@@ -91,29 +80,17 @@ pub async fn complete(ctx: Ctx) -> bool {
             ctx.flow.update(|flow| {
                 flow.record(
                     Step::Exchange,
-                    vec![
+                    &[
                         (
-                            "POST".into(),
-                            format!("{}/token", config.token_proxy_url.trim_end_matches('/')),
+                            "POST",
+                            &format!("{}/token", config.token_proxy_url.trim_end_matches('/')),
                         ),
-                        (
-                            "code, code_verifier".into(),
-                            "sent once, masked here".into(),
-                        ),
-                        (
-                            "client_secret".into(),
-                            "held by the proxy, never in the browser".into(),
-                        ),
-                        ("access_token".into(), response.access_token.mask()),
-                        ("expires_in".into(), format!("{} s", response.expires_in)),
-                        (
-                            "scope".into(),
-                            response
-                                .scope
-                                .clone()
-                                .unwrap_or_else(|| "as requested".into()),
-                        ),
-                        ("refresh token".into(), sealed),
+                        ("code, code_verifier", "sent once, masked here"),
+                        ("client_secret", "held by the proxy, never in the browser"),
+                        ("access_token", &response.access_token.mask()),
+                        ("expires_in", &format!("{} s", response.expires_in)),
+                        ("scope", response.scope.as_deref().unwrap_or("as requested")),
+                        ("refresh token", &sealed),
                     ],
                     Some(elapsed),
                     true,
@@ -132,12 +109,7 @@ pub async fn complete(ctx: Ctx) -> bool {
         }
         Err(error) => {
             ctx.flow.update(|flow| {
-                flow.record(
-                    Step::Exchange,
-                    vec![("error".into(), error.title())],
-                    None,
-                    false,
-                );
+                flow.record(Step::Exchange, &[("error", &error.title())], None, false);
                 crate::flow::save(flow);
             });
             ctx.auth.set(Auth::Failed(error));

@@ -33,7 +33,11 @@ pub async fn start(ctx: Ctx) -> Result<(), String> {
         "code_verifier".into(),
         format!("{} (kept in this tab only)", verifier.mask()),
     ));
-    flow.record(Step::Authorize, details, None, true);
+    let details: Vec<(&str, &str)> = details
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    flow.record(Step::Authorize, &details, None, true);
     crate::flow::save(&flow);
 
     let pending = PendingSignIn {

@@ -85,18 +85,22 @@ pub struct FlowLog {
 }
 
 impl FlowLog {
-    /// Records a step, replacing an earlier record of the same step.
+    /// Records a step, replacing an earlier record of the same step. `details` are borrowed
+    /// (label, value) pairs, so callers can list literals and masked values side by side.
     pub fn record(
         &mut self,
         step: Step,
-        details: Vec<(String, String)>,
+        details: &[(&str, &str)],
         duration_ms: Option<f64>,
         ok: bool,
     ) {
         self.entries.retain(|e| e.step != step);
         self.entries.push(Entry {
             step,
-            details,
+            details: details
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             duration_ms: duration_ms.map(|ms| ms.max(0.0).round() as u64),
             ok,
         });
@@ -177,14 +181,11 @@ mod tests {
         let mut log = FlowLog::default();
         log.record(
             Step::Authorize,
-            vec![
-                ("GET".into(), "https://x/authorize".into()),
-                ("quote\"".into(), "é\n".into()),
-            ],
+            &[("GET", "https://x/authorize"), ("quote\"", "é\n")],
             None,
             true,
         );
-        log.record(Step::Exchange, vec![], Some(12.6), true);
+        log.record(Step::Exchange, &[], Some(12.6), true);
         log
     }
 
@@ -202,7 +203,7 @@ mod tests {
     #[test]
     fn recording_a_step_again_replaces_it() {
         let mut log = sample();
-        log.record(Step::Exchange, vec![], None, false);
+        log.record(Step::Exchange, &[], None, false);
         assert_eq!(log.entries.len(), 2);
         assert!(!log.get(Step::Exchange).unwrap().ok);
     }
@@ -211,10 +212,10 @@ mod tests {
     fn awaiting_first_call_after_a_good_exchange_only() {
         let mut log = sample();
         assert!(log.awaiting_first_call());
-        log.record(Step::FirstApiCall, vec![], Some(5.0), true);
+        log.record(Step::FirstApiCall, &[], Some(5.0), true);
         assert!(!log.awaiting_first_call());
         let mut failed = FlowLog::default();
-        failed.record(Step::Exchange, vec![], None, false);
+        failed.record(Step::Exchange, &[], None, false);
         assert!(!failed.awaiting_first_call());
     }
 
