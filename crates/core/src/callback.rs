@@ -1,7 +1,7 @@
 //! The redirect back from the authorize endpoint: the pending sign-in kept in sessionStorage, and
 //! the checks on the callback query before any code is exchanged.
 
-use crate::json::{ObjectWriter, optional_number, optional_text, text_list};
+use crate::json::{ObjectWriter, optional_text, required_number, required_text, text_list};
 use crate::secret::{AuthCode, OAuthState, PkceVerifier};
 use serde_json::Value;
 use std::fmt;
@@ -38,17 +38,17 @@ impl PendingSignIn {
     /// malformed verifier is `None`: the callback then reports [`CallbackError::NoPendingSignIn`].
     pub fn decode(text: &str) -> Option<PendingSignIn> {
         let value: Value = serde_json::from_str(text).ok()?;
-        if optional_number(&value, "version").ok()?? != u64::from(PENDING_VERSION) {
+        if required_number(&value, "version").ok()? != u64::from(PENDING_VERSION) {
             return None;
         }
-        let state = optional_text(&value, "state").ok()??;
+        let state = required_text(&value, "state").ok()?;
         if state.is_empty() {
             return None;
         }
         Some(PendingSignIn {
             state: OAuthState::new(state),
-            verifier: PkceVerifier::parse(optional_text(&value, "verifier").ok()??).ok()?,
-            started_at_ms: optional_number(&value, "started_at_ms").ok()??,
+            verifier: PkceVerifier::parse(required_text(&value, "verifier").ok()?).ok()?,
+            started_at_ms: required_number(&value, "started_at_ms").ok()?,
             requested_scopes: text_list(&value, "requested_scopes").ok()?,
             return_to: optional_text(&value, "return_to")
                 .ok()?

@@ -154,6 +154,16 @@ pub fn optional_number(value: &Value, key: &str) -> Result<Option<u64>, WrongTyp
     }
 }
 
+/// `key` as a string that must be there: missing or null is [`WrongType`] too.
+pub fn required_text(value: &Value, key: &str) -> Result<String, WrongType> {
+    optional_text(value, key)?.ok_or(WrongType)
+}
+
+/// `key` as a non-negative integer that must be there: missing or null is [`WrongType`] too.
+pub fn required_number(value: &Value, key: &str) -> Result<u64, WrongType> {
+    optional_number(value, key)?.ok_or(WrongType)
+}
+
 /// `key` as a list of strings; a missing field or any other item is [`WrongType`].
 pub fn text_list(value: &Value, key: &str) -> Result<Vec<String>, WrongType> {
     value
@@ -227,6 +237,12 @@ mod tests {
         assert_eq!(optional_number(&v, "n"), Ok(Some(3)));
         assert_eq!(optional_number(&v, "neg"), Err(WrongType));
         assert_eq!(optional_number(&v, "s"), Err(WrongType));
+        assert_eq!(required_text(&v, "s"), Ok("x".into()));
+        assert_eq!(required_text(&v, "missing"), Err(WrongType));
+        assert_eq!(required_text(&v, "null"), Err(WrongType));
+        assert_eq!(required_number(&v, "n"), Ok(3));
+        assert_eq!(required_number(&v, "missing"), Err(WrongType));
+        assert_eq!(required_number(&v, "neg"), Err(WrongType));
         assert_eq!(text_list(&v, "list"), Ok(vec!["a".to_string()]));
         assert_eq!(text_list(&v, "mixed"), Err(WrongType));
         assert_eq!(text_list(&v, "missing"), Err(WrongType));

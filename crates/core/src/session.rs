@@ -7,7 +7,10 @@
 
 use crate::config::ApiBase;
 use crate::expiry::Expiry;
-use crate::json::{ObjectWriter, WrongType, optional_number, optional_text, text_list};
+use crate::json::{
+    ObjectWriter, WrongType, optional_number, optional_text, required_number, required_text,
+    text_list,
+};
 use crate::secret::{AccessToken, RefreshHandle};
 use crate::token::TokenIdentity;
 use serde_json::Value;
@@ -68,10 +71,8 @@ impl TokenResponse {
     pub fn from_json(body: &str) -> Result<TokenResponse, TokenResponseError> {
         let value: Value = serde_json::from_str(body).map_err(|_| TokenResponseError)?;
         let response = TokenResponse {
-            access_token: AccessToken::new(
-                optional_text(&value, "access_token")?.ok_or(TokenResponseError)?,
-            ),
-            expires_in: optional_number(&value, "expires_in")?.ok_or(TokenResponseError)?,
+            access_token: AccessToken::new(required_text(&value, "access_token")?),
+            expires_in: required_number(&value, "expires_in")?,
             scope: optional_text(&value, "scope")?,
             token_type: optional_text(&value, "token_type")?,
             refresh_token_expires_in: optional_number(&value, "refresh_token_expires_in")?,
@@ -271,12 +272,11 @@ impl SessionRecord {
 
     /// The fields of a record of this version; any wrongly typed or missing required field fails.
     fn read(value: &Value) -> Result<SessionRecord, WrongType> {
-        let required_number = |key| optional_number(value, key)?.ok_or(WrongType);
         Ok(SessionRecord {
             version: SESSION_VERSION,
-            access_token: AccessToken::new(optional_text(value, "access_token")?.ok_or(WrongType)?),
+            access_token: AccessToken::new(required_text(value, "access_token")?),
             access_issued_at_ms: optional_number(value, "access_issued_at_ms")?.unwrap_or(0),
-            access_expires_at_ms: required_number("access_expires_at_ms")?,
+            access_expires_at_ms: required_number(value, "access_expires_at_ms")?,
             refresh_expires_at_ms: optional_number(value, "refresh_expires_at_ms")?,
             granted_scopes: text_list(value, "granted_scopes")?,
             requested_scopes: text_list(value, "requested_scopes")?,
@@ -286,9 +286,7 @@ impl SessionRecord {
                 None => None,
                 Some(name) => Some(OrgSource::from_name(&name).ok_or(WrongType)?),
             },
-            region_or_api_base: ApiBase::from_text(
-                &optional_text(value, "region_or_api_base")?.ok_or(WrongType)?,
-            ),
+            region_or_api_base: ApiBase::from_text(&required_text(value, "region_or_api_base")?),
             refresh_handle: optional_text(value, "refresh_handle")?.map(RefreshHandle::new),
         })
     }
