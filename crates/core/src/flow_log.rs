@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::json::quote;
+use crate::json::{ObjectWriter, quote};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
@@ -126,18 +126,17 @@ impl FlowLog {
                     .iter()
                     .map(|(k, v)| format!("[{},{}]", quote(k), quote(v)))
                     .collect();
-                let duration = e
-                    .duration_ms
-                    .map_or_else(|| "null".to_string(), |ms| ms.to_string());
-                format!(
-                    r#"{{"step":{},"details":[{}],"duration_ms":{duration},"ok":{}}}"#,
-                    quote(e.step.name()),
-                    details.join(","),
-                    e.ok
-                )
+                ObjectWriter::default()
+                    .text("step", e.step.name())
+                    .json("details", &format!("[{}]", details.join(",")))
+                    .optional_number("duration_ms", e.duration_ms)
+                    .boolean("ok", e.ok)
+                    .finish()
             })
             .collect();
-        format!(r#"{{"entries":[{}]}}"#, entries.join(","))
+        ObjectWriter::default()
+            .json("entries", &format!("[{}]", entries.join(",")))
+            .finish()
     }
 
     /// Reads what [`FlowLog::to_json`] wrote; entries it cannot read are left out.

@@ -121,6 +121,19 @@ impl ObjectWriter {
         this
     }
 
+    pub fn boolean(self, key: &str, value: bool) -> Self {
+        let mut this = self.key(key);
+        this.out.push_str(if value { "true" } else { "false" });
+        this
+    }
+
+    /// A value that is already JSON text (a nested object or array built by the caller).
+    pub fn json(self, key: &str, json: &str) -> Self {
+        let mut this = self.key(key);
+        this.out.push_str(json);
+        this
+    }
+
     fn null(self, key: &str) -> Self {
         let mut this = self.key(key);
         this.out.push_str("null");
@@ -219,10 +232,13 @@ mod tests {
             .optional_number("n", Some(7))
             .texts("list", &["x".into(), "y\n".into()])
             .texts("empty", &[])
+            .boolean("yes", true)
+            .boolean("no", false)
+            .json("nested", r#"{"a":[1]}"#)
             .finish();
         assert_eq!(
             serde_json::from_str::<Value>(&text).unwrap(),
-            serde_json::json!({"v": 1, "s": "a\"b\\c ü\u{1}", "none": null, "n": 7, "list": ["x", "y\n"], "empty": []})
+            serde_json::json!({"v": 1, "s": "a\"b\\c ü\u{1}", "none": null, "n": 7, "list": ["x", "y\n"], "empty": [], "yes": true, "no": false, "nested": {"a": [1]}})
         );
         assert_eq!(ObjectWriter::default().finish(), "{}");
     }
