@@ -75,6 +75,19 @@ impl Ctx {
         }
     }
 
+    /// Whether the tab is signed in (tracked).
+    pub fn signed_in(&self) -> bool {
+        self.auth.with(|a| matches!(a, Auth::SignedIn(_)))
+    }
+
+    /// Whether the tab is signed in with granted scopes that pass `check` (tracked).
+    pub fn granted(&self, check: impl FnOnce(&[String]) -> bool) -> bool {
+        self.auth.with(|a| match a {
+            Auth::SignedIn(s) => check(&s.granted_scopes),
+            _ => false,
+        })
+    }
+
     pub fn cookie_mode(&self) -> bool {
         self.config
             .with_value(|c| c.proxy_mode == ProxyMode::Cookie)

@@ -8,7 +8,7 @@ use wxcc_core::curl::render_curl;
 
 use super::json_tree::JsonTree;
 use super::{ApiErrorView, Gate};
-use crate::auth::{Auth, use_ctx};
+use crate::auth::use_ctx;
 use crate::router::use_router;
 
 #[component]
@@ -153,10 +153,7 @@ fn Explorer() -> impl IntoView {
     // A memo: a token refresh (a new `Auth::SignedIn`) must not rebuild the parameter form.
     let granted = Memo::new(move |_| {
         let e = endpoint();
-        ctx.auth.with(|a| match a {
-            Auth::SignedIn(s) => e.scopes.is_empty() || e.is_available(&s.granted_scopes),
-            _ => false,
-        })
+        ctx.granted(|scopes| e.scopes.is_empty() || e.is_available(scopes))
     });
     let groups = catalogue::groups();
     view! {

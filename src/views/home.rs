@@ -92,12 +92,7 @@ fn CountTile(resource: &'static Resource) -> impl IntoView {
     let ctx = use_ctx();
     let feature = resource.feature;
     // A memo: a token refresh (a new `Auth::SignedIn`) must not rebuild the tile.
-    let granted = Memo::new(move |_| {
-        ctx.auth.with(|a| match a {
-            Auth::SignedIn(s) => feature.is_available(&s.granted_scopes),
-            _ => false,
-        })
-    });
+    let granted = Memo::new(move |_| ctx.granted(|scopes| feature.is_available(scopes)));
     // Untracked: a token refresh must not refetch every tile.
     let count = crate::load::load(move || {
         let _target = ctx.api_target.get();

@@ -116,13 +116,9 @@ pub fn Gate(
     children: ChildrenFn,
 ) -> impl IntoView {
     let ctx = use_ctx();
-    let signed_in = Memo::new(move |_| ctx.auth.with(|a| matches!(a, Auth::SignedIn(_))));
-    let granted = Memo::new(move |_| {
-        ctx.auth.with(|a| match a {
-            Auth::SignedIn(s) => feature.is_none_or(|f| f.is_available(&s.granted_scopes)),
-            _ => false,
-        })
-    });
+    let signed_in = Memo::new(move |_| ctx.signed_in());
+    let granted =
+        Memo::new(move |_| ctx.granted(|scopes| feature.is_none_or(|f| f.is_available(scopes))));
     view! {
         {move || match (signed_in.get(), granted.get(), feature) {
             (false, _, _) => view! { <NeedsSignIn /> }.into_any(),
