@@ -79,7 +79,6 @@ fn Activity() -> impl IntoView {
             go(from as u64, to as u64);
         }
     };
-    let (p1, p6, p23) = (preset, preset, preset);
     view! {
         <section>
             <h1>"Activity"</h1>
@@ -93,9 +92,9 @@ fn Activity() -> impl IntoView {
                     <input type="datetime-local" name="to" prop:value=move || to_local_input(window.get().1) />
                 </label>
                 <button type="submit" class="primary">"Show"</button>
-                <button type="button" on:click=move |_| p1(1)>"Last hour"</button>
-                <button type="button" on:click=move |_| p6(6)>"Last 6 hours"</button>
-                <button type="button" on:click=move |_| p23(23)>"Last 23 hours"</button>
+                <button type="button" on:click=move |_| preset(1)>"Last hour"</button>
+                <button type="button" on:click=move |_| preset(6)>"Last 6 hours"</button>
+                <button type="button" on:click=move |_| preset(23)>"Last 23 hours"</button>
             </form>
             {SECTIONS
                 .into_iter()
