@@ -19,24 +19,14 @@ pub async fn start(ctx: Ctx) -> Result<(), String> {
     let url = authorize_url(&config, &state, &challenge);
 
     let mut flow = FlowLog::default();
-    let mut details: Vec<(String, String)> = authorize_params(&config, &state, &challenge)
+    let params: Vec<(&str, String)> = authorize_params(&config, &state, &challenge)
         .into_iter()
-        .map(|(k, v)| {
-            (
-                k.to_string(),
-                if k == "state" { mask_secret(&v) } else { v },
-            )
-        })
+        .map(|(k, v)| (k, if k == "state" { mask_secret(&v) } else { v }))
         .collect();
-    details.insert(0, ("GET".into(), config.authorize_url.clone()));
-    details.push((
-        "code_verifier".into(),
-        format!("{} (kept in this tab only)", verifier.mask()),
-    ));
-    let details: Vec<(&str, &str)> = details
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let verifier_note = format!("{} (kept in this tab only)", verifier.mask());
+    let mut details = vec![("GET", config.authorize_url.as_str())];
+    details.extend(params.iter().map(|(k, v)| (*k, v.as_str())));
+    details.push(("code_verifier", &verifier_note));
     flow.record(Step::Authorize, &details, None, true);
     crate::flow::save(&flow);
 
