@@ -164,23 +164,18 @@ pub fn org_of(token: &str) -> String {
     token.rsplit('_').next().unwrap().to_string()
 }
 
+/// `GET url` with a Bearer token.
+pub async fn bearer_get(url: &str, token: &str) -> reqwest::Response {
+    client().get(url).bearer_auth(token).send().await.unwrap()
+}
+
 pub async fn api_get(sb: &RunningSandbox, token: &str, path_and_query: &str) -> reqwest::Response {
-    client()
-        .get(format!("{}{path_and_query}", sb.api_url()))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
+    bearer_get(&format!("{}{path_and_query}", sb.api_url()), token).await
 }
 
 /// `GET /v1/people/me` on the identity side with a Bearer token.
 pub async fn people_me(sb: &RunningSandbox, token: &str) -> reqwest::Response {
-    client()
-        .get(format!("{}/v1/people/me", sb.identity_url()))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
+    bearer_get(&format!("{}/v1/people/me", sb.identity_url()), token).await
 }
 
 pub async fn control(sb: &RunningSandbox, body: Value) -> Value {
