@@ -100,7 +100,7 @@ async fn get_with_retries(ctx: Ctx, url: &str) -> Result<ApiCall, ApiError> {
             let json = if response.body.trim().is_empty() {
                 serde_json::Value::Null
             } else {
-                serde_json::from_str(&response.body).map_err(|_| ApiError {
+                wxcc_core::json::parse(&response.body).map_err(|_| ApiError {
                     status: response.status,
                     kind: ApiErrorKind::Client,
                     message: "The API answered with something that is not JSON.".into(),

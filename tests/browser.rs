@@ -91,3 +91,85 @@ fn the_config_error_page_lists_every_wrong_field() {
     assert_eq!(rows.length(), 2);
     assert!(host.text_content().unwrap().contains("client_id"));
 }
+
+/// In the wasm, `wxcc_core::json::parse` is the engine's JSON.parse copied into a `Value`; for the
+/// JSON the app reads it must agree with serde_json (the native parser, linked here only).
+#[wasm_bindgen_test]
+fn json_parse_in_the_browser_agrees_with_serde_json() {
+    let texts = [
+        r#"{"access_token":"tok","expires_in":1209599,"scope":"a b","refresh_token":null}"#,
+        r#"{"data":[{"id":"u1","active":true,"score":-3,"ratio":0.25,"tags":[]}],"meta":{"page":0,"pageSize":100,"totalRecords":2,"links":{"next":"/v1/x?page=1"}}}"#,
+        r#"  [1, -1, 0, 1.25e1, 2.5e-3, 1.7976931348623157e308, 9007199254740991, -9007199254740991]  "#,
+        r#"{"escapes":"q\" b\\ s\/ \b\f\n\r\t \u00e9 \ud83d\ude00 \u2028","":{"nested":[[{}]]}}"#,
+        r#""just a string""#,
+        "true",
+        "null",
+    ];
+    for text in texts {
+        let ours = wxcc_core::json::parse(text).unwrap();
+        let serde: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(ours, serde, "{text}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn json_parse_in_the_browser_keeps_integers_integers_and_field_order() {
+    let value =
+        wxcc_core::json::parse(r#"{"z":1,"a":{"y":2.0,"b":-0.0,"e":1e3},"m":1700000000000}"#)
+            .unwrap();
+    // Field order as sent (the JSON tree shows it); JavaScript numbers that are whole and exact
+    // read as integers, so the strict readers (as_u64) work on them.
+    let keys: Vec<&str> = value
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, ["z", "a", "m"]);
+    // The one ordering difference: JavaScript objects list integer-like keys first, ascending.
+    let numeric = wxcc_core::json::parse(r#"{"b":1,"10":2,"2":3}"#).unwrap();
+    let keys: Vec<&str> = numeric
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, ["2", "10", "b"]);
+    assert_eq!(value["m"].as_u64(), Some(1_700_000_000_000));
+    assert_eq!(
+        value["a"]["y"].as_u64(),
+        Some(2),
+        "1.0 and 1 are the same JavaScript number"
+    );
+    assert_eq!(value["a"]["b"].as_i64(), Some(0));
+    assert_eq!(value["a"]["e"].as_u64(), Some(1000));
+    // Beyond 2^53 a JavaScript number is not an exact integer any more: it stays a float.
+    let big = wxcc_core::json::parse("18446744073709551615").unwrap();
+    assert_eq!(big.as_u64(), None);
+    assert_eq!(big.as_f64(), Some(18446744073709551615.0));
+}
+
+#[wasm_bindgen_test]
+fn json_parse_in_the_browser_reports_bad_text() {
+    for bad in [
+        "",
+        "{",
+        r#"{"a":1,}"#,
+        "[1 2]",
+        "{'a':1}",
+        "nul",
+        r#""\x""#,
+        "1 2",
+    ] {
+        let error = wxcc_core::json::parse(bad).unwrap_err();
+        assert!(!error.to_string().is_empty(), "{bad:?} gives a message");
+    }
+    let errors =
+        wxcc_core::config::load_config("{\"client_id\": }", "https://a.example", "/").unwrap_err();
+    assert_eq!(errors[0].field, "config.json");
+    assert!(
+        errors[0].problem.starts_with("is not valid JSON: "),
+        "{}",
+        errors[0].problem
+    );
+}

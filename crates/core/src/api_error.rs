@@ -102,7 +102,7 @@ struct BodyFacts {
 }
 
 fn read_body(body: &str) -> BodyFacts {
-    let Ok(value) = serde_json::from_str::<Value>(body) else {
+    let Ok(value) = crate::json::parse(body) else {
         return BodyFacts {
             message: None,
             tracking_id: None,

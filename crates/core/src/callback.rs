@@ -37,7 +37,7 @@ impl PendingSignIn {
     /// Reads the sessionStorage form back. Anything unreadable, of another version, or with a
     /// malformed verifier is `None`: the callback then reports [`CallbackError::NoPendingSignIn`].
     pub fn decode(text: &str) -> Option<PendingSignIn> {
-        let value: Value = serde_json::from_str(text).ok()?;
+        let value: Value = crate::json::parse(text).ok()?;
         if required_number(&value, "version").ok()? != u64::from(PENDING_VERSION) {
             return None;
         }

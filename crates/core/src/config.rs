@@ -344,14 +344,10 @@ fn read_scopes(map: &Map<String, Value>, errors: &mut Vec<ConfigError>) -> Optio
 impl RawConfig {
     /// Parses the text of `config.json`, reporting every wrongly-typed field at once.
     pub fn from_json_str(text: &str) -> Result<RawConfig, Vec<ConfigError>> {
-        let value: Value = serde_json::from_str(text).map_err(|e| {
+        let value: Value = crate::json::parse(text).map_err(|e| {
             vec![ConfigError::new(
                 "config.json",
-                format!(
-                    "is not valid JSON (line {}, column {}).",
-                    e.line(),
-                    e.column()
-                ),
+                format!("is not valid JSON: {e}."),
                 "Check for a missing comma or quote, or a trailing comma, near that position.",
             )]
         })?;

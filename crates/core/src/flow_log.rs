@@ -141,7 +141,7 @@ impl FlowLog {
 
     /// Reads what [`FlowLog::to_json`] wrote; entries it cannot read are left out.
     pub fn from_json(text: &str) -> Option<FlowLog> {
-        let value: Value = serde_json::from_str(text).ok()?;
+        let value: Value = crate::json::parse(text).ok()?;
         let entries = value.get("entries")?.as_array()?;
         Some(FlowLog {
             entries: entries.iter().filter_map(read_entry).collect(),

@@ -5,12 +5,43 @@
 //! matching and error formatting per type; dropping the last of them took 8.5 kB (brotli) off
 //! the wasm.
 //!
+//! Text is parsed by [`parse`]: serde_json natively, the browser's `JSON.parse` in the wasm.
+//!
 //! Whole values are written with [`compact`] instead of `Value`'s `Display`: serde_json formats
 //! fractional numbers with its own float printer (code and tables the wasm would carry for the
 //! rare fractional number). Here the caller supplies that printer; the SPA passes the browser's
 //! `Number#toString`.
 
+use std::fmt;
+
 use serde_json::Value;
+
+#[cfg(target_arch = "wasm32")]
+mod engine;
+
+/// JSON text that does not parse; the message says where and why (serde_json's words natively,
+/// the JavaScript engine's in the browser).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    message: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// The one place JSON text becomes a [`Value`]. In the browser this is the engine's `JSON.parse`
+/// (see `engine.rs`: the wasm carries no JSON parser of its own); elsewhere serde_json.
+pub fn parse(text: &str) -> Result<Value, ParseError> {
+    #[cfg(target_arch = "wasm32")]
+    return engine::parse(text);
+    #[cfg(not(target_arch = "wasm32"))]
+    serde_json::from_str(text).map_err(|e| ParseError {
+        message: e.to_string(),
+    })
+}
 
 /// `value` as compact JSON text (what `value.to_string()` gives), with fractional numbers
 /// written by `float`.

@@ -69,7 +69,7 @@ impl From<WrongType> for TokenResponseError {
 impl TokenResponse {
     /// Parses the proxy's success body. The error never contains the body (it holds the token).
     pub fn from_json(body: &str) -> Result<TokenResponse, TokenResponseError> {
-        let value: Value = serde_json::from_str(body).map_err(|_| TokenResponseError)?;
+        let value: Value = crate::json::parse(body).map_err(|_| TokenResponseError)?;
         let response = TokenResponse {
             access_token: AccessToken::new(required_text(&value, "access_token")?),
             expires_in: required_number(&value, "expires_in")?,
@@ -293,8 +293,7 @@ impl SessionRecord {
 
     /// Reads the sessionStorage form; never panics, whatever the input.
     pub fn decode(text: &str) -> Result<SessionRecord, SessionDecodeError> {
-        let value: Value =
-            serde_json::from_str(text).map_err(|_| SessionDecodeError::Unreadable)?;
+        let value: Value = crate::json::parse(text).map_err(|_| SessionDecodeError::Unreadable)?;
         let version = value
             .get("version")
             .and_then(Value::as_u64)
