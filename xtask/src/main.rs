@@ -5,6 +5,7 @@
 mod bench;
 mod csp;
 mod demo;
+mod minify;
 mod services;
 mod setup;
 mod spa;

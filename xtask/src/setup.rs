@@ -103,11 +103,14 @@ fn npm_tools() -> Result {
     if fresh
         && root().join("node_modules/.bin/wasm-opt").exists()
         && root().join("node_modules/.bin/playwright").exists()
+        && root().join("node_modules/.bin/terser").exists()
     {
-        println!("  ok   npm tools (binaryen 132 wasm-opt, Playwright) in node_modules");
+        println!("  ok   npm tools (binaryen 132 wasm-opt, terser, Playwright) in node_modules");
         return Ok(());
     }
-    println!("  get  npm tools with `npm ci` (binaryen 132, Playwright; never a browser download)");
+    println!(
+        "  get  npm tools with `npm ci` (binaryen 132, terser, Playwright; never a browser download)"
+    );
     run(
         "installing npm tools",
         cmd("npm")

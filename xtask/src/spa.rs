@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::csp;
+use crate::minify;
 use crate::util::{Result, cmd, heading, root, run};
 
 /// `cargo xtask build [--public-url /sub/] [--config FILE]`
@@ -49,8 +50,8 @@ pub fn build_command(args: &[String]) -> Result {
     Ok(())
 }
 
-/// `trunk build --release` into dist/: the size-tuned wasm (opt-level z, LTO, wasm-opt -Oz) plus
-/// SRI hashes.
+/// `trunk build --release` into dist/: the size-tuned wasm (opt-level z, LTO, wasm-opt -Oz),
+/// minified CSS and JS, and SRI hashes.
 pub fn build(public_url: &str) -> Result {
     build_into(public_url, &root().join("dist"))
 }
@@ -66,7 +67,8 @@ pub fn build_into(public_url: &str, dist: &Path) -> Result {
             .args(["build", "--release", "--public-url", public_url])
             .arg("--dist")
             .arg(dist),
-    )
+    )?;
+    minify::js_glue(dist)
 }
 
 /// What a deployment knows about where it runs.
