@@ -47,6 +47,8 @@ pub fn run(args: &[String]) -> Result {
                 "clippy",
                 "-p",
                 "wxcc-console",
+                "-p",
+                "wasm-streams",
                 "--target",
                 "wasm32-unknown-unknown",
                 "--all-targets",
@@ -67,6 +69,8 @@ pub fn run(args: &[String]) -> Result {
                 "test",
                 "-p",
                 "wxcc-console",
+                "-p",
+                "wasm-streams",
                 "--target",
                 "wasm32-unknown-unknown",
             ])
