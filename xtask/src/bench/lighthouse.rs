@@ -73,6 +73,22 @@ fn one_run(url: &str, out: &Path) -> Result<Value> {
     serde_json::from_str(&text).map_err(|e| format!("the Lighthouse report is not JSON: {e}"))
 }
 
+/// Lighthouse's own words for a transient failure to record the page load's trace (NO_NAVSTART,
+/// NO_FCP, …): it asks to be run again. About one run in ten does this on this machine.
+const TRANSIENT: &str = "Please run Lighthouse again";
+
+/// `attempt()`, made once more when it fails with Lighthouse's transient trace error; the bool
+/// says whether it was. Any other failure, or a second transient one, is the result.
+fn again_if_transient<T>(mut attempt: impl FnMut() -> Result<T>) -> Result<(T, bool)> {
+    match attempt() {
+        Err(error) if error.contains(TRANSIENT) => {
+            println!("  Lighthouse could not record the trace ({error}); running it again");
+            attempt().map(|value| (value, true))
+        }
+        other => other.map(|value| (value, false)),
+    }
+}
+
 pub fn section(url: &str, out_dir: &Path) -> Section {
     match measure(url, out_dir) {
         Ok((rows, data)) => Section::ok("lighthouse", rows, data),
@@ -84,10 +100,12 @@ fn measure(url: &str, out_dir: &Path) -> Result<(Vec<Row>, Value)> {
     crate::util::heading(&format!("Lighthouse 12.2.3 on {url} ({RUNS} runs)"));
     let mut scores: Vec<Vec<f64>> = vec![Vec::new(); CATEGORIES.len()];
     let mut metrics: Vec<Vec<f64>> = vec![Vec::new(); METRICS.len()];
+    let mut repeated = 0;
     for run in 1..=RUNS {
         let out = out_dir.join(format!("lighthouse-{run}.json"));
-        let report = one_run(url, &out)?;
-        let (s, m) = figures(&report)?;
+        let ((s, m), again) =
+            again_if_transient(|| one_run(url, &out).and_then(|report| figures(&report)))?;
+        repeated += usize::from(again);
         println!("  run {run}: scores {s:?}");
         for (i, v) in s.into_iter().enumerate() {
             scores[i].push(v.unwrap_or(f64::NAN));
@@ -98,8 +116,13 @@ fn measure(url: &str, out_dir: &Path) -> Result<(Vec<Row>, Value)> {
     }
     let mut rows = Vec::new();
     let mut data = serde_json::Map::new();
-    let detail =
-        format!("{RUNS} runs, mobile emulation, simulated throttling; reports in target/bench/");
+    let repeats = match repeated {
+        0 => String::new(),
+        n => format!(" ({n} repeated after a transient trace error)"),
+    };
+    let detail = format!(
+        "{RUNS} runs{repeats}, mobile emulation, simulated throttling; reports in target/bench/"
+    );
     for (name, values) in CATEGORIES.iter().zip(&scores) {
         match summarize(values) {
             Some(s) => {
@@ -146,5 +169,40 @@ mod tests {
         assert!(figures(&json!({})).is_err());
         let broken = json!({"categories": {}, "runtimeError": {"message": "NO_FCP"}});
         assert!(figures(&broken).unwrap_err().contains("NO_FCP"));
+    }
+
+    #[test]
+    fn only_a_transient_trace_error_is_tried_again_and_only_once() {
+        let transient = || format!("lighthouse failed: … {TRANSIENT}. (NO_NAVSTART)");
+        let mut calls = 0;
+        let once_flaky = again_if_transient(|| {
+            calls += 1;
+            if calls == 1 { Err(transient()) } else { Ok(7) }
+        });
+        assert_eq!(once_flaky, Ok((7, true)));
+        assert_eq!(calls, 2);
+
+        let mut calls = 0;
+        let clean = again_if_transient(|| {
+            calls += 1;
+            Ok(1)
+        });
+        assert_eq!((clean, calls), (Ok((1, false)), 1));
+
+        let mut calls = 0;
+        let broken: Result<(u8, bool)> = again_if_transient(|| {
+            calls += 1;
+            Err("cannot run lighthouse: not found".to_string())
+        });
+        assert!(broken.is_err());
+        assert_eq!(calls, 1, "other failures are not retried");
+
+        let mut calls = 0;
+        let always: Result<(u8, bool)> = again_if_transient(|| {
+            calls += 1;
+            Err(transient())
+        });
+        assert!(always.unwrap_err().contains("NO_NAVSTART"));
+        assert_eq!(calls, 2, "a second transient error is the result");
     }
 }
