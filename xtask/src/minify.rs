@@ -31,7 +31,14 @@ pub fn js_glue(dist: &Path) -> Result {
                 .args(["--module", "--compress", "--mangle", "--output"])
                 .arg(&path),
         )?;
-        index = replace_integrity(&index, &before, &read(&path)?)
+        let after = read(&path)?;
+        println!(
+            "minified {} with terser: {:.1} → {:.1} kB",
+            path.file_name().unwrap_or_default().to_string_lossy(),
+            before.len() as f64 / 1000.0,
+            after.len() as f64 / 1000.0
+        );
+        index = replace_integrity(&index, &before, &after)
             .map_err(|e| format!("{}: {e}", path.display()))?;
     }
     std::fs::write(&index_path, index)

@@ -65,6 +65,9 @@ pub fn build_into(public_url: &str, dist: &Path) -> Result {
         "building the SPA",
         cmd("trunk")
             .args(["build", "--release", "--public-url", public_url])
+            // Trunk's usual logging, without the warning that its JS minifier cannot parse
+            // wasm-bindgen's glue: terser minifies it right after (see minify.rs).
+            .args(["--log", "error,trunk=info,trunk::processing::minify=error"])
             .arg("--dist")
             .arg(dist),
     )?;
