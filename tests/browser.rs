@@ -147,6 +147,10 @@ fn json_parse_in_the_browser_keeps_integers_integers_and_field_order() {
     let big = wxcc_core::json::parse("18446744073709551615").unwrap();
     assert_eq!(big.as_u64(), None);
     assert_eq!(big.as_f64(), Some(18446744073709551615.0));
+    // A lone surrogate is an error for serde_json; JavaScript strings can hold one, and the copy
+    // into a Rust string makes it U+FFFD.
+    let lone = wxcc_core::json::parse(r#""a\ud800b""#).unwrap();
+    assert_eq!(lone.as_str(), Some("a\u{fffd}b"));
 }
 
 #[wasm_bindgen_test]
@@ -164,6 +168,13 @@ fn json_parse_in_the_browser_reports_bad_text() {
         let error = wxcc_core::json::parse(bad).unwrap_err();
         assert!(!error.to_string().is_empty(), "{bad:?} gives a message");
     }
+    // serde_json's recursion limit, kept by the copy into a Value.
+    let deep = |levels: usize| format!("{}{}", "[".repeat(levels), "]".repeat(levels));
+    assert!(wxcc_core::json::parse(&deep(128)).is_ok());
+    assert!(serde_json::from_str::<serde_json::Value>(&deep(129)).is_err());
+    let too_deep = wxcc_core::json::parse(&deep(129)).unwrap_err();
+    assert!(too_deep.to_string().contains("128"), "{too_deep}");
+    assert!(wxcc_core::json::parse(&format!(r#"{{"a":{}}}"#, deep(128))).is_err());
     let errors =
         wxcc_core::config::load_config("{\"client_id\": }", "https://a.example", "/").unwrap_err();
     assert_eq!(errors[0].field, "config.json");

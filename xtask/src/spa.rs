@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::csp;
 use crate::minify;
-use crate::util::{Result, cmd, heading, root, run};
+use crate::util::{Result, cmd, heading, root, run_hiding};
 
 /// `cargo xtask build [--public-url /sub/] [--config FILE]`
 pub fn build_command(args: &[String]) -> Result {
@@ -61,15 +61,15 @@ pub fn build_into(public_url: &str, dist: &Path) -> Result {
     heading(&format!(
         "building the SPA (trunk build --release --public-url {public_url})"
     ));
-    run(
+    run_hiding(
         "building the SPA",
         cmd("trunk")
             .args(["build", "--release", "--public-url", public_url])
-            // Trunk's usual logging, without the warning that its JS minifier cannot parse
-            // wasm-bindgen's glue: terser minifies it right after (see minify.rs).
-            .args(["--log", "error,trunk=info,trunk::processing::minify=error"])
             .arg("--dist")
             .arg(dist),
+        // Trunk's JS minifier cannot parse wasm-bindgen's glue; terser minifies it right after
+        // (minify.rs), so this one warning only alarms. Trunk's other warnings still show.
+        "Failed to minify JS",
     )?;
     minify::js_glue(dist)
 }
@@ -116,6 +116,12 @@ pub fn deploy(dist: &Path, target: &Path, site: &Site) -> Result {
         &pristine,
         &csp::policy(&hashes, &origins, csp::Delivery::Meta),
     )?;
+    if !page.contains("</head>") {
+        return Err(format!(
+            "{} has no </head> to put the base-path meta before (did trunk's HTML minifier drop it?)",
+            index_path.display()
+        ));
+    }
     let page = page.replacen(
         "</head>",
         &format!(

@@ -55,6 +55,48 @@ pub fn run(step: &str, command: &mut Command) -> Result {
     }
 }
 
+/// [`run`], with the command's output passed through line by line except lines containing
+/// `hidden` (a known, explained message that would only alarm).
+pub fn run_hiding(step: &str, command: &mut Command, hidden: &str) -> Result {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("{step}: could not start `{}`: {e}", describe(command)))?;
+    let forward = |from: Box<dyn std::io::Read + Send>, to_stderr: bool| {
+        let hidden = hidden.to_string();
+        std::thread::spawn(move || {
+            for line in BufReader::new(from)
+                .lines()
+                .map_while(std::result::Result::ok)
+            {
+                if line.contains(&hidden) {
+                    continue;
+                }
+                if to_stderr {
+                    let _ = writeln!(std::io::stderr(), "{line}");
+                } else {
+                    let _ = writeln!(std::io::stdout(), "{line}");
+                }
+            }
+        })
+    };
+    let out = forward(Box::new(child.stdout.take().expect("piped")), false);
+    let err = forward(Box::new(child.stderr.take().expect("piped")), true);
+    let status = child.wait().map_err(|e| format!("{step}: {e}"))?;
+    let _ = (out.join(), err.join());
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{step} failed ({status}).\n  Retry it with: {}",
+            describe(command)
+        ))
+    }
+}
+
 /// The first line a command prints on stdout, or None when it cannot run or fails.
 pub fn first_line(command: &mut Command) -> Option<String> {
     let output = command.output().ok()?;

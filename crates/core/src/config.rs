@@ -348,7 +348,7 @@ impl RawConfig {
             vec![ConfigError::new(
                 "config.json",
                 format!("is not valid JSON: {e}."),
-                "Check for a missing comma or quote, or a trailing comma, near that position.",
+                "Check for a missing comma or quote, or a trailing comma, near where the message points.",
             )]
         })?;
         let Value::Object(map) = value else {

@@ -221,7 +221,7 @@ mod tests {
     #[test]
     fn reads_the_previous_serde_format_and_skips_what_it_cannot_read() {
         // Written by the serde-derived version (with `at_ms` and float durations).
-        let old = r#"{"entries":[{"step":"Consent","details":[["result","accepted"]],"at_ms":1,"duration_ms":3000.0,"ok":true},
+        let old = r#"{"entries":[{"step":"Consent","details":[["result","accepted"]],"at_ms":1,"duration_ms":3000.5,"ok":true},
             {"step":"Nope","details":[],"ok":true},{"details":[]},
             {"step":"Redirect","details":[["only one"],["k", 1],["a","b"]],"duration_ms":-1,"ok":"yes"}]}"#;
         let log = FlowLog::from_json(old).unwrap();
@@ -232,7 +232,7 @@ mod tests {
         );
         assert_eq!(
             log.entries[0].duration_ms, None,
-            "a float is not a whole-millisecond count"
+            "a fraction is not a whole-millisecond count"
         );
         assert_eq!(
             log.entries[1].details,

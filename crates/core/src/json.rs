@@ -20,7 +20,8 @@ use serde_json::Value;
 mod engine;
 
 /// JSON text that does not parse; the message says where and why (serde_json's words natively,
-/// the JavaScript engine's in the browser).
+/// the JavaScript engine's in the browser). Engines may quote a piece of the text, so show the
+/// message only for text that carries no secret (config.json); token and session readers drop it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
     message: String,

@@ -60,8 +60,8 @@ impl ReadableStream {
             move |controller: ReadableStreamDefaultController| {
                 let stream = Rc::clone(&pulled);
                 future_to_promise(async move {
-                    // The JavaScript stream calls pull again only after this promise settles
-                    // (and cancel never while it is pending), so this borrow is not contended.
+                    // The borrow lasts one poll, never across an await, so cancel (which may
+                    // come while this pull waits) always finds the stream free.
                     let next = poll_fn(|cx| match stream.borrow_mut().as_mut() {
                         Some(stream) => stream.as_mut().poll_next(cx),
                         None => Poll::Ready(None),
@@ -70,14 +70,27 @@ impl ReadableStream {
                     match next {
                         Some(Ok(chunk)) => controller.enqueue_with_chunk(&chunk)?,
                         // A rejected pull errors the stream with this reason.
-                        Some(Err(reason)) => return Err(reason),
-                        None => controller.close()?,
+                        Some(Err(reason)) => {
+                            stream.borrow_mut().take();
+                            return Err(reason);
+                        }
+                        None => {
+                            // Drop the finished stream now, not when JavaScript collects the
+                            // closures. Closing a stream that was cancelled meanwhile throws,
+                            // and the rejected pull is then ignored.
+                            stream.borrow_mut().take();
+                            controller.close()?;
+                        }
                     }
                     Ok(JsValue::UNDEFINED)
                 })
             },
         );
-        let cancel = Closure::<dyn FnMut()>::new(move || drop(stream.borrow_mut().take()));
+        let cancel = Closure::<dyn FnMut()>::new(move || {
+            if let Ok(mut stream) = stream.try_borrow_mut() {
+                stream.take();
+            }
+        });
         let source = js_sys::Object::new();
         // Handed to JavaScript, the closures live as long as the source object.
         for (name, callback) in [
@@ -152,8 +165,13 @@ impl Stream for IntoStream {
 impl Drop for IntoStream {
     fn drop(&mut self) {
         if let Some(reader) = self.reader.take() {
-            // The returned promise only reports when cancelling finished; nothing waits for it.
-            let _ = reader.cancel();
+            // Nothing waits for the cancel to finish, but its promise is awaited all the same:
+            // it rejects when the stream had already failed, and an unhandled rejection would
+            // show up in the console.
+            let cancelled = JsFuture::from(reader.cancel());
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = cancelled.await;
+            });
         }
     }
 }

@@ -74,7 +74,7 @@ fn one_run(url: &str, out: &Path) -> Result<Value> {
 }
 
 /// Lighthouse's own words for a transient failure to record the page load's trace (NO_NAVSTART,
-/// NO_FCP, …): it asks to be run again. About one run in ten does this on this machine.
+/// NO_TRACING_STARTED, …): it asks to be run again. Now and then a run does this on this machine.
 const TRANSIENT: &str = "Please run Lighthouse again";
 
 /// `attempt()`, made once more when it fails with Lighthouse's transient trace error; the bool
