@@ -44,7 +44,16 @@ pub fn heading(text: &str) {
 pub fn run(step: &str, command: &mut Command) -> Result {
     let status = command
         .status()
-        .map_err(|e| format!("{step}: could not start `{}`: {e}", describe(command)))?;
+        .map_err(|e| not_started(step, command, e))?;
+    finished(step, command, status)
+}
+
+fn not_started(step: &str, command: &Command, error: std::io::Error) -> String {
+    format!("{step}: could not start `{}`: {error}", describe(command))
+}
+
+/// Ok for a successful exit; otherwise the step, the status and the command to retry.
+fn finished(step: &str, command: &Command, status: std::process::ExitStatus) -> Result {
     if status.success() {
         Ok(())
     } else {
@@ -64,7 +73,7 @@ pub fn run_hiding(step: &str, command: &mut Command, hidden: &str) -> Result {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("{step}: could not start `{}`: {e}", describe(command)))?;
+        .map_err(|e| not_started(step, command, e))?;
     let forward = |from: Box<dyn std::io::Read + Send>, to_stderr: bool| {
         let hidden = hidden.to_string();
         std::thread::spawn(move || {
@@ -87,14 +96,7 @@ pub fn run_hiding(step: &str, command: &mut Command, hidden: &str) -> Result {
     let err = forward(Box::new(child.stderr.take().expect("piped")), true);
     let status = child.wait().map_err(|e| format!("{step}: {e}"))?;
     let _ = (out.join(), err.join());
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{step} failed ({status}).\n  Retry it with: {}",
-            describe(command)
-        ))
-    }
+    finished(step, command, status)
 }
 
 /// The first line a command prints on stdout, or None when it cannot run or fails.
