@@ -112,6 +112,16 @@ fn json_parse_in_the_browser_agrees_with_serde_json() {
     }
 }
 
+/// The object's keys in the order it holds them.
+fn keys(object: &serde_json::Value) -> Vec<&str> {
+    object
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect()
+}
+
 #[wasm_bindgen_test]
 fn json_parse_in_the_browser_keeps_integers_integers_and_field_order() {
     let value =
@@ -119,22 +129,10 @@ fn json_parse_in_the_browser_keeps_integers_integers_and_field_order() {
             .unwrap();
     // Field order as sent (the JSON tree shows it); JavaScript numbers that are whole and exact
     // read as integers, so the strict readers (as_u64) work on them.
-    let keys: Vec<&str> = value
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    assert_eq!(keys, ["z", "a", "m"]);
+    assert_eq!(keys(&value), ["z", "a", "m"]);
     // The one ordering difference: JavaScript objects list integer-like keys first, ascending.
     let numeric = wxcc_core::json::parse(r#"{"b":1,"10":2,"2":3}"#).unwrap();
-    let keys: Vec<&str> = numeric
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    assert_eq!(keys, ["2", "10", "b"]);
+    assert_eq!(keys(&numeric), ["2", "10", "b"]);
     assert_eq!(value["m"].as_u64(), Some(1_700_000_000_000));
     assert_eq!(
         value["a"]["y"].as_u64(),

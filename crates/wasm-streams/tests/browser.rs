@@ -6,7 +6,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use futures_channel::mpsc;
-use futures_util::{FutureExt, StreamExt, stream};
+use futures_util::{FutureExt, Stream, StreamExt, stream};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 use wasm_streams::ReadableStream;
@@ -42,6 +42,29 @@ impl Drop for DropFlag {
     fn drop(&mut self) {
         self.0.set(true);
     }
+}
+
+/// `items` as a stream that owns a [`DropFlag`], and the flag: true once the stream is dropped.
+fn watched(
+    items: impl Stream<Item = wasm_streams::Item> + 'static,
+) -> (impl Stream<Item = wasm_streams::Item>, Rc<Cell<bool>>) {
+    let dropped = Rc::new(Cell::new(false));
+    let flag = DropFlag(dropped.clone());
+    let source = items.map(move |item| {
+        let _owned = &flag;
+        item
+    });
+    (source, dropped)
+}
+
+/// A stream fed by a channel, with one read started that the pull cannot answer yet: the pull
+/// found the channel empty and waits.
+async fn waiting_on_a_channel() -> (mpsc::UnboundedSender<JsValue>, wasm_streams::IntoStream) {
+    let (sender, receiver) = mpsc::unbounded::<JsValue>();
+    let mut items = ReadableStream::from_stream(receiver.map(Ok)).into_stream();
+    assert!(items.next().now_or_never().is_none());
+    settle().await;
+    (sender, items)
 }
 
 #[wasm_bindgen_test]
@@ -88,11 +111,7 @@ async fn nothing_is_pulled_before_a_reader_asks() {
 
 #[wasm_bindgen_test]
 async fn a_read_waits_for_a_rust_stream_that_is_not_ready_yet() {
-    let (sender, receiver) = mpsc::unbounded::<JsValue>();
-    let mut items = ReadableStream::from_stream(receiver.map(Ok)).into_stream();
-    // The read starts, the pull finds the channel empty and waits.
-    assert!(items.next().now_or_never().is_none());
-    settle().await;
+    let (sender, mut items) = waiting_on_a_channel().await;
     sender.unbounded_send("late".into()).unwrap();
     let late = items.next().await.unwrap().unwrap();
     assert_eq!(late.as_string().as_deref(), Some("late"));
@@ -105,12 +124,7 @@ async fn a_read_waits_for_a_rust_stream_that_is_not_ready_yet() {
 
 #[wasm_bindgen_test]
 async fn the_rust_stream_is_dropped_once_it_has_ended() {
-    let dropped = Rc::new(Cell::new(false));
-    let flag = DropFlag(dropped.clone());
-    let source = stream::iter([Ok(JsValue::TRUE)]).map(move |item| {
-        let _owned = &flag;
-        item
-    });
+    let (source, dropped) = watched(stream::iter([Ok(JsValue::TRUE)]));
     let items: Vec<_> = ReadableStream::from_stream(source)
         .into_stream()
         .collect()
@@ -123,12 +137,7 @@ async fn the_rust_stream_is_dropped_once_it_has_ended() {
 async fn dropping_the_rust_stream_cancels_the_javascript_stream() {
     // Cancelling the JavaScript stream (reading side) drops the Rust stream behind it
     // (writing side): both ends are ours, so the whole chain is checked.
-    let dropped = Rc::new(Cell::new(false));
-    let flag = DropFlag(dropped.clone());
-    let source = stream::iter(0..10).map(move |i| {
-        let _owned = &flag;
-        Ok(JsValue::from(i))
-    });
+    let (source, dropped) = watched(stream::iter((0..10).map(|i| Ok(JsValue::from(i)))));
     let mut items = ReadableStream::from_stream(source).into_stream();
     assert!(items.next().await.is_some());
     assert!(!dropped.get());
@@ -139,10 +148,7 @@ async fn dropping_the_rust_stream_cancels_the_javascript_stream() {
 
 #[wasm_bindgen_test]
 async fn cancelling_while_a_pull_waits_drops_the_rust_stream() {
-    let (sender, receiver) = mpsc::unbounded::<JsValue>();
-    let mut items = ReadableStream::from_stream(receiver.map(Ok)).into_stream();
-    assert!(items.next().now_or_never().is_none());
-    settle().await;
+    let (sender, items) = waiting_on_a_channel().await;
     drop(items);
     settle().await;
     assert!(
