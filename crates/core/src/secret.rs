@@ -18,10 +18,9 @@ pub fn mask_secret(secret: &str) -> String {
     format!("{prefix}…({len} chars)")
 }
 
-/// Compares two strings in time that depends only on their lengths, so the `state` check does not
-/// leak how many leading characters matched.
-pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+/// Compares two byte strings in time that depends only on their lengths, so a check of a `state`,
+/// a client secret or a PKCE challenge does not leak how many leading bytes matched.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
@@ -75,6 +74,33 @@ macro_rules! secret_type {
 }
 
 secret_type!(
+    /// Any other secret string the servers handle: the client secret, refresh tokens, codes and
+    /// verifiers on their way through the token proxy, sealed values, the sandbox's credentials.
+    #[derive(Clone, PartialEq, Eq, serde::Deserialize)]
+    #[serde(transparent)]
+    Secret
+);
+
+/// Redacted like `Debug`, so a secret interpolated into a message by mistake still shows nothing.
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+}
+
+secret_type!(
     /// The Webex access token (Bearer). Stored in the session record.
     #[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
     #[serde(transparent)]
@@ -111,7 +137,7 @@ secret_type!(
 impl OAuthState {
     /// Whether the `state` returned in the callback is this one (constant-time comparison).
     pub fn matches(&self, returned: &str) -> bool {
-        constant_time_eq(&self.0, returned)
+        constant_time_eq(self.0.as_bytes(), returned.as_bytes())
     }
 }
 
@@ -147,6 +173,23 @@ mod tests {
         );
         assert!(!nested.contains(RAW));
         assert!(!nested.contains("ZDI3"));
+    }
+
+    #[test]
+    fn the_server_secret_is_redacted_in_debug_and_display() {
+        let secret = Secret::from(RAW);
+        assert_eq!(format!("{secret:?}"), "Secret([redacted])");
+        assert_eq!(format!("{secret}"), "[redacted]");
+        let parsed: Secret = serde_json::from_str(&format!("\"{RAW}\"")).unwrap();
+        assert_eq!(parsed, secret);
+        assert_eq!(parsed.secret(), RAW);
+    }
+
+    #[test]
+    fn constant_time_eq_is_plain_equality() {
+        for (a, b) in [("", ""), ("a", "a"), ("a", "b"), ("ab", "a"), ("abc", "abd"), (RAW, RAW)] {
+            assert_eq!(constant_time_eq(a.as_bytes(), b.as_bytes()), a == b, "{a} vs {b}");
+        }
     }
 
     #[test]
