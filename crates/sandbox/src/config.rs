@@ -3,8 +3,7 @@
 use std::path::Path;
 
 use serde::Deserialize;
-
-use crate::secret::Secret;
+use wxcc_core::secret::Secret;
 
 /// Scopes the demo client may request; the SPA asks for a subset of these.
 pub const DEMO_SCOPES: &[&str] = &[
@@ -203,6 +202,6 @@ mod tests {
         let c = SandboxConfig::demo("http://127.0.0.1:8080", "http://127.0.0.1:8080/callback");
         let debug = format!("{c:?}");
         assert!(!debug.contains("wxcc-demo-secret"), "{debug}");
-        assert!(debug.contains("[redacted]"));
+        assert!(debug.contains("Secret([redacted])"), "{debug}");
     }
 }

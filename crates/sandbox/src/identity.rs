@@ -12,10 +12,10 @@ use base64::Engine;
 use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
+use wxcc_core::secret::{Secret, constant_time_eq};
 
 use crate::http_util::{TrackingId, bearer_token, escape_html};
 use crate::ids::{self, hydra_id};
-use crate::secret::Secret;
 use crate::seed::Role;
 use crate::state::{AppState, Grant, IssuedCode, PendingAuthorization, TokenProblem, now_ms};
 
@@ -492,10 +492,6 @@ fn client_credentials(
     let text = String::from_utf8(decoded).ok()?;
     let (id, secret) = text.split_once(':')?;
     Some((id.to_string(), Secret::new(secret)))
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 fn redeem_code(

@@ -10,7 +10,6 @@ mod http_util;
 mod identity;
 mod ids;
 pub mod rsql;
-mod secret;
 mod seed;
 mod state;
 
@@ -29,9 +28,10 @@ use tower_http::trace::TraceLayer;
 pub use api::READ_SCOPES;
 pub use config::{ClientConfig, DEMO_SCOPES, SandboxConfig};
 pub use http_util::TRACKING_ID;
-pub use secret::Secret;
 pub use seed::{Role, SignInUser};
 pub use state::AppState;
+/// The type of [`ClientConfig::client_secret`], re-exported so callers can build a config.
+pub use wxcc_core::secret::Secret;
 
 /// Router for the identity port (authorize, access_token, people/me, control, healthz).
 pub fn identity_app(state: AppState) -> Router {
