@@ -11,8 +11,6 @@ mod report;
 mod signin;
 mod stats;
 
-use std::path::PathBuf;
-
 use serde_json::json;
 
 use crate::services::{StackOptions, build_servers, start_stack};
@@ -74,16 +72,10 @@ pub fn parse_args(args: &[String]) -> Result<Options> {
     Ok(options)
 }
 
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target"))
-}
-
 pub fn run(args: &[String]) -> Result {
     let options = parse_args(args)?;
     let wanted = |name: &str| options.only.contains(&name);
-    let target = target_dir();
+    let target = crate::util::target_dir();
     let out_dir = target.join("bench");
     std::fs::create_dir_all(&out_dir)
         .map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
@@ -131,7 +123,7 @@ pub fn run(args: &[String]) -> Result {
                     Section::skipped("sign-in")
                 });
                 sections.push(if wanted("lighthouse") {
-                    lighthouse::section(&format!("{}/", stack.cdn.url), &out_dir)
+                    lighthouse::section(&format!("{}/", stack.cdn.address), &out_dir)
                 } else {
                     Section::skipped("lighthouse")
                 });

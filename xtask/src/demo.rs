@@ -1,10 +1,15 @@
 //! `cargo xtask demo`: the whole product on this machine, against the Webex sandbox or real Webex.
 
-use std::process::Command;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use crate::services::{Service, StackOptions, build_servers, start_stack};
+use wxcc_core::secret::Secret;
+
+use crate::process::Process;
+use crate::services::{
+    CDN_READY, PROXY_READY, READY_WITHIN, StackOptions, binary, build_servers, cdn_command,
+    proxy_command, start_stack,
+};
 use crate::util::{Result, heading, root};
 
 const HELP: &str = "\
@@ -97,7 +102,7 @@ pub fn run(args: &[String]) -> Result {
 
     if args.real {
         let services = start_real(&args, &dist, &site)?;
-        let url = services[0].url.clone();
+        let url = services[0].address.clone();
         banner(
             &url,
             "Sign in with your Webex account (Contact Center administrator or agent).",
@@ -118,7 +123,7 @@ pub fn run(args: &[String]) -> Result {
     println!("  sandbox API       {}", stack.api_url);
     println!(
         "  token proxy       {} (also at {}/proxy)",
-        stack.proxy.url, stack.spa_origin
+        stack.proxy.address, stack.spa_origin
     );
     banner(
         &stack.spa_origin,
@@ -133,16 +138,19 @@ pub fn run(args: &[String]) -> Result {
     wait(rx, vec![cdn, proxy, sandbox])
 }
 
+/// The start of the banner's line that gives the URL to open; `cargo xtask test` waits for it.
+pub const READY_LINE: &str = "  │ wxcc-console is running: open ";
+
 fn banner(url: &str, what_to_click: &str) {
     println!("\n  ┌──────────────────────────────────────────────────────────────");
-    println!("  │ wxcc-console is running: open {url}/");
+    println!("{READY_LINE}{url}/");
     println!("  │ {what_to_click}");
     println!("  │ Press Ctrl-C to stop everything.");
     println!("  └──────────────────────────────────────────────────────────────\n");
 }
 
 /// Blocks until Ctrl-C or until a service dies; dropping the services stops them all.
-fn wait(rx: mpsc::Receiver<()>, mut services: Vec<Service>) -> Result {
+fn wait(rx: mpsc::Receiver<()>, mut services: Vec<Process>) -> Result {
     loop {
         match rx.recv_timeout(Duration::from_millis(500)) {
             Ok(()) => {
@@ -152,7 +160,7 @@ fn wait(rx: mpsc::Receiver<()>, mut services: Vec<Service>) -> Result {
                 return Ok(());
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                if let Some(dead) = services.iter_mut().position(|s| !s.running_now()) {
+                if let Some(dead) = services.iter_mut().position(|s| s.exited().is_some()) {
                     let name = services[dead].name();
                     return Err(format!("{name} stopped unexpectedly; its errors are above"));
                 }
@@ -167,19 +175,18 @@ fn start_real(
     args: &DemoArgs,
     dist: &std::path::Path,
     site: &std::path::Path,
-) -> Result<Vec<Service>> {
+) -> Result<Vec<Process>> {
     let (client_id, secret) = real_settings(args)?;
     let origin = format!("http://127.0.0.1:{}", args.port);
     let redirect_uri = format!("{origin}/callback");
-    let mut proxy_cmd = Command::new(crate::services::binary("wxcc-token-proxy"));
-    proxy_cmd
-        .env("WXCC_PROXY_CLIENT_ID", &client_id)
-        .env("WXCC_PROXY_CLIENT_SECRET", secret)
-        .env("WXCC_PROXY_ALLOWED_ORIGINS", &origin)
-        .env("WXCC_PROXY_REDIRECT_URI", &redirect_uri)
-        .env("WXCC_PROXY_MODE", args.mode)
-        .env("WXCC_PROXY_BIND", "127.0.0.1:0");
-    let proxy = Service::start("token-proxy", proxy_cmd, "wxcc-token-proxy listening on ")?;
+    let proxy_cmd = proxy_command(
+        &binary("wxcc-token-proxy"),
+        (&client_id, secret.secret()),
+        &origin,
+        &redirect_uri,
+        args.mode,
+    );
+    let proxy = Process::start("token-proxy", proxy_cmd, PROXY_READY, READY_WITHIN)?;
     let config = serde_json::json!({
         "client_id": client_id,
         "redirect_uri": redirect_uri,
@@ -194,27 +201,22 @@ fn start_real(
         base_path: "/".into(),
     };
     crate::spa::deploy(dist, site, &deployment)?;
-    let mut cdn_cmd = Command::new(crate::services::binary("wxcc-cdn"));
-    cdn_cmd
-        .arg("--dir")
-        .arg(site)
-        .args(["--addr", &format!("127.0.0.1:{}", args.port)])
-        .args(["--proxy-prefix", "/proxy", "--proxy-to", &proxy.url]);
-    let cdn = Service::start("cdn", cdn_cmd, "wxcc-cdn listening on ")?;
+    let cdn_cmd = cdn_command(site, args.port, &proxy.address, "/");
+    let cdn = Process::start("cdn", cdn_cmd, CDN_READY, READY_WITHIN)?;
     Ok(vec![cdn, proxy])
 }
 
 /// The client id, the client secret and a sealing key that `--real` needs, or what is missing.
-fn real_settings(args: &DemoArgs) -> Result<(String, String)> {
+fn real_settings(args: &DemoArgs) -> Result<(String, Secret)> {
     let client_id = args.client_id.clone().ok_or(
         "--real needs --client-id (your integration's Client ID from developer.webex.com)",
     )?;
-    let secret = match (&args.secret_file, std::env::var("WXCC_CLIENT_SECRET")) {
+    let secret: Secret = match (&args.secret_file, std::env::var("WXCC_CLIENT_SECRET")) {
         (Some(path), _) => std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read --client-secret-file {path}: {e}"))?
             .trim()
-            .to_string(),
-        (None, Ok(secret)) => secret,
+            .into(),
+        (None, Ok(secret)) => secret.into(),
         (None, Err(_)) => {
             return Err(
                 "--real needs the client secret: --client-secret-file FILE or WXCC_CLIENT_SECRET"

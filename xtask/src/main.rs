@@ -6,6 +6,7 @@ mod bench;
 mod csp;
 mod demo;
 mod minify;
+mod process;
 mod services;
 mod setup;
 mod spa;

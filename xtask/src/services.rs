@@ -1,122 +1,15 @@
-//! Starting the local stack (Webex sandbox, token proxy, static CDN) and always stopping it.
-//!
-//! Each service prints one readiness line on stdout once it listens; we wait for exactly that
-//! line (with an upper bound so a broken build cannot hang CI) instead of sleeping.
+//! Starting the local stack (Webex sandbox, token proxy, static CDN) and always stopping it, and
+//! the command lines of those servers that the demo and the bench share.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::time::Duration;
 
-use crate::util::{Result, cmd, describe, root};
+use crate::process::Process;
+use crate::util::{Result, cmd};
 
-/// Long enough for a first build inside the started command (the demo builds before it is ready).
-const READY_TIMEOUT: Duration = Duration::from_secs(600);
-
-/// A child process that is killed when dropped, so every exit path (errors, panics) stops it.
-pub struct Service {
-    name: &'static str,
-    child: Child,
-    /// The URL the service printed in its readiness line.
-    pub url: String,
-}
-
-impl Service {
-    /// Spawns `command`, forwards its stdout with a name prefix, and waits for the first line
-    /// starting with `ready_prefix`; the rest of that line is returned as the service's address.
-    pub fn start(name: &'static str, mut command: Command, ready_prefix: &str) -> Result<Service> {
-        command.stdout(Stdio::piped()).stdin(Stdio::null());
-        let mut child = command
-            .spawn()
-            .map_err(|e| format!("could not start {name} (`{}`): {e}", describe(&command)))?;
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let (tx, rx) = mpsc::channel();
-        let prefix = ready_prefix.to_string();
-        std::thread::spawn(move || {
-            let mut tx = Some(tx);
-            for line in BufReader::new(stdout).lines().map_while(|l| l.ok()) {
-                if let Some(rest) = line.strip_prefix(&prefix)
-                    && let Some(tx) = tx.take()
-                {
-                    let _ = tx.send(rest.trim().to_string());
-                    continue;
-                }
-                println!("[{name}] {line}");
-            }
-        });
-        let mut service = Service {
-            name,
-            child,
-            url: String::new(),
-        };
-        match rx.recv_timeout(READY_TIMEOUT) {
-            Ok(url) => {
-                service.url = url;
-                Ok(service)
-            }
-            Err(_) => {
-                let status = service.child.try_wait().ok().flatten();
-                Err(match status {
-                    Some(status) => format!(
-                        "{name} exited before it was ready ({status}); its errors are above"
-                    ),
-                    None => format!("{name} did not report ready within {READY_TIMEOUT:?}"),
-                })
-            }
-        }
-    }
-
-    /// True while the process is alive.
-    pub fn running_now(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
-    }
-
-    pub fn name(&self) -> &'static str {
-        self.name
-    }
-
-    /// Ctrl-C, as a user stops it; true when the process then exits successfully. (If it
-    /// lingers, dropping the service still terminates it.)
-    pub fn interrupt(mut self) -> bool {
-        self.signal_and_wait("-INT", Duration::from_secs(20))
-            .is_some_and(|status| status.success())
-    }
-
-    /// Sends `signal` (`-INT`, `-TERM`) and waits up to `patience` for the process to exit.
-    fn signal_and_wait(
-        &mut self,
-        signal: &str,
-        patience: Duration,
-    ) -> Option<std::process::ExitStatus> {
-        let _ = Command::new("kill")
-            .args([signal, &self.child.id().to_string()])
-            .status();
-        let step = Duration::from_millis(100);
-        for _ in 0..patience.as_millis() / step.as_millis() {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return Some(status);
-            }
-            std::thread::sleep(step);
-        }
-        None
-    }
-}
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            // SIGTERM first so the servers shut down gracefully; SIGKILL if they linger.
-            if self
-                .signal_and_wait("-TERM", Duration::from_secs(5))
-                .is_none()
-            {
-                let _ = self.child.kill();
-                let _ = self.child.wait();
-            }
-        }
-    }
-}
+/// How long a server of the stack (or the demo's) may take to report ready.
+pub const READY_WITHIN: Duration = Duration::from_secs(600);
 
 /// Builds the native servers once (debug profile: they are small and start fast).
 pub fn build_servers() -> Result {
@@ -135,11 +28,103 @@ pub fn build_servers() -> Result {
     )
 }
 
+/// A server built by [`build_servers`].
 pub fn binary(name: &str) -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target"));
-    target.join("debug").join(name)
+    crate::util::target_dir().join("debug").join(name)
+}
+
+/// The readiness lines' prefixes: the rest of each line is where the server listens.
+pub const SANDBOX_READY: &str = "wxcc-sandbox ready ";
+pub const PROXY_READY: &str = "wxcc-token-proxy listening on ";
+pub const CDN_READY: &str = "wxcc-cdn listening on ";
+
+/// The OAuth client the sandbox registers and the token proxy signs in with on this machine.
+pub const DEMO_CLIENT_ID: &str = "wxcc-demo-client";
+pub const DEMO_CLIENT_SECRET: &str = "wxcc-demo-secret";
+
+/// The sandbox on two free loopback ports, registering the demo client for `redirect_uri`.
+pub fn sandbox_command(binary: &Path, spa_origin: &str, redirect_uri: &str) -> Command {
+    let mut command = Command::new(binary);
+    command
+        .args([
+            "--identity-addr",
+            "127.0.0.1:0",
+            "--api-addr",
+            "127.0.0.1:0",
+        ])
+        .args(["--spa-origin", spa_origin, "--redirect-uri", redirect_uri])
+        .args([
+            "--client-id",
+            DEMO_CLIENT_ID,
+            "--client-secret",
+            DEMO_CLIENT_SECRET,
+        ]);
+    command
+}
+
+/// Starts the sandbox and returns it with its (identity, API) base URLs.
+pub fn start_sandbox(command: Command, within: Duration) -> Result<(Process, String, String)> {
+    let sandbox = Process::start("sandbox", command, SANDBOX_READY, within)?;
+    let (identity, api) = parse_sandbox_ready(&sandbox.address)?;
+    Ok((sandbox, identity, api))
+}
+
+/// The token proxy for one OAuth client and the app at `spa_origin`, on a free loopback port.
+pub fn proxy_command(
+    binary: &Path,
+    (client_id, client_secret): (&str, &str),
+    spa_origin: &str,
+    redirect_uri: &str,
+    mode: &str,
+) -> Command {
+    let mut command = Command::new(binary);
+    command
+        .env("WXCC_PROXY_CLIENT_ID", client_id)
+        .env("WXCC_PROXY_CLIENT_SECRET", client_secret)
+        .env("WXCC_PROXY_ALLOWED_ORIGINS", spa_origin)
+        .env("WXCC_PROXY_REDIRECT_URI", redirect_uri)
+        .env("WXCC_PROXY_MODE", mode)
+        .env("WXCC_PROXY_BIND", "127.0.0.1:0");
+    command
+}
+
+/// [`proxy_command`] for the demo client against the sandbox at `identity_url`, with a fresh
+/// sealing key.
+pub fn sandbox_proxy_command(
+    binary: &Path,
+    identity_url: &str,
+    spa_origin: &str,
+    redirect_uri: &str,
+    mode: &str,
+) -> Result<Command> {
+    let mut command = proxy_command(
+        binary,
+        (DEMO_CLIENT_ID, DEMO_CLIENT_SECRET),
+        spa_origin,
+        redirect_uri,
+        mode,
+    );
+    command
+        .env(
+            "WXCC_PROXY_TOKEN_ENDPOINT",
+            format!("{identity_url}/v1/access_token"),
+        )
+        .env("WXCC_PROXY_SEALING_KEYS", random_key()?);
+    Ok(command)
+}
+
+/// The local CDN serving `site` on `port`, forwarding `/proxy/*` to the token proxy.
+pub fn cdn_command(site: &Path, port: u16, proxy_url: &str, base_path: &str) -> Command {
+    let mut command = Command::new(binary("wxcc-cdn"));
+    command
+        .arg("--dir")
+        .arg(site)
+        .args(["--addr", &format!("127.0.0.1:{port}")])
+        .args(["--proxy-prefix", "/proxy", "--proxy-to", proxy_url]);
+    if base_path != "/" {
+        command.args(["--mount", base_path]);
+    }
+    command
 }
 
 /// How the stack is wired.
@@ -150,7 +135,8 @@ pub struct StackOptions {
     pub proxy_mode: &'static str,
     /// Extra sandbox flags (fault knobs such as `--access-token-lifetime 20`).
     pub sandbox_args: Vec<String>,
-    /// Where the built SPA is copied and configured.
+    /// Where the built SPA is copied and configured: one directory per use (see
+    /// [`crate::spa::SiteUse`]), since its config.json names this stack's ports.
     pub site: PathBuf,
     /// `/`, or the sub-path the SPA was built for (`--public-url`), e.g. `/console/`.
     pub base_path: &'static str,
@@ -158,18 +144,15 @@ pub struct StackOptions {
 
 /// The running stack; dropping it stops every service (the CDN first, the sandbox last).
 pub struct Stack {
-    pub cdn: Service,
-    pub proxy: Service,
-    pub sandbox: Service,
+    pub cdn: Process,
+    pub proxy: Process,
+    pub sandbox: Process,
     pub spa_origin: String,
     /// Where the app is: the origin plus the base path (ends with `/`).
     pub app_url: String,
     pub identity_url: String,
     pub api_url: String,
 }
-
-pub const DEMO_CLIENT_ID: &str = "wxcc-demo-client";
-const DEMO_CLIENT_SECRET: &str = "wxcc-demo-secret";
 
 pub fn start_stack(dist: &Path, options: &StackOptions) -> Result<Stack> {
     if options.spa_port != 0 {
@@ -191,42 +174,20 @@ fn start_stack_on(dist: &Path, options: &StackOptions, port: u16) -> Result<Stac
     let spa_origin = format!("http://127.0.0.1:{port}");
     let redirect_uri = format!("{spa_origin}{}callback", options.base_path);
 
-    let mut sandbox_cmd = Command::new(binary("wxcc-sandbox"));
-    sandbox_cmd
-        .args([
-            "--identity-addr",
-            "127.0.0.1:0",
-            "--api-addr",
-            "127.0.0.1:0",
-        ])
-        .args(["--spa-origin", &spa_origin, "--redirect-uri", &redirect_uri])
-        .args([
-            "--client-id",
-            DEMO_CLIENT_ID,
-            "--client-secret",
-            DEMO_CLIENT_SECRET,
-        ])
-        .arg("--control")
-        .args(&options.sandbox_args);
-    let sandbox = Service::start("sandbox", sandbox_cmd, "wxcc-sandbox ready ")?;
-    let (identity_url, api_url) = parse_sandbox_ready(&sandbox.url)?;
+    let mut sandbox_cmd = sandbox_command(&binary("wxcc-sandbox"), &spa_origin, &redirect_uri);
+    sandbox_cmd.arg("--control").args(&options.sandbox_args);
+    let (sandbox, identity_url, api_url) = start_sandbox(sandbox_cmd, READY_WITHIN)?;
 
-    let mut proxy_cmd = Command::new(binary("wxcc-token-proxy"));
-    proxy_cmd
-        .env("WXCC_PROXY_CLIENT_ID", DEMO_CLIENT_ID)
-        .env("WXCC_PROXY_CLIENT_SECRET", DEMO_CLIENT_SECRET)
-        .env("WXCC_PROXY_ALLOWED_ORIGINS", &spa_origin)
-        .env("WXCC_PROXY_REDIRECT_URI", &redirect_uri)
-        .env(
-            "WXCC_PROXY_TOKEN_ENDPOINT",
-            format!("{identity_url}/v1/access_token"),
-        )
-        .env("WXCC_PROXY_MODE", options.proxy_mode)
-        .env("WXCC_PROXY_SEALING_KEYS", random_key()?)
-        .env("WXCC_PROXY_BIND", "127.0.0.1:0")
-        // The test suites sign in many times from one address.
-        .env("WXCC_PROXY_RATE_LIMIT_PER_MINUTE", "6000");
-    let proxy = Service::start("token-proxy", proxy_cmd, "wxcc-token-proxy listening on ")?;
+    let mut proxy_cmd = sandbox_proxy_command(
+        &binary("wxcc-token-proxy"),
+        &identity_url,
+        &spa_origin,
+        &redirect_uri,
+        options.proxy_mode,
+    )?;
+    // The test suites sign in many times from one address.
+    proxy_cmd.env("WXCC_PROXY_RATE_LIMIT_PER_MINUTE", "6000");
+    let proxy = Process::start("token-proxy", proxy_cmd, PROXY_READY, READY_WITHIN)?;
 
     let config = serde_json::json!({
         "client_id": DEMO_CLIENT_ID,
@@ -246,16 +207,8 @@ fn start_stack_on(dist: &Path, options: &StackOptions, port: u16) -> Result<Stac
     };
     crate::spa::deploy(dist, &options.site, &site)?;
 
-    let mut cdn_cmd = Command::new(binary("wxcc-cdn"));
-    cdn_cmd
-        .arg("--dir")
-        .arg(&options.site)
-        .args(["--addr", &format!("127.0.0.1:{port}")])
-        .args(["--proxy-prefix", "/proxy", "--proxy-to", &proxy.url]);
-    if options.base_path != "/" {
-        cdn_cmd.args(["--mount", options.base_path]);
-    }
-    let cdn = Service::start("cdn", cdn_cmd, "wxcc-cdn listening on ")?;
+    let cdn_cmd = cdn_command(&options.site, port, &proxy.address, options.base_path);
+    let cdn = Process::start("cdn", cdn_cmd, CDN_READY, READY_WITHIN)?;
 
     let app_url = format!("{spa_origin}{}", options.base_path);
     Ok(Stack {

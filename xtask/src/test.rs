@@ -7,7 +7,8 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use crate::services::{Service, StackOptions, build_servers, start_stack};
+use crate::process::Process;
+use crate::services::{READY_WITHIN, StackOptions, build_servers, start_stack};
 use crate::util::{Result, cmd, describe, heading, root};
 
 /// What a suite contributed to the closing line.
@@ -311,7 +312,7 @@ fn run_suite(
         .env("WXCC_BASE_URL", &stack.app_url)
         .env("WXCC_SANDBOX_IDENTITY", &stack.identity_url)
         .env("WXCC_SANDBOX_API", &stack.api_url)
-        .env("WXCC_PROXY_URL", &stack.proxy.url)
+        .env("WXCC_PROXY_URL", &stack.proxy.address)
         .env("PLAYWRIGHT_JSON_OUTPUT_NAME", &report)
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
     heading(&format!(
@@ -357,11 +358,11 @@ fn demo_smoke() -> Outcome {
     let mut demo = cmd(exe.to_str().unwrap_or("xtask"));
     demo.args(["demo", "--port", &port.to_string()]);
     // The demo builds first, then prints the URL to open in its banner.
-    let demo = match Service::start("demo", demo, "  │ wxcc-console is running: open ") {
+    let demo = match Process::start("demo", demo, crate::demo::READY_LINE, READY_WITHIN) {
         Ok(demo) => demo,
         Err(e) => return fail(format!("the demo did not print the URL to open: {e}")),
     };
-    let url = demo.url.trim_end_matches('/').to_string();
+    let url = demo.address.trim_end_matches('/').to_string();
     let mut playwright = cmd("playwright");
     playwright
         .args([

@@ -14,6 +14,13 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Cargo's target directory: `$CARGO_TARGET_DIR`, else `target/` in the repository.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
 /// PATH with the project's tools first: npm's binaries (wasm-opt, playwright) and cargo's installs.
 pub fn tool_path() -> OsString {
     let mut dirs = vec![root().join("node_modules/.bin")];
