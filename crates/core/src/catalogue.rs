@@ -17,6 +17,8 @@
 
 use std::fmt;
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
 /// Where a parameter goes. Only path and query parameters are catalogued.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ParamIn {
@@ -968,18 +970,16 @@ pub fn build_url(
     Ok(url)
 }
 
-/// Percent-encodes everything but RFC 3986 unreserved characters, so a value can never add a
-/// path segment (`/`), start the query (`?`) or the fragment (`#`).
+/// Everything but RFC 3986's unreserved characters (letters, digits, `-`, `.`, `_`, `~`), so a
+/// path value can never add a segment (`/`), start the query (`?`) or the fragment (`#`).
+const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 fn encode_path_segment(value: &str) -> String {
-    let mut encoded = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    encoded
+    utf8_percent_encode(value, NOT_UNRESERVED).to_string()
 }
 
 #[cfg(test)]
@@ -1166,6 +1166,19 @@ mod tests {
             url.as_deref(),
             Ok("https://api.wxcc-us1.cisco.com/organization/o%20r%20g/user/%C3%A9")
         );
+    }
+
+    #[test]
+    fn path_values_keep_only_unreserved_characters() {
+        let kept: String = (0u8..=0x7f)
+            .map(char::from)
+            .filter(|c| encode_path_segment(&c.to_string()) == c.to_string())
+            .collect();
+        assert_eq!(
+            kept,
+            "-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz~"
+        );
+        assert_eq!(encode_path_segment("\u{0}\u{7f}%"), "%00%7F%25");
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! Paths are relative to the deployment's base path (`/console/token` is `/token` under
 //! `/console/`); the shell strips the base and keeps the query separately.
 
+use percent_encoding::percent_decode_str;
+
 /// One page of the console.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
@@ -95,22 +97,22 @@ pub fn form_encode<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
         .finish()
 }
 
-/// `%XX` decoding of one path segment; `None` for a broken escape or bytes that are not UTF-8.
+/// `%XX` decoding of one path segment; `None` for a broken escape (a `%` not followed by two hex
+/// digits, which `percent_decode_str` would keep as text) or bytes that are not UTF-8.
 fn percent_decode(segment: &str) -> Option<String> {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = segment.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+    let escapes_are_whole = segment.split('%').skip(1).all(|after| {
+        after
+            .as_bytes()
+            .get(..2)
+            .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+    });
+    if !escapes_are_whole {
+        return None;
     }
-    String::from_utf8(out).ok()
+    percent_decode_str(segment)
+        .decode_utf8()
+        .ok()
+        .map(|decoded| decoded.into_owned())
 }
 
 #[cfg(test)]
@@ -157,6 +159,11 @@ mod tests {
             Route::parse("/config/users/caf%C3%A9"),
             config("users", Some("café"))
         );
+        assert_eq!(
+            Route::parse("/config/users/caf%c3%a9%41"),
+            config("users", Some("caféA")),
+            "lowercase hex too"
+        );
     }
 
     #[test]
@@ -173,6 +180,9 @@ mod tests {
             "/config/users/%zz",
             "/config/users/%4",
             "/config/users/%ff",
+            "/config/users/%+1",
+            "/config/users/%%41",
+            "/config/users/a%",
             "//",
         ] {
             assert_eq!(Route::parse(path), Route::NotFound, "{path:?}");

@@ -11,6 +11,8 @@
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+
 /// Why a string is not a usable absolute URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum UrlError {
@@ -240,21 +242,19 @@ fn parse_name(name: &str) -> Result<Host, UrlError> {
     Ok(Host::Domain(name))
 }
 
-/// Characters percent-encoded in each part, beyond controls, space and non-ASCII.
-const PATH: &[u8] = b"\"#<>?`{}";
-const QUERY: &[u8] = b"\"#<>";
-const FRAGMENT: &[u8] = b"\"<>`";
+// The WHATWG URL standard's percent-encode sets (https://url.spec.whatwg.org/#percent-encoded-bytes),
+// each built on the C0 control set: `CONTROLS` (C0 controls and DEL) plus every non-ASCII byte,
+// which `utf8_percent_encode` always encodes.
 
-fn encode(text: &str, set: &[u8]) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte <= b' ' || byte >= 0x7f || set.contains(&byte) {
-            out.push_str(&format!("%{byte:02X}"));
-        } else {
-            out.push(byte as char);
-        }
-    }
-    out
+/// The fragment percent-encode set: the C0 control set plus space, `"`, `<`, `>`, `` ` ``.
+const FRAGMENT: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>').add(b'`');
+/// The query percent-encode set: the C0 control set plus space, `"`, `#`, `<`, `>`.
+const QUERY: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'<').add(b'>');
+/// The path percent-encode set: the query set plus `?`, `` ` ``, `{`, `}`.
+const PATH: &AsciiSet = &QUERY.add(b'?').add(b'`').add(b'{').add(b'}');
+
+fn encode(text: &str, set: &'static AsciiSet) -> String {
+    utf8_percent_encode(text, set).to_string()
 }
 
 /// Resolves `.` and `..` segments (also written `%2e`) and percent-encodes; empty is `/`.
@@ -319,6 +319,35 @@ mod tests {
         for (input, expected) in table {
             assert_eq!(canonical(input), expected, "{input}");
         }
+    }
+
+    #[test]
+    fn each_part_percent_encodes_exactly_its_whatwg_set() {
+        // The bytes each part encodes beyond controls, DEL and space, as before the sets came
+        // from `percent-encoding`.
+        let table: [(&AsciiSet, &[u8]); 3] = [
+            (PATH, b"\"#<>?`{}"),
+            (QUERY, b"\"#<>"),
+            (FRAGMENT, b"\"<>`"),
+        ];
+        for (set, extra) in table {
+            let encoded: Vec<u8> = (0u8..=0x7f)
+                .filter(|b| {
+                    let text = char::from(*b).to_string();
+                    encode(&text, set) != text
+                })
+                .collect();
+            let expected: Vec<u8> = (0u8..=0x7f)
+                .filter(|b| *b <= b' ' || *b == 0x7f || extra.contains(b))
+                .collect();
+            assert_eq!(encoded, expected, "{extra:?}");
+            assert_eq!(encode("\u{1}\u{7f} \u{e9}", set), "%01%7F%20%C3%A9");
+        }
+        assert_eq!(
+            encode("a%2Fb%zz", PATH),
+            "a%2Fb%zz",
+            "existing escapes stay"
+        );
     }
 
     #[test]
