@@ -4,10 +4,10 @@
 use leptos::prelude::*;
 use wxcc_core::api_error::{ApiError, ApiErrorKind};
 
-use crate::auth::Ctx;
 use crate::auth::proxy::RefreshFailure;
 use crate::auth::refresh;
 use crate::browser;
+use crate::ctx::{Auth, Ctx};
 use crate::flow::Step;
 use crate::http;
 
@@ -176,4 +176,39 @@ fn record_first_call(ctx: Ctx, url: &str, result: &Result<ApiCall, ApiError>) {
         }
         crate::flow::save(flow);
     });
+}
+
+/// When a session's token does not carry the orgId, asks `GET /v1/people/me` for it (and the
+/// inspector says so). Runs whenever a session that needs it appears: after sign-in, on restore.
+pub fn look_up_org_when_needed(ctx: Ctx) {
+    let needed = Memo::new(move |_| {
+        ctx.auth
+            .with(|a| matches!(a, Auth::SignedIn(s) if s.needs_org_lookup()))
+    });
+    Effect::new(move |_| {
+        if needed.get() {
+            leptos::task::spawn_local(look_up_org(ctx));
+        }
+    });
+}
+
+async fn look_up_org(ctx: Ctx) {
+    let url = format!(
+        "{}/people/me",
+        ctx.config.with_value(|c| c.identity_api_base_url.clone())
+    );
+    match get_absolute(ctx, &url).await {
+        Ok(call) => {
+            let me = wxcc_core::model::PeopleMe::from_value(&call.json);
+            let org = me
+                .org_id
+                .as_deref()
+                .and_then(wxcc_core::token::decode_people_org_id);
+            if let (Some(org), Some(mut session)) = (org, ctx.session()) {
+                session.set_org_from_people_api(org);
+                ctx.set_session(session);
+            }
+        }
+        Err(e) => leptos::logging::warn!("could not look up the organization: {}", e.title()),
+    }
 }

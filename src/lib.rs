@@ -5,6 +5,7 @@ pub mod api;
 pub mod auth;
 pub mod browser;
 pub mod config_loader;
+pub mod ctx;
 pub mod flow;
 pub mod http;
 pub mod load;
@@ -18,7 +19,8 @@ use leptos::prelude::*;
 use wxcc_core::config::AppConfig;
 use wxcc_core::route::Route;
 
-use auth::{Ctx, refresh};
+use auth::refresh;
+use ctx::Ctx;
 use views::{
     activity::ActivityPage, callback::CallbackPage, config_error::ConfigErrorPage,
     explorer::ExplorerPage, flow_view::FlowView, home::Home, inspector::Inspector, layout::Layout,
@@ -29,7 +31,7 @@ use views::{
 #[component]
 pub fn App() -> impl IntoView {
     browser::mark("wxcc:wasm-start");
-    let config = load::load(config_loader::load);
+    let config = load::load(|| (), |()| config_loader::load());
     view! {
         {move || match config.get() {
             None => view! { <p class="splash" role="status">"Loading wxcc-console…"</p> }.into_any(),
@@ -48,6 +50,7 @@ fn Console(config: AppConfig) -> impl IntoView {
     if untrack(|| router.route()) != Route::Callback {
         auth::restore(ctx);
     }
+    api::look_up_org_when_needed(ctx);
     set_interval(
         move || {
             ctx.now.set(browser::now_ms());

@@ -1,9 +1,13 @@
-//! Data for views: a fetch that reruns when the signals it reads change, its latest answer in a
-//! signal. It does what `LocalResource` + `<Transition>` did here (the previous answer stays on
-//! screen while the next one loads; a late answer to an older request is dropped) at a fraction of
-//! the size: the async-derived machinery they bring cost about 13 kB brotli of the wasm budget.
+//! Data for views: `load(source, fetch)` mirrors Leptos' `Resource::new(source, fetcher)`. The
+//! `source` closure is tracked: whenever its value changes (compared with `PartialEq`), `fetch`
+//! runs again with the new value. `fetch` itself is untracked, before and after its `.await`s, so
+//! a signal read inside it never causes a refetch by surprise. The previous answer stays on screen
+//! while the next one loads, and a late answer to an older request is dropped.
+//!
+//! It replaces `LocalResource` + `<Transition>`, whose async-derived machinery is large in the
+//! wasm (the README's Performance section has the figures).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -30,34 +34,55 @@ impl<T: Clone + 'static> Loaded<T> {
         self.value.get()
     }
 
-    /// Runs the fetch again (the "Retry" buttons).
+    /// Runs the fetch again with the current source (the "Retry" buttons).
     pub fn refetch(&self) {
         self.again.update(|n| *n = n.wrapping_add(1));
     }
 }
 
-/// Runs `fetch` now and whenever a signal it reads *before its first `.await`* changes, like a
-/// resource's fetcher. Only the newest request's answer is kept.
-pub fn load<T, F, Fut>(fetch: F) -> Loaded<T>
+/// Runs `fetch(source())` now, again whenever `source()` changes, and on [`Loaded::refetch`].
+/// Only the newest request's answer is kept.
+pub fn load<S, T, Fut>(
+    source: impl Fn() -> S + 'static,
+    fetch: impl Fn(S) -> Fut + 'static,
+) -> Loaded<T>
 where
+    S: PartialEq + Clone + 'static,
     T: 'static,
-    F: Fn() -> Fut + 'static,
     Fut: Future<Output = T> + 'static,
 {
+    // The last source value fetched: an equal value (another signal in the source's closure
+    // changed, but not its result) does not refetch.
+    let last: RefCell<Option<S>> = RefCell::new(None);
     // Boxed here so the effect and the task below exist once per answer type, not once per view.
-    start(Box::new(move || Box::pin(fetch())))
+    start(Box::new(move |forced| {
+        let value = source();
+        if !forced && last.borrow().as_ref() == Some(&value) {
+            return None;
+        }
+        *last.borrow_mut() = Some(value.clone());
+        Some(untrack(|| {
+            Box::pin(fetch(value)) as Pin<Box<dyn Future<Output = T>>>
+        }))
+    }))
 }
 
-type Fetch<T> = Box<dyn Fn() -> Pin<Box<dyn Future<Output = T>>>>;
+/// Reads the source (tracked) and, unless it is unchanged and no refetch was asked for, starts the
+/// fetch (untracked).
+type Fetch<T> = Box<dyn Fn(bool) -> Option<Pin<Box<dyn Future<Output = T>>>>>;
 
 fn start<T: 'static>(fetch: Fetch<T>) -> Loaded<T> {
     let value = RwSignal::new_local(None);
     let again = RwSignal::new(0u32);
     // The generation of the newest request: an older answer that arrives late is dropped.
     let newest = Rc::new(Cell::new(0u32));
+    let asked = Cell::new(0u32);
     Effect::new(move |_| {
-        again.track();
-        let request = fetch();
+        let wanted = again.get();
+        let forced = wanted != asked.replace(wanted);
+        let Some(request) = fetch(forced) else {
+            return;
+        };
         let generation = newest.get().wrapping_add(1);
         newest.set(generation);
         let newest = Rc::clone(&newest);

@@ -4,11 +4,11 @@
 use leptos::prelude::*;
 use wxcc_core::callback::{PendingSignIn, check_callback};
 use wxcc_core::config::ProxyMode;
-use wxcc_core::secret::mask_secret;
 use wxcc_core::session::SessionRecord;
 
-use super::{Auth, Ctx, PENDING_KEY};
+use super::PENDING_KEY;
 use crate::browser::{self, storage};
+use crate::ctx::{Auth, Ctx};
 use crate::flow::Step;
 
 /// How long a started sign-in may take (the user may read the consent page, or sign in first).
@@ -29,7 +29,6 @@ pub async fn complete(ctx: Ctx) -> bool {
         .map(|p| p.requested_scopes.clone())
         .unwrap_or_default();
     let started = pending.as_ref().map(|p| p.started_at_ms);
-    let code_param = url_param(&query, "code");
 
     let (code, verifier) = match check_callback(&query, pending) {
         Ok(pair) => pair,
@@ -44,10 +43,7 @@ pub async fn complete(ctx: Ctx) -> bool {
         flow.record(
             Step::Redirect,
             &[
-                (
-                    "code",
-                    &code_param.as_deref().map(mask_secret).unwrap_or_default(),
-                ),
+                ("code", &code.mask()),
                 ("state", "matches this tab's attempt (single use)"),
                 ("address bar", "code and state removed at once"),
             ],
@@ -104,7 +100,6 @@ pub async fn complete(ctx: Ctx) -> bool {
                 config.api_base.clone(),
             );
             ctx.set_session(session);
-            super::refresh::ensure_org(ctx);
             true
         }
         Err(error) => {
@@ -116,13 +111,4 @@ pub async fn complete(ctx: Ctx) -> bool {
             false
         }
     }
-}
-
-fn url_param(query: &str, name: &str) -> Option<String> {
-    query
-        .trim_start_matches('?')
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
 }

@@ -1,8 +1,9 @@
 //! Keeping the access token fresh: proactively before expiry, on waking, and reactively after a
 //! 401, always through one single-flight refresh that any number of callers wait on.
 
+use std::cell::{Cell, RefCell};
+
 use leptos::prelude::*;
-use std::cell::RefCell;
 
 use futures::FutureExt;
 use futures::future::{LocalBoxFuture, Shared};
@@ -10,31 +11,30 @@ use wxcc_core::secret::AccessToken;
 use wxcc_core::session::SessionRecord;
 
 use super::proxy::{self, RefreshFailure};
-use super::{Auth, Ctx};
 use crate::browser;
+use crate::ctx::{Auth, Ctx};
 
 type InFlight = Shared<LocalBoxFuture<'static, Result<(), RefreshFailure>>>;
 
 /// The refresh in flight, if any, and when a failed proactive refresh may be tried again.
 #[derive(Default)]
-pub struct Refresher {
+struct Refresher {
     in_flight: RefCell<Option<InFlight>>,
     /// Back-off after failures (proxy or Webex down or rate limiting): 2 s, 4 s, … up to 60 s.
-    retry_at_ms: std::cell::Cell<u64>,
-    failures: std::cell::Cell<u32>,
+    retry_at_ms: Cell<u64>,
+    failures: Cell<u32>,
 }
 
-impl Refresher {
-    /// The refresh running now, for sign-out to wait on.
-    pub fn running(&self) -> Option<InFlight> {
-        self.in_flight.borrow().clone()
-    }
+thread_local! {
+    // One per tab: a tab is one wasm instance on one thread, and every caller in it shares the
+    // refresh in flight.
+    static REFRESHER: Refresher = Refresher::default();
 }
 
 /// Refreshes now, or joins the refresh already running. Ends the session when the refresh token
 /// is no longer accepted.
 pub async fn refresh(ctx: Ctx) -> Result<(), RefreshFailure> {
-    let shared = ctx.refresher.with_value(|r| {
+    let shared = REFRESHER.with(|r| {
         let mut slot = r.in_flight.borrow_mut();
         match slot.as_ref() {
             Some(running) => running.clone(),
@@ -43,7 +43,7 @@ pub async fn refresh(ctx: Ctx) -> Result<(), RefreshFailure> {
                 // resumes late must never clear a newer refresh's slot.
                 let fresh = async move {
                     let result = run_refresh(ctx).await;
-                    ctx.refresher.with_value(|r| {
+                    REFRESHER.with(|r| {
                         *r.in_flight.borrow_mut() = None;
                         r.note(&result);
                     });
@@ -122,9 +122,7 @@ pub fn tick(ctx: Ctx) {
         Auth::SignedIn(s) => s.access_expiry().refresh_due(now, s.refresh_margin_ms()),
         _ => false,
     });
-    let idle = ctx
-        .refresher
-        .with_value(|r| r.in_flight.borrow().is_none() && now >= r.retry_at_ms.get());
+    let idle = REFRESHER.with(|r| r.in_flight.borrow().is_none() && now >= r.retry_at_ms.get());
     if due && idle && browser::is_visible() {
         leptos::task::spawn_local(async move {
             if let Err(RefreshFailure::Unavailable(e)) = refresh(ctx).await {
@@ -147,31 +145,4 @@ pub async fn restore_from_cookie(ctx: Ctx) -> Option<SessionRecord> {
         config.scopes.clone(),
         config.api_base.clone(),
     ))
-}
-
-/// When the token does not carry the orgId, ask `GET /v1/people/me` (and say so in the inspector).
-pub fn ensure_org(ctx: Ctx) {
-    if !ctx.session().is_some_and(|s| s.needs_org_lookup()) {
-        return;
-    }
-    leptos::task::spawn_local(async move {
-        let url = format!(
-            "{}/people/me",
-            ctx.config.with_value(|c| c.identity_api_base_url.clone())
-        );
-        match crate::api::get_absolute(ctx, &url).await {
-            Ok(call) => {
-                let me = wxcc_core::model::PeopleMe::from_value(&call.json);
-                let org = me
-                    .org_id
-                    .as_deref()
-                    .and_then(wxcc_core::token::decode_people_org_id);
-                if let (Some(org), Some(mut session)) = (org, ctx.session()) {
-                    session.set_org_from_people_api(org);
-                    ctx.set_session(session);
-                }
-            }
-            Err(e) => leptos::logging::warn!("could not look up the organization: {}", e.title()),
-        }
-    });
 }

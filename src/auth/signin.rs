@@ -6,8 +6,9 @@ use wxcc_core::callback::PendingSignIn;
 use wxcc_core::pkce::code_challenge_s256;
 use wxcc_core::secret::{OAuthState, PkceVerifier, mask_secret};
 
-use super::{Auth, Ctx, PENDING_KEY};
+use super::PENDING_KEY;
 use crate::browser::{self, storage};
+use crate::ctx::{Auth, Ctx};
 use crate::flow::{FlowLog, Step};
 
 pub async fn start(ctx: Ctx) -> Result<(), String> {

@@ -7,7 +7,7 @@ use wxcc_core::scopes::Feature;
 
 use super::table::DataTable;
 use super::{ApiErrorView, Gate};
-use crate::auth::use_ctx;
+use crate::ctx::use_ctx;
 
 const HOUR_MS: u64 = 3_600_000;
 
@@ -112,17 +112,14 @@ fn ActivitySection(
     window: Window,
 ) -> impl IntoView {
     let ctx = use_ctx();
-    let data = crate::load::load(move || {
-        let (from, to) = window.get();
-        let _target = ctx.api_target.get();
-        async move {
-            let org = crate::api::org_id(ctx)?;
-            crate::api::get(
-                ctx,
-                &format!("{path}?orgId={org}&from={from}&to={to}&{extra}"),
-            )
-            .await
-        }
+    let source = move || (window.get(), ctx.api_target.get());
+    let data = crate::load::load(source, move |((from, to), _target)| async move {
+        let org = crate::api::org_id(ctx)?;
+        crate::api::get(
+            ctx,
+            &format!("{path}?orgId={org}&from={from}&to={to}&{extra}"),
+        )
+        .await
     });
     view! {
         <article class="card section" data-testid=format!("activity-{}", path.rsplit('/').next().unwrap_or(path))>

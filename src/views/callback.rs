@@ -4,8 +4,9 @@ use leptos::prelude::*;
 use wxcc_core::callback::CallbackError;
 
 use super::SignInButton;
-use crate::auth::{self, Auth, SESSION_KEY, use_ctx};
+use crate::auth;
 use crate::browser::storage;
+use crate::ctx::{Auth, SESSION_KEY, use_ctx};
 use crate::router::use_router;
 
 #[component]

@@ -8,7 +8,7 @@ use wxcc_core::curl::render_curl;
 
 use super::json_tree::JsonTree;
 use super::{ApiErrorView, Gate};
-use crate::auth::use_ctx;
+use crate::ctx::use_ctx;
 use crate::router::use_router;
 
 #[component]
@@ -35,7 +35,7 @@ fn values_from(search: &str, endpoint: &Endpoint) -> Vec<(String, String)> {
 
 /// The request URL for `endpoint` with the form's `values`, on the session's API base and org.
 fn request_url(
-    ctx: crate::auth::Ctx,
+    ctx: crate::ctx::Ctx,
     endpoint: &Endpoint,
     values: &[(String, String)],
 ) -> Result<String, catalogue::BuildUrlError> {
@@ -87,13 +87,13 @@ fn Explorer() -> impl IntoView {
     let copied = RwSignal::new(String::new());
 
     let url = move || values.with(|pairs| request_url(ctx, endpoint(), pairs));
-    let response = crate::load::load(move || {
-        let should_run = run.get();
-        let _target = ctx.api_target.get();
+    // Reruns when the address (endpoint, values, run) or the API target (region, orgId) changes.
+    let source = move || (run.get(), router.search(), ctx.api_target.get());
+    let response = crate::load::load(source, move |(should_run, search, _target)| {
         // The request as the address describes it (values follow the address).
         let target = {
             let e = endpoint();
-            request_url(ctx, e, &values_from(&router.search(), e))
+            request_url(ctx, e, &values_from(&search, e))
         };
         async move {
             if !should_run {

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::SignInButton;
-use crate::auth::use_ctx;
+use crate::ctx::use_ctx;
 use crate::flow::Step;
 
 #[component]

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::{ApiErrorView, SignInButton};
-use crate::auth::{Auth, use_ctx};
+use crate::ctx::{Auth, use_ctx};
 use crate::resources::{RESOURCES, Resource};
 use crate::router::Link;
 use crate::views::callback::FailureScreen;
@@ -93,22 +93,20 @@ fn CountTile(resource: &'static Resource) -> impl IntoView {
     let feature = resource.feature;
     // A memo: a token refresh (a new `Auth::SignedIn`) must not rebuild the tile.
     let granted = Memo::new(move |_| ctx.granted(|scopes| feature.is_available(scopes)));
-    // Untracked: a token refresh must not refetch every tile.
-    let count = crate::load::load(move || {
-        let _target = ctx.api_target.get();
-        async move {
-            if !granted.get_untracked() {
-                return None;
-            }
-            let org = crate::api::org_id(ctx).ok()?;
-            Some(
-                crate::api::get(
-                    ctx,
-                    &format!("/organization/{org}/{}?page=0&pageSize=1", resource.api),
-                )
-                .await,
-            )
+    // The API target, not the session: a token refresh must not refetch every tile.
+    let source = move || (granted.get(), ctx.api_target.get());
+    let count = crate::load::load(source, move |(granted, _target)| async move {
+        if !granted {
+            return None;
         }
+        let org = crate::api::org_id(ctx).ok()?;
+        Some(
+            crate::api::get(
+                ctx,
+                &format!("/organization/{org}/{}?page=0&pageSize=1", resource.api),
+            )
+            .await,
+        )
     });
     let label = resource.label;
     let link = format!("/config/{}", resource.slug);
@@ -147,14 +145,17 @@ fn CountTile(resource: &'static Resource) -> impl IntoView {
 #[component]
 fn ProfileTile() -> impl IntoView {
     let ctx = use_ctx();
-    let me = crate::load::load(move || async move {
-        // The identity API does not depend on the region.
-        let url = format!(
-            "{}/people/me",
-            ctx.config.with_value(|c| c.identity_api_base_url.clone())
-        );
-        crate::api::get_absolute(ctx, &url).await
-    });
+    let me = crate::load::load(
+        || (),
+        move |()| async move {
+            // The identity API does not depend on the region.
+            let url = format!(
+                "{}/people/me",
+                ctx.config.with_value(|c| c.identity_api_base_url.clone())
+            );
+            crate::api::get_absolute(ctx, &url).await
+        },
+    );
     view! {
         <article class="tile" data-testid="tile-profile">
             <h2>"You"</h2>

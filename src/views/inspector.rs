@@ -8,7 +8,8 @@ use wxcc_core::session::{OrgSource, SessionRecord};
 
 use super::NeedsSignIn;
 use crate::auth::proxy::RefreshFailure;
-use crate::auth::{Auth, refresh, use_ctx};
+use crate::auth::refresh;
+use crate::ctx::{Auth, use_ctx};
 
 #[component]
 pub fn Inspector() -> impl IntoView {

@@ -2,7 +2,8 @@
 
 use leptos::prelude::*;
 
-use crate::auth::{self, Auth, use_ctx};
+use crate::auth;
+use crate::ctx::{Auth, use_ctx};
 use crate::router::Link;
 
 #[component]

@@ -1,4 +1,4 @@
-//! The pages. Each reads the shared [`crate::auth::Ctx`] from context.
+//! The pages. Each reads the shared [`crate::ctx::Ctx`] from context.
 //!
 //! Size conventions (the wasm has a budget, see the README's Performance section):
 //! - Reactive parts are written as closures *inside* `view!` (`{move || …}`, `attr=move || …`),
@@ -29,7 +29,8 @@ use leptos::prelude::*;
 use wxcc_core::api_error::ApiError;
 use wxcc_core::scopes::Feature;
 
-use crate::auth::{self, Auth, use_ctx};
+use crate::auth;
+use crate::ctx::{Auth, use_ctx};
 use crate::router::Link;
 
 #[component]

@@ -10,7 +10,7 @@ use wxcc_core::rsql::Filter;
 use super::json_tree::JsonTree;
 use super::table::DataTable;
 use super::{ApiErrorView, Gate};
-use crate::auth::use_ctx;
+use crate::ctx::use_ctx;
 use crate::resources::{Resource, by_slug, cell};
 use crate::router::{Link, Router, use_router};
 
@@ -36,21 +36,18 @@ fn ResourceList(resource: &'static Resource) -> impl IntoView {
     let ctx = use_ctx();
     let router = use_router();
     let query = AddressQuery(router);
-    let items = crate::load::load(move || {
-        let q = query.get();
-        let _target = ctx.api_target.get();
-        async move {
-            let org = crate::api::org_id(ctx)?;
-            crate::api::get(
-                ctx,
-                &format!(
-                    "/organization/{org}/{}?{}",
-                    resource.api,
-                    q.to_query_string()
-                ),
-            )
-            .await
-        }
+    let source = move || (query.get(), ctx.api_target.get());
+    let items = crate::load::load(source, move |(q, _target)| async move {
+        let org = crate::api::org_id(ctx)?;
+        crate::api::get(
+            ctx,
+            &format!(
+                "/organization/{org}/{}?{}",
+                resource.api,
+                q.to_query_string()
+            ),
+        )
+        .await
     });
     let go = move |q: ListQuery| show(router, resource, &q);
     let page_by = move |delta: i64| {
@@ -318,27 +315,29 @@ fn ItemsTable(
 fn ResourceDetail(resource: &'static Resource, id: String) -> impl IntoView {
     let ctx = use_ctx();
     let filter_id = id.clone();
-    let item = crate::load::load(move || {
-        let _target = ctx.api_target.get();
-        let filter = Filter::eq("id", filter_id.clone()).to_rsql();
-        async move {
-            let org = crate::api::org_id(ctx)?;
-            let q = ListQuery {
-                filter: Some(filter),
-                page_size: 1,
-                ..ListQuery::default()
-            };
-            crate::api::get(
-                ctx,
-                &format!(
-                    "/organization/{org}/{}?{}",
-                    resource.api,
-                    q.to_query_string()
-                ),
-            )
-            .await
-        }
-    });
+    let item = crate::load::load(
+        move || ctx.api_target.get(),
+        move |_target| {
+            let filter = Filter::eq("id", filter_id.clone()).to_rsql();
+            async move {
+                let org = crate::api::org_id(ctx)?;
+                let q = ListQuery {
+                    filter: Some(filter),
+                    page_size: 1,
+                    ..ListQuery::default()
+                };
+                crate::api::get(
+                    ctx,
+                    &format!(
+                        "/organization/{org}/{}?{}",
+                        resource.api,
+                        q.to_query_string()
+                    ),
+                )
+                .await
+            }
+        },
+    );
     view! {
         <section>
             <p><Link to=format!("/config/{}", resource.slug)>{format!("← All {}", resource.label.to_ascii_lowercase())}</Link></p>

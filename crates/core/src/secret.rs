@@ -187,8 +187,19 @@ mod tests {
 
     #[test]
     fn constant_time_eq_is_plain_equality() {
-        for (a, b) in [("", ""), ("a", "a"), ("a", "b"), ("ab", "a"), ("abc", "abd"), (RAW, RAW)] {
-            assert_eq!(constant_time_eq(a.as_bytes(), b.as_bytes()), a == b, "{a} vs {b}");
+        for (a, b) in [
+            ("", ""),
+            ("a", "a"),
+            ("a", "b"),
+            ("ab", "a"),
+            ("abc", "abd"),
+            (RAW, RAW),
+        ] {
+            assert_eq!(
+                constant_time_eq(a.as_bytes(), b.as_bytes()),
+                a == b,
+                "{a} vs {b}"
+            );
         }
     }
 
