@@ -214,10 +214,7 @@ pub fn check_callback(
     pending: Option<PendingSignIn>,
 ) -> Result<(AuthCode, PkceVerifier), CallbackError> {
     let pending = pending.ok_or(CallbackError::NoPendingSignIn)?;
-    let pairs: Vec<(String, String)> =
-        form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
-            .into_owned()
-            .collect();
+    let pairs = crate::route::query_pairs(query);
     let all = |name: &str| {
         pairs
             .iter()

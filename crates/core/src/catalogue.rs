@@ -937,8 +937,7 @@ pub fn build_url(
     };
 
     let mut path = endpoint.path.to_owned();
-    let mut query = form_urlencoded::Serializer::new(String::new());
-    let mut has_query = false;
+    let mut query: Vec<(&str, &str)> = Vec::new();
     for param in endpoint.params {
         let value = value_of(param);
         if value.is_none() && param.required {
@@ -956,16 +955,15 @@ pub fn build_url(
                 path = path.replace(&format!("{{{}}}", param.name), &encode_path_segment(value));
             }
             ParamIn::Query => {
-                query.append_pair(param.name, value);
-                has_query = true;
+                query.push((param.name, value));
             }
         }
     }
 
     let mut url = format!("{}{path}", base.trim_end_matches('/'));
-    if has_query {
+    if !query.is_empty() {
         url.push('?');
-        url.push_str(&query.finish());
+        url.push_str(&crate::route::form_encode(&query));
     }
     Ok(url)
 }

@@ -73,10 +73,7 @@ impl ListQuery {
     /// Reads a query string back (leading `?` allowed). Unknown parameters are ignored and bad
     /// numbers fall back to the defaults, so a mangled deep link still opens the view.
     pub fn from_query_string(query: &str) -> ListQuery {
-        let pairs: Vec<(String, String)> =
-            form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
-                .into_owned()
-                .collect();
+        let pairs = crate::route::query_pairs(query);
         let get = |name: &str| {
             pairs
                 .iter()

@@ -81,13 +81,21 @@ pub fn strip_base<'a>(pathname: &'a str, base: &str) -> Option<&'a str> {
     }
 }
 
-/// The value of `key` in a query string (with or without the leading `?`), form-decoded; the
-/// first one wins when a key repeats.
+/// The pairs of a query string (`location.search`, with or without the leading `?`), form-decoded
+/// (`+` is a space), in order and with repeats. Every query core reads goes through here.
+pub fn query_pairs(search: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(search.trim_start_matches('?').as_bytes())
+        .into_owned()
+        .collect()
+}
+
+/// The value of `key` in a query string (see [`query_pairs`]); the first one wins when a key
+/// repeats.
 pub fn query_value(search: &str, key: &str) -> Option<String> {
-    let search = search.strip_prefix('?').unwrap_or(search);
-    form_urlencoded::parse(search.as_bytes())
+    query_pairs(search)
+        .into_iter()
         .find(|(k, _)| k == key)
-        .map(|(_, v)| v.into_owned())
+        .map(|(_, v)| v)
 }
 
 /// Pairs as a form-encoded query string (no leading `?`; a space becomes `+`).
@@ -198,6 +206,24 @@ mod tests {
         assert_eq!(strip_base("/console", "/console/"), Some("/"));
         assert_eq!(strip_base("/consoles/token", "/console/"), None);
         assert_eq!(strip_base("/other/token", "/console/"), None);
+    }
+
+    #[test]
+    fn query_pairs_keep_order_and_repeats() {
+        let pairs = |search| {
+            query_pairs(search)
+                .into_iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(pairs("?b=2&a=1&b=3"), ["b=2", "a=1", "b=3"]);
+        assert_eq!(pairs("x=a+b%26c&flag&=v"), ["x=a b&c", "flag=", "=v"]);
+        assert_eq!(
+            pairs("??state=s"),
+            ["state=s"],
+            "every leading ? is dropped"
+        );
+        assert!(pairs("").is_empty() && pairs("?").is_empty());
     }
 
     #[test]
