@@ -5,7 +5,6 @@ use crate::error::{ErrorCode, ProxyError};
 use crate::limiter::RateLimiter;
 use crate::request::{self, MAX_BODY_BYTES, REQUEST_HEADER, SessionMode};
 use crate::sealing::{OpenError, Sealer};
-use crate::secret::Secret;
 use crate::session::{self, TokenBody};
 use crate::transport::TokenEndpoint;
 use crate::upstream::{self, ClientRegistration, Grant, IssuedTokens};
@@ -29,6 +28,7 @@ use tower_http::sensitive_headers::{
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
+use wxcc_core::secret::Secret;
 
 /// The client address, for hosts that know it other than through `ConnectInfo` (Lambda).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,12 +6,12 @@
 
 use crate::request::SessionMode;
 use crate::sealing::{Sealer, SealingKey};
-use crate::secret::Secret;
 use std::collections::HashMap;
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 use url::{Host, Url};
+use wxcc_core::secret::Secret;
 
 pub const DEFAULT_TOKEN_ENDPOINT: &str = "https://webexapis.com/v1/access_token";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8787";

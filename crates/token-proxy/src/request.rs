@@ -5,8 +5,8 @@
 
 use crate::error::{ErrorCode, ProxyError};
 use crate::sealing::MAX_SEALED_LEN;
-use crate::secret::Secret;
 use serde_json::{Map, Value};
+use wxcc_core::secret::Secret;
 
 /// Largest accepted request body. The largest legitimate body (a refresh handle) is well under this.
 pub const MAX_BODY_BYTES: usize = 8 * 1024;

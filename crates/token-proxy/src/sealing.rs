@@ -7,13 +7,13 @@
 //! Several keys are accepted; the first one seals. The key id (first 4 bytes of SHA-256 over a label and the
 //! key) lets the opener pick the key without trying them all, and tells a rotated-out key from tampering.
 
-use crate::secret::Secret;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use sha2::{Digest, Sha256};
 use std::fmt;
+use wxcc_core::secret::Secret;
 
 const VERSION: u8 = 1;
 const KEY_ID_LEN: usize = 4;

@@ -1,9 +1,9 @@
 //! The browser-facing half of a session: the `__Host-` cookie and the success body. Pure, no I/O.
 
 use crate::request::SessionMode;
-use crate::secret::Secret;
 use crate::upstream::IssuedTokens;
 use serde::Serialize;
+use wxcc_core::secret::Secret;
 
 pub const COOKIE_NAME: &str = "__Host-wxcc_rt";
 

@@ -1,10 +1,10 @@
 //! The upstream token endpoint, I/O half: one form-encoded POST with redirects off, a timeout and a cap on
 //! the answer size.
 
-use crate::secret::Secret;
 use crate::upstream::{MAX_UPSTREAM_BODY_BYTES, TransportFailure, UpstreamReply};
 use std::time::Duration;
 use url::Url;
+use wxcc_core::secret::Secret;
 
 #[derive(Debug, Clone)]
 pub struct TokenEndpoint {

@@ -3,9 +3,9 @@
 //! Upstream bodies are never echoed: only the `trackingId` is kept.
 
 use crate::error::{ErrorCode, ProxyError};
-use crate::secret::Secret;
 use serde_json::Value;
 use url::Url;
+use wxcc_core::secret::Secret;
 
 /// Upstream bodies larger than this are treated as garbage.
 pub const MAX_UPSTREAM_BODY_BYTES: usize = 64 * 1024;
