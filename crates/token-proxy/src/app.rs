@@ -171,9 +171,13 @@ impl IntoResponse for ProxyError {
     }
 }
 
-async fn rate_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+async fn rate_limit(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Result<Response, ProxyError> {
     if request.uri().path() == "/healthz" {
-        return next.run(request).await;
+        return Ok(next.run(request).await);
     }
     let client = request
         .extensions()
@@ -185,35 +189,36 @@ async fn rate_limit(State(state): State<AppState>, request: Request, next: Next)
                 .get::<ConnectInfo<SocketAddr>>()
                 .map(|info| info.0.ip())
         });
-    match state.inner.limiter.check(client, Instant::now()) {
-        Ok(()) => next.run(request).await,
-        Err(wait) => ProxyError::new(
-            ErrorCode::RateLimited,
-            format!("Too many requests from this address; wait {wait} seconds and try again."),
-        )
-        .with_retry_after(Some(wait))
-        .into_response(),
-    }
+    state
+        .inner
+        .limiter
+        .check(client, Instant::now())
+        .map_err(|wait| {
+            ProxyError::new(
+                ErrorCode::RateLimited,
+                format!("Too many requests from this address; wait {wait} seconds and try again."),
+            )
+            .with_retry_after(Some(wait))
+        })?;
+    Ok(next.run(request).await)
 }
 
-async fn healthz() -> Response {
-    Json(serde_json::json!({"status": "ok"})).into_response()
+async fn healthz() -> Json<serde_json::Value> {
+    Json(serde_json::json!({"status": "ok"}))
 }
 
-async fn not_found() -> Response {
+async fn not_found() -> ProxyError {
     ProxyError::new(
         ErrorCode::NotFound,
         "No such endpoint; the token proxy serves POST /token, /refresh, /logout and GET /healthz.",
     )
-    .into_response()
 }
 
-async fn method_not_allowed() -> Response {
+async fn method_not_allowed() -> ProxyError {
     ProxyError::new(
         ErrorCode::MethodNotAllowed,
         "Wrong method for this endpoint; /token, /refresh and /logout take POST, /healthz takes GET.",
     )
-    .into_response()
 }
 
 /// The policy every POST passes, in order: origin, custom header, content type, size. Returns the body.
@@ -294,92 +299,121 @@ fn issue(
     response
 }
 
-async fn token(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
-    let result = async {
-        let body = accept_post(&state, &headers, body).await?;
-        let exchange = request::parse_code_exchange(&body)?;
-        let form = upstream::code_exchange_form(
-            &state.inner.client,
-            &exchange.code,
-            &exchange.code_verifier,
-        );
-        let tokens = call_upstream(&state, Grant::AuthorizationCode, &form).await?;
-        let refresh_token = tokens.refresh_token.clone().ok_or_else(internal)?;
-        let lifetime = tokens.refresh_token_expires_in.ok_or_else(internal)?;
-        Ok::<_, ProxyError>(issue(
-            &state,
-            &tokens,
-            &refresh_token,
-            now_unix() + lifetime,
-        ))
-    }
-    .await;
-    result.unwrap_or_else(IntoResponse::into_response)
+async fn token(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ProxyError> {
+    let body = accept_post(&state, &headers, body).await?;
+    let exchange = request::parse_code_exchange(&body)?;
+    let form =
+        upstream::code_exchange_form(&state.inner.client, &exchange.code, &exchange.code_verifier);
+    let tokens = call_upstream(&state, Grant::AuthorizationCode, &form).await?;
+    let refresh_token = tokens.refresh_token.clone().ok_or_else(internal)?;
+    let lifetime = tokens.refresh_token_expires_in.ok_or_else(internal)?;
+    Ok(issue(
+        &state,
+        &tokens,
+        &refresh_token,
+        now_unix() + lifetime,
+    ))
 }
 
-async fn refresh(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
-    let result = async {
-        let body = accept_post(&state, &headers, body).await?;
-        let handle = request::parse_refresh(&body, state.inner.mode)?;
-        let sealed = match handle {
-            Some(handle) => handle,
-            None => session::find_session_cookie(
-                headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()),
+async fn refresh(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, RefreshRefused> {
+    renew_session(&state, &headers, body)
+        .await
+        .map_err(|error| RefreshRefused::new(error, state.inner.mode))
+}
+
+/// Opens the session (handle in the body, or the cookie), refreshes upstream and seals the current token.
+async fn renew_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Response, ProxyError> {
+    let body = accept_post(state, headers, body).await?;
+    let handle = request::parse_refresh(&body, state.inner.mode)?;
+    let sealed = match handle {
+        Some(handle) => handle,
+        None => session::find_session_cookie(
+            headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()),
+        )
+        .ok_or_else(|| {
+            ProxyError::new(
+                ErrorCode::SessionExpired,
+                "There is no session cookie (signed out, expired, or blocked by the browser); sign in again.",
             )
-            .ok_or_else(|| {
-                ProxyError::new(
-                    ErrorCode::SessionExpired,
-                    "There is no session cookie (signed out, expired, or blocked by the browser); sign in again.",
-                )
-            })?,
-        };
-        let now = now_unix();
-        let current = state.inner.sealer.open(sealed.secret(), now).map_err(open_error)?;
-        let form = upstream::refresh_form(&state.inner.client, &current.refresh_token);
-        let tokens = call_upstream(&state, Grant::RefreshToken, &form).await?;
-        // Webex may hand back the same refresh token or rotate it; seal whatever is current.
-        let refresh_token = tokens.refresh_token.clone().unwrap_or(current.refresh_token);
-        let expires_at = tokens
-            .refresh_token_expires_in
-            .map(|lifetime| now + lifetime)
-            .unwrap_or(current.expires_at);
-        Ok::<_, ProxyError>(issue(&state, &tokens, &refresh_token, expires_at))
-    }
-    .await;
-    match result {
-        Ok(response) => response,
-        Err(error) => {
-            let session_over = matches!(
-                error.code,
-                ErrorCode::SessionExpired | ErrorCode::RefreshExpired
-            );
-            let mut response = error.into_response();
-            if session_over && state.inner.mode == SessionMode::Cookie {
-                response.headers_mut().insert(
-                    header::SET_COOKIE,
-                    HeaderValue::from_static(session::clear_cookie()),
-                );
-            }
-            response
+        })?,
+    };
+    let now = now_unix();
+    let current = state
+        .inner
+        .sealer
+        .open(sealed.secret(), now)
+        .map_err(open_error)?;
+    let form = upstream::refresh_form(&state.inner.client, &current.refresh_token);
+    let tokens = call_upstream(state, Grant::RefreshToken, &form).await?;
+    // Webex may hand back the same refresh token or rotate it; seal whatever is current.
+    let refresh_token = tokens
+        .refresh_token
+        .clone()
+        .unwrap_or(current.refresh_token);
+    let expires_at = tokens
+        .refresh_token_expires_in
+        .map(|lifetime| now + lifetime)
+        .unwrap_or(current.expires_at);
+    Ok(issue(state, &tokens, &refresh_token, expires_at))
+}
+
+/// A refused `/refresh`. When the refusal means the session is over, a cookie-mode answer also clears
+/// the cookie, so the browser stops sending one that can never work again.
+struct RefreshRefused {
+    error: ProxyError,
+    clear_cookie: bool,
+}
+
+impl RefreshRefused {
+    fn new(error: ProxyError, mode: SessionMode) -> Self {
+        let session_over = matches!(
+            error.code,
+            ErrorCode::SessionExpired | ErrorCode::RefreshExpired
+        );
+        Self {
+            clear_cookie: session_over && mode == SessionMode::Cookie,
+            error,
         }
     }
 }
 
-async fn logout(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
-    let result = async {
-        let body = accept_post(&state, &headers, body).await?;
-        request::parse_logout(&body)?;
-        let mut response = StatusCode::NO_CONTENT.into_response();
-        if state.inner.mode == SessionMode::Cookie {
-            response.headers_mut().insert(
-                header::SET_COOKIE,
-                HeaderValue::from_static(session::clear_cookie()),
-            );
-        }
-        Ok::<_, ProxyError>(response)
+impl IntoResponse for RefreshRefused {
+    fn into_response(self) -> Response {
+        (self.clear_cookie.then(clear_cookie_header), self.error).into_response()
     }
-    .await;
-    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<impl IntoResponse, ProxyError> {
+    let body = accept_post(&state, &headers, body).await?;
+    request::parse_logout(&body)?;
+    let cookie_mode = state.inner.mode == SessionMode::Cookie;
+    Ok((
+        cookie_mode.then(clear_cookie_header),
+        StatusCode::NO_CONTENT,
+    ))
+}
+
+fn clear_cookie_header() -> [(HeaderName, HeaderValue); 1] {
+    [(
+        header::SET_COOKIE,
+        HeaderValue::from_static(session::clear_cookie()),
+    )]
 }
 
 fn open_error(error: OpenError) -> ProxyError {
