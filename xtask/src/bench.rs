@@ -14,7 +14,7 @@ mod stats;
 use serde_json::json;
 
 use crate::services::{StackOptions, build_servers, start_stack};
-use crate::util::{Result, heading, root};
+use crate::util::{Result, heading};
 use report::Section;
 
 pub const USAGE: &str = "\
@@ -84,7 +84,7 @@ pub fn run(args: &[String]) -> Result {
         .ok()
         .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
 
-    let dist = root().join("dist");
+    let dist = crate::spa::dist();
     let needs_build = wanted("bundle") || wanted("sign-in") || wanted("lighthouse");
     let build = if needs_build {
         crate::spa::build("/")
@@ -110,7 +110,7 @@ pub fn run(args: &[String]) -> Result {
                     spa_port: 0,
                     proxy_mode: "cookie",
                     sandbox_args: Vec::new(),
-                    site: target.join("site/bench"),
+                    site: crate::spa::SiteUse::Bench.dir(),
                     base_path: "/",
                 },
             )

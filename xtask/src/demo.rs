@@ -1,5 +1,6 @@
 //! `cargo xtask demo`: the whole product on this machine, against the Webex sandbox or real Webex.
 
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -10,7 +11,8 @@ use crate::services::{
     CDN_READY, PROXY_READY, READY_WITHIN, StackOptions, binary, build_servers, cdn_command,
     proxy_command, start_stack,
 };
-use crate::util::{Result, heading, root};
+use crate::spa::SiteUse;
+use crate::util::{Result, heading};
 
 const HELP: &str = "\
 usage: cargo xtask demo [options]
@@ -19,6 +21,8 @@ Against the local Webex sandbox (default):
   --port N                      port of the SPA on 127.0.0.1 (default 8080)
   --mode cookie|handle          token proxy mode (default cookie: refresh token sealed in an HttpOnly cookie)
   --access-token-lifetime SECS  short-lived access tokens to watch the refresh happen (e.g. 30)
+  --site DIR                    where the configured copy of the app is served from
+                                (default target/site/demo; `cargo xtask test` runs its demo elsewhere)
 
 Against real Webex (your integration from developer.webex.com):
   --real --client-id ID --client-secret-file FILE [--region us1] [--port 8080]
@@ -26,8 +30,10 @@ Against real Webex (your integration from developer.webex.com):
   The secret may also come from the environment variable WXCC_CLIENT_SECRET.
 ";
 
-struct DemoArgs {
+pub struct DemoArgs {
     port: u16,
+    /// The directory the configured copy of the app is deployed into and served from.
+    pub site: PathBuf,
     mode: &'static str,
     sandbox_args: Vec<String>,
     real: bool,
@@ -36,9 +42,11 @@ struct DemoArgs {
     region: String,
 }
 
-fn parse(args: &[String]) -> Result<Option<DemoArgs>> {
+/// The options, or None when help was asked for (and printed).
+pub fn parse(args: &[String]) -> Result<Option<DemoArgs>> {
     let mut out = DemoArgs {
         port: 8080,
+        site: SiteUse::Demo.dir(),
         mode: "cookie",
         sandbox_args: Vec::new(),
         real: false,
@@ -71,6 +79,7 @@ fn parse(args: &[String]) -> Result<Option<DemoArgs>> {
                 out.sandbox_args
                     .extend(["--access-token-lifetime".to_string(), secs]);
             }
+            "--site" => out.site = value("--site")?.into(),
             "--real" => out.real = true,
             "--client-id" => out.client_id = Some(value("--client-id")?),
             "--client-secret-file" => out.secret_file = Some(value("--client-secret-file")?),
@@ -97,8 +106,8 @@ pub fn run(args: &[String]) -> Result {
     }
     crate::spa::build("/")?;
     build_servers()?;
-    let dist = root().join("dist");
-    let site = root().join("target/site/demo");
+    let dist = crate::spa::dist();
+    let site = args.site.clone();
 
     if args.real {
         let services = start_real(&args, &dist, &site)?;
@@ -171,11 +180,7 @@ fn wait(rx: mpsc::Receiver<()>, mut services: Vec<Process>) -> Result {
 }
 
 /// Real Webex: the token proxy talks to webexapis.com, the SPA to the chosen region.
-fn start_real(
-    args: &DemoArgs,
-    dist: &std::path::Path,
-    site: &std::path::Path,
-) -> Result<Vec<Process>> {
+fn start_real(args: &DemoArgs, dist: &Path, site: &Path) -> Result<Vec<Process>> {
     let (client_id, secret) = real_settings(args)?;
     let origin = format!("http://127.0.0.1:{}", args.port);
     let redirect_uri = format!("{origin}/callback");

@@ -5,7 +5,61 @@ use std::path::{Path, PathBuf};
 
 use crate::csp;
 use crate::minify;
-use crate::util::{Result, cmd, heading, root, run_hiding};
+use crate::util::{Result, cmd, heading, root, run_hiding, target_dir};
+
+/// Where `trunk build` puts the app at the domain root.
+pub fn dist() -> PathBuf {
+    root().join("dist")
+}
+
+/// The uses of a configured copy of the built SPA. Each has a directory of its own below
+/// target/site/, because the config.json deployed there names one run's sandbox and proxy ports:
+/// `cargo xtask test` must never rewrite the copy a running `cargo xtask demo` serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SiteUse {
+    /// `cargo xtask demo`.
+    Demo,
+    /// `cargo xtask test`: the end-to-end specs with the app at the domain root.
+    EndToEnd,
+    /// `cargo xtask test`: the end-to-end specs with the app below `/console/`.
+    EndToEndSubPath,
+    /// `cargo xtask test`: the demo it starts to check that `cargo xtask demo` works.
+    DemoSmoke,
+    /// `cargo xtask bench`.
+    Bench,
+}
+
+impl SiteUse {
+    #[cfg(test)]
+    const ALL: [SiteUse; 5] = [
+        SiteUse::Demo,
+        SiteUse::EndToEnd,
+        SiteUse::EndToEndSubPath,
+        SiteUse::DemoSmoke,
+        SiteUse::Bench,
+    ];
+
+    /// The directory below target/site/; the test run's are under test/.
+    fn path(self) -> &'static str {
+        match self {
+            SiteUse::Demo => "demo",
+            SiteUse::EndToEnd => "test/e2e",
+            SiteUse::EndToEndSubPath => "test/e2e-console",
+            SiteUse::DemoSmoke => "test/demo-smoke",
+            SiteUse::Bench => "bench",
+        }
+    }
+
+    /// A short name for files that belong to this use (e.g. its Playwright report).
+    pub fn name(self) -> &'static str {
+        let path = self.path();
+        path.rsplit('/').next().unwrap_or(path)
+    }
+
+    pub fn dir(self) -> PathBuf {
+        target_dir().join("site").join(self.path())
+    }
+}
 
 /// `cargo xtask build [--public-url /sub/] [--config FILE]`
 pub fn build_command(args: &[String]) -> Result {
@@ -32,7 +86,7 @@ pub fn build_command(args: &[String]) -> Result {
         }
     }
     build(&public_url)?;
-    let dist = root().join("dist");
+    let dist = dist();
     let config_json = match &config {
         Some(path) => Some(
             std::fs::read_to_string(path)
@@ -53,7 +107,7 @@ pub fn build_command(args: &[String]) -> Result {
 /// `trunk build --release` into dist/: the size-tuned wasm (opt-level z, LTO, wasm-opt -Oz),
 /// minified CSS and JS, and SRI hashes.
 pub fn build(public_url: &str) -> Result {
-    build_into(public_url, &root().join("dist"))
+    build_into(public_url, &dist())
 }
 
 /// The same build into another folder (e.g. a second build for a sub-path deployment).
@@ -228,6 +282,23 @@ mod tests {
             r#"{"redirect_uri": "http://127.0.0.1:8080/callback", "token_proxy_url": "/proxy"}"#;
         let error = validated_connect_origins(broken, &site(broken)).unwrap_err();
         assert!(error.contains("client_id"), "{error}");
+    }
+
+    #[test]
+    fn every_use_of_the_site_has_a_directory_of_its_own() {
+        for (i, a) in SiteUse::ALL.iter().enumerate() {
+            for b in &SiteUse::ALL[i + 1..] {
+                let (a_dir, b_dir) = (a.dir(), b.dir());
+                assert!(
+                    !a_dir.starts_with(&b_dir) && !b_dir.starts_with(&a_dir),
+                    "{a:?} and {b:?} share {} / {}",
+                    a_dir.display(),
+                    b_dir.display()
+                );
+            }
+        }
+        let names: std::collections::BTreeSet<_> = SiteUse::ALL.iter().map(|u| u.name()).collect();
+        assert_eq!(names.len(), SiteUse::ALL.len(), "{names:?}");
     }
 
     #[test]

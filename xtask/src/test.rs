@@ -9,7 +9,8 @@ use std::process::{Command, Stdio};
 
 use crate::process::Process;
 use crate::services::{READY_WITHIN, StackOptions, build_servers, start_stack};
-use crate::util::{Result, cmd, describe, heading, root};
+use crate::spa::SiteUse;
+use crate::util::{Result, cmd, describe, heading, root, target_dir};
 
 /// What a suite contributed to the closing line.
 struct Outcome {
@@ -241,17 +242,17 @@ fn end_to_end() -> Outcome {
     // Everything at the domain root, then the sub-path deployment's own specs (tagged @subpath)
     // against a second build made with `--public-url /console/`.
     let root_run = run_suite(
-        &root().join("dist"),
+        &crate::spa::dist(),
         "/",
-        "target/site/e2e",
+        SiteUse::EndToEnd,
         &["--grep-invert", "@subpath"],
     );
-    let sub_dist = root().join("target/dist-console");
+    let sub_dist = target_dir().join("dist-console");
     let sub_run = crate::spa::build_into("/console/", &sub_dist).and_then(|()| {
         run_suite(
             &sub_dist,
             "/console/",
-            "target/site/e2e-console",
+            SiteUse::EndToEndSubPath,
             &["--grep", "@subpath"],
         )
     });
@@ -284,7 +285,7 @@ fn end_to_end() -> Outcome {
 fn run_suite(
     dist: &std::path::Path,
     base_path: &'static str,
-    site: &str,
+    site: SiteUse,
     filter: &[&str],
 ) -> Result<(u64, u64)> {
     heading(&format!(
@@ -296,14 +297,11 @@ fn run_suite(
         // The suite signs in dozens of times a minute with one client: well past the sandbox's
         // default 300 requests/minute. 429 handling is tested with the sandbox's forced-429 knob.
         sandbox_args: vec!["--rate-limit".into(), "100000".into()],
-        site: root().join(site),
+        site: site.dir(),
         base_path,
     };
     let stack = start_stack(dist, &options)?;
-    let report = root().join(format!(
-        "target/playwright-{}.json",
-        site.rsplit('/').next().unwrap_or("e2e")
-    ));
+    let report = playwright_report(site);
     let _ = std::fs::remove_file(&report);
     let mut playwright = cmd("playwright");
     playwright
@@ -336,6 +334,24 @@ fn run_suite(
     Ok((passed, failed))
 }
 
+/// Where Playwright writes its JSON report for the run against `site`.
+fn playwright_report(site: SiteUse) -> PathBuf {
+    target_dir().join(format!("playwright-{}.json", site.name()))
+}
+
+/// `cargo xtask demo` on `port`, with a site directory of its own so that a demo the developer
+/// is running keeps its site (and the sandbox ports in its config.json).
+fn demo_smoke_args(port: u16) -> Vec<String> {
+    let site = SiteUse::DemoSmoke.dir();
+    vec![
+        "demo".into(),
+        "--port".into(),
+        port.to_string(),
+        "--site".into(),
+        site.to_string_lossy().into_owned(),
+    ]
+}
+
 /// `cargo xtask demo` as a user runs it: it must print its URL, serve a page that loads in headless
 /// Chromium without console errors (the shell specs), and stop everything on Ctrl-C.
 fn demo_smoke() -> Outcome {
@@ -356,7 +372,7 @@ fn demo_smoke() -> Outcome {
         Err(e) => return fail(format!("cannot find the xtask binary: {e}")),
     };
     let mut demo = cmd(exe.to_str().unwrap_or("xtask"));
-    demo.args(["demo", "--port", &port.to_string()]);
+    demo.args(demo_smoke_args(port));
     // The demo builds first, then prints the URL to open in its banner.
     let demo = match Process::start("demo", demo, crate::demo::READY_LINE, READY_WITHIN) {
         Ok(demo) => demo,
@@ -374,7 +390,7 @@ fn demo_smoke() -> Outcome {
         .env("WXCC_BASE_URL", &url)
         .env(
             "PLAYWRIGHT_JSON_OUTPUT_NAME",
-            root().join("target/playwright-demo.json"),
+            playwright_report(SiteUse::DemoSmoke),
         )
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
     let page_ok = playwright.status().map(|s| s.success()).unwrap_or(false);
@@ -398,7 +414,20 @@ fn demo_smoke() -> Outcome {
 
 #[cfg(test)]
 mod tests {
-    use super::sum_test_results;
+    use super::*;
+
+    #[test]
+    fn the_demo_smoke_test_never_deploys_into_the_running_demos_site() {
+        let args = demo_smoke_args(9);
+        assert_eq!(args[0], "demo");
+        let smoke = crate::demo::parse(&args[1..])
+            .unwrap()
+            .expect("options, not help");
+        let default = crate::demo::parse(&[]).unwrap().expect("options, not help");
+        assert_eq!(smoke.site, SiteUse::DemoSmoke.dir());
+        assert_eq!(default.site, SiteUse::Demo.dir());
+        assert_ne!(smoke.site, default.site);
+    }
 
     #[test]
     fn sums_every_result_line() {
