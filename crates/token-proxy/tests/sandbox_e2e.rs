@@ -1,44 +1,35 @@
 //! End to end against the local Webex sandbox: a real authorization code from its consent form, exchanged
 //! through the proxy, refreshed, then refused once the sandbox expires every refresh token.
 
+mod support;
+
 use axum::body::Body;
-use axum::http::Request;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use support::{
+    ORIGIN, REDIRECT_URI, VERIFIER, config_from, cookie_value, env, post, read, token_body,
+};
 use tower::ServiceExt;
 use wxcc_sandbox::{DEMO_SCOPES, SandboxConfig};
-use wxcc_token_proxy::config::{self, Command};
+use wxcc_token_proxy::config;
 use wxcc_token_proxy::{AppState, app};
 
-const ORIGIN: &str = "http://127.0.0.1:8080";
-const REDIRECT_URI: &str = "http://127.0.0.1:8080/callback";
-const VERIFIER: &str = "e2e-verifier-0123456789-abcdefghijklmnopqrstuvwxyz";
+/// The client `SandboxConfig::demo` registers.
+const DEMO_CLIENT_ID: &str = "wxcc-demo-client";
+const DEMO_CLIENT_SECRET: &str = "wxcc-demo-secret";
 
+/// The proxy in cookie mode with the sandbox's demo client, in front of the sandbox's token endpoint.
 fn proxy(identity_url: &str) -> axum::Router {
-    let env: HashMap<String, String> = [
-        (config::CLIENT_ID, "wxcc-demo-client"),
-        (config::CLIENT_SECRET, "wxcc-demo-secret"),
-        (config::ALLOWED_ORIGINS, ORIGIN),
-        (config::REDIRECT_URI, REDIRECT_URI),
-        (
-            config::TOKEN_ENDPOINT,
-            &format!("{identity_url}/v1/access_token"),
-        ),
-        (config::MODE, "cookie"),
-        (
-            config::SEALING_KEYS,
-            "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE",
-        ),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .collect();
-    match Command::parse(&env, &[], &|_| unreachable!()).unwrap() {
-        Command::Run(config) => app(AppState::new(&config).unwrap()),
-        other => panic!("{other:?}"),
-    }
+    let mut env = env(&format!("{identity_url}/v1/access_token"), "cookie");
+    env.insert(config::CLIENT_ID.to_owned(), DEMO_CLIENT_ID.to_owned());
+    env.insert(
+        config::CLIENT_SECRET.to_owned(),
+        DEMO_CLIENT_SECRET.to_owned(),
+    );
+    // The sandbox is a real server: the default upstream timeout, not the stub tests' short one.
+    env.remove(config::UPSTREAM_TIMEOUT_MS);
+    app(AppState::new(&config_from(&env)).unwrap())
 }
 
 /// Drives the sandbox's authorize page and consent form like a browser would, returning the code.
@@ -52,7 +43,7 @@ async fn authorization_code(identity_url: &str) -> String {
     let mut authorize = url::Url::parse(&format!("{identity_url}/v1/authorize")).unwrap();
     authorize
         .query_pairs_mut()
-        .append_pair("client_id", "wxcc-demo-client")
+        .append_pair("client_id", DEMO_CLIENT_ID)
         .append_pair("redirect_uri", REDIRECT_URI)
         .append_pair("response_type", "code")
         .append_pair("scope", &scope)
@@ -88,34 +79,21 @@ async fn authorization_code(identity_url: &str) -> String {
         .expect("the redirect carries a code")
 }
 
-fn post(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
-    let mut builder = Request::post(path)
-        .header("origin", ORIGIN)
-        .header("x-wxcc-request", "1")
-        .header("content-type", "application/json");
+/// One policy-passing POST through the proxy, with the session cookie when given: the status, the
+/// session cookie the answer sets (if any) and the JSON body.
+async fn send(
+    proxy: &axum::Router,
+    path: &str,
+    body: &str,
+    cookie: Option<&str>,
+) -> (u16, Option<String>, serde_json::Value) {
+    let mut builder = post(path);
     if let Some(cookie) = cookie {
         builder = builder.header("cookie", format!("__Host-wxcc_rt={cookie}"));
     }
-    builder.body(Body::from(body.to_owned())).unwrap()
-}
-
-async fn read(response: axum::response::Response) -> (u16, Option<String>, serde_json::Value) {
-    let status = response.status().as_u16();
-    let cookie = response
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .and_then(|v| v.strip_prefix("__Host-wxcc_rt="))
-        .map(str::to_owned);
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
-        .await
-        .unwrap();
-    (
-        status,
-        cookie,
-        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
-    )
+    let request = builder.body(Body::from(body.to_owned())).unwrap();
+    let (status, headers, json) = read(proxy.clone().oneshot(request).await.unwrap()).await;
+    (status.as_u16(), cookie_value(&headers), json)
 }
 
 #[tokio::test]
@@ -132,15 +110,8 @@ async fn code_exchange_refresh_and_expired_refresh_against_the_sandbox() {
     let proxy = proxy(&identity);
 
     let code = authorization_code(&identity).await;
-    let body = serde_json::json!({"code": code, "code_verifier": VERIFIER}).to_string();
-    let (status, cookie, tokens) = read(
-        proxy
-            .clone()
-            .oneshot(post("/token", &body, None))
-            .await
-            .unwrap(),
-    )
-    .await;
+    let body = token_body(&code);
+    let (status, cookie, tokens) = send(&proxy, "/token", &body, None).await;
     assert_eq!(status, 200, "{tokens}");
     assert_eq!(tokens["token_type"], "Bearer");
     assert!(
@@ -161,14 +132,7 @@ async fn code_exchange_refresh_and_expired_refresh_against_the_sandbox() {
     assert_eq!(me.status(), 200);
 
     // The code is single use.
-    let (status, _, error) = read(
-        proxy
-            .clone()
-            .oneshot(post("/token", &body, None))
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _, error) = send(&proxy, "/token", &body, None).await;
     assert_eq!(
         (status, error["error"].as_str()),
         (400, Some("invalid_grant"))
@@ -178,14 +142,7 @@ async fn code_exchange_refresh_and_expired_refresh_against_the_sandbox() {
         "the sandbox trackingId is kept: {error}"
     );
 
-    let (status, refreshed_cookie, refreshed) = read(
-        proxy
-            .clone()
-            .oneshot(post("/refresh", "{}", Some(&cookie)))
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, refreshed_cookie, refreshed) = send(&proxy, "/refresh", "{}", Some(&cookie)).await;
     assert_eq!(status, 200, "{refreshed}");
     assert_ne!(refreshed["access_token"], tokens["access_token"]);
     let cookie = refreshed_cookie.expect("refresh re-seals the refresh token");
@@ -198,13 +155,7 @@ async fn code_exchange_refresh_and_expired_refresh_against_the_sandbox() {
         .await
         .unwrap();
     assert!(faults.status().is_success());
-    let (status, cleared, error) = read(
-        proxy
-            .oneshot(post("/refresh", "{}", Some(&cookie)))
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, cleared, error) = send(&proxy, "/refresh", "{}", Some(&cookie)).await;
     assert_eq!(
         (status, error["error"].as_str()),
         (401, Some("refresh_expired")),
