@@ -3,11 +3,18 @@
 //! Configuration entities are kept as JSON objects shaped like the spec's DTOs, so filtering,
 //! projection and search work on field names exactly as clients send them.
 
+mod collection;
+mod tasks;
+
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
 use crate::ids::SeededRng;
+
+pub use collection::Collection;
+pub use tasks::TaskRecord;
+use tasks::generate_tasks;
 
 /// Role of a sign-in user; the API refuses configuration reads to non-admins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,189 +40,6 @@ impl SignInUser {
     pub fn display_name(&self) -> String {
         format!("{} {}", self.first_name, self.last_name)
     }
-}
-
-/// Configuration entity kinds served under `/organization/{orgid}/…`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Collection {
-    User,
-    Team,
-    Site,
-    ContactServiceQueue,
-    EntryPoint,
-    AgentProfile,
-    SkillProfile,
-    AuxiliaryCode,
-    AddressBook,
-}
-
-impl Collection {
-    pub const ALL: [Collection; 9] = [
-        Collection::User,
-        Collection::Team,
-        Collection::Site,
-        Collection::ContactServiceQueue,
-        Collection::EntryPoint,
-        Collection::AgentProfile,
-        Collection::SkillProfile,
-        Collection::AuxiliaryCode,
-        Collection::AddressBook,
-    ];
-
-    /// Path after `/organization/{orgid}/`.
-    pub fn path(self) -> &'static str {
-        match self {
-            Collection::User => "v2/user",
-            Collection::Team => "v2/team",
-            Collection::Site => "v2/site",
-            Collection::ContactServiceQueue => "v2/contact-service-queue",
-            Collection::EntryPoint => "v2/entry-point",
-            Collection::AgentProfile => "v2/agent-profile",
-            Collection::SkillProfile => "v2/skill-profile",
-            Collection::AuxiliaryCode => "v2/auxiliary-code",
-            Collection::AddressBook => "v3/address-book",
-        }
-    }
-
-    /// Columns the `search` parameter looks in (from the spec's parameter description).
-    pub fn search_columns(self) -> &'static [&'static str] {
-        match self {
-            Collection::User => &["firstName", "lastName", "email"],
-            Collection::Site => &["name"],
-            Collection::AddressBook => &["name", "number"],
-            _ => &["name", "description"],
-        }
-    }
-
-    /// Fields the spec says cannot be used in `filter`.
-    pub fn unfilterable(self) -> &'static [&'static str] {
-        match self {
-            Collection::User => &[
-                "organizationId",
-                "xspVersion",
-                "createdTime",
-                "lastUpdatedTime",
-            ],
-            Collection::Team => &[
-                "organizationId",
-                "userIds",
-                "queueRankings",
-                "createdTime",
-                "lastUpdatedTime",
-            ],
-            Collection::ContactServiceQueue => &[
-                "organizationId",
-                "queueSkillRequirements",
-                "xspVersion",
-                "createdTime",
-                "lastUpdatedTime",
-            ],
-            Collection::EntryPoint => &[
-                "organizationId",
-                "xspVersion",
-                "createdTime",
-                "lastUpdatedTime",
-            ],
-            Collection::SkillProfile => &[
-                "organizationId",
-                "activeSkills",
-                "activeEnumSkills",
-                "createdTime",
-                "lastUpdatedTime",
-            ],
-            _ => &["organizationId", "createdTime", "lastUpdatedTime"],
-        }
-    }
-
-    /// Fields the spec marks `required` on the DTO; `attributes` projections always keep them.
-    pub fn required_fields(self) -> &'static [&'static str] {
-        match self {
-            Collection::User | Collection::Team => &[],
-            Collection::Site => &["active", "multimediaProfileId", "name"],
-            Collection::ContactServiceQueue => &[
-                "active",
-                "callDistributionGroups",
-                "channelType",
-                "checkAgentAvailability",
-                "maxActiveContacts",
-                "maxTimeInQueue",
-                "name",
-                "queueRoutingType",
-                "queueType",
-                "routingType",
-                "serviceLevelThreshold",
-            ],
-            Collection::EntryPoint => &[
-                "active",
-                "assetId",
-                "channelType",
-                "controlFlowScriptUrl",
-                "entryPointType",
-                "imiOrgType",
-                "maximumActiveContacts",
-                "name",
-                "overflowNumber",
-                "serviceLevelThreshold",
-                "socialChannelType",
-            ],
-            Collection::AgentProfile => &[
-                "accessBuddyTeam",
-                "accessEntryPoint",
-                "accessIdleCode",
-                "accessQueue",
-                "accessWrapUpCode",
-                "active",
-                "agentDNValidation",
-                "name",
-                "parentType",
-            ],
-            Collection::SkillProfile => &["activeSkills", "name"],
-            Collection::AuxiliaryCode => &[
-                "active",
-                "defaultCode",
-                "name",
-                "workTypeCode",
-                "workTypeId",
-            ],
-            Collection::AddressBook => &["name", "parentType"],
-        }
-    }
-
-    /// Filter field aliases the spec documents (e.g. `userId` on teams matches `userIds`).
-    pub fn filter_alias(self, field: &str) -> Option<&'static str> {
-        match (self, field) {
-            (Collection::Team, "userId") => Some("userIds"),
-            _ => None,
-        }
-    }
-
-    /// Largest page size; bigger requests are clamped to it (as the spec says).
-    pub fn max_page_size(self) -> u64 {
-        1000
-    }
-}
-
-/// A contact-center task (call, chat, email) with the facts statistics are derived from.
-#[derive(Debug, Clone)]
-pub struct TaskRecord {
-    pub id: String,
-    pub channel_type: &'static str,
-    pub status: &'static str,
-    pub created_ms: i64,
-    pub ended_ms: i64,
-    pub agent_id: String,
-    pub agent_name: String,
-    pub agent_email: String,
-    pub team_id: String,
-    pub team_name: String,
-    pub site_id: String,
-    pub site_name: String,
-    pub queue_id: String,
-    pub queue_name: String,
-    pub origin: String,
-    pub destination: String,
-    pub wrapup_code: String,
-    pub enqueued_ms: i64,
 }
 
 /// All data of one organisation.
@@ -278,19 +102,9 @@ const WRAPUP_CODES: &[&str] = &[
     "No Answer",
     "Wrong Number",
 ];
-const TASK_CHANNELS: &[&str] = &[
-    "telephony",
-    "telephony",
-    "telephony",
-    "chat",
-    "chat",
-    "email",
-    "social",
-];
 /// First second of 2025, a fixed base for created/updated times of configuration entities.
 const CONFIG_EPOCH_MS: i64 = 1_735_689_600_000;
 const DAY_MS: i64 = 86_400_000;
-const TASK_DAYS: i64 = 7;
 
 fn obj(value: Value) -> Value {
     debug_assert!(value.is_object());
@@ -601,84 +415,6 @@ fn generate_org(
     data.collections
         .insert(Collection::AddressBook, address_books);
     data
-}
-
-fn generate_tasks(
-    rng: &mut SeededRng,
-    users: &[Value],
-    teams: &[Value],
-    queues: &[Value],
-    now_ms: i64,
-) -> Vec<TaskRecord> {
-    let agents: Vec<&Value> = users
-        .iter()
-        .filter(|u| u["contactCenterEnabled"] == json!(true))
-        .collect();
-    let team_of = |user: &Value| -> (String, String) {
-        let team_id = user["teamIds"][0].as_str().unwrap_or_default();
-        let name = teams
-            .iter()
-            .find(|t| field(t, "id") == team_id)
-            .map(|t| field(t, "name"))
-            .unwrap_or_default();
-        (team_id.to_string(), name.to_string())
-    };
-    let start = now_ms - TASK_DAYS * DAY_MS;
-    let count = (TASK_DAYS as u64) * (120 + rng.below(60));
-    let mut tasks: Vec<TaskRecord> = (0..count)
-        .map(|_| {
-            let created_ms = start + rng.below((TASK_DAYS * DAY_MS) as u64 - 3_600_000) as i64;
-            let agent = *rng.pick(&agents);
-            let queue = rng.pick(queues);
-            let (team_id, team_name) = team_of(agent);
-            let channel_type = *rng.pick(TASK_CHANNELS);
-            let status = if rng.chance(8) {
-                "abandoned"
-            } else {
-                "completed"
-            };
-            let enqueued_ms = 5_000 + rng.below(120_000) as i64;
-            let ended_ms = created_ms + enqueued_ms + 60_000 + rng.below(900_000) as i64;
-            let phone = format!("+1555{:07}", rng.below(10_000_000));
-            let (origin, destination) = match channel_type {
-                "telephony" => (phone, "+18005550100".to_string()),
-                "email" => (
-                    "customer@example.org".to_string(),
-                    "support@wxcc-sandbox.example.com".to_string(),
-                ),
-                _ => (
-                    "web-visitor".to_string(),
-                    "chat.wxcc-sandbox.example.com".to_string(),
-                ),
-            };
-            TaskRecord {
-                id: rng.uuid(),
-                channel_type,
-                status,
-                created_ms,
-                ended_ms,
-                agent_id: field(agent, "id").to_string(),
-                agent_name: format!("{} {}", field(agent, "firstName"), field(agent, "lastName")),
-                agent_email: field(agent, "email").to_string(),
-                team_id,
-                team_name,
-                site_id: field(agent, "siteId").to_string(),
-                site_name: field(agent, "siteName").to_string(),
-                queue_id: field(queue, "id").to_string(),
-                queue_name: field(queue, "name").to_string(),
-                origin,
-                destination,
-                wrapup_code: rng.pick(WRAPUP_CODES).to_string(),
-                enqueued_ms,
-            }
-        })
-        .collect();
-    tasks.sort_by(|a, b| {
-        a.created_ms
-            .cmp(&b.created_ms)
-            .then_with(|| a.id.cmp(&b.id))
-    });
-    tasks
 }
 
 /// Start of the UTC hour containing `ms`.

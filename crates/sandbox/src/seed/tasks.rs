@@ -1,0 +1,121 @@
+//! Contact-center tasks (calls, chats, emails) over the last days: the records the analytics
+//! endpoints filter, page and aggregate.
+
+use serde_json::{Value, json};
+
+use super::{DAY_MS, WRAPUP_CODES, field};
+use crate::ids::SeededRng;
+
+/// A contact-center task (call, chat, email) with the facts statistics are derived from.
+#[derive(Debug, Clone)]
+pub struct TaskRecord {
+    pub id: String,
+    pub channel_type: &'static str,
+    pub status: &'static str,
+    pub created_ms: i64,
+    pub ended_ms: i64,
+    pub agent_id: String,
+    pub agent_name: String,
+    pub agent_email: String,
+    pub team_id: String,
+    pub team_name: String,
+    pub site_id: String,
+    pub site_name: String,
+    pub queue_id: String,
+    pub queue_name: String,
+    pub origin: String,
+    pub destination: String,
+    pub wrapup_code: String,
+    pub enqueued_ms: i64,
+}
+
+/// Channel of each generated task, drawn uniformly: repeats weight telephony and chat.
+const TASK_CHANNELS: &[&str] = &[
+    "telephony",
+    "telephony",
+    "telephony",
+    "chat",
+    "chat",
+    "email",
+    "social",
+];
+/// Days before `now_ms` that tasks are spread over.
+const TASK_DAYS: i64 = 7;
+
+pub(super) fn generate_tasks(
+    rng: &mut SeededRng,
+    users: &[Value],
+    teams: &[Value],
+    queues: &[Value],
+    now_ms: i64,
+) -> Vec<TaskRecord> {
+    let agents: Vec<&Value> = users
+        .iter()
+        .filter(|u| u["contactCenterEnabled"] == json!(true))
+        .collect();
+    let team_of = |user: &Value| -> (String, String) {
+        let team_id = user["teamIds"][0].as_str().unwrap_or_default();
+        let name = teams
+            .iter()
+            .find(|t| field(t, "id") == team_id)
+            .map(|t| field(t, "name"))
+            .unwrap_or_default();
+        (team_id.to_string(), name.to_string())
+    };
+    let start = now_ms - TASK_DAYS * DAY_MS;
+    let count = (TASK_DAYS as u64) * (120 + rng.below(60));
+    let mut tasks: Vec<TaskRecord> = (0..count)
+        .map(|_| {
+            let created_ms = start + rng.below((TASK_DAYS * DAY_MS) as u64 - 3_600_000) as i64;
+            let agent = *rng.pick(&agents);
+            let queue = rng.pick(queues);
+            let (team_id, team_name) = team_of(agent);
+            let channel_type = *rng.pick(TASK_CHANNELS);
+            let status = if rng.chance(8) {
+                "abandoned"
+            } else {
+                "completed"
+            };
+            let enqueued_ms = 5_000 + rng.below(120_000) as i64;
+            let ended_ms = created_ms + enqueued_ms + 60_000 + rng.below(900_000) as i64;
+            let phone = format!("+1555{:07}", rng.below(10_000_000));
+            let (origin, destination) = match channel_type {
+                "telephony" => (phone, "+18005550100".to_string()),
+                "email" => (
+                    "customer@example.org".to_string(),
+                    "support@wxcc-sandbox.example.com".to_string(),
+                ),
+                _ => (
+                    "web-visitor".to_string(),
+                    "chat.wxcc-sandbox.example.com".to_string(),
+                ),
+            };
+            TaskRecord {
+                id: rng.uuid(),
+                channel_type,
+                status,
+                created_ms,
+                ended_ms,
+                agent_id: field(agent, "id").to_string(),
+                agent_name: format!("{} {}", field(agent, "firstName"), field(agent, "lastName")),
+                agent_email: field(agent, "email").to_string(),
+                team_id,
+                team_name,
+                site_id: field(agent, "siteId").to_string(),
+                site_name: field(agent, "siteName").to_string(),
+                queue_id: field(queue, "id").to_string(),
+                queue_name: field(queue, "name").to_string(),
+                origin,
+                destination,
+                wrapup_code: rng.pick(WRAPUP_CODES).to_string(),
+                enqueued_ms,
+            }
+        })
+        .collect();
+    tasks.sort_by(|a, b| {
+        a.created_ms
+            .cmp(&b.created_ms)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    tasks
+}
