@@ -4,7 +4,7 @@
 //! is non-zero when anything failed.
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::process::Process;
@@ -23,7 +23,6 @@ struct Outcome {
 pub fn run(args: &[String]) -> Result {
     let only_e2e = args.iter().any(|a| a == "--e2e-only");
     let mut outcomes = Vec::new();
-    let spec = spec_path();
 
     if !only_e2e {
         outcomes.push(check(
@@ -61,10 +60,19 @@ pub fn run(args: &[String]) -> Result {
         ));
         let mut native = cmd("cargo");
         native.args(["test", "--workspace", "--exclude", "wxcc-console"]);
-        if let Some(spec) = &spec {
-            native.env("WXCC_OPENAPI_SPEC", spec);
+        let spec = spec_path();
+        match &spec {
+            Some(spec) => native.env(SPEC_ENV, spec),
+            None => native.env_remove(SPEC_ENV),
+        };
+        let mut outcome = cargo_tests("unit + integration (native)", native);
+        if spec.is_none() {
+            outcome.note = match outcome.note.as_str() {
+                "" => NO_SPEC.to_string(),
+                note => format!("{NO_SPEC}; {note}"),
+            };
         }
-        outcomes.push(cargo_tests("unit + integration (native)", native));
+        outcomes.push(outcome);
         let mut browser = cmd("cargo");
         browser
             .args([
@@ -97,11 +105,6 @@ pub fn run(args: &[String]) -> Result {
             o.suite, o.passed, o.failed, o.note
         );
     }
-    if spec.is_none() {
-        println!(
-            "  conformance SKIPPED: set WXCC_OPENAPI_SPEC=/path/to/webex-contact-center.json to check the sandbox against Cisco's spec"
-        );
-    }
     let passed: u64 = outcomes.iter().map(|o| o.passed).sum();
     let failed: u64 = outcomes.iter().map(|o| o.failed).sum();
     println!("{passed} passed, {failed} failed");
@@ -112,30 +115,46 @@ pub fn run(args: &[String]) -> Result {
     }
 }
 
-/// The official spec for the conformance tests: `$WXCC_OPENAPI_SPEC`, else the copy beside the
-/// repository as CI lays it out, else none (and the summary says conformance was skipped).
+const SPEC_ENV: &str = "WXCC_OPENAPI_SPEC";
+/// Where CI lays out Cisco's spec, relative to the repository.
+const SPEC_BESIDE: &str = "../shared/webex-openapi/webex-contact-center.json";
+const NO_SPEC: &str = "no OpenAPI spec for the conformance tests";
+
+/// Cisco's OpenAPI spec for the conformance tests (never copied into the repository), or None
+/// after saying plainly that it is missing and what to set.
 fn spec_path() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("WXCC_OPENAPI_SPEC") {
-        let path = PathBuf::from(path);
-        let path = if path.is_relative() {
-            std::env::current_dir().ok()?.join(path)
-        } else {
-            path
-        };
-        return Some(path);
-    }
-    let sibling = root().join("../shared/webex-openapi/webex-contact-center.json");
-    if sibling.exists() {
-        println!(
+    let set = std::env::var_os(SPEC_ENV)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from);
+    let cwd = std::env::current_dir().unwrap_or_else(|_| root());
+    let beside = root().join(SPEC_BESIDE);
+    let found = locate_spec(set.clone(), &cwd, &beside);
+    match (&found, set) {
+        (Some(path), Some(_)) if !path.is_file() => println!(
+            "{SPEC_ENV}={} is not a file: the conformance tests will fail",
+            path.display()
+        ),
+        (Some(path), Some(_)) => println!("using the OpenAPI spec {SPEC_ENV}={}", path.display()),
+        (Some(path), None) => println!(
             "using the OpenAPI spec beside the repository: {}",
-            sibling.display()
-        );
-        return Some(sibling);
+            path.display()
+        ),
+        (None, _) => println!(
+            "{NO_SPEC}: {SPEC_ENV} is not set and {} does not exist, so they will fail.\n  \
+             Set {SPEC_ENV}=/path/to/webex-contact-center.json.",
+            beside.display()
+        ),
     }
-    println!(
-        "conformance SKIPPED: WXCC_OPENAPI_SPEC is not set and ../shared/webex-openapi/ is not there"
-    );
-    None
+    found
+}
+
+/// `$WXCC_OPENAPI_SPEC` (`set`, relative to `cwd`) when set, else the copy `beside` the
+/// repository when it exists, else None.
+fn locate_spec(set: Option<PathBuf>, cwd: &Path, beside: &Path) -> Option<PathBuf> {
+    match set {
+        Some(path) => Some(cwd.join(path)),
+        None => beside.is_file().then(|| beside.to_path_buf()),
+    }
 }
 
 /// A check that is one pass or one fail (fmt, clippy).
@@ -427,6 +446,23 @@ mod tests {
         assert_eq!(smoke.site, SiteUse::DemoSmoke.dir());
         assert_eq!(default.site, SiteUse::Demo.dir());
         assert_ne!(smoke.site, default.site);
+    }
+
+    #[test]
+    fn the_spec_comes_from_the_variable_else_from_beside_the_repository() {
+        let cwd = Path::new("/work/here");
+        let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+        let missing = Path::new("/nowhere/webex-contact-center.json");
+        assert_eq!(
+            locate_spec(Some("spec.json".into()), cwd, missing),
+            Some(PathBuf::from("/work/here/spec.json"))
+        );
+        assert_eq!(
+            locate_spec(Some("/abs/spec.json".into()), cwd, &beside),
+            Some(PathBuf::from("/abs/spec.json"))
+        );
+        assert_eq!(locate_spec(None, cwd, &beside), Some(beside.clone()));
+        assert_eq!(locate_spec(None, cwd, missing), None);
     }
 
     #[test]
