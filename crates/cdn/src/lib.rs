@@ -36,6 +36,8 @@ pub struct Config {
 }
 
 struct AppState {
+    dir: PathBuf,
+    fallback: Fallback,
     rules: Vec<headers_file::Rule>,
     proxy_prefix: Option<String>,
     proxy_to: Option<String>,
@@ -52,6 +54,8 @@ pub fn app(config: Config) -> Result<Router, String> {
         Err(_) => Vec::new(),
     };
     let state = Arc::new(AppState {
+        dir: config.dir.clone(),
+        fallback: config.fallback,
         rules,
         proxy_prefix: config.proxy_prefix,
         proxy_to: config.proxy_to.map(|u| u.trim_end_matches('/').to_string()),
@@ -72,17 +76,9 @@ pub fn app(config: Config) -> Result<Router, String> {
             .append_index_html_on_directories(true)
             .fallback(ServeFile::new(config.dir.join("404.html"))),
     };
-    let not_found_status = config.fallback == Fallback::NotFoundPage;
-    let dir = config.dir.clone();
     Ok(Router::new()
         .fallback_service(files)
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            move |st, req, next| {
-                let dir = dir.clone();
-                route(st, req, next, dir, not_found_status)
-            },
-        ))
+        .layer(middleware::from_fn_with_state(state.clone(), route))
         .with_state(state))
 }
 
@@ -92,17 +88,17 @@ async fn route(
     State(state): State<Arc<AppState>>,
     mut request: Request,
     next: Next,
-    dir: PathBuf,
-    not_found_status: bool,
-) -> Response {
+) -> Result<Response, StatusCode> {
     let path = request.uri().path().to_string();
     if let (Some(prefix), Some(target)) = (&state.proxy_prefix, &state.proxy_to)
         && let Some(rest) = path.strip_prefix(prefix.as_str())
         && (rest.is_empty() || rest.starts_with('/'))
     {
-        let mut response = forward(&state.client, target, rest, request).await;
+        let mut response = forward(&state.client, target, rest, request)
+            .await
+            .into_response();
         apply_rules(&state.rules, &path, response.headers_mut(), false);
-        return response;
+        return Ok(response);
     }
     let path = match &state.mount {
         None => path,
@@ -112,31 +108,28 @@ async fn route(
                     Some(q) => format!("{rest}?{q}"),
                     None => rest.to_string(),
                 };
-                match uri.parse() {
-                    Ok(uri) => *request.uri_mut() = uri,
-                    Err(_) => return StatusCode::BAD_REQUEST.into_response(),
-                }
+                *request.uri_mut() = uri.parse().map_err(|_| StatusCode::BAD_REQUEST)?;
                 rest.to_string()
             }
             Some("") => {
-                return (
+                return Ok((
                     StatusCode::PERMANENT_REDIRECT,
                     [(header::LOCATION, format!("{mount}/"))],
                 )
-                    .into_response();
+                    .into_response());
             }
-            _ => return StatusCode::NOT_FOUND.into_response(),
+            _ => return Err(StatusCode::NOT_FOUND),
         },
     };
     if path == "/_headers" {
-        return StatusCode::NOT_FOUND.into_response();
+        return Err(StatusCode::NOT_FOUND);
     }
     let is_existing_file = {
         let relative = path.trim_start_matches('/');
-        !relative.is_empty() && !relative.contains("..") && dir.join(relative).exists()
+        !relative.is_empty() && !relative.contains("..") && state.dir.join(relative).exists()
     };
     let mut response = next.run(request).await;
-    if not_found_status && !is_existing_file && path != "/" {
+    if state.fallback == Fallback::NotFoundPage && !is_existing_file && path != "/" {
         *response.status_mut() = StatusCode::NOT_FOUND;
     }
     // Directory redirects (`/callback` → `/callback/`) are computed on the unmounted path.
@@ -151,7 +144,7 @@ async fn route(
         response.headers_mut().insert(header::LOCATION, value);
     }
     apply_rules(&state.rules, &path, response.headers_mut(), true);
-    response
+    Ok(response)
 }
 
 fn apply_rules(rules: &[headers_file::Rule], path: &str, headers: &mut HeaderMap, overwrite: bool) {
@@ -170,16 +163,20 @@ fn apply_rules(rules: &[headers_file::Rule], path: &str, headers: &mut HeaderMap
 
 /// Forwards one request to the token proxy as a CDN origin rule would (Host replaced, hop-by-hop
 /// headers dropped, the client's address in X-Forwarded-For).
-async fn forward(client: &reqwest::Client, target: &str, rest: &str, request: Request) -> Response {
+async fn forward(
+    client: &reqwest::Client,
+    target: &str,
+    rest: &str,
+    request: Request,
+) -> Result<Response, ForwardError> {
     let (parts, body) = request.into_parts();
     let url = match parts.uri.query() {
         Some(q) => format!("{target}{rest}?{q}"),
         None => format!("{target}{rest}"),
     };
-    let body: Bytes = match axum::body::to_bytes(body, MAX_PROXY_BODY).await {
-        Ok(bytes) => bytes,
-        Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response(),
-    };
+    let body: Bytes = axum::body::to_bytes(body, MAX_PROXY_BODY)
+        .await
+        .map_err(|_| ForwardError::BodyTooLarge)?;
     let mut upstream = client.request(parts.method, &url).body(body);
     for (name, value) in &parts.headers {
         if !is_hop_by_hop(name) && name != header::HOST && name != header::CONTENT_LENGTH {
@@ -187,23 +184,43 @@ async fn forward(client: &reqwest::Client, target: &str, rest: &str, request: Re
         }
     }
     upstream = upstream.header("x-forwarded-for", "127.0.0.1");
-    match upstream.send().await {
-        Ok(answer) => {
-            let mut response = Response::builder().status(answer.status());
-            for (name, value) in answer.headers() {
-                if !is_hop_by_hop(name) && name != header::CONTENT_LENGTH {
-                    response = response.header(name, value);
-                }
-            }
-            let bytes = answer.bytes().await.unwrap_or_default();
-            response.body(Body::from(bytes)).unwrap_or_else(|_| StatusCode::BAD_GATEWAY.into_response())
+    let answer = upstream
+        .send()
+        .await
+        .map_err(|_| ForwardError::Unreachable)?;
+    let mut response = Response::builder().status(answer.status());
+    for (name, value) in answer.headers() {
+        if !is_hop_by_hop(name) && name != header::CONTENT_LENGTH {
+            response = response.header(name, value);
         }
-        Err(_) => (
-            StatusCode::BAD_GATEWAY,
-            [(header::CONTENT_TYPE, "application/json")],
-            r#"{"error":"upstream_unavailable","error_description":"The CDN could not reach the token proxy. Check that it is running, then try again."}"#,
-        )
-            .into_response(),
+    }
+    let bytes = answer.bytes().await.unwrap_or_default();
+    response
+        .body(Body::from(bytes))
+        .map_err(|_| ForwardError::UnusableAnswer)
+}
+
+/// Why a request for the token proxy got no answer from it.
+enum ForwardError {
+    BodyTooLarge,
+    Unreachable,
+    UnusableAnswer,
+}
+
+impl IntoResponse for ForwardError {
+    fn into_response(self) -> Response {
+        match self {
+            Self::BodyTooLarge => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response()
+            }
+            Self::Unreachable => (
+                StatusCode::BAD_GATEWAY,
+                [(header::CONTENT_TYPE, "application/json")],
+                r#"{"error":"upstream_unavailable","error_description":"The CDN could not reach the token proxy. Check that it is running, then try again."}"#,
+            )
+                .into_response(),
+            Self::UnusableAnswer => StatusCode::BAD_GATEWAY.into_response(),
+        }
     }
 }
 
