@@ -6,6 +6,7 @@
 
 mod api;
 mod config;
+mod faults;
 mod http_util;
 mod identity;
 mod ids;
@@ -36,7 +37,11 @@ pub use wxcc_core::secret::Secret;
 /// Router for the identity port (authorize, access_token, people/me, control, healthz).
 pub fn identity_app(state: AppState) -> Router {
     let cors = cors_layer(&state);
-    identity::routes(&state)
+    let mut routes = identity::routes();
+    if state.config().control {
+        routes = routes.merge(faults::routes());
+    }
+    routes
         .route("/healthz", get(healthz))
         .fallback(identity_not_found)
         .layer(axum::middleware::from_fn(http_util::tracking_id))
