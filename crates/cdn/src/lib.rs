@@ -104,10 +104,7 @@ async fn route(
         None => path,
         Some(mount) => match path.strip_prefix(mount.as_str()) {
             Some(rest) if rest.starts_with('/') => {
-                let uri = match request.uri().query() {
-                    Some(q) => format!("{rest}?{q}"),
-                    None => rest.to_string(),
-                };
+                let uri = with_query(rest, request.uri().query());
                 *request.uri_mut() = uri.parse().map_err(|_| StatusCode::BAD_REQUEST)?;
                 rest.to_string()
             }
@@ -170,10 +167,7 @@ async fn forward(
     request: Request,
 ) -> Result<Response, ForwardError> {
     let (parts, body) = request.into_parts();
-    let url = match parts.uri.query() {
-        Some(q) => format!("{target}{rest}?{q}"),
-        None => format!("{target}{rest}"),
-    };
+    let url = with_query(&format!("{target}{rest}"), parts.uri.query());
     let body: Bytes = axum::body::to_bytes(body, MAX_PROXY_BODY)
         .await
         .map_err(|_| ForwardError::BodyTooLarge)?;
@@ -221,6 +215,14 @@ impl IntoResponse for ForwardError {
                 .into_response(),
             Self::UnusableAnswer => StatusCode::BAD_GATEWAY.into_response(),
         }
+    }
+}
+
+/// `path` with the request's query string, if it had one.
+fn with_query(path: &str, query: Option<&str>) -> String {
+    match query {
+        Some(query) => format!("{path}?{query}"),
+        None => path.to_string(),
     }
 }
 
