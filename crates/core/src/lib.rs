@@ -27,5 +27,6 @@ pub mod rsql;
 pub mod scopes;
 pub mod secret;
 pub mod session;
+pub mod tab_message;
 pub mod token;
 pub mod web_url;
