@@ -24,7 +24,7 @@ commands:
                    (cargo xtask demo --help for the flags, including --real for real Webex)
   test             everything: fmt, clippy, unit, browser (wasm-bindgen-test), end-to-end (Playwright);
                    ends with one line `N passed, M failed`
-  bench            measure bundle size (budget 150 kB brotli), sign-in latency, token-proxy cost and
+  bench            measure bundle size against its budget, sign-in latency, token-proxy cost and
                    Lighthouse scores; prints a Markdown table, writes target/bench/report.json
 ";
 

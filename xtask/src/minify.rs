@@ -1,7 +1,8 @@
 //! Minifies wasm-bindgen's JS glue after `trunk build` and keeps its Subresource Integrity hash
 //! right. Trunk's own JS minifier (minify-js 0.5) cannot parse the glue's `export { … as default }`
-//! and leaves it as written; terser (pinned in package.json) takes it from 41 to 18 kB (6.5 → 5.0 kB
-//! brotli). CSS and the page are minified by trunk (`minify = "on_release"`).
+//! and leaves it as written, so terser (pinned in package.json) minifies it; the README's bundle
+//! figures say how much that saves. CSS and the page are minified by trunk
+//! (`minify = "on_release"`).
 
 use std::path::Path;
 

@@ -38,9 +38,7 @@ fn trunk() -> Result {
         println!("  ok   {want}");
         return Ok(());
     }
-    println!(
-        "  get  {want} with cargo install (about 9 minutes on 2 cores; cargo shows its progress)"
-    );
+    println!("  get  {want} with cargo install (this takes a while; cargo shows its progress)");
     run(
         "installing trunk",
         cmd("cargo").args(["install", "--locked", "trunk", "--version", TRUNK_VERSION]),
@@ -60,7 +58,9 @@ fn wasm_bindgen_cli() -> Result {
         println!("  ok   {want} (CLI and test runner)");
         return Ok(());
     }
-    println!("  get  wasm-bindgen-cli {version} with cargo install (about 3 minutes)");
+    println!(
+        "  get  wasm-bindgen-cli {version} with cargo install (this takes a while; cargo shows its progress)"
+    );
     run(
         "installing wasm-bindgen-cli",
         cmd("cargo").args(["install", "wasm-bindgen-cli", "--version", &version]),

@@ -314,7 +314,8 @@ fn run_suite(
         spa_port: 0,
         proxy_mode: "cookie",
         // The suite signs in dozens of times a minute with one client: well past the sandbox's
-        // default 300 requests/minute. 429 handling is tested with the sandbox's forced-429 knob.
+        // default (Webex's per-client limit). 429 handling is tested with the sandbox's forced-429
+        // knob.
         sandbox_args: vec!["--rate-limit".into(), "100000".into()],
         site: site.dir(),
         base_path,
@@ -322,16 +323,12 @@ fn run_suite(
     let stack = start_stack(dist, &options)?;
     let report = playwright_report(site);
     let _ = std::fs::remove_file(&report);
-    let mut playwright = cmd("playwright");
+    let mut playwright = playwright(site, &stack.app_url);
     playwright
-        .args(["test", "--config", "tests/playwright.config.ts"])
         .args(filter)
-        .env("WXCC_BASE_URL", &stack.app_url)
         .env("WXCC_SANDBOX_IDENTITY", &stack.identity_url)
         .env("WXCC_SANDBOX_API", &stack.api_url)
-        .env("WXCC_PROXY_URL", &stack.proxy.address)
-        .env("PLAYWRIGHT_JSON_OUTPUT_NAME", &report)
-        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        .env("WXCC_PROXY_URL", &stack.proxy.address);
     heading(&format!(
         "end-to-end at {}: {}",
         stack.app_url,
@@ -351,6 +348,18 @@ fn run_suite(
         failed = 1;
     }
     Ok((passed, failed))
+}
+
+/// Playwright with the project's config (and Debian's Chromium) against the app at `base_url`,
+/// writing its JSON report to [`playwright_report`]`(site)`.
+fn playwright(site: SiteUse, base_url: &str) -> Command {
+    let mut command = cmd("playwright");
+    command
+        .args(["test", "--config", "tests/playwright.config.ts"])
+        .env("WXCC_BASE_URL", base_url)
+        .env("PLAYWRIGHT_JSON_OUTPUT_NAME", playwright_report(site))
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+    command
 }
 
 /// Where Playwright writes its JSON report for the run against `site`.
@@ -385,34 +394,25 @@ fn demo_smoke() -> Outcome {
         Ok(port) => port,
         Err(e) => return fail(e),
     };
-    heading(&format!("{suite}: cargo xtask demo --port {port}"));
+    let args = demo_smoke_args(port);
+    heading(&format!("{suite}: cargo xtask {}", args.join(" ")));
     let exe = match std::env::current_exe() {
         Ok(exe) => exe,
         Err(e) => return fail(format!("cannot find the xtask binary: {e}")),
     };
     let mut demo = cmd(exe.to_str().unwrap_or("xtask"));
-    demo.args(demo_smoke_args(port));
+    demo.args(args);
     // The demo builds first, then prints the URL to open in its banner.
     let demo = match Process::start("demo", demo, crate::demo::READY_LINE, READY_WITHIN) {
         Ok(demo) => demo,
         Err(e) => return fail(format!("the demo did not print the URL to open: {e}")),
     };
     let url = demo.address.trim_end_matches('/').to_string();
-    let mut playwright = cmd("playwright");
-    playwright
-        .args([
-            "test",
-            "--config",
-            "tests/playwright.config.ts",
-            "shell.spec.ts",
-        ])
-        .env("WXCC_BASE_URL", &url)
-        .env(
-            "PLAYWRIGHT_JSON_OUTPUT_NAME",
-            playwright_report(SiteUse::DemoSmoke),
-        )
-        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-    let page_ok = playwright.status().map(|s| s.success()).unwrap_or(false);
+    let page_ok = playwright(SiteUse::DemoSmoke, &url)
+        .arg("shell.spec.ts")
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
     let stopped_ok = demo.interrupt();
     let checks = [
         (page_ok, "the demo page did not load cleanly"),

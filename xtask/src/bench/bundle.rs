@@ -281,7 +281,7 @@ fn ensure_twiggy() -> Result {
         return Ok(());
     }
     println!(
-        "  get  {want} with cargo install (a few minutes on 2 cores; needed for the wasm breakdown)"
+        "  get  {want} with cargo install (needed for the wasm breakdown; cargo shows its progress)"
     );
     run(
         "installing twiggy",

@@ -1,4 +1,4 @@
-//! Lighthouse 12.2.3 (npm, pinned in package.json) with the system Chromium against the built app
+//! Lighthouse (npm, pinned in package.json) with the system Chromium against the built app
 //! served by the local CDN: performance, accessibility and best-practices, median of a few runs.
 //! Lighthouse's defaults apply (mobile emulation, simulated throttling), so figures compare across runs.
 
@@ -97,7 +97,7 @@ pub fn section(url: &str, out_dir: &Path) -> Section {
 }
 
 fn measure(url: &str, out_dir: &Path) -> Result<(Vec<Row>, Value)> {
-    crate::util::heading(&format!("Lighthouse 12.2.3 on {url} ({RUNS} runs)"));
+    crate::util::heading(&format!("Lighthouse on {url} ({RUNS} runs)"));
     let mut scores: Vec<Vec<f64>> = vec![Vec::new(); CATEGORIES.len()];
     let mut metrics: Vec<Vec<f64>> = vec![Vec::new(); METRICS.len()];
     let mut repeated = 0;

@@ -40,7 +40,7 @@ pub fn build(target_dir: &Path) -> Result<(PathBuf, PathBuf)> {
 pub fn start_sandbox(binary: &Path) -> Result<(Process, String)> {
     let mut command = sandbox_command(binary, ORIGIN, REDIRECT_URI);
     command
-        // The default is Webex's 300 per client per minute; the bench sends far more on purpose.
+        // The default is Webex's per-client limit; the bench sends far more on purpose.
         .args(["--rate-limit", "1000000"])
         .env("RUST_LOG", "warn");
     let (sandbox, identity, _api) = crate::services::start_sandbox(command, READY_WITHIN)?;
