@@ -8,7 +8,8 @@ use std::time::Duration;
 use crate::process::Process;
 use crate::util::{Result, cmd};
 
-/// How long a server of the stack (or the demo's) may take to report ready.
+/// How long a server may take to report ready: long enough for a first build inside the started
+/// command (the demo that `cargo xtask test` starts builds the app before it is ready).
 pub const READY_WITHIN: Duration = Duration::from_secs(600);
 
 /// Builds the native servers once (debug profile: they are small and start fast).
