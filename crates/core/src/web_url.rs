@@ -1,12 +1,16 @@
 //! Absolute `http(s)` URLs as config.json needs them: parsed strictly, serialised canonically.
 //!
-//! The `url` crate (WHATWG) cost about 12 kB brotli of the SPA's 150 kB budget for the handful of
-//! URLs in config.json. This parser accepts a strict subset of what browsers accept and says what
-//! is wrong with anything else: `http` or `https`, `//` after the scheme, a DNS name (ASCII
-//! letters, digits, `-`, `.`; IDNs in their `xn--` form), a dotted-quad IPv4 or a bracketed IPv6
-//! address, an optional port, then path, query and fragment. Like a browser it lowercases scheme
-//! and host, drops the default port, resolves `.`/`..` path segments and percent-encodes
-//! non-ASCII and the characters a URL may not carry as they are.
+//! The `url` crate (WHATWG) is large for the SPA's size budget (see the README, Performance) for
+//! the handful of URLs in config.json. This parser accepts a strict subset of what browsers
+//! accept and says what is wrong with anything else: `http` or `https`, `//` after the scheme, a
+//! DNS name (ASCII letters, digits, `-`, `.`; IDNs in their `xn--` form), a dotted-quad IPv4 or a
+//! bracketed IPv6 address, an optional port, then path, query and fragment. Like a browser it
+//! lowercases scheme and host, drops the default port, resolves `.`/`..` path segments,
+//! percent-encodes non-ASCII and the characters a URL may not carry as they are, and writes IPv6
+//! addresses as the URL standard does.
+//!
+//! `against_url_crate` (tests) checks that whatever this parser accepts, the `url` crate reads
+//! the same way, and lists what it refuses on purpose that browsers accept.
 
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -105,7 +109,7 @@ impl WebUrl {
             None => (rest, None),
         };
         let (path, query) = match before_fragment.split_once('?') {
-            Some((path, query)) => (path, Some(encode(query, QUERY))),
+            Some((path, query)) => (path, Some(encode(query, SPECIAL_QUERY))),
             None => (before_fragment, None),
         };
         Ok(WebUrl {
@@ -174,8 +178,34 @@ impl fmt::Display for Host {
         match self {
             Host::Domain(d) => f.write_str(d),
             Host::Ipv4(ip) => write!(f, "{ip}"),
-            Host::Ipv6(ip) => write!(f, "[{ip}]"),
+            Host::Ipv6(ip) => write!(f, "[{}]", whatwg_ipv6(ip)),
         }
+    }
+}
+
+/// An IPv6 address as browsers write it: lowercase hex pieces, the first longest run of two or
+/// more zero pieces as `::`, and never `Ipv6Addr`'s dotted IPv4 tail (`::ffff:1.2.3.4`).
+fn whatwg_ipv6(ip: &Ipv6Addr) -> String {
+    let pieces = ip.segments();
+    let mut longest_zeros: Option<(usize, usize)> = None;
+    let mut start = 0;
+    while start < pieces.len() {
+        let len = pieces[start..].iter().take_while(|p| **p == 0).count();
+        if len >= 2 && longest_zeros.is_none_or(|(_, longest)| len > longest) {
+            longest_zeros = Some((start, len));
+        }
+        start += len.max(1);
+    }
+    let hex = |pieces: &[u16]| {
+        pieces
+            .iter()
+            .map(|p| format!("{p:x}"))
+            .collect::<Vec<_>>()
+            .join(":")
+    };
+    match longest_zeros {
+        Some((start, len)) => format!("{}::{}", hex(&pieces[..start]), hex(&pieces[start + len..])),
+        None => hex(&pieces),
     }
 }
 
@@ -226,13 +256,18 @@ fn parse_name(name: &str) -> Result<Host, UrlError> {
     if !valid || name.starts_with('.') || name.contains("..") {
         return Err(UrlError::InvalidHost);
     }
-    // A name whose last label is numeric is an IPv4 address: only the dotted-quad form is taken.
+    // A name whose last label is a number (decimal, or hexadecimal as `0x…`) is an IPv4 address
+    // to a browser: only the dotted-quad form is taken.
     let last_label = name
         .trim_end_matches('.')
         .rsplit('.')
         .next()
         .unwrap_or_default();
-    if last_label.bytes().all(|b| b.is_ascii_digit()) {
+    let ends_in_a_number = last_label.bytes().all(|b| b.is_ascii_digit())
+        || last_label
+            .strip_prefix("0x")
+            .is_some_and(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()));
+    if ends_in_a_number {
         return name
             .trim_end_matches('.')
             .parse::<Ipv4Addr>()
@@ -242,7 +277,7 @@ fn parse_name(name: &str) -> Result<Host, UrlError> {
     Ok(Host::Domain(name))
 }
 
-// The WHATWG URL standard's percent-encode sets (https://url.spec.whatwg.org/#percent-encoded-bytes),
+// The URL standard's percent-encode sets (https://url.spec.whatwg.org/#percent-encoded-bytes),
 // each built on the C0 control set: `CONTROLS` (C0 controls and DEL) plus every non-ASCII byte,
 // which `utf8_percent_encode` always encodes.
 
@@ -250,6 +285,8 @@ fn parse_name(name: &str) -> Result<Host, UrlError> {
 const FRAGMENT: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>').add(b'`');
 /// The query percent-encode set: the C0 control set plus space, `"`, `#`, `<`, `>`.
 const QUERY: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'<').add(b'>');
+/// The special-query percent-encode set, which http(s) queries use: the query set plus `'`.
+const SPECIAL_QUERY: &AsciiSet = &QUERY.add(b'\'');
 /// The path percent-encode set: the query set plus `?`, `` ` ``, `{`, `}`.
 const PATH: &AsciiSet = &QUERY.add(b'?').add(b'`').add(b'{').add(b'}');
 
@@ -282,6 +319,9 @@ fn normalise_path(path: &str) -> String {
 }
 
 #[cfg(test)]
+mod against_url_crate;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -299,6 +339,11 @@ mod tests {
             ("http://127.0.0.1:8787/v1", "http://127.0.0.1:8787/v1"),
             ("http://[::1]:8080/x", "http://[::1]:8080/x"),
             ("http://[0:0:0:0:0:0:0:1]/", "http://[::1]/"),
+            ("http://[::FFFF:1.2.3.4]/", "http://[::ffff:102:304]/"),
+            ("http://[1:0:0:2:0:0:0:3]/", "http://[1:0:0:2::3]/"),
+            ("http://[1:0:0:2:0:0:3:4]/", "http://[1::2:0:0:3:4]/"),
+            ("http://[1:2:3:4:5:6:7:0]/", "http://[1:2:3:4:5:6:7:0]/"),
+            ("http://[0:0:0:0:0:0:0:0]/", "http://[::]/"),
             ("https://h.example/a/./b/../c", "https://h.example/a/c"),
             ("https://h.example/a/%2E%2e/b", "https://h.example/b"),
             ("https://h.example/a/..", "https://h.example/"),
@@ -308,6 +353,7 @@ mod tests {
                 "https://h.example/p?q=a\"b&r=\u{e9}",
                 "https://h.example/p?q=a%22b&r=%C3%A9",
             ),
+            ("https://h.example/?q='a'", "https://h.example/?q=%27a%27"),
             ("https://h.example?x=1", "https://h.example/?x=1"),
             ("https://h.example:/p", "https://h.example/p"),
             ("https://h.example/p#frag", "https://h.example/p#frag"),
@@ -315,6 +361,8 @@ mod tests {
                 "https://xn--caf-dma.example/",
                 "https://xn--caf-dma.example/",
             ),
+            ("https://a.0xg/", "https://a.0xg/"),
+            ("https://0x1.a/", "https://0x1.a/"),
         ];
         for (input, expected) in table {
             assert_eq!(canonical(input), expected, "{input}");
@@ -323,11 +371,10 @@ mod tests {
 
     #[test]
     fn each_part_percent_encodes_exactly_its_whatwg_set() {
-        // The bytes each part encodes beyond controls, DEL and space, as before the sets came
-        // from `percent-encoding`.
+        // The bytes each part encodes beyond controls, DEL and space.
         let table: [(&AsciiSet, &[u8]); 3] = [
             (PATH, b"\"#<>?`{}"),
-            (QUERY, b"\"#<>"),
+            (SPECIAL_QUERY, b"\"#<>'"),
             (FRAGMENT, b"\"<>`"),
         ];
         for (set, extra) in table {
@@ -387,6 +434,8 @@ mod tests {
             ("https://h/a\\b", UrlError::Backslash),
             ("https://256.1.1.1", UrlError::InvalidIpv4),
             ("https://127.1", UrlError::InvalidIpv4),
+            ("https://a.0x1f", UrlError::InvalidIpv4),
+            ("https://a.0X", UrlError::InvalidIpv4),
             ("https://[::1", UrlError::InvalidIpv6),
             ("https://[nope]", UrlError::InvalidIpv6),
             ("https://[::1]x", UrlError::InvalidPort),
