@@ -1,9 +1,9 @@
 //! The console's pages and how an address maps to one.
 //!
 //! The app has eight flat routes, so the SPA matches them here with a plain function instead of
-//! a router crate's nested matcher (`leptos_router` cost about 50 kB of the 150 kB brotli budget).
-//! Paths are relative to the deployment's base path (`/console/token` is `/token` under
-//! `/console/`); the shell strips the base and keeps the query separately.
+//! a router crate's nested matcher (`leptos_router` is large for the size budget: see the README,
+//! Performance). Paths are relative to the deployment's base path (`/console/token` is `/token`
+//! under `/console/`); the shell strips the base and keeps the query separately.
 
 use percent_encoding::percent_decode_str;
 
