@@ -1,5 +1,6 @@
-//! Builder for the RSQL subset the Contact Center list endpoints accept in `filter`:
-//! `==`, `!=`, `=in=`, `=out=`, `;` (AND), `,` (OR) and parentheses.
+//! Builder for the conditions of the RSQL the Contact Center list endpoints accept in `filter`:
+//! `==`, `!=`, `=in=`, `=out=`. The SPA's filter builder joins conditions with `;` (AND) and
+//! `,` (OR) in the raw filter text.
 //!
 //! The spec notes that values with spaces must be enclosed in quotes; any value that is not made
 //! only of plainly safe characters is double-quoted, with `"` and `\` escaped by a backslash.
@@ -27,19 +28,12 @@ impl Op {
     }
 }
 
-/// A filter expression.
+/// One condition: `selector op value`, or `selector op (v1,v2…)` for `In`/`Out`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Filter {
-    /// `selector op value` or `selector op (v1,v2…)` for `In`/`Out`.
-    Compare {
-        selector: String,
-        op: Op,
-        values: Vec<String>,
-    },
-    /// All must hold (`;`).
-    And(Vec<Filter>),
-    /// Any must hold (`,`).
-    Or(Vec<Filter>),
+pub struct Filter {
+    selector: String,
+    op: Op,
+    values: Vec<String>,
 }
 
 /// Why a filter cannot be sent.
@@ -47,10 +41,8 @@ pub enum Filter {
 pub enum RsqlError {
     /// The attribute name is empty or contains characters RSQL reserves.
     BadSelector(String),
-    /// `=in=`/`=out=` with no values, or `==`/`!=` with other than one value.
+    /// `=in=`/`=out=` with no values.
     WrongValueCount { selector: String },
-    /// An AND/OR group with nothing in it.
-    EmptyGroup,
 }
 
 impl fmt::Display for RsqlError {
@@ -66,9 +58,6 @@ impl fmt::Display for RsqlError {
                     "the condition on \"{selector}\" has no value; enter at least one value or remove the condition."
                 )
             }
-            Self::EmptyGroup => {
-                f.write_str("a group of conditions is empty; add a condition to it or remove it.")
-            }
         }
     }
 }
@@ -76,7 +65,7 @@ impl fmt::Display for RsqlError {
 impl std::error::Error for RsqlError {}
 
 fn compare(selector: impl Into<String>, op: Op, values: Vec<String>) -> Filter {
-    Filter::Compare {
+    Filter {
         selector: selector.into(),
         op,
         values,
@@ -114,78 +103,37 @@ impl Filter {
         )
     }
 
-    pub fn and(filters: Vec<Filter>) -> Filter {
-        Filter::And(filters)
-    }
-
-    pub fn or(filters: Vec<Filter>) -> Filter {
-        Filter::Or(filters)
-    }
-
-    /// Checks selectors, value counts and groups.
+    /// Checks the selector and the number of values.
     pub fn validate(&self) -> Result<(), RsqlError> {
-        match self {
-            Filter::Compare {
-                selector,
-                op,
-                values,
-            } => {
-                if !is_valid_selector(selector) {
-                    return Err(RsqlError::BadSelector(selector.clone()));
-                }
-                let count_ok = match op {
-                    Op::Eq | Op::Ne => values.len() == 1,
-                    Op::In | Op::Out => !values.is_empty(),
-                };
-                if count_ok {
-                    Ok(())
-                } else {
-                    Err(RsqlError::WrongValueCount {
-                        selector: selector.clone(),
-                    })
-                }
-            }
-            Filter::And(items) | Filter::Or(items) => {
-                if items.is_empty() {
-                    return Err(RsqlError::EmptyGroup);
-                }
-                items.iter().try_for_each(Filter::validate)
-            }
+        if !is_valid_selector(&self.selector) {
+            return Err(RsqlError::BadSelector(self.selector.clone()));
+        }
+        // `eq` and `ne` always hold one value; `is_in` and `not_in` may have been given none.
+        if !self.values.is_empty() {
+            Ok(())
+        } else {
+            Err(RsqlError::WrongValueCount {
+                selector: self.selector.clone(),
+            })
         }
     }
 
-    /// The RSQL text. Parentheses are added only where an OR group sits inside an AND;
-    /// single-item groups collapse to their item. Call [`Filter::validate`] first for user input.
+    /// The RSQL text. Call [`Filter::validate`] first for user input.
     pub fn to_rsql(&self) -> String {
-        match self {
-            Filter::Compare {
-                selector,
-                op,
-                values,
-            } => match op {
-                Op::Eq | Op::Ne => {
-                    let value = values.first().map(String::as_str).unwrap_or("");
-                    format!("{selector}{}{}", op.as_rsql(), quote_value(value))
-                }
-                Op::In | Op::Out => {
-                    let list: Vec<String> = values.iter().map(|v| quote_value(v)).collect();
-                    format!("{selector}{}({})", op.as_rsql(), list.join(","))
-                }
-            },
-            Filter::And(items) => items
-                .iter()
-                .map(|item| match item {
-                    Filter::Or(inner) if inner.len() > 1 => format!("({})", item.to_rsql()),
-                    _ => item.to_rsql(),
-                })
-                .collect::<Vec<_>>()
-                .join(";"),
-            // AND binds tighter than OR, so AND items need no parentheses here.
-            Filter::Or(items) => items
-                .iter()
-                .map(Filter::to_rsql)
-                .collect::<Vec<_>>()
-                .join(","),
+        let Filter {
+            selector,
+            op,
+            values,
+        } = self;
+        match op {
+            Op::Eq | Op::Ne => {
+                let value = values.first().map(String::as_str).unwrap_or("");
+                format!("{selector}{}{}", op.as_rsql(), quote_value(value))
+            }
+            Op::In | Op::Out => {
+                let list: Vec<String> = values.iter().map(|v| quote_value(v)).collect();
+                format!("{selector}{}({})", op.as_rsql(), list.join(","))
+            }
         }
     }
 }
@@ -273,25 +221,19 @@ mod tests {
     }
 
     #[test]
-    fn combines_with_and_or_and_parentheses() {
-        let filter = Filter::and(vec![
+    fn conditions_joined_by_the_builder_stay_apart() {
+        // The SPA joins conditions with `;` and `,`: a value holding either must be quoted.
+        let joined = [
             Filter::eq("active", "true"),
-            Filter::or(vec![
-                Filter::eq("firstName", "Ann Lee"),
-                Filter::eq("lastName", "Lee"),
-            ]),
-        ]);
+            Filter::eq("firstName", "Ann;Lee"),
+            Filter::is_in("lastName", ["Lee", "O,Neil"]),
+        ]
+        .map(|f| f.to_rsql())
+        .join(";");
         assert_eq!(
-            filter.to_rsql(),
-            r#"active==true;(firstName=="Ann Lee",lastName==Lee)"#
+            joined,
+            r#"active==true;firstName=="Ann;Lee";lastName=in=(Lee,"O,Neil")"#
         );
-        let filter = Filter::or(vec![
-            Filter::and(vec![Filter::eq("a", "1"), Filter::eq("b", "2")]),
-            Filter::eq("c", "3"),
-        ]);
-        assert_eq!(filter.to_rsql(), "a==1;b==2,c==3");
-        let single = Filter::and(vec![Filter::or(vec![Filter::eq("a", "1")])]);
-        assert_eq!(single.to_rsql(), "a==1");
     }
 
     #[test]
@@ -310,20 +252,23 @@ mod tests {
                 selector: "id".into()
             })
         );
-        assert_eq!(Filter::and(vec![]).validate(), Err(RsqlError::EmptyGroup));
+        assert_eq!(Filter::eq("team.id", "x").validate(), Ok(()));
+        assert_eq!(Filter::ne("a_b", "y").validate(), Ok(()));
+        assert_eq!(Filter::not_in("id", ["a", "b"]).validate(), Ok(()));
         assert_eq!(
-            Filter::and(vec![Filter::eq("team.id", "x"), Filter::ne("a_b", "y")]).validate(),
-            Ok(())
+            Filter::eq(".id", "x").validate(),
+            Err(RsqlError::BadSelector(".id".into()))
         );
     }
 
     #[test]
     fn url_encoding_keeps_the_filter_intact() {
-        let rsql = Filter::and(vec![
+        let rsql = [
             Filter::eq("firstName", "Ann Lee"),
             Filter::eq("email", "a+b@x.com"),
-        ])
-        .to_rsql();
+        ]
+        .map(|f| f.to_rsql())
+        .join(";");
         let query = serde_urlencoded::to_string([("filter", rsql.as_str())]).unwrap();
         let back: Vec<(String, String)> = serde_urlencoded::from_str(&query).unwrap();
         assert_eq!(back[0].1, rsql);
