@@ -5,7 +5,6 @@
 //! validation collect *every* problem instead of stopping at the first one.
 
 use crate::web_url::{UrlError, WebUrl};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 use std::fmt;
 use std::str::FromStr;
@@ -120,23 +119,10 @@ impl FromStr for Region {
     }
 }
 
-impl Serialize for Region {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.code())
-    }
-}
-
-impl<'de> Deserialize<'de> for Region {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d)?
-            .parse()
-            .map_err(serde::de::Error::custom)
-    }
-}
-
 /// Where Contact Center API calls go: a region's host, or an explicit base URL (sandbox, proxy).
 ///
-/// Serialised as a plain string: the region code (`"eu1"`) or the URL.
+/// Stored as a plain string (`Display`, [`ApiBase::from_text`]): the region code (`"eu1"`) or
+/// the URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiBase {
     Region(Region),
@@ -178,21 +164,8 @@ impl fmt::Display for ApiBase {
     }
 }
 
-impl Serialize for ApiBase {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for ApiBase {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(ApiBase::from_text(&String::deserialize(d)?))
-    }
-}
-
 /// How the token proxy keeps the refresh token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ProxyMode {
     /// The proxy keeps it in an HttpOnly cookie; the SPA never sees it.
     #[default]
@@ -213,7 +186,7 @@ impl FromStr for ProxyMode {
 }
 
 /// One wrong field: what is wrong and how to fix it. Shown as-is on the configuration error page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
     /// The `config.json` field, or `config.json` for the file as a whole.
     pub field: String,
@@ -387,7 +360,7 @@ impl RawConfig {
 
 /// The validated configuration the app runs with. URLs are absolute and have no trailing slash
 /// (except `redirect_uri`, `authorize_url` and `logout_url`, which are used exactly as given).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppConfig {
     pub client_id: String,
     pub redirect_uri: String,
@@ -956,24 +929,21 @@ mod tests {
     }
 
     #[test]
-    fn region_round_trips_through_strings_and_serde() {
+    fn regions_and_api_bases_round_trip_through_their_text() {
         for region in Region::ALL {
             assert_eq!(region.to_string().parse::<Region>(), Ok(region));
-            let json = serde_json::to_string(&region).unwrap();
-            assert_eq!(serde_json::from_str::<Region>(&json).unwrap(), region);
             assert_eq!(
                 region.api_base_url(),
                 format!("https://api.wxcc-{region}.cisco.com")
             );
+            let base = ApiBase::Region(region);
+            assert_eq!(ApiBase::from_text(&base.to_string()), base);
         }
         assert!("us2".parse::<Region>().is_err());
-        let base: ApiBase = serde_json::from_str("\"jp1\"").unwrap();
-        assert_eq!(base, ApiBase::Region(Region::Jp1));
-        let base: ApiBase = serde_json::from_str("\"http://127.0.0.1:1\"").unwrap();
-        assert_eq!(
-            serde_json::to_string(&base).unwrap(),
-            "\"http://127.0.0.1:1\""
-        );
+        assert_eq!(ApiBase::from_text(" JP1 "), ApiBase::Region(Region::Jp1));
+        let explicit = ApiBase::from_text("http://127.0.0.1:1");
+        assert_eq!(explicit, ApiBase::Explicit("http://127.0.0.1:1".into()));
+        assert_eq!(explicit.to_string(), "http://127.0.0.1:1");
     }
 
     #[test]

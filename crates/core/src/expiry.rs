@@ -1,10 +1,8 @@
 //! Expiry maths on absolute times (ms since the Unix epoch), so a sleeping laptop or a reloaded
 //! tab sees the right remaining time.
 
-use serde::{Deserialize, Serialize};
-
 /// When a token expires.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Expiry {
     pub at_ms: u64,
 }
