@@ -2,6 +2,7 @@
 //! the checks on the callback query before any code is exchanged.
 
 use crate::json::{ObjectWriter, optional_text, required_number, required_text, text_list};
+use crate::return_path::safe_return_path;
 use crate::secret::{AuthCode, OAuthState, PkceVerifier};
 use serde_json::Value;
 use std::fmt;
@@ -18,6 +19,8 @@ pub struct PendingSignIn {
     pub requested_scopes: Vec<String>,
     /// Same-origin path to return to after sign-in (a deep link), checked by [`safe_return_path`].
     pub return_to: Option<String>,
+    /// The user asked to stay signed in on this device ("Keep me signed in").
+    pub remember: bool,
 }
 
 impl PendingSignIn {
@@ -31,6 +34,7 @@ impl PendingSignIn {
             .number("started_at_ms", self.started_at_ms)
             .texts("requested_scopes", &self.requested_scopes)
             .optional_text("return_to", self.return_to.as_deref())
+            .boolean("remember", self.remember)
             .finish()
     }
 
@@ -53,6 +57,11 @@ impl PendingSignIn {
             return_to: optional_text(&value, "return_to")
                 .ok()?
                 .and_then(|p| safe_return_path(&p)),
+            // Absent in records written before the option existed.
+            remember: value
+                .get("remember")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
         })
     }
 
@@ -60,16 +69,6 @@ impl PendingSignIn {
     pub fn is_stale(&self, now_ms: u64, max_age_ms: u64) -> bool {
         now_ms.saturating_sub(self.started_at_ms) > max_age_ms
     }
-}
-
-/// Keeps `path` only if it is a path on this origin (`/x…`), so a crafted value cannot send the
-/// user to another site after sign-in.
-pub fn safe_return_path(path: &str) -> Option<String> {
-    let ok = path.starts_with('/')
-        && !path.starts_with("//")
-        && !path.contains('\\')
-        && !path.chars().any(char::is_control);
-    ok.then(|| path.to_owned())
 }
 
 /// Why sign-in could not complete. Each variant has its own screen with a "Sign in again" action.
@@ -92,8 +91,17 @@ pub enum CallbackError {
     },
     /// The callback has neither `code` nor `error`.
     MissingCode,
-    /// The token proxy could not be reached during the exchange (not produced by [`check_callback`]).
+    /// The token proxy could not be reached during the exchange: no answer at all (not produced by
+    /// [`check_callback`]).
     ProxyUnreachable,
+    /// The proxy answered that Webex's identity service failed, timed out or rate limited it.
+    IdentityUnavailable {
+        status: u16,
+        tracking_id: Option<String>,
+    },
+    /// The proxy answered that its own configuration is wrong (Webex refused its client id or
+    /// secret, or the token endpoint is wrong): only its operator can fix it.
+    ProxyMisconfigured { tracking_id: Option<String> },
     /// The code was rejected (`invalid_grant`): expired, already used, or the verifier did not
     /// match (not produced by [`check_callback`]).
     InvalidGrant,
@@ -115,6 +123,8 @@ impl CallbackError {
             Self::ProviderError { .. } => "provider-error",
             Self::MissingCode => "missing-code",
             Self::ProxyUnreachable => "proxy-unreachable",
+            Self::IdentityUnavailable { .. } => "identity-unavailable",
+            Self::ProxyMisconfigured { .. } => "proxy-misconfigured",
             Self::InvalidGrant => "invalid-grant",
             Self::ExchangeFailed { .. } => "exchange-failed",
         }
@@ -130,6 +140,10 @@ impl CallbackError {
             Self::ProviderError { error, .. } => format!("Webex could not sign you in ({error})"),
             Self::MissingCode => "Webex did not send an authorization code".into(),
             Self::ProxyUnreachable => "The token proxy could not be reached".into(),
+            Self::IdentityUnavailable { status, .. } => {
+                format!("Webex's identity service did not complete the sign-in (HTTP {status})")
+            }
+            Self::ProxyMisconfigured { .. } => "The token proxy is misconfigured".into(),
             Self::InvalidGrant => "The authorization code was not accepted".into(),
             Self::ExchangeFailed { status, .. } => {
                 format!("The token exchange failed (HTTP {status})")
@@ -165,6 +179,17 @@ impl CallbackError {
             Self::ProxyUnreachable => "The code could not be exchanged because the token proxy did not answer. Check your \
                 connection and that the proxy in config.json (token_proxy_url) is running, then sign in again."
                 .into(),
+            Self::IdentityUnavailable { tracking_id, .. } => with_tracking(
+                "The token proxy answered, but Webex's identity service failed, timed out or asked it to \
+                 slow down. This is usually temporary: wait a moment and sign in again.",
+                tracking_id,
+            ),
+            Self::ProxyMisconfigured { tracking_id } => with_tracking(
+                "The token proxy answered, but Webex refused its client credentials or its token \
+                 endpoint is wrong, so no sign-in can succeed until its operator fixes the proxy's \
+                 configuration (client id and secret, token endpoint). Sign in again once that is done.",
+                tracking_id,
+            ),
             Self::InvalidGrant => "Webex rejected the code: it expired, was already used, or does not match this sign-in. \
                 Codes are single-use and short-lived. Sign in again."
                 .into(),
@@ -178,6 +203,13 @@ impl CallbackError {
                 text
             }
         }
+    }
+}
+
+fn with_tracking(text: &str, tracking_id: &Option<String>) -> String {
+    match tracking_id {
+        Some(id) => format!("{text} Tracking ID: {id}."),
+        None => text.to_owned(),
     }
 }
 
@@ -264,6 +296,7 @@ mod tests {
             started_at_ms: 1_700_000_000_000,
             requested_scopes: vec!["cjp:config_read".into()],
             return_to: Some("/users?page=2".into()),
+            remember: true,
         }
     }
 
@@ -345,6 +378,13 @@ mod tests {
             },
             CallbackError::MissingCode,
             CallbackError::ProxyUnreachable,
+            CallbackError::IdentityUnavailable {
+                status: 504,
+                tracking_id: None,
+            },
+            CallbackError::ProxyMisconfigured {
+                tracking_id: Some("ROUTER_2".into()),
+            },
             CallbackError::InvalidGrant,
             CallbackError::ExchangeFailed {
                 status: 502,
@@ -398,6 +438,7 @@ mod tests {
         assert_eq!(back.started_at_ms, 1_700_000_000_000);
         assert_eq!(back.requested_scopes, ["cjp:config_read"]);
         assert_eq!(back.return_to.as_deref(), Some("/users?page=2"));
+        assert!(back.remember);
         assert!(!format!("{back:?}").contains(VERIFIER));
     }
 
@@ -427,20 +468,11 @@ mod tests {
     }
 
     #[test]
-    fn return_paths_stay_on_this_origin() {
-        assert_eq!(
-            safe_return_path("/users?x=1").as_deref(),
-            Some("/users?x=1")
-        );
-        for bad in [
-            "//evil.example",
-            "https://evil.example",
-            "/\\evil",
-            "users",
-            "/a\nb",
-        ] {
-            assert_eq!(safe_return_path(bad), None, "{bad}");
-        }
+    fn a_hostile_return_path_in_storage_is_dropped() {
+        let mut p = pending();
+        p.return_to = Some("//evil.example".into());
+        let text = p.encode();
+        assert_eq!(PendingSignIn::decode(&text).unwrap().return_to, None);
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod json;
 pub mod list_query;
 pub mod model;
 pub mod pkce;
+pub mod return_path;
 pub mod route;
 pub mod rsql;
 pub mod scopes;
