@@ -44,6 +44,12 @@ pub struct Ctx {
     pub retry_until: RwSignal<u64>,
     /// How many refreshes this tab has done (shown in the inspector).
     pub refreshes: RwSignal<u32>,
+    /// What went wrong with the last sign-out's call to the proxy (shown with "Retry sign-out");
+    /// empty when nothing did.
+    pub sign_out_problem: RwSignal<String>,
+    /// For how many days the proxy offers "Keep me signed in on this device" (its probe says so;
+    /// 0 = not offered).
+    pub remember_days: RwSignal<u32>,
     /// Where the views' calls go: the session's API base (the region switcher's value) and its
     /// orgId (known late when it comes from /v1/people/me). Views use it as a source of their
     /// loads, so a region switch or the orgId arriving refetches; a token refresh changes neither,
@@ -61,6 +67,8 @@ impl Ctx {
             now: RwSignal::new(crate::browser::now_ms()),
             retry_until: RwSignal::new(0),
             refreshes: RwSignal::new(0),
+            sign_out_problem: RwSignal::new(String::new()),
+            remember_days: RwSignal::new(0),
             api_target: Memo::new(move |_| {
                 auth.with(|a| match a {
                     Auth::SignedIn(s) => Some((s.region_or_api_base.url(), s.org_id.clone())),

@@ -11,6 +11,7 @@ pub mod http;
 pub mod load;
 pub mod resources;
 pub mod router;
+pub mod tabs;
 pub mod views;
 
 use std::time::Duration;
@@ -47,6 +48,7 @@ fn Console(config: AppConfig) -> impl IntoView {
     provide_context(ctx);
     let router = router::Router::provide();
     // On the redirect URI the callback page signs in; everywhere else the tab's session resumes.
+    auth::shared::join(ctx);
     if untrack(|| router.route()) != Route::Callback {
         auth::restore(ctx);
     }

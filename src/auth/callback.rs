@@ -14,8 +14,9 @@ use crate::flow::Step;
 /// How long a started sign-in may take (the user may read the consent page, or sign in first).
 const PENDING_MAX_AGE_MS: u64 = 15 * 60 * 1000;
 
-/// Returns true when the tab is signed in afterwards.
-pub async fn complete(ctx: Ctx) -> bool {
+/// Where the app goes once the tab is signed in: the deep link sign-in started from (checked
+/// again by `PendingSignIn::decode`), else the start page. `None` when sign-in failed.
+pub async fn complete(ctx: Ctx) -> Option<String> {
     let query = browser::query();
     // Before anything else: no code or state may stay in the address bar, the history or a Referer.
     browser::replace_url(&format!("{}callback", browser::base_path()));
@@ -29,12 +30,17 @@ pub async fn complete(ctx: Ctx) -> bool {
         .map(|p| p.requested_scopes.clone())
         .unwrap_or_default();
     let started = pending.as_ref().map(|p| p.started_at_ms);
+    let remember = pending.as_ref().is_some_and(|p| p.remember);
+    let return_to = pending
+        .as_ref()
+        .and_then(|p| p.return_to.clone())
+        .unwrap_or_else(|| "/".into());
 
     let (code, verifier) = match check_callback(&query, pending) {
         Ok(pair) => pair,
         Err(error) => {
             ctx.auth.set(Auth::Failed(error));
-            return false;
+            return None;
         }
     };
     ctx.flow.update(|flow| {
@@ -56,7 +62,7 @@ pub async fn complete(ctx: Ctx) -> bool {
     ctx.auth.set(Auth::Exchanging);
     browser::mark("wxcc:exchange-start");
     let config = ctx.config.get_value();
-    let result = super::proxy::exchange(&config, code, verifier).await;
+    let result = super::proxy::exchange(&config, code, verifier, remember).await;
     browser::mark("wxcc:exchange-end");
     match result {
         Ok((response, elapsed)) => {
@@ -100,7 +106,9 @@ pub async fn complete(ctx: Ctx) -> bool {
                 config.api_base.clone(),
             );
             ctx.set_session(session);
-            true
+            // Every open tab of this origin signs in with it.
+            super::shared::tell_session(ctx);
+            Some(return_to)
         }
         Err(error) => {
             ctx.flow.update(|flow| {
@@ -108,7 +116,7 @@ pub async fn complete(ctx: Ctx) -> bool {
                 crate::flow::save(flow);
             });
             ctx.auth.set(Auth::Failed(error));
-            false
+            None
         }
     }
 }

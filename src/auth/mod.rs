@@ -5,14 +5,18 @@
 pub mod callback;
 pub mod proxy;
 pub mod refresh;
+pub mod shared;
 pub mod signin;
 
 use leptos::prelude::*;
 use wxcc_core::session::SessionRecord;
 
+use wxcc_core::tab_message::TabMessage;
+
 use crate::browser::storage;
 use crate::ctx::{Auth, Ctx, SESSION_KEY};
 use crate::flow::{self, FlowLog};
+use crate::tabs;
 
 /// sessionStorage key of the sign-in in progress (state, PKCE verifier), read at the callback.
 pub const PENDING_KEY: &str = "wxcc.pending";
@@ -25,36 +29,60 @@ pub fn switch_api_base(ctx: Ctx, base: wxcc_core::config::ApiBase) {
     }
 }
 
-/// Called once at start-up (not on the callback page): the tab's stored session, else a silent
-/// restore through the proxy's cookie, else signed out.
+/// How long a new tab waits for an open signed-in tab to hand over the session.
+const ADOPT_WAIT_MS: u32 = 1_000;
+
+/// Called once at start-up (not on the callback page): the tab's stored session, else the session
+/// of another open tab, else a quiet probe of the proxy's cookie, else signed out.
 pub fn restore(ctx: Ctx) {
     match storage::get(SESSION_KEY).map(|text| SessionRecord::decode(&text)) {
         Some(Ok(session)) => ctx.auth.set(Auth::SignedIn(session)),
         Some(Err(problem)) => ctx.end_session(problem.notice()),
-        None if ctx.cookie_mode() => {
-            leptos::task::spawn_local(async move {
-                match refresh::restore_from_cookie(ctx).await {
-                    Some(session) => ctx.set_session(session),
-                    None => ctx.auth.set(Auth::SignedOut { notice: None }),
-                }
-            });
-        }
-        None => ctx.auth.set(Auth::SignedOut { notice: None }),
+        None => leptos::task::spawn_local(async move {
+            if shared::signed_in_elsewhere().await && shared::ask_for_session(ADOPT_WAIT_MS).await {
+                return;
+            }
+            if ctx.cookie_mode() {
+                refresh::restore_from_cookie(ctx).await;
+            } else {
+                ctx.auth.set(Auth::SignedOut { notice: None });
+            }
+        }),
     }
 }
 
-/// Clears this tab's session, asks the proxy to drop the sealed refresh token, and optionally
-/// continues to Webex's own logout page.
+/// Ends the session in every tab: waits for any refresh in flight in any tab (so none can set a
+/// fresh cookie after it), clears every tab's copy, then asks the proxy to drop the sealed refresh
+/// token, and optionally continues to Webex's own logout page. A failed `/logout` is shown with a
+/// retry ([`Ctx::sign_out_problem`]).
 pub async fn sign_out(ctx: Ctx, also_webex: bool) {
-    storage::remove(SESSION_KEY);
-    flow::clear();
     let config = ctx.config.get_value();
-    proxy::logout(&config).await;
-    ctx.flow.set(FlowLog::default());
-    ctx.auth.set(Auth::SignedOut {
-        notice: Some("You are signed out.".into()),
-    });
-    if also_webex && let Some(url) = &config.logout_url {
+    let logout = config.clone();
+    let result = tabs::exclusive(shared::REFRESH_LOCK, |_| async move {
+        ctx.end_session("You are signed out.");
+        flow::clear();
+        ctx.flow.set(FlowLog::default());
+        shared::tell(&TabMessage::SignedOut(
+            "You signed out in another tab.".into(),
+        ));
+        proxy::logout(&logout).await
+    })
+    .await;
+    finish_sign_out(ctx, result);
+    if also_webex
+        && ctx.sign_out_problem.with_untracked(String::is_empty)
+        && let Some(url) = &config.logout_url
+    {
         let _ = crate::browser::navigate_away(url);
     }
+}
+
+/// "Retry sign-out" after a failed `/logout`.
+pub async fn retry_sign_out(ctx: Ctx) {
+    let config = ctx.config.get_value();
+    finish_sign_out(ctx, proxy::logout(&config).await);
+}
+
+fn finish_sign_out(ctx: Ctx, result: Result<(), String>) {
+    ctx.sign_out_problem.set(result.err().unwrap_or_default());
 }

@@ -30,11 +30,15 @@ pub async fn exchange(
     config: &AppConfig,
     code: AuthCode,
     verifier: PkceVerifier,
+    remember: bool,
 ) -> Result<(TokenResponse, f64), CallbackError> {
-    let body = ObjectWriter::default()
+    let mut body = ObjectWriter::default()
         .text("code", code.secret())
-        .text("code_verifier", verifier.secret())
-        .finish();
+        .text("code_verifier", verifier.secret());
+    if remember {
+        body = body.boolean("remember", true);
+    }
+    let body = body.finish();
     let response = post(config, "/token", body)
         .await
         .map_err(|_| CallbackError::ProxyUnreachable)?;
@@ -47,21 +51,23 @@ pub async fn exchange(
         })?;
         return Ok((token, response.elapsed_ms));
     }
-    let error = ApiError::from_response(
-        response.status,
-        &response.error_headers(),
-        &response.body,
-        0,
-    );
-    Err(if error.is_invalid_grant() {
-        CallbackError::InvalidGrant
-    } else if response.status == 502 || response.status == 503 || response.status == 504 {
-        CallbackError::ProxyUnreachable
-    } else {
-        CallbackError::ExchangeFailed {
+    let error = answered(&response);
+    // The proxy answered: its error code says whether Webex or the proxy itself is at fault.
+    Err(match error.error_code.as_deref() {
+        _ if error.is_invalid_grant() => CallbackError::InvalidGrant,
+        Some("proxy_misconfigured") => CallbackError::ProxyMisconfigured {
+            tracking_id: error.tracking_id,
+        },
+        Some("upstream_unavailable" | "upstream_rate_limited") => {
+            CallbackError::IdentityUnavailable {
+                status: response.status,
+                tracking_id: error.tracking_id,
+            }
+        }
+        _ => CallbackError::ExchangeFailed {
             status: response.status,
             tracking_id: error.tracking_id,
-        }
+        },
     })
 }
 
@@ -88,17 +94,12 @@ pub async fn refresh(
     };
     let response = post(config, "/refresh", body)
         .await
-        .map_err(|e| RefreshFailure::Unavailable(ApiError::network(&e)))?;
+        .map_err(|e| RefreshFailure::Unavailable(unreachable(&e)))?;
     if response.ok() {
         return TokenResponse::from_json(&response.body)
             .map_err(|e| RefreshFailure::Unavailable(ApiError::network(&e.to_string())));
     }
-    let error = ApiError::from_response(
-        response.status,
-        &response.error_headers(),
-        &response.body,
-        0,
-    );
+    let error = answered(&response);
     let over = response.status == 401
         || error.is_invalid_grant()
         || matches!(
@@ -112,8 +113,81 @@ pub async fn refresh(
     })
 }
 
-/// `POST /logout`: clears the proxy's cookie. Failure is not an error for the user: the tab's
-/// session is already gone, and a cookie left behind expires with the refresh token.
-pub async fn logout(config: &AppConfig) {
-    let _ = post(config, "/logout", ObjectWriter::default().finish()).await;
+/// What the quiet session probe found (cookie mode, at start-up).
+pub enum Probe {
+    /// The cookie holds a live session: a fresh access token for this tab.
+    Session(TokenResponse),
+    /// No usable session: no cookie (a first visit, after sign-out, after the browser closed), or
+    /// one that has `ended` (expired or refused), which the start page then says.
+    None { ended: bool, remember_days: u32 },
+}
+
+/// `POST /refresh` with `{"probe": true}`: like a refresh, but "no session" is a 200 answer that
+/// says so, so a first visit logs no failed request. It also says whether the proxy offers
+/// "Keep me signed in on this device".
+pub async fn probe(config: &AppConfig) -> Result<Probe, RefreshFailure> {
+    let body = ObjectWriter::default().boolean("probe", true).finish();
+    let response = post(config, "/refresh", body)
+        .await
+        .map_err(|e| RefreshFailure::Unavailable(unreachable(&e)))?;
+    if !response.ok() {
+        return Err(RefreshFailure::Unavailable(answered(&response)));
+    }
+    let value = wxcc_core::json::parse(&response.body).map_err(|_| {
+        RefreshFailure::Unavailable(ApiError::network(
+            "The token proxy answered the session probe with something that is not JSON.",
+        ))
+    })?;
+    if value.get("signed_in") == Some(&serde_json::Value::Bool(false)) {
+        let number = |name| value.get(name).and_then(serde_json::Value::as_u64);
+        return Ok(Probe::None {
+            ended: value.get("reason").is_some(),
+            remember_days: number("remember_days").unwrap_or(0) as u32,
+        });
+    }
+    TokenResponse::from_json(&response.body)
+        .map(Probe::Session)
+        .map_err(|e| RefreshFailure::Unavailable(ApiError::network(&e.to_string())))
+}
+
+/// `POST /logout`: the proxy clears its cookie. A failure says what failed and what to do: the
+/// cookie stays in the browser until it closes (or the proxy is reached).
+pub async fn logout(config: &AppConfig) -> Result<(), String> {
+    let response = post(config, "/logout", ObjectWriter::default().finish())
+        .await
+        .map_err(|e| {
+            format!(
+                "Sign-out could not reach the token proxy ({e}). This browser may still hold the \
+                 sign-in cookie: retry, or close the browser to end it."
+            )
+        })?;
+    if response.ok() {
+        return Ok(());
+    }
+    let error = answered(&response);
+    Err(format!(
+        "The token proxy refused the sign-out: {} This browser may still hold the sign-in \
+         cookie: retry, or close the browser to end it.",
+        error.title()
+    ))
+}
+
+/// A proxy that could not be reached at all (network, DNS, CORS): not the same as one that
+/// answered with an error.
+fn unreachable(detail: &str) -> ApiError {
+    ApiError::network(&format!(
+        "The token proxy could not be reached ({detail}). Check your connection and the \
+         proxy's address in config.json."
+    ))
+}
+
+/// The proxy's own error answer, decoded (its `error` code says whether Webex failed or the
+/// proxy is misconfigured).
+fn answered(response: &HttpResponse) -> ApiError {
+    ApiError::from_response(
+        response.status,
+        &response.error_headers(),
+        &response.body,
+        0,
+    )
 }

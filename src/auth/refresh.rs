@@ -10,9 +10,13 @@ use futures::future::{LocalBoxFuture, Shared};
 use wxcc_core::secret::AccessToken;
 use wxcc_core::session::SessionRecord;
 
-use super::proxy::{self, RefreshFailure};
+use wxcc_core::tab_message::TabMessage;
+
+use super::proxy::{self, Probe, RefreshFailure};
+use super::shared;
 use crate::browser;
 use crate::ctx::{Auth, Ctx};
+use crate::tabs::{self, Turn};
 
 type InFlight = Shared<LocalBoxFuture<'static, Result<(), RefreshFailure>>>;
 
@@ -76,29 +80,53 @@ impl Refresher {
     }
 }
 
+/// How long a tab that waited for another tab's refresh waits for its news before refreshing
+/// itself (the news normally arrives before the lock; this covers the other order).
+const NEWS_WAIT_MS: u32 = 500;
+
 async fn run_refresh(ctx: Ctx) -> Result<(), RefreshFailure> {
+    let Some(started_with) = ctx.session().map(|s| s.access_token) else {
+        return Err(RefreshFailure::SessionOver);
+    };
+    // One refresh at a time for the whole origin: the sealed refresh token is shared by every tab.
+    tabs::exclusive(shared::REFRESH_LOCK, |turn| async move {
+        if turn == Turn::AfterWaiting && !shared::replaced(ctx, &started_with) {
+            shared::ask_for_session(NEWS_WAIT_MS).await;
+        }
+        // Another tab refreshed, signed out or signed in anew while this one waited.
+        if shared::replaced(ctx, &started_with) {
+            return match ctx.session() {
+                Some(_) => Ok(()),
+                None => Err(RefreshFailure::SessionOver),
+            };
+        }
+        refresh_now(ctx, &started_with).await
+    })
+    .await
+}
+
+async fn refresh_now(ctx: Ctx, started_with: &AccessToken) -> Result<(), RefreshFailure> {
     let Some(mut session) = ctx.session() else {
         return Err(RefreshFailure::SessionOver);
     };
-    let started_with = session.access_token.clone();
     let config = ctx.config.get_value();
     ctx.refreshes.update(|n| *n += 1);
     match proxy::refresh(&config, session.refresh_handle.as_ref()).await {
         Ok(response) => {
             // Signed out (or signed in anew) while this refresh was on the wire: drop its result
             // rather than bring an ended session back.
-            let still_current = ctx
-                .session()
-                .is_some_and(|s| s.access_token.secret() == started_with.secret());
-            if !still_current {
+            if shared::replaced(ctx, started_with) {
                 return Err(RefreshFailure::SessionOver);
             }
             session.apply_refresh(response, browser::now_ms());
             ctx.set_session(session);
+            shared::tell_session(ctx);
             Ok(())
         }
         Err(RefreshFailure::SessionOver) => {
-            ctx.end_session("Your session has ended (the refresh token expired or was revoked). Sign in again to continue.");
+            let notice = "Your session has ended (the refresh token expired or was revoked). Sign in again to continue.";
+            ctx.end_session(notice);
+            shared::tell(&TabMessage::SignedOut(notice.into()));
             Err(RefreshFailure::SessionOver)
         }
         Err(other) => Err(other),
@@ -135,14 +163,46 @@ pub fn tick(ctx: Ctx) {
     }
 }
 
-/// A new tab in cookie mode: the proxy's HttpOnly cookie may still hold a refresh token.
-pub async fn restore_from_cookie(ctx: Ctx) -> Option<SessionRecord> {
+/// A tab without a session in cookie mode: the proxy's HttpOnly cookie may still hold one (a
+/// reload after the tab's storage was cleared, a remembered sign-in after a browser restart). The
+/// probe is a refresh, so it runs under the origin's refresh lock.
+pub async fn restore_from_cookie(ctx: Ctx) {
     let config = ctx.config.get_value();
-    let response = proxy::refresh(&config, None).await.ok()?;
-    Some(SessionRecord::from_token_response(
-        response,
-        browser::now_ms(),
-        config.scopes.clone(),
-        config.api_base.clone(),
-    ))
+    tabs::exclusive(shared::REFRESH_LOCK, |_| async move {
+        if ctx.session().is_some() {
+            // Another tab handed its session over while this one waited.
+            return;
+        }
+        match proxy::probe(&config).await {
+            Ok(Probe::Session(response)) => {
+                ctx.set_session(SessionRecord::from_token_response(
+                    response,
+                    browser::now_ms(),
+                    config.scopes.clone(),
+                    config.api_base.clone(),
+                ));
+                shared::tell_session(ctx);
+            }
+            Ok(Probe::None {
+                ended,
+                remember_days,
+            }) => {
+                ctx.remember_days.set(remember_days);
+                ctx.auth.set(Auth::SignedOut {
+                    notice: ended.then(|| {
+                        "Your previous session has ended. Sign in again to continue.".into()
+                    }),
+                });
+            }
+            Err(RefreshFailure::Unavailable(error)) => ctx.auth.set(Auth::SignedOut {
+                notice: Some(format!(
+                    "Could not check for an existing session. {} {}",
+                    error.message,
+                    error.what_to_do()
+                )),
+            }),
+            Err(RefreshFailure::SessionOver) => ctx.auth.set(Auth::SignedOut { notice: None }),
+        }
+    })
+    .await
 }

@@ -14,8 +14,8 @@ pub fn CallbackPage() -> impl IntoView {
     let ctx = use_ctx();
     let router = use_router();
     leptos::task::spawn_local(async move {
-        if auth::callback::complete(ctx).await {
-            router.replace("/");
+        if let Some(path) = auth::callback::complete(ctx).await {
+            router.replace(&path);
         }
     });
     view! {

@@ -60,9 +60,23 @@ pub fn Layout(children: Children) -> impl IntoView {
                     .into_any()
                 })
         }}
+        {move || {
+            let problem = ctx.sign_out_problem.get();
+            (!problem.is_empty())
+                .then(|| {
+                    let retry = move |_| leptos::task::spawn_local(auth::retry_sign_out(ctx));
+                    view! {
+                        <div class="banner error" role="alert" data-testid="sign-out-failed">
+                            <p>{problem}</p>
+                            <button on:click=retry>"Retry sign-out"</button>
+                        </div>
+                    }
+                    .into_any()
+                })
+        }}
         <main id="main">{children()}</main>
         <footer class="muted">
-            "Tokens live in this tab's sessionStorage only; the refresh token stays sealed at the token proxy."
+            "Access tokens live in this browser session's tabs (sessionStorage) only; the refresh token stays sealed at the token proxy."
         </footer>
     }
 }

@@ -50,19 +50,35 @@ pub fn SignInButton(
 ) -> impl IntoView {
     let ctx = use_ctx();
     let busy = Memo::new(move |_| ctx.auth.with(|a| matches!(a, Auth::Redirecting)));
+    let remember = RwSignal::new(false);
     let start = move |_| {
         leptos::task::spawn_local(async move {
-            if let Err(problem) = auth::signin::start(ctx).await {
+            if let Err(problem) = auth::signin::start(ctx, remember.get_untracked()).await {
                 ctx.auth.set(Auth::SignedOut {
                     notice: Some(problem),
                 });
             }
         });
     };
+    // Offered only when the proxy's probe said it keeps sign-ins on a device (cookie mode).
+    let keep = move || {
+        let days = ctx.remember_days.get();
+        (days > 0).then(|| {
+            view! {
+                <label class="remember">
+                    <input type="checkbox" data-testid="remember" prop:checked=move || remember.get()
+                        on:change=move |ev| remember.set(event_target_checked(&ev)) />
+                    {format!(" Keep me signed in on this device for {days} days")}
+                </label>
+            }
+            .into_any()
+        })
+    };
     view! {
         <button class="primary" on:click=start prop:disabled=move || busy.get()>
             {move || if busy.get() { "Opening Webex…".to_string() } else { label.clone() }}
         </button>
+        {keep}
     }
 }
 
