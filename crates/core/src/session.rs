@@ -58,6 +58,11 @@ pub struct TokenResponse {
     pub refresh_token_expires_in: Option<u64>,
     /// Only in handle mode.
     pub refresh_handle: Option<RefreshHandle>,
+    /// Seconds until the proxy ends the session whatever happens (its absolute lifetime), when the
+    /// proxy says.
+    pub session_expires_in: Option<u64>,
+    /// Whether the sign-in outlives the browser session ("Keep me signed in"), when the proxy says.
+    pub session_persistent: Option<bool>,
 }
 
 impl From<WrongType> for TokenResponseError {
@@ -77,6 +82,8 @@ impl TokenResponse {
             token_type: optional_text(&value, "token_type")?,
             refresh_token_expires_in: optional_number(&value, "refresh_token_expires_in")?,
             refresh_handle: optional_text(&value, "refresh_handle")?.map(RefreshHandle::new),
+            session_expires_in: optional_number(&value, "session_expires_in")?,
+            session_persistent: optional_flag(&value, "session_persistent")?,
         };
         if response.access_token.is_empty() {
             return Err(TokenResponseError);
@@ -125,6 +132,14 @@ pub struct SessionRecord {
     pub region_or_api_base: ApiBase,
     /// Present only when the proxy runs in handle mode.
     pub refresh_handle: Option<RefreshHandle>,
+    /// When the proxy ends this sign-in whatever happens (its absolute lifetime); `None` when the
+    /// proxy does not say.
+    pub session_expires_at_ms: Option<u64>,
+    /// The sign-in outlives the browser session ("Keep me signed in on this device").
+    pub session_persistent: bool,
+    /// Whether the token response listed the granted scopes. Webex's often does not: the granted
+    /// scopes are then assumed to be the requested ones, and the API's answer decides.
+    pub scopes_reported: bool,
 }
 
 /// Why a stored session was discarded. Both are shown as a calm notice, then the user signs in.
@@ -191,6 +206,9 @@ impl SessionRecord {
             org_source: None,
             region_or_api_base,
             refresh_handle: None,
+            session_expires_at_ms: None,
+            session_persistent: false,
+            scopes_reported: false,
         };
         record.apply_refresh(response, now_ms);
         record
@@ -199,10 +217,17 @@ impl SessionRecord {
     /// Takes in a refreshed token. Keeps the previous handle if the proxy did not rotate it, and
     /// a people-API orgId if the new token does not carry one.
     pub fn apply_refresh(&mut self, response: TokenResponse, now_ms: u64) {
+        self.scopes_reported = response.scope.is_some();
         self.granted_scopes = match &response.scope {
             Some(scope) => split_scopes(scope),
             None => self.requested_scopes.clone(),
         };
+        if let Some(secs) = response.session_expires_in {
+            self.session_expires_at_ms = Some(Expiry::from_expires_in(secs, now_ms).at_ms);
+        }
+        if let Some(persistent) = response.session_persistent {
+            self.session_persistent = persistent;
+        }
         self.access_issued_at_ms = now_ms;
         self.access_expires_at_ms = Expiry::from_expires_in(response.expires_in, now_ms).at_ms;
         if let Some(secs) = response.refresh_token_expires_in {
@@ -249,6 +274,11 @@ impl SessionRecord {
         self.refresh_expires_at_ms.map(|at_ms| Expiry { at_ms })
     }
 
+    /// When the proxy ends the sign-in whatever happens, if it says.
+    pub fn session_expiry(&self) -> Option<Expiry> {
+        self.session_expires_at_ms.map(|at_ms| Expiry { at_ms })
+    }
+
     /// The sessionStorage form.
     pub fn encode(&self) -> String {
         ObjectWriter::default()
@@ -267,6 +297,9 @@ impl SessionRecord {
                 "refresh_handle",
                 self.refresh_handle.as_ref().map(|h| h.secret()),
             )
+            .optional_number("session_expires_at_ms", self.session_expires_at_ms)
+            .boolean("session_persistent", self.session_persistent)
+            .boolean("scopes_reported", self.scopes_reported)
             .finish()
     }
 
@@ -288,6 +321,10 @@ impl SessionRecord {
             },
             region_or_api_base: ApiBase::from_text(&required_text(value, "region_or_api_base")?),
             refresh_handle: optional_text(value, "refresh_handle")?.map(RefreshHandle::new),
+            session_expires_at_ms: optional_number(value, "session_expires_at_ms")?,
+            // Absent in records of older builds: a browser session whose scopes were reported.
+            session_persistent: optional_flag(value, "session_persistent")?.unwrap_or(false),
+            scopes_reported: optional_flag(value, "scopes_reported")?.unwrap_or(true),
         })
     }
 
@@ -311,250 +348,13 @@ impl SessionRecord {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::Region;
-
-    const NOW: u64 = 1_700_000_000_000;
-    const ORG: &str = "1eb65fdf-9643-417f-9974-ad72cae0e10f";
-
-    fn token() -> String {
-        format!("ZDI3MGEyYzQtNmFlNS00NDNh_PF84_{ORG}")
-    }
-
-    fn response_json(token: &str) -> String {
-        format!(
-            r#"{{"access_token":"{token}","expires_in":1209599,"scope":"cjp:config_read spark:people_read",
-               "token_type":"Bearer","refresh_token_expires_in":7775999,"refresh_handle":"sealed.handle","extra":1}}"#
-        )
-    }
-
-    fn record() -> SessionRecord {
-        let response = TokenResponse::from_json(&response_json(&token())).unwrap();
-        SessionRecord::from_token_response(
-            response,
-            NOW,
-            vec![
-                "cjp:config_read".into(),
-                "spark:people_read".into(),
-                "cjp:user".into(),
-            ],
-            ApiBase::Region(Region::Eu1),
-        )
-    }
-
-    #[test]
-    fn builds_from_the_proxy_response() {
-        let r = record();
-        assert_eq!(r.version, 1);
-        assert_eq!(r.access_token.secret(), token());
-        assert_eq!(r.access_expires_at_ms, NOW + 1_209_599_000);
-        assert_eq!(r.refresh_expires_at_ms, Some(NOW + 7_775_999_000));
-        assert_eq!(r.granted_scopes, ["cjp:config_read", "spark:people_read"]);
-        assert_eq!(r.org_id.as_deref(), Some(ORG));
-        assert_eq!(r.ci_cluster.as_deref(), Some("PF84"));
-        assert_eq!(r.org_source, Some(OrgSource::Token));
-        assert_eq!(
-            r.refresh_handle.as_ref().map(|h| h.secret()),
-            Some("sealed.handle")
-        );
-        assert!(!r.needs_org_lookup());
-    }
-
-    #[test]
-    fn falls_back_to_the_people_api_when_the_token_has_another_shape() {
-        let response =
-            TokenResponse::from_json(r#"{"access_token":"opaque","expires_in":60}"#).unwrap();
-        let mut r = SessionRecord::from_token_response(
-            response,
-            NOW,
-            vec!["a".into()],
-            ApiBase::Region(Region::Us1),
-        );
-        assert!(r.needs_org_lookup());
-        assert_eq!(r.granted_scopes, ["a"], "absent scope means as requested");
-        assert_eq!(r.refresh_expires_at_ms, None);
-        r.set_org_from_people_api(ORG.into());
-        assert_eq!(r.org_source, Some(OrgSource::PeopleApi));
-        // A refresh with another opaque token keeps the people-API org and the old handle.
-        r.refresh_handle = Some(RefreshHandle::new("h1"));
-        r.apply_refresh(
-            TokenResponse::from_json(r#"{"access_token":"opaque2","expires_in":60}"#).unwrap(),
-            NOW + 1,
-        );
-        assert_eq!(r.org_id.as_deref(), Some(ORG));
-        assert_eq!(r.org_source, Some(OrgSource::PeopleApi));
-        assert_eq!(r.refresh_handle.as_ref().unwrap().secret(), "h1");
-        assert_eq!(r.access_expires_at_ms, NOW + 1 + 60_000);
-    }
-
-    #[test]
-    fn bad_token_responses_are_rejected_without_echoing_them() {
-        for body in [
-            "",
-            "{}",
-            r#"{"access_token":"","expires_in":1}"#,
-            r#"{"access_token":"tok-secret","expires_in":"soon"}"#,
-            r#"{"access_token":"tok-secret","expires_in":1,"token_type":"mac"}"#,
-        ] {
-            let error = TokenResponse::from_json(body).unwrap_err();
-            assert!(!format!("{error} {error:?}").contains("tok-secret"));
-        }
-    }
-
-    #[test]
-    fn round_trips_and_debug_is_redacted() {
-        let r = record();
-        let back = SessionRecord::decode(&r.encode()).unwrap();
-        assert_eq!(back, r);
-        let debug = format!("{r:?}");
-        assert!(!debug.contains(&token()) && !debug.contains("sealed.handle"));
-        assert!(r.encode().contains("\"region_or_api_base\":\"eu1\""));
-    }
-
-    #[test]
-    fn reads_records_of_earlier_builds_and_rejects_wrong_types() {
-        // As the serde-derived encoder of earlier builds wrote it (no access_issued_at_ms yet).
-        let earlier = r#"{"version":1,"access_token":"tok","access_expires_at_ms":5,"refresh_expires_at_ms":null,
-            "granted_scopes":["a"],"requested_scopes":["a","b"],"org_id":null,"ci_cluster":null,
-            "org_source":"people_api","region_or_api_base":"http://127.0.0.1:9/api","refresh_handle":"h"}"#;
-        let r = SessionRecord::decode(earlier).unwrap();
-        assert_eq!(r.access_issued_at_ms, 0);
-        assert_eq!(r.org_source, Some(OrgSource::PeopleApi));
-        assert_eq!(
-            r.region_or_api_base,
-            ApiBase::Explicit("http://127.0.0.1:9/api".into())
-        );
-        assert_eq!(r.refresh_handle.unwrap().secret(), "h");
-        let encoded = record().encode();
-        for (from, to) in [
-            ("\"org_source\":\"token\"", "\"org_source\":\"nobody\""),
-            ("\"ci_cluster\":\"PF84\"", "\"ci_cluster\":84"),
-            ("\"granted_scopes\":[", "\"granted_scopes\":[1,"),
-            (
-                "\"region_or_api_base\":\"eu1\"",
-                "\"region_or_api_base\":null",
-            ),
-            ("\"access_expires_at_ms\":", "\"access_expires_at_ms\":-"),
-        ] {
-            assert!(encoded.contains(from), "{from}");
-            assert_eq!(
-                SessionRecord::decode(&encoded.replace(from, to)),
-                Err(SessionDecodeError::Unreadable),
-                "{to}"
-            );
-        }
-    }
-
-    #[test]
-    fn other_versions_and_garbage_are_reported_not_panicked() {
-        let encoded = record().encode();
-        assert_eq!(
-            SessionRecord::decode(&encoded.replace("\"version\":1", "\"version\":2")),
-            Err(SessionDecodeError::UnsupportedVersion(2))
-        );
-        assert_eq!(
-            SessionRecord::decode(&encoded.replace("\"version\":1", "\"version\":99999999999")),
-            Err(SessionDecodeError::UnsupportedVersion(u32::MAX))
-        );
-        for text in [
-            "",
-            "null",
-            "{}",
-            "[]",
-            "\"x\"",
-            "{\"version\":\"1\"}",
-            "{\"version\":1}",
-            "{\"version\":-1}",
-        ] {
-            assert_eq!(
-                SessionRecord::decode(text),
-                Err(SessionDecodeError::Unreadable),
-                "{text}"
-            );
-        }
-        let empty_token = encoded.replace(&token(), "");
-        assert_eq!(
-            SessionRecord::decode(&empty_token),
-            Err(SessionDecodeError::Unreadable)
-        );
-        assert!(
-            SessionDecodeError::UnsupportedVersion(2)
-                .notice()
-                .contains("Sign in again")
-        );
-    }
-
-    /// Property-style: thousands of mangled records (truncations, byte flips, insertions, swaps)
-    /// must decode to Ok or Err, never panic, and any Ok must re-encode consistently.
-    #[test]
-    fn mangled_inputs_never_panic() {
-        let encoded = record().encode();
-        let bytes = encoded.as_bytes();
-        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
-        let noise = b"{}[]\",:0123456789-.eE truefalsenull\\u00";
-        let mut inputs: Vec<Vec<u8>> = (0..bytes.len()).map(|n| bytes[..n].to_vec()).collect();
-        for _ in 0..3000 {
-            let mut mangled = bytes.to_vec();
-            for _ in 0..(1 + next() % 4) {
-                let at = (next() as usize) % mangled.len().max(1);
-                match next() % 4 {
-                    0 => mangled[at] = noise[(next() as usize) % noise.len()],
-                    1 => mangled.insert(at, noise[(next() as usize) % noise.len()]),
-                    2 => {
-                        mangled.remove(at.min(mangled.len() - 1));
-                    }
-                    _ => mangled[at] ^= 1 << (next() % 8),
-                }
-                if mangled.is_empty() {
-                    break;
-                }
-            }
-            inputs.push(mangled);
-        }
-        let mut decoded = 0;
-        for input in inputs {
-            let text = String::from_utf8_lossy(&input);
-            if let Ok(record) = SessionRecord::decode(&text) {
-                decoded += 1;
-                assert_eq!(
-                    SessionRecord::decode(&record.encode()).as_ref(),
-                    Ok(&record)
-                );
-            }
-        }
-        assert!(decoded < 3000, "most mangled inputs should be rejected");
-    }
-
-    #[test]
-    fn refresh_margin_scales_with_the_token_lifetime() {
-        let mut record = sample_for_margin();
-        record.access_issued_at_ms = 1_000;
-        record.access_expires_at_ms = 21_000; // 20 s token
-        assert_eq!(record.refresh_margin_ms(), 4_000);
-        record.access_expires_at_ms = 1_000 + 1_209_599_000; // Webex's 14 days
-        assert_eq!(record.refresh_margin_ms(), 60_000);
-        record.access_expires_at_ms = 2_000; // 1 s token
-        assert_eq!(record.refresh_margin_ms(), 2_000);
-    }
-
-    fn sample_for_margin() -> SessionRecord {
-        let response = TokenResponse::from_json(
-            r#"{"access_token":"abc_P0A1_8f5e8a39-2a5e-4b2e-9f1e-1a2b3c4d5e6f","expires_in":20}"#,
-        )
-        .unwrap();
-        SessionRecord::from_token_response(
-            response,
-            0,
-            vec![],
-            ApiBase::Region(crate::config::Region::Us1),
-        )
+/// A boolean field that may be absent; present with another type is an error.
+fn optional_flag(value: &Value, key: &str) -> Result<Option<bool>, WrongType> {
+    match value.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(flag) => flag.as_bool().map(Some).ok_or(WrongType),
     }
 }
+
+#[cfg(test)]
+mod tests;
