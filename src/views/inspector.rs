@@ -57,6 +57,28 @@ fn TokenDetails(
         Some(at) => format_remaining(at.saturating_sub(ctx.now.get())),
         None => "unknown (the proxy did not say)".into(),
     };
+    let session_at = session.session_expires_at_ms;
+    let session_kind = if session.session_persistent {
+        "kept on this device (“Keep me signed in”): it survives closing the browser"
+    } else {
+        "this browser session: it ends when the browser closes, or at sign-out in any tab"
+    };
+    let session_left = move || match session_at {
+        Some(at) => format!(
+            "{} (the proxy's absolute limit; refreshing does not extend it)",
+            format_remaining(at.saturating_sub(ctx.now.get()))
+        ),
+        None => "not limited by the proxy beyond the refresh token".into(),
+    };
+    let scopes_note = (!session.scopes_reported).then(|| {
+        view! {
+            <p class="muted" data-testid="scopes-not-reported">
+                "Scopes not reported by Webex: the token response did not list them, so the requested scopes are \
+                 shown as granted and each API answer decides (a 403 names the scope a view needs)."
+            </p>
+        }
+        .into_any()
+    });
     let org_source = match session.org_source {
         Some(OrgSource::Token) => "parsed from the access token (the part after its last “_”)",
         Some(OrgSource::PeopleApi) => {
@@ -142,6 +164,10 @@ fn TokenDetails(
                 <dd data-testid="refresh-expiry">{move || refresh_left()}</dd>
                 <dt>"Refresh token"</dt>
                 <dd>{mode}</dd>
+                <dt>"Sign-in lasts"</dt>
+                <dd data-testid="session-kind">{session_kind}</dd>
+                <dt>"Sign-in ends in"</dt>
+                <dd data-testid="session-expiry">{move || session_left()}</dd>
                 <dt>"Refreshes in this tab"</dt>
                 <dd data-testid="refresh-count">{move || ctx.refreshes.get().to_string()}</dd>
                 <dt>"API base"</dt>
@@ -153,6 +179,7 @@ fn TokenDetails(
                 <span role="status">{move || refresh_status.get()}</span>
             </p>
             <h2>"Scopes"</h2>
+            {scopes_note}
             <table class="scopes">
                 <thead>
                     <tr>
