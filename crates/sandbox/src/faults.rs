@@ -1,16 +1,16 @@
 //! The control endpoint `/_sandbox/faults` (identity port, only with `control`): lets tests force
 //! 429s and 5xx on the API port, add latency, expire tokens and change how tokens are issued.
 
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{Extension, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::http_util::TrackingId;
-use crate::identity::webex_error;
+use crate::identity::WebexError;
 use crate::state::{AppState, now_ms};
 
 pub fn routes() -> Router<AppState> {
@@ -32,11 +32,11 @@ pub struct FaultRequest {
     pub opaque_tokens: Option<bool>,
 }
 
-async fn get_faults(State(state): State<AppState>) -> Response {
-    Json(fault_view(&state)).into_response()
+async fn get_faults(State(state): State<AppState>) -> Json<Value> {
+    Json(fault_view(&state))
 }
 
-fn fault_view(state: &AppState) -> serde_json::Value {
+fn fault_view(state: &AppState) -> Value {
     let cfg = state.config();
     let store = state.store();
     json!({
@@ -56,18 +56,15 @@ fn fault_view(state: &AppState) -> serde_json::Value {
 async fn set_faults(
     State(state): State<AppState>,
     Extension(tracking): Extension<TrackingId>,
-    body: Result<Json<FaultRequest>, axum::extract::rejection::JsonRejection>,
-) -> Response {
-    let Json(req) = match body {
-        Ok(b) => b,
-        Err(e) => {
-            let d = format!(
-                "Invalid fault request: {}. Send JSON with any of force_429, force_5xx, expire_access_tokens, expire_refresh_tokens, latency_ms, access_token_lifetime_secs, opaque_tokens.",
-                e.body_text()
-            );
-            return webex_error(StatusCode::BAD_REQUEST, &d, &tracking);
-        }
-    };
+    body: Result<Json<FaultRequest>, JsonRejection>,
+) -> Result<Json<Value>, WebexError> {
+    let Json(req) = body.map_err(|e| {
+        let d = format!(
+            "Invalid fault request: {}. Send JSON with any of force_429, force_5xx, expire_access_tokens, expire_refresh_tokens, latency_ms, access_token_lifetime_secs, opaque_tokens.",
+            e.body_text()
+        );
+        WebexError::new(StatusCode::BAD_REQUEST, d, &tracking)
+    })?;
     {
         let now = now_ms();
         let mut store = state.store();
@@ -100,7 +97,7 @@ async fn set_faults(
         }
     }
     tracing::info!(?req, "faults updated");
-    Json(fault_view(&state)).into_response()
+    Ok(Json(fault_view(&state)))
 }
 
 #[cfg(test)]

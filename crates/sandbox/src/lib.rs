@@ -18,7 +18,6 @@ use std::net::SocketAddr;
 
 use axum::Router;
 use axum::http::{Method, Request, header};
-use axum::response::IntoResponse;
 use axum::routing::get;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -75,13 +74,12 @@ async fn healthz() -> &'static str {
 async fn identity_not_found(
     axum::extract::Extension(tracking): axum::extract::Extension<http_util::TrackingId>,
     uri: axum::http::Uri,
-) -> axum::response::Response {
+) -> identity::WebexError {
     let message = format!(
         "No such endpoint {} on the sandbox identity service.",
         uri.path()
     );
-    let body = serde_json::json!({"message": message, "errors": [{"description": message}], "trackingId": tracking.0});
-    (axum::http::StatusCode::NOT_FOUND, axum::Json(body)).into_response()
+    identity::WebexError::new(axum::http::StatusCode::NOT_FOUND, message, &tracking)
 }
 
 /// CORS as Webex answers it: only the configured origins, Authorization allowed, Retry-After and

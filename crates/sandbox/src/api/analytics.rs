@@ -3,14 +3,14 @@
 
 use std::collections::BTreeMap;
 
+use axum::Json;
 use axum::extract::{Extension, State};
 use axum::http::Uri;
-use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::ApiError;
+use super::error::{ApiError, ApiErrorResponse};
 use super::guard::{Caller, authorize_read, check_org};
-use super::params::{int_param, last_param, query_pairs, respond};
+use super::params::{int_param, last_param, query_pairs};
 use crate::http_util::TrackingId;
 use crate::seed::TaskRecord;
 use crate::state::{AppState, now_ms};
@@ -125,39 +125,40 @@ pub async fn tasks(
     Extension(caller): Extension<Caller>,
     Extension(tracking): Extension<TrackingId>,
     uri: Uri,
-) -> Response {
-    let result = (|| {
-        let q = AnalyticsQuery::new(&uri, &caller)?;
-        let (from, to) = q.range(false)?;
-        let channels = q.channel_types()?;
-        let page_size = q.page_size()?;
-        let data: Vec<Value> = org_tasks(&state, &caller)
-            .iter()
-            .filter(|t| {
-                t.created_ms >= from && t.created_ms < to && in_list(&channels, t.channel_type)
+) -> Result<Json<Value>, ApiErrorResponse> {
+    tasks_body(&state, &caller, &uri)
+        .map(Json)
+        .map_err(|e| e.tracked(&tracking))
+}
+
+fn tasks_body(state: &AppState, caller: &Caller, uri: &Uri) -> Result<Value, ApiError> {
+    let q = AnalyticsQuery::new(uri, caller)?;
+    let (from, to) = q.range(false)?;
+    let channels = q.channel_types()?;
+    let page_size = q.page_size()?;
+    let data: Vec<Value> = org_tasks(state, caller)
+        .iter()
+        .filter(|t| t.created_ms >= from && t.created_ms < to && in_list(&channels, t.channel_type))
+        .take(page_size)
+        .map(|t| {
+            json!({
+                "id": t.id,
+                "attributes": {
+                    "owner": {"id": t.agent_id, "name": t.agent_name},
+                    "queue": {"id": t.queue_id, "name": t.queue_name},
+                    "channelType": t.channel_type,
+                    "status": t.status,
+                    "createdTime": t.created_ms,
+                    "lastUpdatedTime": t.ended_ms,
+                    "captureRequested": false,
+                    "origin": t.origin,
+                    "destination": t.destination,
+                    "direction": "inbound",
+                }
             })
-            .take(page_size)
-            .map(|t| {
-                json!({
-                    "id": t.id,
-                    "attributes": {
-                        "owner": {"id": t.agent_id, "name": t.agent_name},
-                        "queue": {"id": t.queue_id, "name": t.queue_name},
-                        "channelType": t.channel_type,
-                        "status": t.status,
-                        "createdTime": t.created_ms,
-                        "lastUpdatedTime": t.ended_ms,
-                        "captureRequested": false,
-                        "origin": t.origin,
-                        "destination": t.destination,
-                        "direction": "inbound",
-                    }
-                })
-            })
-            .collect();
-        Ok(json!({"meta": {"orgId": caller.org_id}, "data": data}))
-    })();
-    respond(result, &tracking)
+        })
+        .collect();
+    Ok(json!({"meta": {"orgId": caller.org_id}, "data": data}))
 }
 
 pub async fn agent_activities(
@@ -165,48 +166,51 @@ pub async fn agent_activities(
     Extension(caller): Extension<Caller>,
     Extension(tracking): Extension<TrackingId>,
     uri: Uri,
-) -> Response {
-    let result = (|| {
-        let q = AnalyticsQuery::new(&uri, &caller)?;
-        let (from, to) = q.range(false)?;
-        if to - from >= 86_400_000 {
-            return Err(ApiError::bad_request(
-                "The difference between to and from must be less than 24 hours",
-            ));
-        }
-        let agents = q.list("agentIds", 100)?;
-        let teams = q.list("teamIds", 100)?;
-        let channels = q.channel_types()?;
-        let page_size = q.page_size()?;
-        let page = int_param(&q.pairs, "page")?.unwrap_or(0);
-        if page < 0 {
-            return Err(ApiError::bad_request(format!(
-                "page must be 0 or more, got {page}"
-            )));
-        }
-        let data: Vec<Value> = org_tasks(&state, &caller)
-            .iter()
-            .filter(|t| t.status == "completed")
-            .filter(|t| t.created_ms >= from && t.created_ms < to)
-            .filter(|t| in_list(&agents, &t.agent_id) && in_list(&teams, &t.team_id) && in_list(&channels, t.channel_type))
-            .skip(page as usize * page_size)
-            .take(page_size)
-            .map(|t| {
-                json!({
-                    "active": false, "agentId": t.agent_id, "agentDn": "", "agentLogin": t.agent_email,
-                    "agentSessionId": format!("session-{}", &t.id[..8]), "agentName": t.agent_name,
-                    "currentState": "connected", "siteId": t.site_id, "siteName": t.site_name,
-                    "teamId": t.team_id, "teamName": t.team_name, "isLogin": 1, "taskId": t.id,
-                    "channelId": t.id, "channelType": t.channel_type, "subChannelType": "",
-                    "idleCodeName": "", "idleCode": "", "queueId": t.queue_id, "queueName": t.queue_name,
-                    "wrapupCodeName": t.wrapup_code, "reason": "", "startTime": t.created_ms + t.enqueued_ms,
-                    "endTime": t.ended_ms, "mmProfileType": "BLENDED",
-                })
+) -> Result<Json<Value>, ApiErrorResponse> {
+    agent_activities_body(&state, &caller, &uri)
+        .map(Json)
+        .map_err(|e| e.tracked(&tracking))
+}
+
+fn agent_activities_body(state: &AppState, caller: &Caller, uri: &Uri) -> Result<Value, ApiError> {
+    let q = AnalyticsQuery::new(uri, caller)?;
+    let (from, to) = q.range(false)?;
+    if to - from >= 86_400_000 {
+        return Err(ApiError::bad_request(
+            "The difference between to and from must be less than 24 hours",
+        ));
+    }
+    let agents = q.list("agentIds", 100)?;
+    let teams = q.list("teamIds", 100)?;
+    let channels = q.channel_types()?;
+    let page_size = q.page_size()?;
+    let page = int_param(&q.pairs, "page")?.unwrap_or(0);
+    if page < 0 {
+        return Err(ApiError::bad_request(format!(
+            "page must be 0 or more, got {page}"
+        )));
+    }
+    let data: Vec<Value> = org_tasks(state, caller)
+        .iter()
+        .filter(|t| t.status == "completed")
+        .filter(|t| t.created_ms >= from && t.created_ms < to)
+        .filter(|t| in_list(&agents, &t.agent_id) && in_list(&teams, &t.team_id) && in_list(&channels, t.channel_type))
+        .skip(page as usize * page_size)
+        .take(page_size)
+        .map(|t| {
+            json!({
+                "active": false, "agentId": t.agent_id, "agentDn": "", "agentLogin": t.agent_email,
+                "agentSessionId": format!("session-{}", &t.id[..8]), "agentName": t.agent_name,
+                "currentState": "connected", "siteId": t.site_id, "siteName": t.site_name,
+                "teamId": t.team_id, "teamName": t.team_name, "isLogin": 1, "taskId": t.id,
+                "channelId": t.id, "channelType": t.channel_type, "subChannelType": "",
+                "idleCodeName": "", "idleCode": "", "queueId": t.queue_id, "queueName": t.queue_name,
+                "wrapupCodeName": t.wrapup_code, "reason": "", "startTime": t.created_ms + t.enqueued_ms,
+                "endTime": t.ended_ms, "mmProfileType": "BLENDED",
             })
-            .collect();
-        Ok(json!({"meta": {"orgId": caller.org_id}, "data": data}))
-    })();
-    respond(result, &tracking)
+        })
+        .collect();
+    Ok(json!({"meta": {"orgId": caller.org_id}, "data": data}))
 }
 
 /// Statistics are bucketed on 15-minute boundaries; without an interval the whole range is one bucket.
@@ -231,54 +235,57 @@ pub async fn agent_statistics(
     Extension(caller): Extension<Caller>,
     Extension(tracking): Extension<TrackingId>,
     uri: Uri,
-) -> Response {
-    let result = (|| {
-        let q = AnalyticsQuery::new(&uri, &caller)?;
-        let (from, to, interval) = buckets(&q)?;
-        let agents = q.list("agentIds", 100)?;
-        let mut groups: BTreeMap<(i64, String), Vec<&TaskRecord>> = BTreeMap::new();
-        for t in org_tasks(&state, &caller)
-            .iter()
-            .filter(|t| t.created_ms >= from && t.created_ms < to && in_list(&agents, &t.agent_id))
-        {
-            groups
-                .entry((bucket_of(t.created_ms, from, interval), t.agent_id.clone()))
-                .or_default()
-                .push(t);
-        }
-        let data: Vec<Value> = groups
-            .into_iter()
-            .map(|((start, _), tasks)| {
-                let first = tasks[0];
-                let mut by_channel: BTreeMap<&str, Vec<&TaskRecord>> = BTreeMap::new();
-                for t in &tasks {
-                    by_channel.entry(t.channel_type).or_default().push(t);
-                }
-                let channels: Vec<Value> = by_channel
-                    .into_iter()
-                    .map(|(channel, ts)| {
-                        let handled: Vec<&&TaskRecord> = ts.iter().filter(|t| t.status == "completed").collect();
-                        let engaged: i64 = handled.iter().map(|t| t.ended_ms - t.created_ms - t.enqueued_ms).sum();
-                        let wrap = handled.len() as i64 * 20_000;
-                        let avg = if handled.is_empty() { 0.0 } else { (engaged + wrap) as f64 / handled.len() as f64 };
-                        json!({
-                            "channelType": channel, "totalOfferedTasks": ts.len(), "totalAssignedTasks": handled.len(),
-                            "totalAcceptedTasks": handled.len(), "totalRejectedTasks": 0, "totalTransferredTasks": 0,
-                            "totalEngagedDuration": engaged.min(i32::MAX as i64), "totalHoldDuration": 0,
-                            "totalWrapUpDuration": wrap, "totalAvailableTime": engaged / 2, "totalUnAvailableTime": 0,
-                            "averageHandledTime": avg,
-                        })
+) -> Result<Json<Value>, ApiErrorResponse> {
+    agent_statistics_body(&state, &caller, &uri)
+        .map(Json)
+        .map_err(|e| e.tracked(&tracking))
+}
+
+fn agent_statistics_body(state: &AppState, caller: &Caller, uri: &Uri) -> Result<Value, ApiError> {
+    let q = AnalyticsQuery::new(uri, caller)?;
+    let (from, to, interval) = buckets(&q)?;
+    let agents = q.list("agentIds", 100)?;
+    let mut groups: BTreeMap<(i64, String), Vec<&TaskRecord>> = BTreeMap::new();
+    for t in org_tasks(state, caller)
+        .iter()
+        .filter(|t| t.created_ms >= from && t.created_ms < to && in_list(&agents, &t.agent_id))
+    {
+        groups
+            .entry((bucket_of(t.created_ms, from, interval), t.agent_id.clone()))
+            .or_default()
+            .push(t);
+    }
+    let data: Vec<Value> = groups
+        .into_iter()
+        .map(|((start, _), tasks)| {
+            let first = tasks[0];
+            let mut by_channel: BTreeMap<&str, Vec<&TaskRecord>> = BTreeMap::new();
+            for t in &tasks {
+                by_channel.entry(t.channel_type).or_default().push(t);
+            }
+            let channels: Vec<Value> = by_channel
+                .into_iter()
+                .map(|(channel, ts)| {
+                    let handled: Vec<&&TaskRecord> = ts.iter().filter(|t| t.status == "completed").collect();
+                    let engaged: i64 = handled.iter().map(|t| t.ended_ms - t.created_ms - t.enqueued_ms).sum();
+                    let wrap = handled.len() as i64 * 20_000;
+                    let avg = if handled.is_empty() { 0.0 } else { (engaged + wrap) as f64 / handled.len() as f64 };
+                    json!({
+                        "channelType": channel, "totalOfferedTasks": ts.len(), "totalAssignedTasks": handled.len(),
+                        "totalAcceptedTasks": handled.len(), "totalRejectedTasks": 0, "totalTransferredTasks": 0,
+                        "totalEngagedDuration": engaged.min(i32::MAX as i64), "totalHoldDuration": 0,
+                        "totalWrapUpDuration": wrap, "totalAvailableTime": engaged / 2, "totalUnAvailableTime": 0,
+                        "averageHandledTime": avg,
                     })
-                    .collect();
-                json!({
-                    "intervalStartTime": start, "agentId": first.agent_id, "agentName": first.agent_name,
-                    "teamId": first.team_id, "teamName": first.team_name, "channels": channels,
                 })
+                .collect();
+            json!({
+                "intervalStartTime": start, "agentId": first.agent_id, "agentName": first.agent_name,
+                "teamId": first.team_id, "teamName": first.team_name, "channels": channels,
             })
-            .collect();
-        Ok(json!({"meta": {"orgId": caller.org_id}, "data": data}))
-    })();
-    respond(result, &tracking)
+        })
+        .collect();
+    Ok(json!({"meta": {"orgId": caller.org_id}, "data": data}))
 }
 
 pub async fn queue_statistics(
@@ -286,47 +293,50 @@ pub async fn queue_statistics(
     Extension(caller): Extension<Caller>,
     Extension(tracking): Extension<TrackingId>,
     uri: Uri,
-) -> Response {
-    let result = (|| {
-        let q = AnalyticsQuery::new(&uri, &caller)?;
-        let (from, to, interval) = buckets(&q)?;
-        let queues = q.list("queueIds", 100)?;
-        let mut groups: BTreeMap<(i64, String, &str), Vec<&TaskRecord>> = BTreeMap::new();
-        for t in org_tasks(&state, &caller)
-            .iter()
-            .filter(|t| t.created_ms >= from && t.created_ms < to && in_list(&queues, &t.queue_id))
-        {
-            groups
-                .entry((
-                    bucket_of(t.created_ms, from, interval),
-                    t.queue_id.clone(),
-                    t.channel_type,
-                ))
-                .or_default()
-                .push(t);
-        }
-        let data: Vec<Value> = groups
-            .into_iter()
-            .map(|((start, queue_id, channel), ts)| {
-                let handled: Vec<&&TaskRecord> = ts.iter().filter(|t| t.status == "completed").collect();
-                let n = ts.len() as f64;
-                let avg_enqueued = ts.iter().map(|t| t.enqueued_ms).sum::<i64>() as f64 / n;
-                let avg_handled = if handled.is_empty() {
-                    0.0
-                } else {
-                    handled.iter().map(|t| t.ended_ms - t.created_ms - t.enqueued_ms).sum::<i64>() as f64 / handled.len() as f64
-                };
-                let within_sla = ts.iter().filter(|t| t.enqueued_ms <= 30_000).count() as f64;
-                json!({
-                    "intervalStartTime": start, "queueId": queue_id, "queueName": ts[0].queue_name, "channelType": channel,
-                    "totalOfferedTasks": ts.len(), "totalEnqueuedTasks": ts.len(), "totalAssignedTasks": handled.len(),
-                    "totalAcceptedTasks": handled.len(), "totalRejectedTasks": 0,
-                    "totalAbandonedTasks": ts.len() - handled.len(), "averageEnqueuedTime": avg_enqueued,
-                    "averageHandledTime": avg_handled, "serviceLevelThresholdPercentage": within_sla * 100.0 / n,
-                })
+) -> Result<Json<Value>, ApiErrorResponse> {
+    queue_statistics_body(&state, &caller, &uri)
+        .map(Json)
+        .map_err(|e| e.tracked(&tracking))
+}
+
+fn queue_statistics_body(state: &AppState, caller: &Caller, uri: &Uri) -> Result<Value, ApiError> {
+    let q = AnalyticsQuery::new(uri, caller)?;
+    let (from, to, interval) = buckets(&q)?;
+    let queues = q.list("queueIds", 100)?;
+    let mut groups: BTreeMap<(i64, String, &str), Vec<&TaskRecord>> = BTreeMap::new();
+    for t in org_tasks(state, caller)
+        .iter()
+        .filter(|t| t.created_ms >= from && t.created_ms < to && in_list(&queues, &t.queue_id))
+    {
+        groups
+            .entry((
+                bucket_of(t.created_ms, from, interval),
+                t.queue_id.clone(),
+                t.channel_type,
+            ))
+            .or_default()
+            .push(t);
+    }
+    let data: Vec<Value> = groups
+        .into_iter()
+        .map(|((start, queue_id, channel), ts)| {
+            let handled: Vec<&&TaskRecord> = ts.iter().filter(|t| t.status == "completed").collect();
+            let n = ts.len() as f64;
+            let avg_enqueued = ts.iter().map(|t| t.enqueued_ms).sum::<i64>() as f64 / n;
+            let avg_handled = if handled.is_empty() {
+                0.0
+            } else {
+                handled.iter().map(|t| t.ended_ms - t.created_ms - t.enqueued_ms).sum::<i64>() as f64 / handled.len() as f64
+            };
+            let within_sla = ts.iter().filter(|t| t.enqueued_ms <= 30_000).count() as f64;
+            json!({
+                "intervalStartTime": start, "queueId": queue_id, "queueName": ts[0].queue_name, "channelType": channel,
+                "totalOfferedTasks": ts.len(), "totalEnqueuedTasks": ts.len(), "totalAssignedTasks": handled.len(),
+                "totalAcceptedTasks": handled.len(), "totalRejectedTasks": 0,
+                "totalAbandonedTasks": ts.len() - handled.len(), "averageEnqueuedTime": avg_enqueued,
+                "averageHandledTime": avg_handled, "serviceLevelThresholdPercentage": within_sla * 100.0 / n,
             })
-            .collect();
-        Ok(json!({"meta": {"orgId": caller.org_id}, "data": data}))
-    })();
-    respond(result, &tracking)
+        })
+        .collect();
+    Ok(json!({"meta": {"orgId": caller.org_id}, "data": data}))
 }

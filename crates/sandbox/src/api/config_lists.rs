@@ -1,14 +1,14 @@
 //! `GET /organization/{orgid}/<collection>`: paging, `filter` (RSQL), `search` and `attributes`
 //! over the seeded configuration entities.
 
+use axum::Json;
 use axum::extract::{Extension, Path, State};
 use axum::http::Uri;
-use axum::response::Response;
 use serde_json::{Map, Value, json};
 
-use super::ApiError;
+use super::error::{ApiError, ApiErrorResponse};
 use super::guard::{Caller, authorize_read, check_org};
-use super::params::{bool_param, int_param, last_param, query_pairs, respond};
+use super::params::{bool_param, int_param, last_param, query_pairs};
 use crate::http_util::TrackingId;
 use crate::rsql;
 use crate::seed::{Collection, known_fields};
@@ -21,11 +21,10 @@ pub async fn list_config(
     Extension(tracking): Extension<TrackingId>,
     Path(org): Path<String>,
     uri: Uri,
-) -> Response {
-    respond(
-        list_config_body(collection, &state, &caller, &org, &uri),
-        &tracking,
-    )
+) -> Result<Json<Value>, ApiErrorResponse> {
+    list_config_body(collection, &state, &caller, &org, &uri)
+        .map(Json)
+        .map_err(|e| e.tracked(&tracking))
 }
 
 fn list_config_body(

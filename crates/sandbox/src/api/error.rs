@@ -1,4 +1,4 @@
-//! The API port's error: the spec's `ApiErrorResponse` shape, with `Retry-After` on 429s.
+//! The API port's errors and their wire form, the spec's `ApiErrorResponse` (with `Retry-After` on 429s).
 
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -7,7 +7,8 @@ use serde_json::json;
 
 use crate::http_util::TrackingId;
 
-/// An error in the spec's `ApiErrorResponse` shape.
+/// Why an API request failed: status, the spec's `reason`, a message for the developer and, for
+/// 429s, the seconds for `Retry-After`. It is sent with the request's tracking id, see [`ApiError::tracked`].
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
@@ -34,17 +35,35 @@ impl ApiError {
         ApiError::new(StatusCode::FORBIDDEN, "Forbidden", message)
     }
 
-    pub fn into_response_with(self, tracking: &TrackingId) -> Response {
+    /// The response for the request with this tracking id.
+    pub fn tracked(self, tracking: &TrackingId) -> ApiErrorResponse {
+        ApiErrorResponse {
+            error: self,
+            tracking: tracking.clone(),
+        }
+    }
+}
+
+/// The spec's `ApiErrorResponse`: `{"trackingId", "error": {"key", "reason", "message": [{"description"}]}}`.
+#[derive(Debug)]
+pub struct ApiErrorResponse {
+    error: ApiError,
+    tracking: TrackingId,
+}
+
+impl IntoResponse for ApiErrorResponse {
+    fn into_response(self) -> Response {
+        let ApiErrorResponse { error, tracking } = self;
         let body = json!({
             "trackingId": tracking.0,
             "error": {
-                "key": self.status.as_u16().to_string(),
-                "reason": self.reason,
-                "message": [{"description": self.message}],
+                "key": error.status.as_u16().to_string(),
+                "reason": error.reason,
+                "message": [{"description": error.message}],
             }
         });
-        let mut response = (self.status, Json(body)).into_response();
-        if let Some(secs) = self.retry_after {
+        let mut response = (error.status, Json(body)).into_response();
+        if let Some(secs) = error.retry_after {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));

@@ -9,7 +9,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use rand::Rng;
 
-use super::ApiError;
+use super::error::{ApiError, ApiErrorResponse};
 use crate::http_util::{TrackingId, bearer_token};
 use crate::seed::Role;
 use crate::state::{AppState, TokenProblem, now_ms};
@@ -26,16 +26,20 @@ pub struct Caller {
 }
 
 /// Faults, latency, authentication and rate limiting, in that order, before any API handler.
-pub async fn guard(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn guard(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Result<Response, ApiErrorResponse> {
     let tracking = request
         .extensions()
         .get::<TrackingId>()
         .cloned()
         .unwrap_or(TrackingId(String::new()));
-    match admit(&state, &mut request).await {
-        Ok(()) => next.run(request).await,
-        Err(e) => e.into_response_with(&tracking),
-    }
+    admit(&state, &mut request)
+        .await
+        .map_err(|e| e.tracked(&tracking))?;
+    Ok(next.run(request).await)
 }
 
 async fn admit(state: &AppState, request: &mut Request) -> Result<(), ApiError> {

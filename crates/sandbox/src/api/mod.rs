@@ -10,14 +10,13 @@ mod params;
 use axum::Router;
 use axum::extract::Extension;
 use axum::http::{StatusCode, Uri};
-use axum::response::Response;
 use axum::routing::get;
 
 use crate::http_util::TrackingId;
 use crate::seed::Collection;
 use crate::state::AppState;
 
-pub use error::ApiError;
+pub use error::{ApiError, ApiErrorResponse};
 pub use guard::{READ_SCOPES, guard};
 
 pub fn routes() -> Router<AppState> {
@@ -38,20 +37,20 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// 404 for paths the sandbox does not serve, in the API's error shape.
-pub async fn not_found(Extension(tracking): Extension<TrackingId>, uri: Uri) -> Response {
+pub async fn not_found(Extension(tracking): Extension<TrackingId>, uri: Uri) -> ApiErrorResponse {
     ApiError::new(
         StatusCode::NOT_FOUND,
         "Not Found",
         format!("No such endpoint {} in the sandbox.", uri.path()),
     )
-    .into_response_with(&tracking)
+    .tracked(&tracking)
 }
 
-pub async fn method_not_allowed(Extension(tracking): Extension<TrackingId>) -> Response {
+pub async fn method_not_allowed(Extension(tracking): Extension<TrackingId>) -> ApiErrorResponse {
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "Method Not Allowed",
         "The sandbox serves this path with GET only.",
     )
-    .into_response_with(&tracking)
+    .tracked(&tracking)
 }

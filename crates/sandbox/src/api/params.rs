@@ -1,12 +1,8 @@
 //! Query-string parameters of API requests; the last occurrence of a repeated name wins.
 
-use axum::Json;
 use axum::http::Uri;
-use axum::response::{IntoResponse, Response};
-use serde_json::Value;
 
 use super::ApiError;
-use crate::http_util::TrackingId;
 
 pub fn query_pairs(uri: &Uri) -> Result<Vec<(String, String)>, ApiError> {
     serde_urlencoded::from_str(uri.query().unwrap_or_default())
@@ -37,12 +33,5 @@ pub fn bool_param(pairs: &[(String, String)], name: &str) -> Result<(), ApiError
         Some(v) => Err(ApiError::bad_request(format!(
             "{name} must be true or false, got {v:?}"
         ))),
-    }
-}
-
-pub fn respond(result: Result<Value, ApiError>, tracking: &TrackingId) -> Response {
-    match result {
-        Ok(body) => Json(body).into_response(),
-        Err(e) => e.into_response_with(tracking),
     }
 }

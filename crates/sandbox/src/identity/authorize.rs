@@ -8,7 +8,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::responses::{error_page, html, redirect_error, redirect_with};
+use super::responses::{SignInError, html, redirect_with};
 use crate::http_util::{TrackingId, escape_html};
 use crate::ids;
 use crate::seed::Role;
@@ -21,7 +21,7 @@ pub async fn authorize(
     State(state): State<AppState>,
     Extension(tracking): Extension<TrackingId>,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Result<Response, SignInError> {
     let client_id = q.get("client_id").map(String::as_str).unwrap_or_default();
     let Some(client) = state
         .config()
@@ -36,12 +36,7 @@ pub async fn authorize(
                 "The client_id {client_id:?} is not registered with this Webex sandbox. Check the application's client id."
             )
         };
-        return error_page(
-            StatusCode::BAD_REQUEST,
-            "Unknown application",
-            &detail,
-            &tracking,
-        );
+        return Err(SignInError::page("Unknown application", detail, &tracking));
     };
     let redirect_uri = q
         .get("redirect_uri")
@@ -53,43 +48,37 @@ pub async fn authorize(
             "The redirect_uri {redirect_uri:?} is not registered for this application. \
              Register it in the sandbox config (clients[].redirect_uris) or fix the application's redirect URI."
         );
-        return error_page(
-            StatusCode::BAD_REQUEST,
+        return Err(SignInError::page(
             "Redirect URI mismatch",
-            &detail,
+            detail,
             &tracking,
-        );
+        ));
     }
     let app_state = q.get("state").cloned();
-    let st = app_state.as_deref();
+    let refuse = |error, description: &str| {
+        SignInError::redirect(redirect_uri, error, description, app_state.as_deref())
+    };
     if q.get("response_type").map(String::as_str) != Some("code") {
-        return redirect_error(
-            redirect_uri,
+        return Err(refuse(
             "unsupported_response_type",
             "response_type must be code",
-            st,
-        );
+        ));
     }
     let scopes: Vec<String> = q
         .get("scope")
         .map(|s| s.split_whitespace().map(str::to_string).collect())
         .unwrap_or_default();
     if scopes.is_empty() {
-        return redirect_error(
-            redirect_uri,
+        return Err(refuse(
             "invalid_scope",
             "scope is required (space-separated list)",
-            st,
-        );
+        ));
     }
     if let Some(bad) = scopes.iter().find(|s| !client.scopes.contains(s)) {
         let d = format!("The scope {bad} is not registered for this client");
-        return redirect_error(redirect_uri, "invalid_scope", &d, st);
+        return Err(refuse("invalid_scope", &d));
     }
-    let code_challenge = match pkce_challenge(&q) {
-        Ok(c) => c,
-        Err(d) => return redirect_error(redirect_uri, "invalid_request", d, st),
-    };
+    let code_challenge = pkce_challenge(&q).map_err(|d| refuse("invalid_request", d))?;
 
     let txn = ids::random_url_safe(43);
     state.store().pending.insert(
@@ -106,11 +95,11 @@ pub async fn authorize(
     let redirect_origin = url::Url::parse(redirect_uri)
         .map(|u| u.origin().ascii_serialization())
         .unwrap_or_default();
-    html(
+    Ok(html(
         StatusCode::OK,
         consent_page(&state, &client.client_id, &scopes, &txn),
         &format!("'self' {redirect_origin}"),
-    )
+    ))
 }
 
 /// PKCE as the sandbox enforces it: S256 only. `plain` — and a challenge without a method, which RFC 7636
@@ -190,7 +179,7 @@ fn consent_page(state: &AppState, client_id: &str, scopes: &[String], txn: &str)
     )
 }
 
-pub async fn stylesheet() -> Response {
+pub async fn stylesheet() -> impl IntoResponse {
     const CSS: &str = "body{font-family:system-ui,sans-serif;background:#f4f5f7;margin:0;padding:2rem;color:#1b1d21}\
         .card{max-width:36rem;margin:0 auto;background:#fff;border-radius:8px;padding:1.5rem 2rem;box-shadow:0 1px 4px #0002}\
         h1{font-size:1.5rem}h2{font-size:1rem;margin-top:1.5rem}fieldset{border:1px solid #ccd;border-radius:6px}\
@@ -204,7 +193,6 @@ pub async fn stylesheet() -> Response {
         ],
         CSS,
     )
-        .into_response()
 }
 
 #[derive(Deserialize)]
@@ -218,46 +206,43 @@ pub async fn decision(
     State(state): State<AppState>,
     Extension(tracking): Extension<TrackingId>,
     Form(form): Form<DecisionForm>,
-) -> Response {
+) -> Result<Response, SignInError> {
     let pending = form
         .txn
         .as_deref()
         .and_then(|t| state.store().pending.remove(t));
     let Some(pending) = pending.filter(|p| p.expires_at_ms > now_ms()) else {
-        return error_page(
-            StatusCode::BAD_REQUEST,
+        return Err(SignInError::page(
             "Sign-in request expired",
             "This sign-in request has expired or was already answered. Go back to the application and sign in again.",
             &tracking,
-        );
+        ));
     };
     let st = pending.state.as_deref();
     match form.decision.as_deref() {
         Some("accept") => {}
         Some("decline") => {
-            return redirect_error(
+            return Err(SignInError::redirect(
                 &pending.redirect_uri,
                 "access_denied",
                 "The user declined to grant access",
                 st,
-            );
+            ));
         }
         _ => {
-            return error_page(
-                StatusCode::BAD_REQUEST,
+            return Err(SignInError::page(
                 "No decision",
                 "Choose Accept or Decline. Go back to the application and sign in again.",
                 &tracking,
-            );
+            ));
         }
     }
     let Some(user) = form.user.as_deref().and_then(|k| state.sign_in_user(k)) else {
-        return error_page(
-            StatusCode::BAD_REQUEST,
+        return Err(SignInError::page(
             "No user chosen",
             "Pick one of the listed users. Go back to the application and sign in again.",
             &tracking,
-        );
+        ));
     };
     let code = ids::webex_token(&user.org_id);
     state.store().codes.insert(
@@ -276,7 +261,7 @@ pub async fn decision(
     if let Some(s) = st {
         params.push(("state", s));
     }
-    redirect_with(&pending.redirect_uri, &params)
+    Ok(redirect_with(&pending.redirect_uri, &params))
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 
 use crate::state::AppState;
 
-pub use responses::webex_error;
+pub use responses::WebexError;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

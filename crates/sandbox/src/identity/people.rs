@@ -3,10 +3,9 @@
 use axum::Json;
 use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde_json::{Value, json};
 
-use super::responses::webex_error;
+use super::responses::WebexError;
 use crate::http_util::{TrackingId, bearer_token};
 use crate::ids::hydra_id;
 use crate::state::{AppState, TokenProblem};
@@ -15,39 +14,39 @@ pub async fn people_me(
     State(state): State<AppState>,
     Extension(tracking): Extension<TrackingId>,
     headers: HeaderMap,
-) -> Response {
+) -> Result<Json<Value>, WebexError> {
     let Some(token) = bearer_token(&headers) else {
-        return webex_error(
+        return Err(WebexError::new(
             StatusCode::UNAUTHORIZED,
             "The request requires a valid access token set in the Authorization request header.",
             &tracking,
-        );
+        ));
     };
     let grant = match state.access_grant(token) {
         Ok(g) => g,
         Err(TokenProblem::Expired) => {
-            return webex_error(
+            return Err(WebexError::new(
                 StatusCode::UNAUTHORIZED,
                 "The access token has expired. Refresh it and retry.",
                 &tracking,
-            );
+            ));
         }
         Err(TokenProblem::Unknown) => {
-            return webex_error(
+            return Err(WebexError::new(
                 StatusCode::UNAUTHORIZED,
                 "The request requires a valid access token set in the Authorization request header.",
                 &tracking,
-            );
+            ));
         }
     };
     let Some(user) = state.sign_in_user(&grant.user_key) else {
-        return webex_error(
+        return Err(WebexError::new(
             StatusCode::NOT_FOUND,
             "The user no longer exists.",
             &tracking,
-        );
+        ));
     };
-    Json(json!({
+    Ok(Json(json!({
         "id": hydra_id("PEOPLE", &user.id),
         "emails": [user.email],
         "phoneNumbers": [],
@@ -59,6 +58,5 @@ pub async fn people_me(
         "created": "2025-01-01T00:00:00.000Z",
         "lastModified": "2025-06-01T00:00:00.000Z",
         "type": "person",
-    }))
-    .into_response()
+    })))
 }

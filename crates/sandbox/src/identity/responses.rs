@@ -8,56 +8,156 @@ use serde_json::json;
 
 use crate::http_util::{TrackingId, escape_html};
 
-/// Webex's JSON error shape (`message`, `errors[].description`, `trackingId`) plus the OAuth fields
-/// `error`/`error_description` that OAuth clients look for.
-pub fn oauth_error(
+/// A token-endpoint error: Webex's JSON error shape (`message`, `errors[].description`,
+/// `trackingId`) plus the OAuth fields `error`/`error_description` that OAuth clients look for.
+#[derive(Debug)]
+pub struct OAuthError {
     status: StatusCode,
-    code: &str,
-    description: &str,
-    tracking: &TrackingId,
-) -> Response {
-    let body = json!({
-        "error": code,
-        "error_description": description,
-        "message": description,
-        "errors": [{"description": description}],
-        "trackingId": tracking.0,
-    });
-    let mut response = (status, Json(body)).into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if status == StatusCode::UNAUTHORIZED && code == "invalid_client" {
-        response.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Basic realm=\"webex\""),
-        );
+    code: &'static str,
+    description: String,
+    tracking: TrackingId,
+}
+
+impl OAuthError {
+    pub fn new(
+        status: StatusCode,
+        code: &'static str,
+        description: impl Into<String>,
+        tracking: &TrackingId,
+    ) -> Self {
+        OAuthError {
+            status,
+            code,
+            description: description.into(),
+            tracking: tracking.clone(),
+        }
     }
-    response
 }
 
-/// Webex's plain error shape for resource endpoints like people/me.
-pub fn webex_error(status: StatusCode, message: &str, tracking: &TrackingId) -> Response {
-    let body =
-        json!({"message": message, "errors": [{"description": message}], "trackingId": tracking.0});
-    (status, Json(body)).into_response()
+impl IntoResponse for OAuthError {
+    fn into_response(self) -> Response {
+        let body = json!({
+            "error": self.code,
+            "error_description": self.description,
+            "message": self.description,
+            "errors": [{"description": self.description}],
+            "trackingId": self.tracking.0,
+        });
+        let mut response = (self.status, Json(body)).into_response();
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if self.status == StatusCode::UNAUTHORIZED && self.code == "invalid_client" {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"webex\""),
+            );
+        }
+        response
+    }
 }
 
-pub fn error_page(
+/// Webex's plain error shape for resource endpoints like people/me (and the control endpoint).
+#[derive(Debug)]
+pub struct WebexError {
     status: StatusCode,
-    title: &str,
-    detail: &str,
-    tracking: &TrackingId,
-) -> Response {
-    let body = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title>\
-         <link rel=\"stylesheet\" href=\"/v1/authorize/style.css\"></head><body><main class=\"card\">\
-         <h1>{t}</h1><p class=\"error\">{d}</p><p class=\"muted\">Tracking id: {id}</p></main></body></html>",
-        t = escape_html(title),
-        d = escape_html(detail),
-        id = escape_html(&tracking.0)
-    );
-    html(status, body, "'self'")
+    message: String,
+    tracking: TrackingId,
+}
+
+impl WebexError {
+    pub fn new(status: StatusCode, message: impl Into<String>, tracking: &TrackingId) -> Self {
+        WebexError {
+            status,
+            message: message.into(),
+            tracking: tracking.clone(),
+        }
+    }
+}
+
+impl IntoResponse for WebexError {
+    fn into_response(self) -> Response {
+        let body = json!({"message": self.message, "errors": [{"description": self.message}], "trackingId": self.tracking.0});
+        (self.status, Json(body)).into_response()
+    }
+}
+
+/// Why a sign-in (authorize or the consent decision) stops.
+#[derive(Debug)]
+pub enum SignInError {
+    /// A 400 HTML page for the user: used while the client or its redirect URI is not trusted, so
+    /// the sandbox never redirects to an unregistered URI (no open redirector), and for a broken
+    /// consent form.
+    Page {
+        title: &'static str,
+        detail: String,
+        tracking: TrackingId,
+    },
+    /// A redirect back to the registered redirect URI with `error`, `error_description` and `state`.
+    Redirect {
+        redirect_uri: String,
+        error: &'static str,
+        description: String,
+        state: Option<String>,
+    },
+}
+
+impl SignInError {
+    pub fn page(title: &'static str, detail: impl Into<String>, tracking: &TrackingId) -> Self {
+        SignInError::Page {
+            title,
+            detail: detail.into(),
+            tracking: tracking.clone(),
+        }
+    }
+
+    pub fn redirect(
+        redirect_uri: &str,
+        error: &'static str,
+        description: impl Into<String>,
+        state: Option<&str>,
+    ) -> Self {
+        SignInError::Redirect {
+            redirect_uri: redirect_uri.to_string(),
+            error,
+            description: description.into(),
+            state: state.map(str::to_string),
+        }
+    }
+}
+
+impl IntoResponse for SignInError {
+    fn into_response(self) -> Response {
+        match self {
+            SignInError::Page {
+                title,
+                detail,
+                tracking,
+            } => {
+                let body = format!(
+                    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title>\
+                     <link rel=\"stylesheet\" href=\"/v1/authorize/style.css\"></head><body><main class=\"card\">\
+                     <h1>{t}</h1><p class=\"error\">{d}</p><p class=\"muted\">Tracking id: {id}</p></main></body></html>",
+                    t = escape_html(title),
+                    d = escape_html(&detail),
+                    id = escape_html(&tracking.0)
+                );
+                html(StatusCode::BAD_REQUEST, body, "'self'")
+            }
+            SignInError::Redirect {
+                redirect_uri,
+                error,
+                description,
+                state,
+            } => {
+                let mut params = vec![("error", error), ("error_description", &description)];
+                if let Some(s) = &state {
+                    params.push(("state", s));
+                }
+                redirect_with(&redirect_uri, &params)
+            }
+        }
+    }
 }
 
 pub fn html(status: StatusCode, body: String, form_action: &str) -> Response {
@@ -107,17 +207,4 @@ pub fn redirect_with(redirect_uri: &str, params: &[(&str, &str)]) -> Response {
         }
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
-}
-
-pub fn redirect_error(
-    redirect_uri: &str,
-    error: &str,
-    description: &str,
-    state: Option<&str>,
-) -> Response {
-    let mut params = vec![("error", error), ("error_description", description)];
-    if let Some(s) = state {
-        params.push(("state", s));
-    }
-    redirect_with(redirect_uri, &params)
 }

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use axum::Json;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Extension, Form, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -12,7 +13,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use wxcc_core::secret::{Secret, constant_time_eq};
 
-use super::responses::oauth_error;
+use super::responses::OAuthError;
 use crate::http_util::TrackingId;
 use crate::ids;
 use crate::state::{AppState, Faults, Grant, now_ms};
@@ -21,40 +22,37 @@ pub async fn access_token(
     State(state): State<AppState>,
     Extension(tracking): Extension<TrackingId>,
     headers: HeaderMap,
-    form: Result<Form<HashMap<String, String>>, axum::extract::rejection::FormRejection>,
-) -> Response {
-    let bad = |status: StatusCode, code: &str, d: &str| oauth_error(status, code, d, &tracking);
-    let Ok(Form(form)) = form else {
-        return bad(
+    form: Result<Form<HashMap<String, String>>, FormRejection>,
+) -> Result<Response, OAuthError> {
+    let bad = |status, code, d: &str| OAuthError::new(status, code, d, &tracking);
+    let Form(form) = form.map_err(|_| {
+        bad(
             StatusCode::BAD_REQUEST,
             "invalid_request",
             "Send the token request as an application/x-www-form-urlencoded body",
-        );
-    };
-    let Some(grant_type) = form.get("grant_type") else {
-        return bad(
+        )
+    })?;
+    let grant_type = form.get("grant_type").ok_or_else(|| {
+        bad(
             StatusCode::BAD_REQUEST,
             "invalid_request",
             "grant_type is required",
-        );
-    };
+        )
+    })?;
     if grant_type != "authorization_code" && grant_type != "refresh_token" {
-        return bad(
+        return Err(bad(
             StatusCode::BAD_REQUEST,
             "unsupported_grant_type",
             "grant_type must be authorization_code or refresh_token",
-        );
+        ));
     }
-    let (client_id, client_secret) = match client_credentials(&headers, &form) {
-        Some(c) => c,
-        None => {
-            return bad(
-                StatusCode::UNAUTHORIZED,
-                "invalid_client",
-                "client_id and client_secret are required (form fields or HTTP Basic)",
-            );
-        }
-    };
+    let (client_id, client_secret) = client_credentials(&headers, &form).ok_or_else(|| {
+        bad(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "client_id and client_secret are required (form fields or HTTP Basic)",
+        )
+    })?;
     let authenticated = state
         .config()
         .clients
@@ -68,11 +66,11 @@ pub async fn access_token(
         });
     let Some(client) = authenticated else {
         tracing::warn!(client_id = %client_id, "token request with unknown client or wrong secret");
-        return bad(
+        return Err(bad(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
             "Client authentication failed: unknown client_id or wrong client_secret",
-        );
+        ));
     };
     let client_id = client.client_id.clone();
     if grant_type == "authorization_code" {
@@ -104,15 +102,16 @@ fn redeem_code(
     client_id: &str,
     form: &HashMap<String, String>,
     tracking: &TrackingId,
-) -> Response {
-    let grant_err = |d: &str| oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", d, tracking);
+) -> Result<Response, OAuthError> {
+    let grant_err =
+        |d: &str| OAuthError::new(StatusCode::BAD_REQUEST, "invalid_grant", d, tracking);
     let Some(code) = form.get("code") else {
-        return oauth_error(
+        return Err(OAuthError::new(
             StatusCode::BAD_REQUEST,
             "invalid_request",
             "code is required",
             tracking,
-        );
+        ));
     };
     let mut store = state.store();
     // Single use: the code is gone after the first redemption attempt, whatever its outcome.
@@ -120,45 +119,59 @@ fn redeem_code(
         if let Some(token) = store.used_codes.get(code).cloned() {
             // A replayed code means it leaked: revoke what it produced.
             store.access_tokens.remove(&token);
-            return grant_err(
+            return Err(grant_err(
                 "The authorization code was already used; the tokens it produced are revoked. Sign in again.",
-            );
+            ));
         }
-        return grant_err("The authorization code is invalid. Sign in again to get a new one.");
+        return Err(grant_err(
+            "The authorization code is invalid. Sign in again to get a new one.",
+        ));
     };
     if issued.expires_at_ms <= now_ms() {
-        return grant_err("The authorization code has expired. Sign in again.");
+        return Err(grant_err(
+            "The authorization code has expired. Sign in again.",
+        ));
     }
     if issued.client_id != client_id {
-        return grant_err("The authorization code was issued to another client.");
+        return Err(grant_err(
+            "The authorization code was issued to another client.",
+        ));
     }
     if form.get("redirect_uri") != Some(&issued.redirect_uri) {
-        return grant_err("redirect_uri does not match the one used in the authorization request.");
+        return Err(grant_err(
+            "redirect_uri does not match the one used in the authorization request.",
+        ));
     }
     let verifier = form.get("code_verifier");
     match (&issued.code_challenge, verifier) {
         (Some(_), None) => {
-            return grant_err("code_verifier is required: the authorization request used PKCE.");
+            return Err(grant_err(
+                "code_verifier is required: the authorization request used PKCE.",
+            ));
         }
         (Some(challenge), Some(v)) => {
             if !valid_verifier(v) {
-                return grant_err("code_verifier must be 43 to 128 characters of [A-Za-z0-9-._~].");
+                return Err(grant_err(
+                    "code_verifier must be 43 to 128 characters of [A-Za-z0-9-._~].",
+                ));
             }
             let computed = base64::engine::general_purpose::URL_SAFE_NO_PAD
                 .encode(Sha256::digest(v.as_bytes()));
             if !constant_time_eq(computed.as_bytes(), challenge.as_bytes()) {
-                return grant_err("code_verifier does not match the code_challenge (PKCE S256).");
+                return Err(grant_err(
+                    "code_verifier does not match the code_challenge (PKCE S256).",
+                ));
             }
         }
         (None, Some(_)) => {
-            return grant_err(
+            return Err(grant_err(
                 "code_verifier was sent but the authorization request had no code_challenge.",
-            );
+            ));
         }
         (None, None) => {}
     }
     let Some(user) = state.sign_in_user(&issued.user_key) else {
-        return grant_err("The user of this code no longer exists.");
+        return Err(grant_err("The user of this code no longer exists."));
     };
     let now = now_ms();
     let access = access_token_for(&store.faults, &user.org_id);
@@ -183,7 +196,13 @@ fn redeem_code(
     store.used_codes.insert(code.clone(), access.clone());
     drop(store);
     tracing::info!(client_id, user = %user.key, "tokens issued for authorization code");
-    token_response(state, &access, access_lifetime, &refresh, &issued.scopes)
+    Ok(token_response(
+        state,
+        &access,
+        access_lifetime,
+        &refresh,
+        &issued.scopes,
+    ))
 }
 
 fn valid_verifier(v: &str) -> bool {
@@ -197,27 +216,30 @@ fn refresh(
     client_id: &str,
     form: &HashMap<String, String>,
     tracking: &TrackingId,
-) -> Response {
-    let grant_err = |d: &str| oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", d, tracking);
+) -> Result<Response, OAuthError> {
+    let grant_err =
+        |d: &str| OAuthError::new(StatusCode::BAD_REQUEST, "invalid_grant", d, tracking);
     let Some(refresh_token) = form.get("refresh_token") else {
-        return oauth_error(
+        return Err(OAuthError::new(
             StatusCode::BAD_REQUEST,
             "invalid_request",
             "refresh_token is required",
             tracking,
-        );
+        ));
     };
     let now = now_ms();
     let cfg = state.config();
     let mut store = state.store();
     let Some(grant) = store.refresh_tokens.get_mut(refresh_token) else {
-        return grant_err("The refresh token is invalid or was revoked. Sign in again.");
+        return Err(grant_err(
+            "The refresh token is invalid or was revoked. Sign in again.",
+        ));
     };
     if grant.expires_at_ms <= now {
-        return grant_err("The refresh token has expired. Sign in again.");
+        return Err(grant_err("The refresh token has expired. Sign in again."));
     }
     if grant.client_id != client_id {
-        return grant_err("The refresh token was issued to another client.");
+        return Err(grant_err("The refresh token was issued to another client."));
     }
     // Webex: "the refresh token expiration timer will be reset"; the refresh token itself stays the same.
     grant.expires_at_ms = now + cfg.refresh_token_lifetime_secs as i64 * 1000;
@@ -243,7 +265,13 @@ fn refresh(
     );
     drop(store);
     tracing::info!(client_id, "access token refreshed");
-    token_response(state, &access, access_lifetime, refresh_token, &scopes)
+    Ok(token_response(
+        state,
+        &access,
+        access_lifetime,
+        refresh_token,
+        &scopes,
+    ))
 }
 
 fn token_response(
