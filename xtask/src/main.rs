@@ -5,6 +5,7 @@
 mod bench;
 mod csp;
 mod demo;
+mod layers;
 mod minify;
 mod process;
 mod services;
