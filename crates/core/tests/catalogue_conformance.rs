@@ -1,5 +1,5 @@
-//! Checks the explorer's catalogue against the official Webex Contact Center OpenAPI spec, read
-//! from the file named by `WXCC_OPENAPI_SPEC` (the spec is never copied into the repository).
+//! Checks the explorer's catalogue against the official Webex Contact Center OpenAPI spec, found by
+//! `wxcc-spec-fixture` (`$WXCC_OPENAPI_SPEC`, else beside the repository; never copied into it).
 //!
 //! For every catalogued endpoint: the spec has that method on that path; every catalogued
 //! parameter exists on the operation (path-level or operation-level, `$ref`s resolved) with the
@@ -7,38 +7,10 @@
 //! agree with what the operation's description says (see `wxcc_core::catalogue`).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
 
 use serde_json::Value;
 use wxcc_core::catalogue::{ENDPOINTS, Endpoint, ScopeSource};
-
-const SPEC_ENV: &str = "WXCC_OPENAPI_SPEC";
-
-/// The spec, or `None` (after saying so loudly) when the variable is unset.
-fn load_spec() -> Option<Value> {
-    let Some(path) = std::env::var_os(SPEC_ENV) else {
-        // Straight to stderr, not `eprintln!`: the test harness captures the macro's output, and
-        // a skip must be visible in a plain `cargo test`.
-        let _ = writeln!(
-            std::io::stderr(),
-            "conformance SKIPPED: set {SPEC_ENV}=/path/to/webex-contact-center.json \
-             (CI uses ../shared/webex-openapi/webex-contact-center.json)"
-        );
-        return None;
-    };
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{SPEC_ENV}={} cannot be read ({e}): point it at webex-contact-center.json",
-            path.to_string_lossy()
-        )
-    });
-    Some(serde_json::from_str(&text).unwrap_or_else(|e| {
-        panic!(
-            "{SPEC_ENV}={} is not JSON ({e}): point it at webex-contact-center.json",
-            path.to_string_lossy()
-        )
-    }))
-}
+use wxcc_spec_fixture::load_spec;
 
 /// Follows a local `$ref` such as `#/components/parameters/orgid`.
 fn resolve<'a>(spec: &'a Value, item: &'a Value) -> &'a Value {
@@ -197,7 +169,7 @@ fn problems_of(spec: &Value, endpoint: &Endpoint) -> Vec<String> {
 
 #[test]
 fn every_catalogued_endpoint_matches_the_official_spec() {
-    let Some(spec) = load_spec() else { return };
+    let spec = load_spec();
     let problems: Vec<String> = ENDPOINTS
         .iter()
         .flat_map(|endpoint| problems_of(&spec, endpoint))

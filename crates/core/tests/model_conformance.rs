@@ -1,26 +1,9 @@
-//! The response types follow Cisco's spec: every field they read exists in the spec's schema, and
-//! the spec's own example of a user list decodes.
+//! The response types follow Cisco's spec (found by `wxcc-spec-fixture`): every field they read
+//! exists in the spec's schema, and the spec's own example of a user list decodes.
 
 use serde_json::Value;
 use wxcc_core::model::{ListPage, User};
-
-fn spec() -> Option<Value> {
-    match std::env::var("WXCC_OPENAPI_SPEC") {
-        Ok(path) => Some(
-            serde_json::from_str(&std::fs::read_to_string(&path).expect("the spec file"))
-                .expect("JSON"),
-        ),
-        Err(_) => {
-            // Straight to stderr, so the skip is visible even when the harness captures output.
-            use std::io::Write;
-            let _ = writeln!(
-                std::io::stderr(),
-                "conformance SKIPPED: set WXCC_OPENAPI_SPEC=/path/to/webex-contact-center.json"
-            );
-            None
-        }
-    }
-}
+use wxcc_spec_fixture::load_spec;
 
 fn properties<'a>(spec: &'a Value, schema: &str) -> &'a serde_json::Map<String, Value> {
     spec["components"]["schemas"][schema]["properties"]
@@ -30,7 +13,7 @@ fn properties<'a>(spec: &'a Value, schema: &str) -> &'a serde_json::Map<String, 
 
 #[test]
 fn the_fields_read_exist_in_the_spec() {
-    let Some(spec) = spec() else { return };
+    let spec = load_spec();
     let expected: [(&str, &[&str]); 3] = [
         (
             "MetaDataWithPagingInfo",
@@ -65,7 +48,7 @@ fn the_fields_read_exist_in_the_spec() {
 
 #[test]
 fn the_spec_example_of_a_user_list_decodes() {
-    let Some(spec) = spec() else { return };
+    let spec = load_spec();
     let example = &spec["paths"]["/organization/{orgid}/v2/user"]["get"]["responses"]["200"]["content"]
         ["application/json"]["example"];
     assert!(example.is_object(), "the spec has an example user list");

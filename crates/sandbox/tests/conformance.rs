@@ -22,30 +22,18 @@ struct Spec {
         std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<jsonschema::Validator>>>,
 }
 
-fn load_spec() -> Option<Spec> {
-    let Ok(path) = std::env::var("WXCC_OPENAPI_SPEC") else {
-        // Written to the real stderr, not eprintln!, so libtest's output capture cannot hide the skip.
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "conformance SKIPPED: set WXCC_OPENAPI_SPEC=/path/to/webex-contact-center.json"
-        );
-        return None;
-    };
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "WXCC_OPENAPI_SPEC={path} cannot be read: {e}; point it at webex-contact-center.json"
-        )
-    });
-    let mut doc: Value = serde_json::from_str(&text).expect("the spec is JSON");
+/// The spec (found by `wxcc-spec-fixture`, which fails the test when it is missing), converted
+/// for the validator.
+fn load_spec() -> Spec {
+    let mut doc = wxcc_spec_fixture::load_spec();
     convert_openapi_30(&mut doc);
     loosen_generic_envelope_meta(&mut doc);
     let components = doc["components"].clone();
-    Some(Spec {
+    Spec {
         doc,
         components,
         cache: Default::default(),
-    })
+    }
 }
 
 /// OpenAPI 3.0 → JSON Schema 2020-12 differences that matter for validation.
@@ -278,7 +266,7 @@ fn now_ms() -> i64 {
 
 #[tokio::test]
 async fn every_endpoint_conforms_to_the_official_spec() {
-    let Some(spec) = load_spec() else { return };
+    let spec = load_spec();
     let mut c = Checker {
         spec: &spec,
         checked: BTreeMap::new(),
@@ -536,7 +524,7 @@ async fn every_endpoint_conforms_to_the_official_spec() {
 /// Proves the validator is live: broken responses must be rejected.
 #[tokio::test]
 async fn validator_rejects_non_conforming_responses() {
-    let Some(spec) = load_spec() else { return };
+    let spec = load_spec();
     let (users, _) = spec.response_schema("/organization/{orgid}/v2/user", 200);
     let good = json!({"meta": {"orgid": "x", "page": 0, "links": {"self": "/a"}}, "data": [{"id": "u", "firstName": "A"}]});
     assert!(

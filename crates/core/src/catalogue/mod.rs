@@ -4,8 +4,9 @@
 //! Every entry is taken from the official OpenAPI spec (`webex-contact-center.json`): `path` is
 //! spelled exactly as there, and each parameter has the spec's name, location (`in`) and
 //! `required`. The conformance test `tests/catalogue_conformance.rs` checks this against the spec
-//! (set `WXCC_OPENAPI_SPEC`). Optional parameters are a useful subset, not all of them; header
-//! parameters (`TrackingId`) are left out because the API client sets those itself.
+//! (`$WXCC_OPENAPI_SPEC`, else the copy beside the repository; see `crates/spec-fixture`).
+//! Optional parameters are a useful subset, not all of them; header parameters (`TrackingId`) are
+//! left out because the API client sets those itself.
 //!
 //! Which scopes an endpoint lists (any one of them suffices, the first is the one to ask for):
 //! - [`ScopeSource::Spec`]: the operation's description in the spec names its scopes (subscriptions,
