@@ -2,6 +2,7 @@
 
 use crate::config::Config;
 use crate::error::{ErrorCode, ProxyError};
+use crate::lifetime::SessionRules;
 use crate::limiter::RateLimiter;
 use crate::request::{self, MAX_BODY_BYTES, REQUEST_HEADER, SessionMode};
 use crate::sealing::{OpenError, Sealer};
@@ -48,6 +49,7 @@ struct Inner {
     client: ClientRegistration,
     endpoint: TokenEndpoint,
     limiter: RateLimiter,
+    sessions: SessionRules,
 }
 
 impl AppState {
@@ -68,6 +70,7 @@ impl AppState {
                 },
                 endpoint,
                 limiter: RateLimiter::per_minute(config.rate_limit_per_minute),
+                sessions: config.sessions,
             }),
         })
     }
@@ -310,7 +313,9 @@ async fn token(
         upstream::code_exchange_form(&state.inner.client, &exchange.code, &exchange.code_verifier);
     let tokens = call_upstream(&state, Grant::AuthorizationCode, &form).await?;
     let refresh_token = tokens.refresh_token.clone().ok_or_else(internal)?;
-    let lifetime = tokens.refresh_token_expires_in.ok_or_else(internal)?;
+    let lifetime = tokens
+        .refresh_token_expires_in
+        .unwrap_or_else(|| assumed_refresh_lifetime(&state));
     Ok(issue(
         &state,
         &tokens,
@@ -362,11 +367,23 @@ async fn renew_session(
         .refresh_token
         .clone()
         .unwrap_or(current.refresh_token);
-    let expires_at = tokens
-        .refresh_token_expires_in
-        .map(|lifetime| now + lifetime)
-        .unwrap_or(current.expires_at);
+    // Without a stated lifetime, a kept refresh token keeps its expiry and a new one gets the default.
+    let expires_at = match (tokens.refresh_token_expires_in, &tokens.refresh_token) {
+        (Some(lifetime), _) => now + lifetime,
+        (None, Some(_)) => now + assumed_refresh_lifetime(state),
+        (None, None) => current.expires_at,
+    };
     Ok(issue(state, &tokens, &refresh_token, expires_at))
+}
+
+/// The configured refresh-token lifetime, for a token answer that does not state one.
+fn assumed_refresh_lifetime(state: &AppState) -> u64 {
+    let seconds = state.inner.sessions.default_refresh_lifetime_secs;
+    tracing::info!(
+        assumed_secs = seconds,
+        "token answer has no refresh_token_expires_in; assuming the configured default"
+    );
+    seconds
 }
 
 /// A refused `/refresh`. When the refusal means the session is over, a cookie-mode answer also clears

@@ -1,6 +1,6 @@
 //! wxcc-token-proxy: a small, stateless token-mediating backend (IETF browser-based-apps BCP §6.2).
 //!
-//! Layout: a pure core ([`request`], [`upstream`], [`sealing`], [`session`], [`config`]) with no I/O, and thin
+//! Layout: a pure core ([`request`], [`upstream`], [`sealing`], [`session`], [`lifetime`], [`config`]) with no I/O, and thin
 //! adapters: [`transport`] (the upstream HTTP call), [`app`] (the axum `Router`), [`lambda`] (Lambda host) and
 //! the two binaries.
 
@@ -8,6 +8,7 @@ pub mod app;
 pub mod config;
 pub mod error;
 pub mod lambda;
+pub mod lifetime;
 pub mod limiter;
 pub mod logging;
 pub mod request;

@@ -4,6 +4,7 @@
 
 use crate::error::{ErrorCode, ProxyError};
 use serde_json::Value;
+use std::fmt;
 use url::Url;
 use wxcc_core::secret::Secret;
 
@@ -79,6 +80,7 @@ pub struct IssuedTokens {
     pub token_type: String,
     /// Absent only when a refresh answer keeps the current refresh token.
     pub refresh_token: Option<Secret>,
+    /// Absent when the server does not say (standard OAuth 2.0 servers need not; Webex does).
     pub refresh_token_expires_in: Option<u64>,
 }
 
@@ -93,7 +95,13 @@ pub fn map_transport_failure(failure: TransportFailure) -> ProxyError {
             ErrorCode::UpstreamUnavailable,
             "The Webex identity service could not be reached; try again in a moment.",
         ),
-        TransportFailure::BodyTooLarge => garbage(None),
+        TransportFailure::BodyTooLarge => {
+            tracing::warn!(
+                limit_bytes = MAX_UPSTREAM_BODY_BYTES,
+                "token endpoint answer refused: larger than the proxy reads"
+            );
+            garbage(None)
+        }
     }
 }
 
@@ -105,7 +113,8 @@ fn garbage(tracking_id: Option<String>) -> ProxyError {
     .with_tracking_id(tracking_id)
 }
 
-/// Maps an upstream reply to tokens or to a stable error.
+/// Maps an upstream reply to tokens or to a stable error. Every answer the proxy cannot use is logged at
+/// warn level with its status and reason (never the body, which may hold tokens).
 pub fn map_reply(grant: Grant, reply: &UpstreamReply) -> Result<IssuedTokens, ProxyError> {
     let json: Option<Value> = serde_json::from_slice(&reply.body).ok();
     let tracking_id = json
@@ -115,50 +124,114 @@ pub fn map_reply(grant: Grant, reply: &UpstreamReply) -> Result<IssuedTokens, Pr
         .map(str::to_owned)
         .or_else(|| reply.tracking_id_header.clone())
         .and_then(sanitize_tracking_id);
+    let oauth_error = json
+        .as_ref()
+        .and_then(|j| j.get("error"))
+        .and_then(Value::as_str);
+    let status = reply.status;
 
-    match reply.status {
-        200..=299 => json
-            .as_ref()
-            .and_then(|j| parse_tokens(grant, j))
-            .ok_or_else(|| garbage(tracking_id)),
-        429 => Err(ProxyError::new(
-            ErrorCode::UpstreamRateLimited,
-            "The Webex identity service is rate limiting sign-ins; wait a little and try again.",
-        )
-        .with_tracking_id(tracking_id)
-        .with_retry_after(
-            reply
-                .retry_after_header
-                .as_deref()
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .map(|s| s.min(3600)),
-        )),
-        500..=599 => Err(ProxyError::new(
-            ErrorCode::UpstreamUnavailable,
-            "The Webex identity service failed; try again in a moment.",
-        )
-        .with_tracking_id(tracking_id)),
-        300..=399 | 404 | 405 => Err(misconfigured(
-            "The configured token endpoint does not accept token requests (WXCC_PROXY_TOKEN_ENDPOINT); the operator must fix it.",
-        )
-        .with_tracking_id(tracking_id)),
+    match status {
+        200..=299 => {
+            let parsed = match &json {
+                Some(json) => parse_tokens(grant, json),
+                None => Err(Unreadable::NotJson),
+            };
+            parsed.map_err(|reason| {
+                tracing::warn!(
+                    upstream_status = status,
+                    ?grant,
+                    %reason,
+                    "token endpoint answer refused: not a usable token response"
+                );
+                garbage(tracking_id)
+            })
+        }
+        429 => {
+            tracing::warn!(
+                upstream_status = status,
+                ?grant,
+                "token endpoint answer refused: the identity service rate limits the proxy"
+            );
+            Err(ProxyError::new(
+                ErrorCode::UpstreamRateLimited,
+                "The Webex identity service is rate limiting sign-ins; wait a little and try again.",
+            )
+            .with_tracking_id(tracking_id)
+            .with_retry_after(
+                reply
+                    .retry_after_header
+                    .as_deref()
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+                    .map(|s| s.min(3600)),
+            ))
+        }
+        500..=599 => {
+            tracing::warn!(
+                upstream_status = status,
+                ?grant,
+                "token endpoint answer refused: the identity service failed"
+            );
+            Err(ProxyError::new(
+                ErrorCode::UpstreamUnavailable,
+                "The Webex identity service failed; try again in a moment.",
+            )
+            .with_tracking_id(tracking_id))
+        }
+        300..=399 | 404 | 405 => {
+            tracing::warn!(
+                upstream_status = status,
+                ?grant,
+                "token endpoint answer refused: it does not accept token requests (redirect or no such endpoint); check WXCC_PROXY_TOKEN_ENDPOINT"
+            );
+            Err(misconfigured(
+                "The configured token endpoint does not accept token requests (WXCC_PROXY_TOKEN_ENDPOINT); the operator must fix it.",
+            )
+            .with_tracking_id(tracking_id))
+        }
         400..=403 => {
-            let oauth_error = json
-                .as_ref()
-                .and_then(|j| j.get("error"))
-                .and_then(Value::as_str);
-            let client_rejected = matches!(oauth_error, Some("invalid_client" | "unauthorized_client"))
-                || (reply.status == 401 && oauth_error.is_none());
+            let client_rejected =
+                matches!(oauth_error, Some("invalid_client" | "unauthorized_client"))
+                    || (status == 401 && oauth_error.is_none());
+            let shown_error = oauth_error.and_then(plain_error_code).unwrap_or("");
             if client_rejected {
+                tracing::warn!(
+                    upstream_status = status,
+                    ?grant,
+                    oauth_error = shown_error,
+                    "token endpoint refused the proxy's client id or secret; check WXCC_PROXY_CLIENT_ID and the client secret"
+                );
                 return Err(misconfigured(
                     "The Webex identity service rejected the proxy's client id or secret; the operator must check WXCC_PROXY_CLIENT_ID and the client secret.",
                 )
                 .with_tracking_id(tracking_id));
             }
+            // A refused code or refresh token is the user's session ending, not a fault: info level.
+            tracing::info!(
+                upstream_status = status,
+                ?grant,
+                oauth_error = shown_error,
+                "token endpoint refused the grant"
+            );
             Err(grant_rejected(grant).with_tracking_id(tracking_id))
         }
-        _ => Err(garbage(tracking_id)),
+        _ => {
+            tracing::warn!(
+                upstream_status = status,
+                ?grant,
+                "token endpoint answer refused: unexpected status"
+            );
+            Err(garbage(tracking_id))
+        }
     }
+}
+
+/// An OAuth error code (`invalid_grant`, ...) is safe to log; anything else the upstream put there is not
+/// logged, since it is not ours to vouch for.
+fn plain_error_code(code: &str) -> Option<&str> {
+    let plain = !code.is_empty()
+        && code.len() <= 40
+        && code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+    plain.then_some(code)
 }
 
 fn misconfigured(description: &str) -> ProxyError {
@@ -178,29 +251,66 @@ fn grant_rejected(grant: Grant) -> ProxyError {
     }
 }
 
-fn parse_tokens(grant: Grant, json: &Value) -> Option<IssuedTokens> {
-    let text = |name: &str| {
-        json.get(name)
+/// Why a success answer from the token endpoint cannot be used. Names fields, never values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unreadable {
+    NotJson,
+    NotAnObject,
+    Missing(&'static str),
+    /// Present with the wrong type, empty, negative or fractional.
+    Malformed(&'static str),
+}
+
+impl fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotJson => f.write_str("the body is not JSON"),
+            Self::NotAnObject => f.write_str("the body is not a JSON object"),
+            Self::Missing(field) => write!(f, "field `{field}` is missing"),
+            Self::Malformed(field) => write!(
+                f,
+                "field `{field}` is malformed (wrong type, empty, or not a whole number of seconds)"
+            ),
+        }
+    }
+}
+
+/// Reads a success answer. `refresh_token_expires_in` is Webex's own field: a standard OAuth 2.0 server
+/// may leave it out (the caller then assumes the configured default lifetime), but a value that is there
+/// must be a whole number of seconds.
+fn parse_tokens(grant: Grant, json: &Value) -> Result<IssuedTokens, Unreadable> {
+    let object = json.as_object().ok_or(Unreadable::NotAnObject)?;
+    let text = |name: &'static str| match object.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
+        Some(_) => Err(Unreadable::Malformed(name)),
+    };
+    let number = |name: &'static str| match object.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(value) => value.as_u64().map(Some).ok_or(Unreadable::Malformed(name)),
+    };
+    // Informational fields keep their lenient defaults: they never decide whether a session works.
+    let lenient = |name: &str| {
+        object
+            .get(name)
             .and_then(Value::as_str)
             .filter(|s| !s.is_empty())
-            .map(str::to_owned)
     };
-    let number = |name: &str| json.get(name).and_then(Value::as_u64);
     let tokens = IssuedTokens {
-        access_token: Secret::new(text("access_token")?),
-        expires_in: number("expires_in")?,
-        scope: text("scope").unwrap_or_default(),
-        token_type: text("token_type").unwrap_or_else(|| "Bearer".to_owned()),
-        refresh_token: text("refresh_token").map(Secret::new),
-        refresh_token_expires_in: number("refresh_token_expires_in"),
+        access_token: Secret::new(
+            text("access_token")?.ok_or(Unreadable::Missing("access_token"))?,
+        ),
+        expires_in: number("expires_in")?.ok_or(Unreadable::Missing("expires_in"))?,
+        scope: lenient("scope").unwrap_or_default().to_owned(),
+        token_type: lenient("token_type").unwrap_or("Bearer").to_owned(),
+        refresh_token: text("refresh_token")?.map(Secret::new),
+        refresh_token_expires_in: number("refresh_token_expires_in")?,
     };
     // A first sign-in without a refresh token would leave the SPA with a session it cannot renew.
-    if grant == Grant::AuthorizationCode
-        && (tokens.refresh_token.is_none() || tokens.refresh_token_expires_in.is_none())
-    {
-        return None;
+    if grant == Grant::AuthorizationCode && tokens.refresh_token.is_none() {
+        return Err(Unreadable::Missing("refresh_token"));
     }
-    Some(tokens)
+    Ok(tokens)
 }
 
 /// Tracking ids are shown to users for support calls; keep only plausible ones.
@@ -272,6 +382,68 @@ mod tests {
             ErrorCode::UpstreamUnavailable
         );
         assert!(map_reply(Grant::RefreshToken, &reply(200, body)).is_ok());
+    }
+
+    #[test]
+    fn a_standard_answer_without_refresh_token_expires_in_is_accepted() {
+        let body =
+            r#"{"access_token":"at","expires_in":3600,"refresh_token":"rt","token_type":"Bearer"}"#;
+        let tokens = map_reply(Grant::AuthorizationCode, &reply(200, body)).unwrap();
+        assert_eq!(tokens.refresh_token_expires_in, None);
+        assert_eq!(tokens.refresh_token.unwrap().secret(), "rt");
+    }
+
+    #[test]
+    fn an_unusable_answer_names_the_field() {
+        let cases = [
+            ("[1]", Unreadable::NotAnObject),
+            (
+                r#"{"expires_in":1,"refresh_token":"rt"}"#,
+                Unreadable::Missing("access_token"),
+            ),
+            (
+                r#"{"access_token":"","expires_in":1,"refresh_token":"rt"}"#,
+                Unreadable::Malformed("access_token"),
+            ),
+            (
+                r#"{"access_token":"at","refresh_token":"rt"}"#,
+                Unreadable::Missing("expires_in"),
+            ),
+            (
+                r#"{"access_token":"at","expires_in":"60","refresh_token":"rt"}"#,
+                Unreadable::Malformed("expires_in"),
+            ),
+            (
+                r#"{"access_token":"at","expires_in":1}"#,
+                Unreadable::Missing("refresh_token"),
+            ),
+            (
+                r#"{"access_token":"at","expires_in":1,"refresh_token":7}"#,
+                Unreadable::Malformed("refresh_token"),
+            ),
+            (
+                r#"{"access_token":"at","expires_in":1,"refresh_token":"rt","refresh_token_expires_in":-5}"#,
+                Unreadable::Malformed("refresh_token_expires_in"),
+            ),
+            (
+                r#"{"access_token":"at","expires_in":1,"refresh_token":"rt","refresh_token_expires_in":1.5}"#,
+                Unreadable::Malformed("refresh_token_expires_in"),
+            ),
+        ];
+        for (body, expected) in cases {
+            let json: Value = serde_json::from_str(body).unwrap();
+            let reason = parse_tokens(Grant::AuthorizationCode, &json).unwrap_err();
+            assert_eq!(reason, expected, "{body}");
+            if let Unreadable::Missing(field) | Unreadable::Malformed(field) = expected {
+                assert!(reason.to_string().contains(field), "{reason}");
+            }
+        }
+        assert_eq!(
+            map_reply(Grant::RefreshToken, &reply(200, "<html>"))
+                .unwrap_err()
+                .code,
+            ErrorCode::UpstreamUnavailable
+        );
     }
 
     #[test]

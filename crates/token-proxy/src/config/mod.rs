@@ -5,12 +5,15 @@
 //! user of the machine (`ps`). Use the environment or `--client-secret-file`.
 
 mod parse;
+mod session;
 #[cfg(test)]
 mod tests;
 
+use crate::lifetime::SessionRules;
 use crate::request::SessionMode;
 use crate::sealing::Sealer;
 use parse::{parse_keys, parse_number, parse_origins, parse_web_url, printable};
+use session::parse_session_rules;
 use std::collections::HashMap;
 use std::fmt;
 use std::net::SocketAddr;
@@ -34,6 +37,7 @@ pub const SEALING_KEYS: &str = "WXCC_PROXY_SEALING_KEYS";
 pub const BIND: &str = "WXCC_PROXY_BIND";
 pub const UPSTREAM_TIMEOUT_MS: &str = "WXCC_PROXY_UPSTREAM_TIMEOUT_MS";
 pub const RATE_LIMIT_PER_MINUTE: &str = "WXCC_PROXY_RATE_LIMIT_PER_MINUTE";
+pub const DEFAULT_REFRESH_LIFETIME_SECS: &str = "WXCC_PROXY_DEFAULT_REFRESH_LIFETIME_SECS";
 
 /// `--flag` → the variable it overrides.
 const FLAGS: &[(&str, &str)] = &[
@@ -46,6 +50,10 @@ const FLAGS: &[(&str, &str)] = &[
     ("--bind", BIND),
     ("--upstream-timeout-ms", UPSTREAM_TIMEOUT_MS),
     ("--rate-limit-per-minute", RATE_LIMIT_PER_MINUTE),
+    (
+        "--default-refresh-lifetime-secs",
+        DEFAULT_REFRESH_LIFETIME_SECS,
+    ),
 ];
 
 pub const USAGE: &str = "\
@@ -65,6 +73,9 @@ USAGE: wxcc-token-proxy [--flag value]...   (every flag overrides its environmen
   WXCC_PROXY_BIND                   --bind                  default 127.0.0.1:8787 (port 0 = any free port)
   WXCC_PROXY_UPSTREAM_TIMEOUT_MS    --upstream-timeout-ms   default 10000
   WXCC_PROXY_RATE_LIMIT_PER_MINUTE  --rate-limit-per-minute default 60 requests per client IP
+  WXCC_PROXY_DEFAULT_REFRESH_LIFETIME_SECS
+                  --default-refresh-lifetime-secs   default 7776000 (90 days): the refresh-token
+                                                    lifetime assumed when the token answer omits it
 ";
 
 /// What the command line asks for.
@@ -89,6 +100,7 @@ pub struct Config {
     pub bind: SocketAddr,
     pub upstream_timeout: Duration,
     pub rate_limit_per_minute: u32,
+    pub sessions: SessionRules,
 }
 
 /// A configuration problem: which variable, and what is wrong with it (never its value).
@@ -181,6 +193,7 @@ const ALL_VARIABLES: &[&str] = &[
     BIND,
     UPSTREAM_TIMEOUT_MS,
     RATE_LIMIT_PER_MINUTE,
+    DEFAULT_REFRESH_LIFETIME_SECS,
 ];
 
 impl Config {
@@ -283,6 +296,7 @@ impl Config {
             1,
             100_000,
         )? as u32;
+        let sessions = parse_session_rules(&get)?;
 
         Ok(Self {
             client_id,
@@ -295,6 +309,7 @@ impl Config {
             bind,
             upstream_timeout: Duration::from_millis(upstream_timeout_ms),
             rate_limit_per_minute,
+            sessions,
         })
     }
 }

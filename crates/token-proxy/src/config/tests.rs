@@ -50,6 +50,7 @@ fn defaults_apply() {
     assert_eq!(config.bind.to_string(), DEFAULT_BIND);
     assert_eq!(config.upstream_timeout, Duration::from_millis(10_000));
     assert_eq!(config.rate_limit_per_minute, 60);
+    assert_eq!(config.sessions.default_refresh_lifetime_secs, 7_776_000);
     assert_eq!(config.mode, SessionMode::Cookie);
     assert_eq!(
         config.allowed_origins,
@@ -139,6 +140,18 @@ fn each_bad_value_names_its_variable() {
         (with(UPSTREAM_TIMEOUT_MS, "0"), UPSTREAM_TIMEOUT_MS),
         (with(UPSTREAM_TIMEOUT_MS, "ten"), UPSTREAM_TIMEOUT_MS),
         (with(RATE_LIMIT_PER_MINUTE, "-1"), RATE_LIMIT_PER_MINUTE),
+        (
+            with(DEFAULT_REFRESH_LIFETIME_SECS, "59"),
+            DEFAULT_REFRESH_LIFETIME_SECS,
+        ),
+        (
+            with(DEFAULT_REFRESH_LIFETIME_SECS, "31536001"),
+            DEFAULT_REFRESH_LIFETIME_SECS,
+        ),
+        (
+            with(DEFAULT_REFRESH_LIFETIME_SECS, "90d"),
+            DEFAULT_REFRESH_LIFETIME_SECS,
+        ),
     ];
     for (env, variable) in cases {
         let error = parse(&env, &[]).unwrap_err();

@@ -49,6 +49,8 @@ pub struct StubState {
     live_refresh_tokens: HashSet<String>,
     counter: u64,
     pub expire_all_refresh_tokens: bool,
+    /// Answer like a standard OAuth 2.0 server: no Webex `refresh_token_expires_in`.
+    pub omit_refresh_token_expires_in: bool,
 }
 
 pub struct Stub {
@@ -74,6 +76,10 @@ impl Stub {
     /// Resolves once the stub has received a request (`notify_one` keeps a permit if nobody waits yet).
     pub async fn received(&self) {
         self.received.notified().await;
+    }
+
+    pub fn omit_refresh_token_expires_in(&self) {
+        self.state.lock().unwrap().omit_refresh_token_expires_in = true;
     }
 
     pub fn revoke_all(&self) {
@@ -194,15 +200,20 @@ fn normal(state: &Mutex<StubState>, form: &HashMap<String, String>) -> Response<
     let n = state.counter;
     let refresh_token = format!("stub-refresh-token-{n}-Rr9");
     state.live_refresh_tokens.insert(refresh_token.clone());
-    axum::Json(serde_json::json!({
+    let mut body = serde_json::json!({
         "access_token": format!("stub-access-token-{n}-Aa7"),
         "expires_in": 43199,
         "refresh_token": refresh_token,
         "refresh_token_expires_in": 7775999,
         "token_type": "Bearer",
         "scope": "cjp:config_read spark:people_read",
-    }))
-    .into_response()
+    });
+    if state.omit_refresh_token_expires_in {
+        body.as_object_mut()
+            .unwrap()
+            .remove("refresh_token_expires_in");
+    }
+    axum::Json(body).into_response()
 }
 
 pub fn env(token_endpoint: &str, mode: &str) -> HashMap<String, String> {
@@ -267,6 +278,47 @@ pub fn cookie_value(headers: &HeaderMap) -> Option<String> {
     let set_cookie = headers.get("set-cookie")?.to_str().ok()?;
     let first = set_cookie.split(';').next()?;
     first.strip_prefix("__Host-wxcc_rt=").map(str::to_owned)
+}
+
+/// Collects log output in memory, for tests that read what the proxy logged.
+#[derive(Clone, Default)]
+pub struct Capture(pub Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Capture {
+    pub fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+
+    /// The captured JSON log lines.
+    pub fn lines(&self) -> Vec<serde_json::Value> {
+        self.text()
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect()
+    }
+
+    /// A JSON subscriber at TRACE writing into this capture, for `tracing::subscriber::set_default`
+    /// (the current thread only: `#[tokio::test]` runs the test, the proxy and the stub on it).
+    pub fn subscriber(&self) -> impl tracing::Subscriber + Send + Sync + use<> {
+        let writer = self.clone();
+        tracing_subscriber::fmt()
+            .json()
+            .with_max_level(tracing::Level::TRACE)
+            .with_current_span(true)
+            .with_span_list(true)
+            .with_writer(move || writer.clone())
+            .finish()
+    }
 }
 
 pub fn socket(ip: &str) -> axum::extract::ConnectInfo<SocketAddr> {
