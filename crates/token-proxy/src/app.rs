@@ -2,13 +2,13 @@
 
 use crate::config::Config;
 use crate::error::{ErrorCode, ProxyError};
+use crate::handlers;
 use crate::lifetime::SessionRules;
 use crate::limiter::RateLimiter;
 use crate::request::{self, MAX_BODY_BYTES, REQUEST_HEADER, SessionMode};
-use crate::sealing::{OpenError, Sealer};
-use crate::session::{self, TokenBody};
+use crate::sealing::Sealer;
 use crate::transport::TokenEndpoint;
-use crate::upstream::{self, ClientRegistration, Grant, IssuedTokens};
+use crate::upstream::ClientRegistration;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
@@ -19,7 +19,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 use tower::ServiceBuilder;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -29,7 +29,6 @@ use tower_http::sensitive_headers::{
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
-use wxcc_core::secret::Secret;
 
 /// The client address, for hosts that know it other than through `ConnectInfo` (Lambda).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,18 +37,18 @@ pub struct ClientIp(pub IpAddr);
 /// Everything a request needs, shared by all requests.
 #[derive(Clone, Debug)]
 pub struct AppState {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
 #[derive(Debug)]
-struct Inner {
-    mode: SessionMode,
-    allowed_origins: Vec<String>,
-    sealer: Sealer,
-    client: ClientRegistration,
-    endpoint: TokenEndpoint,
-    limiter: RateLimiter,
-    sessions: SessionRules,
+pub(crate) struct Inner {
+    pub(crate) mode: SessionMode,
+    pub(crate) allowed_origins: Vec<String>,
+    pub(crate) sealer: Sealer,
+    pub(crate) client: ClientRegistration,
+    pub(crate) endpoint: TokenEndpoint,
+    pub(crate) limiter: RateLimiter,
+    pub(crate) sessions: SessionRules,
 }
 
 impl AppState {
@@ -145,9 +144,9 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), rate_limit));
 
     Router::new()
-        .route("/token", post(token))
-        .route("/refresh", post(refresh))
-        .route("/logout", post(logout))
+        .route("/token", post(handlers::token))
+        .route("/refresh", post(handlers::refresh))
+        .route("/logout", post(handlers::logout))
         .route("/healthz", get(healthz))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
@@ -225,7 +224,7 @@ async fn method_not_allowed() -> ProxyError {
 }
 
 /// The policy every POST passes, in order: origin, custom header, content type, size. Returns the body.
-async fn accept_post(
+pub(crate) async fn accept_post(
     state: &AppState,
     headers: &HeaderMap,
     body: Body,
@@ -251,208 +250,4 @@ async fn accept_post(
     axum::body::to_bytes(body, MAX_BODY_BYTES)
         .await
         .map_err(|_| request::payload_too_large())
-}
-
-fn now_unix() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
-async fn call_upstream(
-    state: &AppState,
-    grant: Grant,
-    form: &Secret,
-) -> Result<IssuedTokens, ProxyError> {
-    let reply = state
-        .inner
-        .endpoint
-        .post_form(form)
-        .await
-        .map_err(upstream::map_transport_failure)?;
-    let result = upstream::map_reply(grant, &reply);
-    tracing::info!(
-        upstream_status = reply.status,
-        grant = ?grant,
-        outcome = if result.is_ok() { "tokens issued" } else { "refused" },
-        "token endpoint answered"
-    );
-    result
-}
-
-/// Seals the refresh token and builds the success answer (cookie or handle).
-fn issue(
-    state: &AppState,
-    tokens: &IssuedTokens,
-    refresh_token: &Secret,
-    expires_at: u64,
-) -> Response {
-    let now = now_unix();
-    let sealed = state.inner.sealer.seal(refresh_token, expires_at);
-    let remaining = expires_at.saturating_sub(now);
-    let body = TokenBody::new(tokens, remaining, state.inner.mode, &sealed);
-    let mut response = Json(body).into_response();
-    if state.inner.mode == SessionMode::Cookie {
-        let cookie = session::session_cookie(&sealed, remaining);
-        if let Ok(value) = HeaderValue::from_str(cookie.secret()) {
-            response.headers_mut().insert(header::SET_COOKIE, value);
-        }
-    }
-    response
-}
-
-async fn token(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<Response, ProxyError> {
-    let body = accept_post(&state, &headers, body).await?;
-    let exchange = request::parse_code_exchange(&body)?;
-    let form =
-        upstream::code_exchange_form(&state.inner.client, &exchange.code, &exchange.code_verifier);
-    let tokens = call_upstream(&state, Grant::AuthorizationCode, &form).await?;
-    let refresh_token = tokens.refresh_token.clone().ok_or_else(internal)?;
-    let lifetime = tokens
-        .refresh_token_expires_in
-        .unwrap_or_else(|| assumed_refresh_lifetime(&state));
-    Ok(issue(
-        &state,
-        &tokens,
-        &refresh_token,
-        now_unix() + lifetime,
-    ))
-}
-
-async fn refresh(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<Response, RefreshRefused> {
-    renew_session(&state, &headers, body)
-        .await
-        .map_err(|error| RefreshRefused::new(error, state.inner.mode))
-}
-
-/// Opens the session (handle in the body, or the cookie), refreshes upstream and seals the current token.
-async fn renew_session(
-    state: &AppState,
-    headers: &HeaderMap,
-    body: Body,
-) -> Result<Response, ProxyError> {
-    let body = accept_post(state, headers, body).await?;
-    let handle = request::parse_refresh(&body, state.inner.mode)?;
-    let sealed = match handle {
-        Some(handle) => handle,
-        None => session::find_session_cookie(
-            headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()),
-        )
-        .ok_or_else(|| {
-            ProxyError::new(
-                ErrorCode::SessionExpired,
-                "There is no session cookie (signed out, expired, or blocked by the browser); sign in again.",
-            )
-        })?,
-    };
-    let now = now_unix();
-    let current = state
-        .inner
-        .sealer
-        .open(sealed.secret(), now)
-        .map_err(open_error)?;
-    let form = upstream::refresh_form(&state.inner.client, &current.refresh_token);
-    let tokens = call_upstream(state, Grant::RefreshToken, &form).await?;
-    // Webex may hand back the same refresh token or rotate it; seal whatever is current.
-    let refresh_token = tokens
-        .refresh_token
-        .clone()
-        .unwrap_or(current.refresh_token);
-    // Without a stated lifetime, a kept refresh token keeps its expiry and a new one gets the default.
-    let expires_at = match (tokens.refresh_token_expires_in, &tokens.refresh_token) {
-        (Some(lifetime), _) => now + lifetime,
-        (None, Some(_)) => now + assumed_refresh_lifetime(state),
-        (None, None) => current.expires_at,
-    };
-    Ok(issue(state, &tokens, &refresh_token, expires_at))
-}
-
-/// The configured refresh-token lifetime, for a token answer that does not state one.
-fn assumed_refresh_lifetime(state: &AppState) -> u64 {
-    let seconds = state.inner.sessions.default_refresh_lifetime_secs;
-    tracing::info!(
-        assumed_secs = seconds,
-        "token answer has no refresh_token_expires_in; assuming the configured default"
-    );
-    seconds
-}
-
-/// A refused `/refresh`. When the refusal means the session is over, a cookie-mode answer also clears
-/// the cookie, so the browser stops sending one that can never work again.
-struct RefreshRefused {
-    error: ProxyError,
-    clear_cookie: bool,
-}
-
-impl RefreshRefused {
-    fn new(error: ProxyError, mode: SessionMode) -> Self {
-        let session_over = matches!(
-            error.code,
-            ErrorCode::SessionExpired | ErrorCode::RefreshExpired
-        );
-        Self {
-            clear_cookie: session_over && mode == SessionMode::Cookie,
-            error,
-        }
-    }
-}
-
-impl IntoResponse for RefreshRefused {
-    fn into_response(self) -> Response {
-        (self.clear_cookie.then(clear_cookie_header), self.error).into_response()
-    }
-}
-
-async fn logout(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<impl IntoResponse, ProxyError> {
-    let body = accept_post(&state, &headers, body).await?;
-    request::parse_logout(&body)?;
-    let cookie_mode = state.inner.mode == SessionMode::Cookie;
-    Ok((
-        cookie_mode.then(clear_cookie_header),
-        StatusCode::NO_CONTENT,
-    ))
-}
-
-fn clear_cookie_header() -> [(HeaderName, HeaderValue); 1] {
-    [(
-        header::SET_COOKIE,
-        HeaderValue::from_static(session::clear_cookie()),
-    )]
-}
-
-fn open_error(error: OpenError) -> ProxyError {
-    match error {
-        OpenError::Expired => ProxyError::new(
-            ErrorCode::RefreshExpired,
-            "The session has expired; sign in again.",
-        ),
-        OpenError::UnknownKey => ProxyError::new(
-            ErrorCode::SessionExpired,
-            "The session was created with a key this proxy no longer holds; sign in again.",
-        ),
-        OpenError::Malformed | OpenError::Tampered => ProxyError::new(
-            ErrorCode::SessionExpired,
-            "The session could not be read (it was not issued by this proxy or was altered); sign in again.",
-        ),
-    }
-}
-
-fn internal() -> ProxyError {
-    ProxyError::new(
-        ErrorCode::InternalError,
-        "The token proxy hit an unexpected state; try again, and report it if it persists.",
-    )
 }

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod config;
 pub mod error;
+mod handlers;
 pub mod lambda;
 pub mod lifetime;
 pub mod limiter;
