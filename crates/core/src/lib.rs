@@ -15,6 +15,7 @@ pub mod authorize;
 pub mod callback;
 pub mod catalogue;
 pub mod config;
+pub mod csv;
 pub mod curl;
 pub mod expiry;
 pub mod flow_log;

@@ -1,0 +1,166 @@
+//! CSV export of any table the console shows (RFC 4180: comma-separated, CRLF line ends, fields
+//! quoted when they hold a comma, a quote or a line break). Values are the raw API values, so
+//! machines can read ids and epoch milliseconds back; text that a spreadsheet would run as a
+//! formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'`
+//! (OWASP's advice against CSV injection), except plain numbers such as `-5`.
+
+/// The whole file: a header row naming the columns, then one row per record.
+pub fn write<R, C>(header: &[&str], rows: R) -> String
+where
+    R: IntoIterator<Item = C>,
+    C: IntoIterator<Item = String>,
+{
+    let mut out = String::new();
+    push_row(&mut out, header.iter().map(|h| h.to_string()));
+    for row in rows {
+        push_row(&mut out, row);
+    }
+    out
+}
+
+fn push_row(out: &mut String, cells: impl IntoIterator<Item = String>) {
+    for (i, cell) in cells.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&field(&cell));
+    }
+    out.push_str("\r\n");
+}
+
+/// One field, neutralised and quoted as needed.
+pub fn field(value: &str) -> String {
+    let formula = value.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_number(value);
+    let value = if formula {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+fn is_number(text: &str) -> bool {
+    text.parse::<f64>().is_ok_and(f64::is_finite) && !text.contains(['i', 'I', 'n', 'N'])
+}
+
+/// A JSON value as a CSV cell: strings as they are, `null` and missing as empty, other values as
+/// compact JSON written by `compact` (in the browser, the engine writes the numbers, so the wasm
+/// carries no float printer).
+pub fn cell(
+    value: Option<&serde_json::Value>,
+    compact: impl Fn(&serde_json::Value) -> String,
+) -> String {
+    match value {
+        None | Some(serde_json::Value::Null) => String::new(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => compact(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_commas_quotes_and_line_breaks() {
+        assert_eq!(field("plain"), "plain");
+        assert_eq!(field("a,b"), "\"a,b\"");
+        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(field("two\nlines"), "\"two\nlines\"");
+        assert_eq!(field(""), "");
+    }
+
+    #[test]
+    fn formulas_are_neutralised_but_numbers_kept() {
+        assert_eq!(field("=1+1"), "'=1+1");
+        assert_eq!(field("+SUM(A1)"), "'+SUM(A1)");
+        assert_eq!(field("-2+3"), "'-2+3");
+        assert_eq!(field("@cmd"), "'@cmd");
+        assert_eq!(field("\tx"), "'\tx");
+        assert_eq!(field("\r=x"), "\"'\r=x\"");
+        assert_eq!(
+            field("=HYPERLINK(\"http://x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""
+        );
+        assert_eq!(field("-5"), "-5");
+        assert_eq!(field("-1.5e3"), "-1.5e3");
+        assert_eq!(field("+7"), "+7");
+        assert_eq!(field("-inf"), "'-inf");
+        assert_eq!(field("-NaN"), "'-NaN");
+    }
+
+    #[test]
+    fn a_file_has_the_header_then_one_crlf_row_per_record() {
+        let csv = write(
+            &["id", "name", "createdTime"],
+            [
+                vec!["u1".to_string(), "Ann, A.".into(), "1739145600000".into()],
+                vec!["u2".to_string(), "=evil()".into(), String::new()],
+            ],
+        );
+        assert_eq!(
+            csv,
+            "id,name,createdTime\r\nu1,\"Ann, A.\",1739145600000\r\nu2,'=evil(),\r\n"
+        );
+    }
+
+    #[test]
+    fn cells_keep_the_raw_api_values() {
+        let v: serde_json::Value = serde_json::from_str(
+            r#"{"s":"x","n":1739145600000,"f":1.5,"b":true,"z":null,"a":[1,"b"]}"#,
+        )
+        .unwrap();
+        assert_eq!(cell(v.get("s"), ToString::to_string), "x");
+        assert_eq!(cell(v.get("n"), ToString::to_string), "1739145600000");
+        assert_eq!(cell(v.get("f"), ToString::to_string), "1.5");
+        assert_eq!(cell(v.get("b"), ToString::to_string), "true");
+        assert_eq!(cell(v.get("z"), ToString::to_string), "");
+        assert_eq!(cell(v.get("missing"), ToString::to_string), "");
+        assert_eq!(cell(v.get("a"), ToString::to_string), "[1,\"b\"]");
+    }
+
+    #[test]
+    fn a_written_file_reads_back_with_a_reference_parser() {
+        // The reference: a minimal RFC 4180 reader (quoted fields, doubled quotes, CRLF).
+        fn read(text: &str) -> Vec<Vec<String>> {
+            let (mut rows, mut row, mut cur, mut quoted, mut chars) = (
+                vec![],
+                vec![],
+                String::new(),
+                false,
+                text.chars().peekable(),
+            );
+            while let Some(c) = chars.next() {
+                match (quoted, c) {
+                    (true, '"') if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        cur.push('"');
+                    }
+                    (true, '"') => quoted = false,
+                    (true, c) => cur.push(c),
+                    (false, '"') => quoted = true,
+                    (false, ',') => row.push(std::mem::take(&mut cur)),
+                    (false, '\r') if chars.peek() == Some(&'\n') => {
+                        chars.next();
+                        row.push(std::mem::take(&mut cur));
+                        rows.push(std::mem::take(&mut row));
+                    }
+                    (false, c) => cur.push(c),
+                }
+            }
+            rows
+        }
+        let values = ["a,b", "q\"uote", "line\r\nbreak", "plain", "", "é ü"];
+        let csv = write(&["x"], values.iter().map(|v| vec![v.to_string()]));
+        let back: Vec<String> = read(&csv)
+            .into_iter()
+            .skip(1)
+            .map(|r| r[0].clone())
+            .collect();
+        assert_eq!(back, values);
+    }
+}
