@@ -102,16 +102,14 @@ impl From<&str> for Secret {
 
 secret_type!(
     /// The Webex access token (Bearer). Stored in the session record.
-    #[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-    #[serde(transparent)]
+    #[derive(Clone, PartialEq, Eq)]
     AccessToken
 );
 
 secret_type!(
     /// The proxy's sealed refresh handle (handle mode only). Opaque to the SPA, but still a
     /// credential: whoever holds it can mint access tokens through the proxy.
-    #[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-    #[serde(transparent)]
+    #[derive(Clone, PartialEq, Eq)]
     RefreshHandle
 );
 
@@ -122,15 +120,14 @@ secret_type!(
 );
 
 secret_type!(
-    /// The PKCE code verifier. Not `Clone` and not `Serialize`: it is stored in sessionStorage
+    /// The PKCE code verifier. Not `Clone`: it is stored in sessionStorage
     /// only through [`crate::callback::PendingSignIn::encode`], which reads it explicitly.
     PkceVerifier
 );
 
 secret_type!(
     /// The OAuth `state` value that binds the callback to this browser tab's sign-in attempt.
-    #[derive(Clone, serde::Serialize, serde::Deserialize)]
-    #[serde(transparent)]
+    #[derive(Clone)]
     OAuthState
 );
 
@@ -227,14 +224,6 @@ mod tests {
         }
         assert_eq!(mask_secret("short"), "s…(5 chars)");
         assert_eq!(mask_secret("abc"), "…(3 chars)");
-    }
-
-    #[test]
-    fn serde_is_transparent_where_the_session_needs_it() {
-        let json = serde_json::to_string(&AccessToken::new("tok")).unwrap();
-        assert_eq!(json, "\"tok\"");
-        let back: RefreshHandle = serde_json::from_str("\"h\"").unwrap();
-        assert_eq!(back.secret(), "h");
     }
 
     #[test]

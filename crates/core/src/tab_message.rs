@@ -58,7 +58,14 @@ mod tests {
 
     #[test]
     fn unknown_or_malformed_messages_are_ignored() {
-        for text in ["", "hello\nextra", "session", "session\n", "bye\nx", "HELLO"] {
+        for text in [
+            "",
+            "hello\nextra",
+            "session",
+            "session\n",
+            "bye\nx",
+            "HELLO",
+        ] {
             assert_eq!(TabMessage::decode(text), None, "{text:?}");
         }
     }
