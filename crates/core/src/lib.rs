@@ -10,9 +10,11 @@
 //! [`callback`], [`token`] (orgId/ciCluster), [`expiry`], [`session`], [`scopes`], [`rsql`],
 //! [`list_query`], [`curl`], [`api_error`], [`route`], [`web_url`].
 
+pub mod activity;
 pub mod api_error;
 pub mod authorize;
 pub mod callback;
+pub mod chart;
 pub mod catalogue;
 pub mod config;
 pub mod csv;
