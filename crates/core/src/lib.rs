@@ -32,5 +32,6 @@ pub mod scopes;
 pub mod secret;
 pub mod session;
 pub mod tab_message;
+pub mod table;
 pub mod token;
 pub mod web_url;
