@@ -223,3 +223,60 @@ pub async fn copy_to_clipboard(text: &str) -> Result<(), String> {
         .map(|_| ())
         .map_err(|_| "The browser did not allow copying to the clipboard.".to_string())
 }
+
+thread_local! {
+    static DATE_TIME: js_sys::Function = {
+        // The browser's locale and time zone (no tz database in the wasm).
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+        let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
+        js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &options).format()
+    };
+}
+
+/// A point in time (epoch ms) as a date and time in the browser's locale and time zone, through
+/// `Intl.DateTimeFormat`.
+pub fn format_time(ms: u64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    DATE_TIME
+        .with(|format| format.call1(&wasm_bindgen::JsValue::NULL, &date))
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_else(|| ms.to_string())
+}
+
+/// Offers `text` as a file download named `name` (a Blob URL on a temporary link).
+pub fn download(name: &str, text: &str, mime: &str) -> Result<(), String> {
+    let failed = |_| "The browser refused to save the file.".to_string();
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob =
+        web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(failed)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(failed)?;
+    let document = window().document().ok_or("no document")?;
+    let link: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(failed)?
+        .unchecked_into();
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    // The download reads the Blob after this returns: let the URL go a minute later.
+    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    let _ = window()
+        .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 60_000);
+    Ok(())
+}
+
+/// The hour of a point in time in the browser's locale and time zone (`14:00`, `2 PM`), for
+/// chart labels.
+pub fn format_hour(ms: u64) -> String {
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"hour".into(), &"numeric".into());
+    let _ = js_sys::Reflect::set(&options, &"minute".into(), &"2-digit".into());
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    date.to_locale_time_string_with_options("", &options).into()
+}

@@ -1,23 +1,19 @@
-//! Activity over a time window: tasks, agent activities, agent and queue statistics.
-//! The window (`from`/`to`, epoch ms as the API takes them) lives in the address.
+//! Activity over a time window: charts of tasks and statistics, and every task, agent activity
+//! and statistics record of the window as tables (with CSV export). The window (`from`/`to`,
+//! epoch ms as the API takes them) lives in the address.
 
 use crate::router::{Router, use_router};
 use leptos::prelude::*;
+use serde_json::Value;
+use wxcc_core::activity::{self, HOUR_MS, MAX_ACTIVITY_RECORDS, MAX_PAGE_SIZE};
+use wxcc_core::api_error::ApiError;
+use wxcc_core::chart::Grouped;
 use wxcc_core::scopes::Feature;
 
-use super::table::DataTable;
+use super::chart::BarChart;
+use super::table::RecordTable;
 use super::{ApiErrorView, Gate};
-use crate::ctx::use_ctx;
-
-const HOUR_MS: u64 = 3_600_000;
-
-/// The analytics endpoints shown, with the extra parameters each needs.
-const SECTIONS: [(&str, &str, &str); 4] = [
-    ("Tasks", "/v1/tasks", "pageSize=50"),
-    ("Agent activities", "/v1/agents/activities", "pageSize=50"),
-    ("Agent statistics", "/v1/agents/statistics", "interval=60"),
-    ("Queue statistics", "/v1/queues/statistics", "interval=60"),
-];
+use crate::ctx::{Ctx, use_ctx};
 
 #[component]
 pub fn ActivityPage() -> impl IntoView {
@@ -45,9 +41,13 @@ impl Window {
                 .and_then(|v: String| v.parse::<u64>().ok())
         };
         let to = at("to").unwrap_or(self.now);
-        // The agent-activities endpoint takes less than 24 hours: the default window is the last 12.
+        // Statistics and agent activities take less than 24 hours: the default is the last 12.
         let from = at("from").unwrap_or(to.saturating_sub(12 * HOUR_MS));
         (from, to)
+    }
+
+    fn get_untracked(self) -> (u64, u64) {
+        untrack(|| self.get())
     }
 }
 
@@ -75,7 +75,8 @@ fn Activity() -> impl IntoView {
         };
         let from = js_sys::Date::parse(&field("from"));
         let to = js_sys::Date::parse(&field("to"));
-        if from.is_finite() && to.is_finite() && from < to {
+        // An empty or too long window goes to the address too: the page then says what is wrong.
+        if from.is_finite() && to.is_finite() && from >= 0.0 && to >= 0.0 {
             go(from as u64, to as u64);
         }
     };
@@ -96,70 +97,195 @@ fn Activity() -> impl IntoView {
                 <button type="button" on:click=move |_| preset(6)>"Last 6 hours"</button>
                 <button type="button" on:click=move |_| preset(23)>"Last 23 hours"</button>
             </form>
-            {SECTIONS
-                .into_iter()
-                .map(|(title, path, extra)| view! { <ActivitySection title path extra window /> })
-                .collect_view()}
+            {move || {
+                let (from, to) = window.get();
+                match activity::check_window(from, to) {
+                    Err(problem) => view! { <Notice text=problem.message() /> }.into_any(),
+                    Ok(()) => view! {
+                        <ActivitySection title="Tasks" kind=Kind::Tasks window />
+                        <ActivitySection title="Agent activities" kind=Kind::Activities window />
+                        <ActivitySection title="Agent statistics" kind=Kind::AgentStatistics window />
+                        <ActivitySection title="Queue statistics" kind=Kind::QueueStatistics window />
+                    }
+                    .into_any(),
+                }
+            }}
         </section>
     }
 }
 
+/// A notice where the user is looking: focused when it appears, so keyboard and screen-reader
+/// users meet it first.
 #[component]
-fn ActivitySection(
-    title: &'static str,
-    path: &'static str,
-    extra: &'static str,
-    window: Window,
-) -> impl IntoView {
+fn Notice(text: String) -> impl IntoView {
+    let node = NodeRef::<leptos::html::P>::new();
+    Effect::new(move |_| {
+        if let Some(element) = node.get() {
+            let _ = element.focus();
+        }
+    });
+    view! { <p class="error" role="alert" tabindex="-1" node_ref=node data-testid="window-problem">{text}</p> }
+}
+
+/// What a section shows.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Tasks,
+    Activities,
+    AgentStatistics,
+    QueueStatistics,
+}
+
+impl Kind {
+    fn test_id(self) -> &'static str {
+        match self {
+            Kind::Tasks => "activity-tasks",
+            Kind::Activities => "activity-activities",
+            Kind::AgentStatistics | Kind::QueueStatistics => "activity-statistics",
+        }
+    }
+
+    fn file(self) -> &'static str {
+        match self {
+            Kind::Tasks => "tasks",
+            Kind::Activities => "agent-activities",
+            Kind::AgentStatistics => "agent-statistics",
+            Kind::QueueStatistics => "queue-statistics",
+        }
+    }
+}
+
+#[component]
+fn ActivitySection(title: &'static str, kind: Kind, window: Window) -> impl IntoView {
     let ctx = use_ctx();
     let source = move || (window.get(), ctx.api_target.get());
-    let data = crate::load::load(source, move |((from, to), _target)| async move {
-        let org = crate::api::org_id(ctx)?;
-        crate::api::get(
-            ctx,
-            &format!("{path}?orgId={org}&from={from}&to={to}&{extra}"),
-        )
-        .await
+    let data = crate::load::load(source, move |((from, to), _target)| {
+        whole_result(ctx, kind, from, to)
     });
     view! {
-        <article class="card section" data-testid=format!("activity-{}", path.rsplit('/').next().unwrap_or(path))>
+        <article class="card section" data-testid=kind.test_id()>
             <h2>{title}</h2>
             {move || match data.get() {
                 None => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
-                Some(result) => match result {
-                    Ok(call) => view! { <RowsTable json=call.json /> }.into_any(),
-                    Err(error) => view! { <ApiErrorView error on_retry=Callback::new(move |_| data.refetch()) /> }.into_any(),
-                },
+                Some(Err(error)) => view! { <ApiErrorView error on_retry=Callback::new(move |_| data.refetch()) /> }.into_any(),
+                Some(Ok(rows)) if rows.is_empty() => view! { <p data-testid="empty">"Nothing in this window."</p> }.into_any(),
+                Some(Ok(rows)) => {
+                    let (from, to) = window.get_untracked();
+                    view! { {charts(kind, &rows, from, to)} <RecordTable rows file=kind.file() /> }.into_any()
+                }
             }}
         </article>
     }
 }
 
-/// Any `{data: [...]}` as a table of its first rows' leading fields.
-#[component]
-fn RowsTable(json: serde_json::Value) -> impl IntoView {
-    let rows = json["data"].as_array().cloned().unwrap_or_default();
-    let count = rows.len();
-    let columns: Vec<String> = rows
-        .first()
-        .and_then(|r| r.as_object())
-        .map(|o| {
-            o.iter()
-                .filter(|(_, v)| !v.is_object() && !v.is_array())
-                .map(|(k, _)| k.clone())
-                .take(6)
-                .collect()
-        })
-        .unwrap_or_default();
-    if count == 0 {
-        return view! { <p data-testid="empty">"Nothing in this window."</p> }.into_any();
+fn charts(kind: Kind, rows: &[Value], from: u64, to: u64) -> AnyView {
+    let chart = |title,
+                 description: String,
+                 data: Grouped,
+                 stacked,
+                 key: fn(&str) -> String,
+                 value: fn(f64) -> String| {
+        view! { <BarChart title description data stacked key value /> }.into_any()
+    };
+    let count = |v: f64| format!("{v}");
+    let duration = |v: f64| activity::format_duration(v as u64);
+    let time = |key: &str| {
+        key.parse()
+            .map(crate::browser::format_time)
+            .unwrap_or_default()
+    };
+    let hour = |key: &str| {
+        key.parse()
+            .map(crate::browser::format_hour)
+            .unwrap_or_default()
+    };
+    let same = |key: &str| key.to_string();
+    match kind {
+        Kind::Tasks => view! {
+            <div class="charts">
+                {chart("Tasks by channel", "Number of tasks created in the window, per channel type.".into(), activity::tasks_by_channel(rows), false, same, count)}
+                {chart("Tasks by hour", "Number of tasks created in each hour of the window.".into(), activity::tasks_by_hour(rows, from, to), false, hour, count)}
+            </div>
+        }
+        .into_any(),
+        Kind::AgentStatistics => chart(
+            "Time per state, busiest agents",
+            "For the eight agents with the most time in the window: time engaged, on hold, in wrap-up and available.".into(),
+            activity::agent_states(rows, 8),
+            true,
+            same,
+            duration,
+        ),
+        Kind::QueueStatistics => chart(
+            "Contacts per interval",
+            "Contacts offered, handled and abandoned in each interval of the window, all queues together.".into(),
+            activity::queue_intervals(rows),
+            false,
+            time,
+            count,
+        ),
+        Kind::Activities => ().into_any(),
     }
-    let shown: Vec<serde_json::Value> = rows.into_iter().take(25).collect();
-    view! {
-        <p class="muted" data-testid="count">{format!("{count} records (first 25 shown)")}</p>
-        <DataTable columns rows=shown />
+}
+
+/// Every record of the window: tasks page by time, agent activities by page number (up to the
+/// API's cap), statistics come whole.
+async fn whole_result(ctx: Ctx, kind: Kind, from: u64, to: u64) -> Result<Vec<Value>, ApiError> {
+    let org = crate::api::org_id(ctx)?;
+    let page = |path: String| async move {
+        let call = crate::api::get(ctx, &path).await?;
+        Ok::<Vec<Value>, ApiError>(call.json["data"].as_array().cloned().unwrap_or_default())
+    };
+    let mut all: Vec<Value> = Vec::new();
+    match kind {
+        Kind::Tasks => {
+            let mut seen = std::collections::HashSet::new();
+            let mut cursor = from;
+            loop {
+                let data = page(format!(
+                    "/v1/tasks?orgId={org}&from={cursor}&to={to}&pageSize={MAX_PAGE_SIZE}"
+                ))
+                .await?;
+                let next = activity::next_tasks_from(&data, MAX_PAGE_SIZE);
+                let before = all.len();
+                for task in data {
+                    if seen.insert(task["id"].to_string()) {
+                        all.push(task);
+                    }
+                }
+                match next {
+                    Some(next) if all.len() > before => cursor = next,
+                    _ => break,
+                }
+            }
+        }
+        Kind::Activities => {
+            for number in 0..MAX_ACTIVITY_RECORDS / MAX_PAGE_SIZE {
+                let data = page(format!(
+                    "/v1/agents/activities?orgId={org}&from={from}&to={to}&pageSize={MAX_PAGE_SIZE}&page={number}"
+                ))
+                .await?;
+                let full = data.len() == MAX_PAGE_SIZE;
+                all.extend(data);
+                if !full {
+                    break;
+                }
+            }
+        }
+        Kind::AgentStatistics => {
+            all = page(format!(
+                "/v1/agents/statistics?orgId={org}&from={from}&to={to}&interval=60"
+            ))
+            .await?
+        }
+        Kind::QueueStatistics => {
+            all = page(format!(
+                "/v1/queues/statistics?orgId={org}&from={from}&to={to}&interval=60"
+            ))
+            .await?
+        }
     }
-    .into_any()
+    Ok(all)
 }
 
 /// `YYYY-MM-DDTHH:MM` in local time, as `<input type="datetime-local">` wants.

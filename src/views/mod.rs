@@ -15,6 +15,7 @@
 
 pub mod activity;
 pub mod callback;
+pub mod chart;
 pub mod config_error;
 pub mod explorer;
 pub mod flow_view;

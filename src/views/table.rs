@@ -1,10 +1,40 @@
-//! JSON rows as an accessible table, shared by the configuration lists and the activity view.
+//! JSON records as accessible tables people can read: times in the browser's locale and time
+//! zone, durations as `1 h 05 min`, known ids as names linking to their record (the id in the
+//! title), everything else as the API sent it; and "Export CSV" with the raw values.
 
 use leptos::prelude::*;
 use serde_json::Value;
+use wxcc_core::activity::format_duration;
+use wxcc_core::table::{self, Shown};
 
-use crate::resources::cell;
 use crate::router::Link;
+
+/// One cell of a flattened row.
+pub fn cell_view(row: &[(String, Value)], path: &str) -> AnyView {
+    match table::shown(row, path) {
+        Shown::Time(ms) => {
+            view! { <time title=ms.to_string()>{crate::browser::format_time(ms)}</time> }.into_any()
+        }
+        Shown::Duration(ms) => {
+            view! { <span title=format!("{ms} ms")>{format_duration(ms)}</span> }.into_any()
+        }
+        Shown::Named { name, id, slug } => {
+            let to = format!("/config/{slug}/{id}");
+            view! { <span title=id><Link to>{name}</Link></span> }.into_any()
+        }
+        Shown::Raw(value) => view! { {text(&value)} }.into_any(),
+    }
+}
+
+/// A plain value's text: strings as they are, booleans as yes/no, missing as an em dash.
+fn text(value: &Value) -> String {
+    match value {
+        Value::Null => "—".into(),
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => if *b { "yes" } else { "no" }.into(),
+        other => crate::browser::json_text(other),
+    }
+}
 
 /// One column per field; with `link_prefix` (an in-app path), the first cell links to
 /// `{link_prefix}/{id}`.
@@ -25,16 +55,16 @@ pub fn DataTable(
                 .as_ref()
                 .zip(row["id"].as_str().filter(|id| !id.is_empty()))
                 .map(|(prefix, id)| format!("{prefix}/{id}"));
+            let flat = table::flatten(row);
             let cells = columns
                 .iter()
                 .enumerate()
-                .map(|(i, c)| {
-                    // The text is owned before it goes into the view: views outlive this function.
-                    let text = cell(row, c);
-                    match (i, link.clone()) {
-                        (0, Some(to)) => view! { <td><Link to>{text}</Link></td> }.into_any(),
-                        _ => view! { <td>{text}</td> }.into_any(),
+                .map(|(i, c)| match (i, link.clone()) {
+                    (0, Some(to)) => {
+                        let title = text(table::raw(&flat, c).unwrap_or(&Value::Null));
+                        view! { <td><Link to>{title}</Link></td> }.into_any()
                     }
+                    _ => view! { <td>{cell_view(&flat, c)}</td> }.into_any(),
                 })
                 .collect_view();
             view! { <tr data-testid="row">{cells}</tr> }.into_any()
@@ -47,5 +77,80 @@ pub fn DataTable(
                 <tbody>{body}</tbody>
             </table>
         </div>
+    }
+}
+
+/// Whole results: every record, a page of them at a time, and all of them as CSV.
+#[component]
+pub fn RecordTable(rows: Vec<Value>, file: &'static str) -> impl IntoView {
+    const PAGE: usize = 25;
+    let flat: Vec<Vec<(String, Value)>> = rows.iter().map(table::flatten).collect();
+    let columns = table::columns(&flat, 7);
+    let total = flat.len();
+    let pages = total.div_ceil(PAGE).max(1);
+    let page = RwSignal::new(0usize);
+    let flat = StoredValue::new(flat);
+    let header = columns
+        .iter()
+        .map(|c| {
+            view! { <th scope="col">{c.rsplit('.').next().unwrap_or(c).to_string()}</th> }
+                .into_any()
+        })
+        .collect_view();
+    let export = move |_| {
+        let csv = flat.with_value(|rows| {
+            let paths = table::all_paths(rows);
+            let header: Vec<&str> = paths.iter().map(String::as_str).collect();
+            wxcc_core::csv::write(
+                &header,
+                rows.iter().map(|row| {
+                    paths
+                        .iter()
+                        .map(|p| {
+                            wxcc_core::csv::cell(table::raw(row, p), crate::browser::json_text)
+                        })
+                        .collect::<Vec<_>>()
+                }),
+            )
+        });
+        if let Err(problem) = crate::browser::download(&format!("{file}.csv"), &csv, "text/csv") {
+            leptos::logging::warn!("{problem}");
+        }
+    };
+    view! {
+        <p class="toolbar">
+            <span class="muted" data-testid="count">{format!("{total} records")}</span>
+            <button type="button" on:click=export data-testid="export-csv">"Export CSV"</button>
+        </p>
+        <div class="scroll">
+            <table class="data">
+                <thead><tr>{header}</tr></thead>
+                <tbody>
+                    {move || {
+                        let start = page.get() * PAGE;
+                        flat.with_value(|rows| {
+                            rows.iter()
+                                .skip(start)
+                                .take(PAGE)
+                                .map(|row| {
+                                    let cells = columns
+                                        .iter()
+                                        .map(|c| view! { <td>{cell_view(row, c)}</td> }.into_any())
+                                        .collect_view();
+                                    view! { <tr data-testid="row">{cells}</tr> }.into_any()
+                                })
+                                .collect_view()
+                        })
+                    }}
+                </tbody>
+            </table>
+        </div>
+        {(pages > 1).then(|| view! {
+            <p class="pager">
+                <button type="button" prop:disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p -= 1)>"Previous"</button>
+                <span data-testid="page">{move || format!("Page {} of {pages}", page.get() + 1)}</span>
+                <button type="button" prop:disabled=move || page.get() + 1 >= pages on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
+            </p>
+        }.into_any())}
     }
 }
