@@ -267,7 +267,7 @@ fn Explorer() -> impl IntoView {
                         <JsonTree value=call.json />
                     }
                     .into_any(),
-                    Err(error) => view! { <ApiErrorView error on_retry=Callback::new(move |_| response.refetch()) /> }.into_any(),
+                    Err(error) => view! { <ApiErrorView error focus=true on_retry=Callback::new(move |_| response.refetch()) /> }.into_any(),
                 },
             }}
         </section>

@@ -9,7 +9,9 @@ pub fn JsonTree(value: Value) -> impl IntoView {
 }
 
 fn node(key: Option<String>, value: &Value, depth: usize) -> AnyView {
-    let label = key.map(|k| view! { <span class="key">{k}": "</span> }.into_any());
+    let label = key
+        .clone()
+        .map(|k| view! { <span class="key">{k}": "</span> }.into_any());
     match value {
         Value::Object(map) => {
             let children = map
@@ -47,7 +49,13 @@ fn node(key: Option<String>, value: &Value, depth: usize) -> AnyView {
                 Value::Bool(_) => "bool",
                 _ => "null",
             };
-            view! { <div class="leaf">{label}<code class=class>{crate::browser::json_text(leaf)}</code></div> }
+            // A time as epoch ms also reads as a date in the browser's locale and time zone.
+            let hint = key
+                .as_deref()
+                .filter(|k| wxcc_core::activity::is_time_field(k, leaf))
+                .and_then(|_| leaf.as_u64())
+                .map(|ms| view! { <span class="muted time">" (" {crate::browser::format_time(ms)} ")"</span> }.into_any());
+            view! { <div class="leaf">{label}<code class=class>{crate::browser::json_text(leaf)}</code>{hint}</div> }
                 .into_any()
         }
     }

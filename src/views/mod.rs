@@ -88,10 +88,22 @@ pub fn SignInButton(
 pub fn ApiErrorView(
     error: ApiError,
     #[prop(optional)] on_retry: Option<Callback<()>>,
+    /// Moves the focus to the error when it appears (results of what the user just asked for,
+    /// which may be below a long form), so they meet it first.
+    #[prop(optional)]
+    focus: bool,
 ) -> impl IntoView {
     let retry = error.is_retryable().then_some(on_retry).flatten();
+    let node = NodeRef::<leptos::html::Div>::new();
+    if focus {
+        Effect::new(move |_| {
+            if let Some(element) = node.get() {
+                let _ = element.focus();
+            }
+        });
+    }
     view! {
-        <div class="error" role="alert" data-testid="api-error" data-status=error.status>
+        <div class="error" role="alert" tabindex="-1" node_ref=node data-testid="api-error" data-status=error.status>
             <h3>{error.title()}</h3>
             <p>{error.message.clone()}</p>
             <p>{error.what_to_do()}</p>

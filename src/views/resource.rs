@@ -31,6 +31,11 @@ pub fn ResourcePage(slug: String, id: Option<String>) -> impl IntoView {
     .into_any()
 }
 
+/// The export reads the list in pages of this size (the largest the config APIs page by), up to
+/// this many pages.
+const EXPORT_PAGE_SIZE: u32 = 100;
+const EXPORT_MAX_PAGES: u32 = 100;
+
 #[component]
 fn ResourceList(resource: &'static Resource) -> impl IntoView {
     let ctx = use_ctx();
@@ -61,6 +66,52 @@ fn ResourceList(resource: &'static Resource) -> impl IntoView {
         q.page = 0;
         go(q);
     };
+    // Every record that matches the current filter, fetched page by page, as one CSV file.
+    let exporting = RwSignal::new(String::new());
+    let export = move |_| {
+        leptos::task::spawn_local(async move {
+            let mut q = query.get_untracked();
+            q.page = 0;
+            q.page_size = EXPORT_PAGE_SIZE;
+            let mut rows = Vec::new();
+            loop {
+                exporting.set(format!("Exporting… {} records so far", rows.len()));
+                let url = match crate::api::org_id(ctx) {
+                    Ok(org) => format!(
+                        "/organization/{org}/{}?{}",
+                        resource.api,
+                        q.to_query_string()
+                    ),
+                    Err(e) => return exporting.set(e.message),
+                };
+                let call = match crate::api::get(ctx, &url).await {
+                    Ok(call) => call,
+                    Err(e) => {
+                        return exporting.set(format!(
+                            "Export failed: {} {}",
+                            e.title(),
+                            e.what_to_do()
+                        ));
+                    }
+                };
+                let page = ListPage::from_value(&call.json);
+                let count = page.data.len();
+                rows.extend(page.data.iter().map(wxcc_core::table::flatten));
+                let pages = page.meta.total_pages.unwrap_or(0);
+                if count < EXPORT_PAGE_SIZE as usize
+                    || q.page + 1 >= pages
+                    || q.page + 1 >= EXPORT_MAX_PAGES
+                {
+                    break;
+                }
+                q.page += 1;
+            }
+            exporting.set(match super::table::export_csv(resource.slug, &rows) {
+                Ok(()) => format!("Exported {} records to {}.csv.", rows.len(), resource.slug),
+                Err(problem) => problem,
+            });
+        });
+    };
     view! {
         <section>
             <h1>{resource.label}</h1>
@@ -75,6 +126,8 @@ fn ResourceList(resource: &'static Resource) -> impl IntoView {
                 <button on:click=move |_| page_by(-1) prop:disabled=move || query.get().page == 0>"Previous"</button>
                 <span data-testid="page-indicator">{move || format!("Page {}", query.get().page + 1)}</span>
                 <button on:click=move |_| page_by(1)>"Next"</button>
+                <button type="button" on:click=export data-testid="export-csv">"Export CSV"</button>
+                <span role="status" data-testid="export-status">{move || exporting.get()}</span>
             </div>
             {move || match items.get() {
                 None => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
@@ -84,7 +137,7 @@ fn ResourceList(resource: &'static Resource) -> impl IntoView {
                         view! { <ItemsTable resource json=call.json attributes /> }.into_any()
                     }
                     Err(error) => {
-                        view! { <ApiErrorView error on_retry=Callback::new(move |_| items.refetch()) /> }
+                        view! { <ApiErrorView error focus=true on_retry=Callback::new(move |_| items.refetch()) /> }
                             .into_any()
                     }
                 },

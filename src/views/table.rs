@@ -80,6 +80,22 @@ pub fn DataTable(
     }
 }
 
+/// Saves `rows` as `{file}.csv`: a header row with every field's path, then the raw API values.
+pub fn export_csv(file: &str, rows: &[Vec<(String, Value)>]) -> Result<(), String> {
+    let paths = table::all_paths(rows);
+    let header: Vec<&str> = paths.iter().map(String::as_str).collect();
+    let csv = wxcc_core::csv::write(
+        &header,
+        rows.iter().map(|row| {
+            paths
+                .iter()
+                .map(|p| wxcc_core::csv::cell(table::raw(row, p), crate::browser::json_text))
+                .collect::<Vec<_>>()
+        }),
+    );
+    crate::browser::download(&format!("{file}.csv"), &csv, "text/csv")
+}
+
 /// Whole results: every record, a page of them at a time, and all of them as CSV.
 #[component]
 pub fn RecordTable(rows: Vec<Value>, file: &'static str) -> impl IntoView {
@@ -98,22 +114,7 @@ pub fn RecordTable(rows: Vec<Value>, file: &'static str) -> impl IntoView {
         })
         .collect_view();
     let export = move |_| {
-        let csv = flat.with_value(|rows| {
-            let paths = table::all_paths(rows);
-            let header: Vec<&str> = paths.iter().map(String::as_str).collect();
-            wxcc_core::csv::write(
-                &header,
-                rows.iter().map(|row| {
-                    paths
-                        .iter()
-                        .map(|p| {
-                            wxcc_core::csv::cell(table::raw(row, p), crate::browser::json_text)
-                        })
-                        .collect::<Vec<_>>()
-                }),
-            )
-        });
-        if let Err(problem) = crate::browser::download(&format!("{file}.csv"), &csv, "text/csv") {
+        if let Err(problem) = flat.with_value(|rows| export_csv(file, rows)) {
             leptos::logging::warn!("{problem}");
         }
     };
