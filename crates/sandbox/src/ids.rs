@@ -78,9 +78,10 @@ pub fn random_uuid() -> String {
     format_uuid(&bytes)
 }
 
-/// `n` random URL-safe characters (from the OS-seeded thread RNG).
-pub fn random_url_safe(n: usize) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+/// `n` random letters and digits (from the OS-seeded thread RNG). Webex's tokens and codes use no
+/// other characters before their `_<ciCluster>_<orgId>` tail, so `split('_')` finds exactly three parts.
+pub fn random_alphanumeric(n: usize) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     let mut rng = rand::rng();
     (0..n)
         .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
@@ -90,16 +91,36 @@ pub fn random_url_safe(n: usize) -> String {
 /// The Webex cluster marker that sits between the random part and the org id of a token.
 pub const CI_CLUSTER: &str = "P0A1";
 
-/// A token in Webex's shape: `<64 url-safe chars>_P0A1_<org uuid>`.
-pub fn webex_token(org_id: &str) -> String {
-    format!("{}_{CI_CLUSTER}_{org_id}", random_url_safe(64))
+/// Length of the random part of tokens and codes, as in Webex's (README, fidelity table).
+const RANDOM_PART_LEN: usize = 64;
+
+/// `<letters and digits>_<ciCluster>_<orgId>`, the one shape of Webex's user tokens and codes.
+fn webex_shaped(org_id: &str) -> String {
+    format!(
+        "{}_{CI_CLUSTER}_{org_id}",
+        random_alphanumeric(RANDOM_PART_LEN)
+    )
+}
+
+/// An access token in Webex's shape.
+pub fn access_token(org_id: &str) -> String {
+    webex_shaped(org_id)
+}
+
+/// A refresh token: Webex formats it like an access token (webex-js-sdk reads the org from either).
+pub fn refresh_token(org_id: &str) -> String {
+    webex_shaped(org_id)
+}
+
+/// An authorization code: Webex's documented examples carry the same tail.
+pub fn authorization_code(org_id: &str) -> String {
+    webex_shaped(org_id)
 }
 
 /// An access token without Webex's `_<ciCluster>_<orgId>` tail (the `opaque_tokens` fault), so
 /// clients must find the org through `/v1/people/me`.
 pub fn opaque_token() -> String {
-    // No underscore at all, so no part of it can be mistaken for a tail.
-    random_url_safe(96).replace('_', "-")
+    random_alphanumeric(96)
 }
 
 /// Webex's public id form: base64 of `ciscospark://us/<KIND>/<uuid>`, without padding.
@@ -130,16 +151,35 @@ mod tests {
         assert_eq!(&id[14..15], "4");
     }
 
-    #[test]
-    fn token_shape() {
-        let t = webex_token("9a8b7c6d-0000-4000-8000-000000000000");
-        let (random, rest) = t.split_at(64);
+    /// Splits like Cisco's samples and SDK do (`token.split('_')`, exactly three parts, org id last).
+    fn assert_webex_shape(token: &str, org: &str) {
+        let parts: Vec<&str> = token.split('_').collect();
+        assert_eq!(parts.len(), 3, "{token}");
+        assert_eq!(parts[0].len(), RANDOM_PART_LEN, "{token}");
         assert!(
-            random
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            parts[0].bytes().all(|b| b.is_ascii_alphanumeric()),
+            "{token}"
         );
-        assert_eq!(rest, "_P0A1_9a8b7c6d-0000-4000-8000-000000000000");
+        assert_eq!(parts[1], CI_CLUSTER, "{token}");
+        assert_eq!(parts[2], org, "{token}");
+    }
+
+    #[test]
+    fn ten_thousand_of_each_split_into_three_parts_with_the_org_last() {
+        let org = "9a8b7c6d-0000-4000-8000-000000000000";
+        for _ in 0..10_000 {
+            assert_webex_shape(&access_token(org), org);
+            assert_webex_shape(&refresh_token(org), org);
+            assert_webex_shape(&authorization_code(org), org);
+        }
+    }
+
+    #[test]
+    fn opaque_tokens_have_no_tail() {
+        for _ in 0..1_000 {
+            let t = opaque_token();
+            assert!(t.bytes().all(|b| b.is_ascii_alphanumeric()), "{t}");
+        }
     }
 
     #[test]

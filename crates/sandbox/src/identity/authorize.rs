@@ -80,7 +80,7 @@ pub async fn authorize(
     }
     let code_challenge = pkce_challenge(&q).map_err(|d| refuse("invalid_request", d))?;
 
-    let txn = ids::random_url_safe(43);
+    let txn = ids::random_alphanumeric(43);
     state.store().pending.insert(
         txn.clone(),
         PendingAuthorization {
@@ -244,7 +244,7 @@ pub async fn decision(
             &tracking,
         ));
     };
-    let code = ids::webex_token(&user.org_id);
+    let code = ids::authorization_code(&user.org_id);
     state.store().codes.insert(
         code.clone(),
         IssuedCode {

@@ -175,7 +175,7 @@ fn redeem_code(
     };
     let now = now_ms();
     let access = access_token_for(&store.faults, &user.org_id);
-    let refresh = ids::webex_token(&user.org_id);
+    let refresh = ids::refresh_token(&user.org_id);
     let cfg = state.config();
     let grant = |lifetime_secs: u64| Grant {
         user_key: user.key.clone(),
@@ -305,7 +305,7 @@ fn access_token_for(faults: &Faults, org_id: &str) -> String {
     if faults.opaque_tokens {
         ids::opaque_token()
     } else {
-        ids::webex_token(org_id)
+        ids::access_token(org_id)
     }
 }
 
