@@ -7,6 +7,7 @@ mod csp;
 mod demo;
 mod layers;
 mod minify;
+mod package;
 mod process;
 mod services;
 mod setup;
@@ -18,13 +19,17 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 
 commands:
-  setup            install what the project needs (wasm target, trunk, wasm-bindgen-cli, Chromium, npm tools)
+  setup            install what the project needs (wasm target, trunk, wasm-bindgen-cli, Chromium, npm tools,
+                   cfn-lint)
   build            build the SPA in release mode into dist/ (add --config FILE to deploy a runtime config.json
                    and the matching Content-Security-Policy into dist/)
   demo             build the SPA, start the Webex sandbox, the token proxy and a local CDN, print the URL
                    (cargo xtask demo --help for the flags, including --real for real Webex)
   test             everything: fmt, clippy, unit, browser (wasm-bindgen-test), end-to-end (Playwright);
                    ends with one line `N passed, M failed`
+  package          everything a deployment needs in one folder: site/ for any static host, the token
+                   proxy as an AWS Lambda zip, and template.yaml (CloudFront + S3 + the function)
+                   (cargo xtask package --config FILE [--public-url P] [--origin O] [--out DIR])
   bench            measure bundle size against its budget, sign-in latency, token-proxy cost and
                    Lighthouse scores; prints a Markdown table, writes target/bench/report.json
 ";
@@ -43,6 +48,7 @@ fn main() {
         "build" => setup::run_all().and_then(|()| spa::build_command(rest)),
         "demo" => setup::run_all().and_then(|()| demo::run(rest)),
         "test" => setup::run_all().and_then(|()| test::run(rest)),
+        "package" => setup::run_all().and_then(|()| package::run(rest)),
         "bench" => setup::run_all().and_then(|()| bench::run(rest)),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");

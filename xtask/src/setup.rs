@@ -1,8 +1,12 @@
 //! `cargo xtask setup`: install what is missing, skip what is there, and say which.
 
-use crate::util::{Result, cmd, first_line, heading, root, run};
+use std::path::PathBuf;
+
+use crate::util::{Result, cmd, first_line, heading, root, run, target_dir};
 
 pub const TRUNK_VERSION: &str = "0.21.14";
+/// cfn-lint from PyPI, which `cargo xtask test` runs on the deployment template.
+pub const CFN_LINT_VERSION: &str = "1.58.0";
 
 pub fn run_all() -> Result {
     heading("setup: checking the toolchain (each step is skipped when already satisfied)");
@@ -11,6 +15,7 @@ pub fn run_all() -> Result {
     wasm_bindgen_cli()?;
     chromium()?;
     npm_tools()?;
+    cfn_lint()?;
     println!("setup: all tools present");
     Ok(())
 }
@@ -116,6 +121,41 @@ fn npm_tools() -> Result {
         cmd("npm")
             .args(["ci", "--no-audit", "--no-fund"])
             .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+    )
+}
+
+/// cfn-lint in a virtualenv of its own below the target directory, so neither the system's Python
+/// nor another project's cfn-lint decides which version lints the template.
+pub fn cfn_lint_path() -> PathBuf {
+    cfn_lint_venv().join("bin/cfn-lint")
+}
+
+fn cfn_lint_venv() -> PathBuf {
+    target_dir().join("tools/cfn-lint")
+}
+
+fn cfn_lint() -> Result {
+    let want = format!("cfn-lint {CFN_LINT_VERSION}");
+    if first_line(std::process::Command::new(cfn_lint_path()).arg("--version")).as_deref()
+        == Some(want.as_str())
+    {
+        println!("  ok   {want} (target/tools/cfn-lint)");
+        return Ok(());
+    }
+    println!("  get  {want} from PyPI into a virtualenv (target/tools/cfn-lint)");
+    let venv = cfn_lint_venv();
+    run(
+        "creating the virtualenv for cfn-lint",
+        cmd("python3").args(["-m", "venv", "--clear"]).arg(&venv),
+    )?;
+    run(
+        "installing cfn-lint",
+        cmd(venv.join("bin/pip").to_str().unwrap_or("pip")).args([
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            &format!("cfn-lint=={CFN_LINT_VERSION}"),
+        ]),
     )
 }
 

@@ -60,6 +60,8 @@ pub fn run(args: &[String]) -> Result {
         ));
         let mut native = cmd("cargo");
         native.args(["test", "--workspace", "--exclude", "wxcc-console"]);
+        // The Lambda runtime tests are a suite of their own below; run them once.
+        native.args(["--", "--skip", LAMBDA_RUNTIME_TESTS]);
         let spec = spec_path();
         match &spec {
             Some(spec) => native.env(SPEC_ENV, spec),
@@ -73,6 +75,8 @@ pub fn run(args: &[String]) -> Result {
             };
         }
         outcomes.push(outcome);
+        outcomes.push(lambda_runtime());
+        outcomes.push(deployment_template());
         let mut browser = cmd("cargo");
         browser
             .args([
@@ -155,6 +159,53 @@ fn locate_spec(set: Option<PathBuf>, cwd: &Path, beside: &Path) -> Option<PathBu
         Some(path) => Some(cwd.join(path)),
         None => beside.is_file().then(|| beside.to_path_buf()),
     }
+}
+
+/// The tests of `crates/token-proxy/tests/lambda_runtime.rs` are in this module.
+const LAMBDA_RUNTIME_TESTS: &str = "lambda_runtime::";
+
+/// The built `wxcc-token-proxy-lambda` under a local Lambda Runtime API, against the sandbox.
+fn lambda_runtime() -> Outcome {
+    let mut command = cmd("cargo");
+    command.args([
+        "test",
+        "-p",
+        "wxcc-token-proxy",
+        "--test",
+        "lambda_runtime",
+        "--",
+        LAMBDA_RUNTIME_TESTS,
+    ]);
+    cargo_tests("Lambda runtime (the binary, Runtime API, sandbox)", command)
+}
+
+/// The deployment template for an example config: its headers agree with `_headers` (checked
+/// while it is written), and cfn-lint passes it.
+fn deployment_template() -> Outcome {
+    let suite = "deployment template (_headers, cfn-lint)";
+    heading(&format!(
+        "{suite}: cargo xtask package's template for an example config"
+    ));
+    let template = match crate::package::example::write() {
+        Ok(path) => path,
+        Err(e) => {
+            return Outcome {
+                suite,
+                passed: 0,
+                failed: 1,
+                note: e,
+            };
+        }
+    };
+    println!(
+        "the template's response headers agree with _headers: {}",
+        template.display()
+    );
+    let mut lint = Command::new(crate::setup::cfn_lint_path());
+    lint.arg(&template);
+    let mut outcome = check(suite, &mut lint);
+    outcome.passed += 1;
+    outcome
 }
 
 /// A check that is one pass or one fail (fmt, clippy).
