@@ -40,6 +40,20 @@ pub struct SandboxConfig {
     pub force_429: bool,
     /// Requests per minute per OAuth client on the Contact Center API before 429.
     pub rate_limit_per_minute: u32,
+    /// 429s carry the spec's `ApiErrorResponse` body; Webex documents them without a body.
+    pub json_429: bool,
+    /// Token responses report the granted `scope`; Webex documents no such field.
+    pub report_scope: bool,
+    /// Token responses leave out `refresh_token_expires_in` (a standard OAuth 2.0 server's answer).
+    pub omit_refresh_token_expires_in: bool,
+    /// Refreshes within this many seconds of the last access token's issue return that token with
+    /// its remaining lifetime (webex/integration-refresh); 0 = every refresh issues a new token.
+    pub stable_refresh_secs: u64,
+    /// Latency added to the identity token endpoint only.
+    pub token_latency_ms: u64,
+    /// Status of an agent-activities page that starts beyond the spec's record cap: 400 or 413
+    /// (Webex's choice is not documented).
+    pub activity_cap_status: u16,
     /// Serve the `/_sandbox/faults` control endpoint on the identity port.
     pub control: bool,
 }
@@ -72,6 +86,12 @@ impl Default for SandboxConfig {
             error_rate: 0.0,
             force_429: false,
             rate_limit_per_minute: 300,
+            json_429: false,
+            report_scope: false,
+            omit_refresh_token_expires_in: false,
+            stable_refresh_secs: 0,
+            token_latency_ms: 0,
+            activity_cap_status: 400,
             control: false,
         }
     }
@@ -130,6 +150,7 @@ impl SandboxConfig {
         if self.rate_limit_per_minute == 0 {
             return Err("rate_limit_per_minute must be at least 1".into());
         }
+        check_activity_cap_status(self.activity_cap_status)?;
         for origin in &self.allowed_origins {
             let parsed = url::Url::parse(origin)
                 .map_err(|e| format!("allowed_origins entry {origin:?} is not a URL: {e}"))?;
@@ -156,6 +177,17 @@ impl SandboxConfig {
     }
 }
 
+/// The statuses the spec lists for agent activities that fit a page beyond the record cap.
+pub fn check_activity_cap_status(status: u16) -> Result<(), String> {
+    if status == 400 || status == 413 {
+        Ok(())
+    } else {
+        Err(format!(
+            "activity_cap_status must be 400 or 413, got {status}"
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +198,8 @@ mod tests {
         assert_eq!(c.access_token_lifetime_secs, 1_209_599);
         assert_eq!(c.refresh_token_lifetime_secs, 7_776_000);
         assert_eq!(c.rate_limit_per_minute, 300);
+        assert!(!c.json_429 && !c.report_scope && !c.omit_refresh_token_expires_in);
+        assert_eq!((c.stable_refresh_secs, c.activity_cap_status), (0, 400));
     }
 
     #[test]
@@ -195,6 +229,11 @@ mod tests {
             ..SandboxConfig::default()
         };
         assert!(bad.validate().unwrap_err().contains("error_rate"));
+        let bad = SandboxConfig {
+            activity_cap_status: 404,
+            ..SandboxConfig::default()
+        };
+        assert!(bad.validate().unwrap_err().contains("activity_cap_status"));
     }
 
     #[test]

@@ -1,5 +1,8 @@
 //! The control endpoint `/_sandbox/faults` (identity port, only with `control`): lets tests force
-//! 429s and 5xx on the API port, add latency, expire tokens and change how tokens are issued.
+//! 429s and 5xx on the API port, add latency, expire tokens, change how tokens are issued and
+//! switch between the documented behaviours and their variants.
+
+use std::collections::HashMap;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Extension, State};
@@ -9,15 +12,16 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::config::check_activity_cap_status;
 use crate::http_util::TrackingId;
 use crate::identity::WebexError;
-use crate::state::{AppState, now_ms};
+use crate::state::{AppState, Grant, now_ms};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/_sandbox/faults", get(get_faults).post(set_faults))
 }
 
-/// Body of `POST /_sandbox/faults`; every field optional.
+/// Body of `POST /_sandbox/faults`; every field optional, each replaces the current value.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaultRequest {
@@ -30,27 +34,39 @@ pub struct FaultRequest {
     pub latency_ms: Option<u64>,
     pub access_token_lifetime_secs: Option<u64>,
     pub opaque_tokens: Option<bool>,
+    pub json_429: Option<bool>,
+    pub report_scope: Option<bool>,
+    pub omit_refresh_token_expires_in: Option<bool>,
+    pub stable_refresh_secs: Option<u64>,
+    pub token_latency_ms: Option<u64>,
+    pub activity_cap_status: Option<u16>,
 }
+
+/// Every field a fault request may carry, for the error that names an unknown one.
+const FIELDS: &str = "force_429, force_5xx, expire_access_tokens, expire_refresh_tokens, latency_ms, \
+    access_token_lifetime_secs, opaque_tokens, json_429, report_scope, omit_refresh_token_expires_in, \
+    stable_refresh_secs, token_latency_ms, activity_cap_status";
 
 async fn get_faults(State(state): State<AppState>) -> Json<Value> {
     Json(fault_view(&state))
 }
 
+/// The current knobs, the configuration's fixed ones and how many tokens exist.
 fn fault_view(state: &AppState) -> Value {
     let cfg = state.config();
     let store = state.store();
-    json!({
-        "force_429": store.faults.force_429,
-        "force_5xx": store.faults.force_5xx,
-        "latency_ms": store.faults.latency_ms.unwrap_or(cfg.latency_ms),
-        "access_token_lifetime_secs": store.faults.access_token_lifetime_secs.unwrap_or(cfg.access_token_lifetime_secs),
-        "opaque_tokens": store.faults.opaque_tokens,
-        "config_force_429": cfg.force_429,
-        "error_rate": cfg.error_rate,
-        "rate_limit_per_minute": cfg.rate_limit_per_minute,
-        "access_tokens": store.access_tokens.len(),
-        "refresh_tokens": store.refresh_tokens.len(),
-    })
+    let mut view = serde_json::to_value(&store.faults).unwrap_or_else(|_| json!({}));
+    if let Some(fields) = view.as_object_mut() {
+        fields.insert("config_force_429".into(), json!(cfg.force_429));
+        fields.insert("error_rate".into(), json!(cfg.error_rate));
+        fields.insert(
+            "rate_limit_per_minute".into(),
+            json!(cfg.rate_limit_per_minute),
+        );
+        fields.insert("access_tokens".into(), json!(store.access_tokens.len()));
+        fields.insert("refresh_tokens".into(), json!(store.refresh_tokens.len()));
+    }
+    view
 }
 
 async fn set_faults(
@@ -58,46 +74,59 @@ async fn set_faults(
     Extension(tracking): Extension<TrackingId>,
     body: Result<Json<FaultRequest>, JsonRejection>,
 ) -> Result<Json<Value>, WebexError> {
+    let bad_request = |detail: String| WebexError::new(StatusCode::BAD_REQUEST, detail, &tracking);
     let Json(req) = body.map_err(|e| {
-        let d = format!(
-            "Invalid fault request: {}. Send JSON with any of force_429, force_5xx, expire_access_tokens, expire_refresh_tokens, latency_ms, access_token_lifetime_secs, opaque_tokens.",
+        bad_request(format!(
+            "Invalid fault request: {}. Send JSON with any of {FIELDS}.",
             e.body_text()
-        );
-        WebexError::new(StatusCode::BAD_REQUEST, d, &tracking)
+        ))
     })?;
-    {
-        let now = now_ms();
-        let mut store = state.store();
-        if let Some(n) = req.force_429 {
-            store.faults.force_429 = n;
-        }
-        if let Some(n) = req.force_5xx {
-            store.faults.force_5xx = n;
-        }
-        if let Some(ms) = req.latency_ms {
-            store.faults.latency_ms = Some(ms);
-        }
-        if let Some(secs) = req.access_token_lifetime_secs {
-            store.faults.access_token_lifetime_secs = Some(secs);
-        }
-        if let Some(opaque) = req.opaque_tokens {
-            store.faults.opaque_tokens = opaque;
-        }
-        if req.expire_access_tokens {
-            store
-                .access_tokens
-                .values_mut()
-                .for_each(|g| g.expires_at_ms = g.expires_at_ms.min(now));
-        }
-        if req.expire_refresh_tokens {
-            store
-                .refresh_tokens
-                .values_mut()
-                .for_each(|g| g.expires_at_ms = g.expires_at_ms.min(now));
-        }
+    if let Some(status) = req.activity_cap_status {
+        check_activity_cap_status(status).map_err(bad_request)?;
     }
+    apply(&state, &req);
     tracing::info!(?req, "faults updated");
     Ok(Json(fault_view(&state)))
+}
+
+fn apply(state: &AppState, req: &FaultRequest) {
+    let now = now_ms();
+    let mut store = state.store();
+    let faults = &mut store.faults;
+    replace(&mut faults.force_429, req.force_429);
+    replace(&mut faults.force_5xx, req.force_5xx);
+    replace(&mut faults.latency_ms, req.latency_ms);
+    replace(
+        &mut faults.access_token_lifetime_secs,
+        req.access_token_lifetime_secs,
+    );
+    replace(&mut faults.opaque_tokens, req.opaque_tokens);
+    replace(&mut faults.json_429, req.json_429);
+    replace(&mut faults.report_scope, req.report_scope);
+    replace(
+        &mut faults.omit_refresh_token_expires_in,
+        req.omit_refresh_token_expires_in,
+    );
+    replace(&mut faults.stable_refresh_secs, req.stable_refresh_secs);
+    replace(&mut faults.token_latency_ms, req.token_latency_ms);
+    replace(&mut faults.activity_cap_status, req.activity_cap_status);
+    let expire = |grants: &mut HashMap<String, Grant>| {
+        grants
+            .values_mut()
+            .for_each(|g| g.expires_at_ms = g.expires_at_ms.min(now));
+    };
+    if req.expire_access_tokens {
+        expire(&mut store.access_tokens);
+    }
+    if req.expire_refresh_tokens {
+        expire(&mut store.refresh_tokens);
+    }
+}
+
+fn replace<T>(slot: &mut T, value: Option<T>) {
+    if let Some(v) = value {
+        *slot = v;
+    }
 }
 
 #[cfg(test)]

@@ -32,11 +32,45 @@ pub async fn tracking_id(mut request: Request, next: Next) -> Response {
     response
 }
 
-/// The bearer token of a request, if the Authorization header carries one.
+/// What a request's `Authorization` header says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credentials<'a> {
+    Missing,
+    /// Present but not of the form `Bearer <token>` (RFC 6750's b64token).
+    Malformed,
+    Bearer(&'a str),
+}
+
+pub fn credentials(headers: &HeaderMap) -> Credentials<'_> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Credentials::Missing;
+    };
+    let Some((scheme, token)) = value.to_str().ok().and_then(|v| v.trim().split_once(' ')) else {
+        return Credentials::Malformed;
+    };
+    let token = token.trim_start_matches(' ');
+    if scheme.eq_ignore_ascii_case("bearer") && is_b64token(token) {
+        Credentials::Bearer(token)
+    } else {
+        Credentials::Malformed
+    }
+}
+
+/// The bearer token of a request, if the Authorization header carries a well-formed one.
 pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()).then(|| token.trim())
+    match credentials(headers) {
+        Credentials::Bearer(token) => Some(token),
+        Credentials::Missing | Credentials::Malformed => None,
+    }
+}
+
+/// RFC 6750's `b64token`: `1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`.
+fn is_b64token(token: &str) -> bool {
+    let body = token.trim_end_matches('=');
+    !body.is_empty()
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~+/".contains(&b))
 }
 
 pub fn escape_html(text: &str) -> String {
@@ -67,15 +101,35 @@ mod tests {
     }
 
     #[test]
-    fn bearer_parsing() {
-        let mut h = HeaderMap::new();
-        assert_eq!(bearer_token(&h), None);
-        h.insert(
-            header::AUTHORIZATION,
-            HeaderValue::from_static("Bearer abc"),
+    fn authorization_header_forms() {
+        let with = |value: &'static str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::AUTHORIZATION, HeaderValue::from_static(value));
+            h
+        };
+        assert_eq!(credentials(&HeaderMap::new()), Credentials::Missing);
+        assert_eq!(credentials(&with("Bearer abc")), Credentials::Bearer("abc"));
+        assert_eq!(
+            credentials(&with("bearer a_b-c.d~e+f/g==")),
+            Credentials::Bearer("a_b-c.d~e+f/g==")
         );
-        assert_eq!(bearer_token(&h), Some("abc"));
-        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
-        assert_eq!(bearer_token(&h), None);
+        for malformed in [
+            "Basic abc",
+            "Bearer",
+            "Bearer ",
+            "Bearer a b",
+            "Bearer a=b",
+            "abc",
+            "Bearer ==",
+            "",
+        ] {
+            assert_eq!(
+                credentials(&with(malformed)),
+                Credentials::Malformed,
+                "{malformed:?}"
+            );
+        }
+        assert_eq!(bearer_token(&with("Bearer abc")), Some("abc"));
+        assert_eq!(bearer_token(&with("Basic abc")), None);
     }
 }

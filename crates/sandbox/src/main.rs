@@ -59,6 +59,24 @@ struct Args {
     /// API requests per minute per client before 429.
     #[arg(long = "rate-limit", value_name = "N")]
     rate_limit: Option<u32>,
+    /// Answer 429s with the spec's JSON error body (Webex documents them without a body).
+    #[arg(long)]
+    json_429: bool,
+    /// Report the granted `scope` in token responses (Webex documents no such field).
+    #[arg(long)]
+    report_scope: bool,
+    /// Leave `refresh_token_expires_in` out of token responses (a standard OAuth 2.0 server's answer).
+    #[arg(long)]
+    omit_refresh_token_expires_in: bool,
+    /// Refreshes within this many seconds of the last access token's issue return that token (0 = off).
+    #[arg(long, value_name = "SECS")]
+    stable_refresh_secs: Option<u64>,
+    /// Latency added to the identity token endpoint only, in milliseconds.
+    #[arg(long, value_name = "N")]
+    token_latency_ms: Option<u64>,
+    /// Status of an agent-activities page beyond the spec's record cap: 400 or 413.
+    #[arg(long, value_name = "STATUS")]
+    activity_cap_status: Option<u16>,
     /// Serve the /_sandbox/faults control endpoint on the identity port.
     #[arg(long)]
     control: bool,
@@ -120,6 +138,18 @@ fn build_config(args: &Args) -> Result<SandboxConfig, String> {
     }
     if let Some(v) = args.rate_limit {
         config.rate_limit_per_minute = v;
+    }
+    config.json_429 |= args.json_429;
+    config.report_scope |= args.report_scope;
+    config.omit_refresh_token_expires_in |= args.omit_refresh_token_expires_in;
+    if let Some(v) = args.stable_refresh_secs {
+        config.stable_refresh_secs = v;
+    }
+    if let Some(v) = args.token_latency_ms {
+        config.token_latency_ms = v;
+    }
+    if let Some(v) = args.activity_cap_status {
+        config.activity_cap_status = v;
     }
     if args.control {
         config.control = true;
@@ -236,6 +266,15 @@ mod tests {
             "y",
             "--seed",
             "9",
+            "--json-429",
+            "--report-scope",
+            "--omit-refresh-token-expires-in",
+            "--stable-refresh-secs",
+            "86400",
+            "--token-latency-ms",
+            "1500",
+            "--activity-cap-status",
+            "413",
         ]))
         .unwrap();
         assert_eq!(c.access_token_lifetime_secs, 20);
@@ -244,6 +283,10 @@ mod tests {
         assert_eq!(c.clients[0].client_secret.secret(), "y");
         assert_eq!(c.seed, 9);
         assert!(c.force_429);
+        assert!(c.json_429 && c.report_scope && c.omit_refresh_token_expires_in);
+        assert_eq!(c.stable_refresh_secs, 86_400);
+        assert_eq!(c.token_latency_ms, 1_500);
+        assert_eq!(c.activity_cap_status, 413);
     }
 
     #[test]
@@ -252,6 +295,8 @@ mod tests {
         assert!(err.contains("error_rate"), "{err}");
         let err = build_config(&parse(&["--spa-origin", "http://x/path"])).unwrap_err();
         assert!(err.contains("allowed_origins"), "{err}");
+        let err = build_config(&parse(&["--activity-cap-status", "500"])).unwrap_err();
+        assert!(err.contains("activity_cap_status"), "{err}");
         assert!(Args::try_parse_from(["wxcc-sandbox", "--seed", "abc"]).is_err());
     }
 }

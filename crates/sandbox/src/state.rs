@@ -31,33 +31,64 @@ pub struct IssuedCode {
     pub expires_at_ms: i64,
 }
 
-/// What a token grants: who, through which client, with which scopes, until when.
+/// What a token grants: who, through which client, with which scopes, from when until when.
 #[derive(Debug, Clone)]
 pub struct Grant {
     pub user_key: String,
     pub client_id: String,
     pub scopes: Vec<String>,
+    pub issued_at_ms: i64,
     pub expires_at_ms: i64,
 }
 
-/// Faults requested through the control endpoint.
-#[derive(Debug, Clone, Default, Serialize)]
+/// The knobs of the control endpoint, starting from the configuration's values.
+#[derive(Debug, Clone, Serialize)]
 pub struct Faults {
     /// The next N API requests answer 429.
     pub force_429: u32,
     /// The next N API requests answer 503.
     pub force_5xx: u32,
-    /// Overrides the configured latency when set.
-    pub latency_ms: Option<u64>,
-    /// Overrides the configured access-token lifetime for tokens issued from now on (to watch
-    /// proactive refresh without restarting the sandbox).
-    pub access_token_lifetime_secs: Option<u64>,
+    /// Latency added to every Contact Center API request.
+    pub latency_ms: u64,
+    /// Lifetime of access tokens issued from now on (to watch proactive refresh without a restart).
+    pub access_token_lifetime_secs: u64,
     /// Issue access tokens without the `_<ciCluster>_<orgId>` tail from now on.
     pub opaque_tokens: bool,
+    /// 429s carry the spec's `ApiErrorResponse` body instead of none (Webex's documented answer).
+    pub json_429: bool,
+    /// Token responses report the granted `scope` (Webex documents no such field).
+    pub report_scope: bool,
+    /// Token responses leave out `refresh_token_expires_in`, as a standard OAuth 2.0 server may.
+    pub omit_refresh_token_expires_in: bool,
+    /// A refresh within this many seconds of the last access token's issue returns that same token
+    /// with its remaining lifetime; 0 turns it off.
+    pub stable_refresh_secs: u64,
+    /// Latency added to the identity token endpoint only.
+    pub token_latency_ms: u64,
+    /// Status of an agent-activities page that starts beyond the spec's record cap (400 or 413).
+    pub activity_cap_status: u16,
+}
+
+impl Faults {
+    pub fn from_config(config: &SandboxConfig) -> Faults {
+        Faults {
+            force_429: 0,
+            force_5xx: 0,
+            latency_ms: config.latency_ms,
+            access_token_lifetime_secs: config.access_token_lifetime_secs,
+            opaque_tokens: false,
+            json_429: config.json_429,
+            report_scope: config.report_scope,
+            omit_refresh_token_expires_in: config.omit_refresh_token_expires_in,
+            stable_refresh_secs: config.stable_refresh_secs,
+            token_latency_ms: config.token_latency_ms,
+            activity_cap_status: config.activity_cap_status,
+        }
+    }
 }
 
 /// Mutable state behind one lock; no lock is held across an await.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Store {
     pub pending: HashMap<String, PendingAuthorization>,
     pub codes: HashMap<String, IssuedCode>,
@@ -65,9 +96,26 @@ pub struct Store {
     pub used_codes: HashMap<String, String>,
     pub access_tokens: HashMap<String, Grant>,
     pub refresh_tokens: HashMap<String, Grant>,
+    /// The access token each refresh token produced last, for stable refresh.
+    pub last_access_token: HashMap<String, String>,
     pub faults: Faults,
     /// Per-client fixed one-minute windows: (window start ms, requests in it).
     pub rate_windows: HashMap<String, (i64, u32)>,
+}
+
+impl Store {
+    fn new(config: &SandboxConfig) -> Store {
+        Store {
+            pending: HashMap::new(),
+            codes: HashMap::new(),
+            used_codes: HashMap::new(),
+            access_tokens: HashMap::new(),
+            refresh_tokens: HashMap::new(),
+            last_access_token: HashMap::new(),
+            faults: Faults::from_config(config),
+            rate_windows: HashMap::new(),
+        }
+    }
 }
 
 /// Cheap-to-clone handle shared by both routers.
@@ -92,10 +140,11 @@ impl AppState {
     /// Seeds the data from `config.seed`; task times are anchored at the start of the current UTC hour.
     pub fn new(config: SandboxConfig) -> AppState {
         let seed = seed::generate(config.seed, seed::hour_floor(now_ms()));
+        let store = Mutex::new(Store::new(&config));
         AppState(Arc::new(Inner {
             config,
             seed,
-            store: Mutex::new(Store::default()),
+            store,
         }))
     }
 

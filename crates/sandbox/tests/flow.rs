@@ -60,31 +60,22 @@ async fn full_grant_flow_authorize_consent_code_token_api_refresh() {
     assert_eq!(param(&params, "state"), Some("st-123"));
     let code = param(&params, "code").unwrap().to_string();
 
-    // 3. Code → tokens, with exactly Webex's fields.
+    // 3. Code → tokens, with exactly the fields Webex documents (no `scope`).
     let (status, tokens) = redeem(&sb, &code).await;
     assert_eq!(status, 200, "{tokens}");
-    let mut keys: Vec<&str> = tokens
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    keys.sort();
     assert_eq!(
-        keys,
+        keys(&tokens),
         [
             "access_token",
             "expires_in",
             "refresh_token",
             "refresh_token_expires_in",
-            "scope",
             "token_type"
         ]
     );
     assert_eq!(tokens["expires_in"], 1_209_599);
     assert_eq!(tokens["refresh_token_expires_in"], 7_776_000);
     assert_eq!(tokens["token_type"], "Bearer");
-    assert_eq!(tokens["scope"], SCOPES);
     let access = tokens["access_token"].as_str().unwrap().to_string();
     let refresh = tokens["refresh_token"].as_str().unwrap().to_string();
     let org = org_of(&access);
@@ -117,16 +108,7 @@ async fn full_grant_flow_authorize_consent_code_token_api_refresh() {
     assert_eq!(users["meta"]["totalRecords"], 300);
 
     // 6. Refresh: a new access token, the refresh token kept with its timer reset; both tokens work.
-    let (status, refreshed) = exchange(
-        &sb,
-        &[
-            ("grant_type", "refresh_token"),
-            ("client_id", CLIENT_ID),
-            ("client_secret", CLIENT_SECRET),
-            ("refresh_token", &refresh),
-        ],
-    )
-    .await;
+    let (status, refreshed) = common::refresh(&sb, &refresh).await;
     assert_eq!(status, 200, "{refreshed}");
     assert_ne!(refreshed["access_token"], json!(access));
     assert_eq!(refreshed["refresh_token"], json!(refresh));
@@ -430,16 +412,7 @@ async fn expired_refresh_token_is_refused() {
     let sb = start_demo().await;
     let tokens = token_for(&sb, "admin").await;
     control(&sb, json!({"expire_refresh_tokens": true})).await;
-    let (status, body) = exchange(
-        &sb,
-        &[
-            ("grant_type", "refresh_token"),
-            ("client_id", CLIENT_ID),
-            ("client_secret", CLIENT_SECRET),
-            ("refresh_token", tokens["refresh_token"].as_str().unwrap()),
-        ],
-    )
-    .await;
+    let (status, body) = common::refresh(&sb, tokens["refresh_token"].as_str().unwrap()).await;
     assert_eq!(status, 400);
     assert_oauth_error(&body, "invalid_grant");
     assert!(body["message"].as_str().unwrap().contains("expired"));
@@ -455,16 +428,7 @@ async fn refresh_token_lifetime_from_config_applies() {
     let sb = start(config).await;
     let tokens = token_for(&sb, "admin").await;
     assert_eq!(tokens["refresh_token_expires_in"], 0);
-    let (status, body) = exchange(
-        &sb,
-        &[
-            ("grant_type", "refresh_token"),
-            ("client_id", CLIENT_ID),
-            ("client_secret", CLIENT_SECRET),
-            ("refresh_token", tokens["refresh_token"].as_str().unwrap()),
-        ],
-    )
-    .await;
+    let (status, body) = common::refresh(&sb, tokens["refresh_token"].as_str().unwrap()).await;
     assert_eq!(status, 400);
     assert_oauth_error(&body, "invalid_grant");
     sb.shutdown().await;
@@ -483,16 +447,7 @@ async fn expired_access_token_gets_401_then_refresh_recovers() {
     let body: Value = r.json().await.unwrap();
     assert!(api_error_description(&body, 401).contains("expired"));
     assert_eq!(people_me(&sb, access).await.status(), 401);
-    let (status, refreshed) = exchange(
-        &sb,
-        &[
-            ("grant_type", "refresh_token"),
-            ("client_id", CLIENT_ID),
-            ("client_secret", CLIENT_SECRET),
-            ("refresh_token", tokens["refresh_token"].as_str().unwrap()),
-        ],
-    )
-    .await;
+    let (status, refreshed) = common::refresh(&sb, tokens["refresh_token"].as_str().unwrap()).await;
     assert_eq!(status, 200);
     assert_eq!(
         api_get(&sb, refreshed["access_token"].as_str().unwrap(), &path)
@@ -542,16 +497,7 @@ async fn the_access_token_lifetime_knob_applies_to_codes_and_refreshes_issued_af
     assert_eq!(view["access_token_lifetime_secs"], 20);
     let after = token_for(&sb, "admin").await;
     assert_eq!(after["expires_in"], 20);
-    let (status, refreshed) = exchange(
-        &sb,
-        &[
-            ("grant_type", "refresh_token"),
-            ("client_id", CLIENT_ID),
-            ("client_secret", CLIENT_SECRET),
-            ("refresh_token", before["refresh_token"].as_str().unwrap()),
-        ],
-    )
-    .await;
+    let (status, refreshed) = common::refresh(&sb, before["refresh_token"].as_str().unwrap()).await;
     assert_eq!(status, 200);
     assert_eq!(refreshed["expires_in"], 20);
     sb.shutdown().await;

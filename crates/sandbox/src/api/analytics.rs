@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::{Extension, State};
-use axum::http::Uri;
+use axum::http::{StatusCode, Uri};
 use serde_json::{Value, json};
 
 use super::error::{ApiError, ApiErrorResponse};
@@ -16,6 +16,12 @@ use crate::seed::TaskRecord;
 use crate::state::{AppState, now_ms};
 
 const CHANNEL_TYPES: &[&str] = &["email", "chat", "telephony", "social"];
+
+/// The spec: activity and statistics windows must be shorter than a day.
+const DAY_MS: i64 = 86_400_000;
+
+/// The spec: at most this many agent-activity records can be fetched for one `from`/`to`.
+const ACTIVITY_RECORD_CAP: usize = 10_000;
 
 struct AnalyticsQuery {
     pairs: Vec<(String, String)>,
@@ -175,10 +181,8 @@ pub async fn agent_activities(
 fn agent_activities_body(state: &AppState, caller: &Caller, uri: &Uri) -> Result<Value, ApiError> {
     let q = AnalyticsQuery::new(uri, caller)?;
     let (from, to) = q.range(false)?;
-    if to - from >= 86_400_000 {
-        return Err(ApiError::bad_request(
-            "The difference between to and from must be less than 24 hours",
-        ));
+    if to - from >= DAY_MS {
+        return Err(under_a_day());
     }
     let agents = q.list("agentIds", 100)?;
     let teams = q.list("teamIds", 100)?;
@@ -190,13 +194,19 @@ fn agent_activities_body(state: &AppState, caller: &Caller, uri: &Uri) -> Result
             "page must be 0 or more, got {page}"
         )));
     }
+    let first = usize::try_from(page)
+        .unwrap_or(usize::MAX)
+        .saturating_mul(page_size);
+    if first >= ACTIVITY_RECORD_CAP {
+        return Err(beyond_the_record_cap(state, page, page_size));
+    }
     let data: Vec<Value> = org_tasks(state, caller)
         .iter()
         .filter(|t| t.status == "completed")
         .filter(|t| t.created_ms >= from && t.created_ms < to)
         .filter(|t| in_list(&agents, &t.agent_id) && in_list(&teams, &t.team_id) && in_list(&channels, t.channel_type))
-        .skip(page as usize * page_size)
-        .take(page_size)
+        .skip(first)
+        .take(page_size.min(ACTIVITY_RECORD_CAP - first))
         .map(|t| {
             json!({
                 "active": false, "agentId": t.agent_id, "agentDn": "", "agentLogin": t.agent_email,
@@ -213,17 +223,39 @@ fn agent_activities_body(state: &AppState, caller: &Caller, uri: &Uri) -> Result
     Ok(json!({"meta": {"orgId": caller.org_id}, "data": data}))
 }
 
+fn under_a_day() -> ApiError {
+    ApiError::bad_request(
+        "The difference between to and from must be less than 24 hours (86400000 milliseconds)",
+    )
+}
+
+/// A page that starts beyond the record cap, answered with the status of the `activity_cap_status` knob.
+fn beyond_the_record_cap(state: &AppState, page: i64, page_size: usize) -> ApiError {
+    let message = format!(
+        "At most {ACTIVITY_RECORD_CAP} records can be fetched for one from/to: page {page} of size {page_size} starts beyond them. Narrow the window."
+    );
+    match state.store().faults.activity_cap_status {
+        413 => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "Content Too Large", message),
+        _ => ApiError::bad_request(message),
+    }
+}
+
 /// Statistics are bucketed on 15-minute boundaries; without an interval the whole range is one bucket.
 fn buckets(q: &AnalyticsQuery) -> Result<(i64, i64, Option<i64>), ApiError> {
     let (from, to) = q.range(true)?;
+    let interval = q.interval_minutes()?.map(|m| m * 60_000);
     let quarter = 15 * 60_000;
-    let (from, to) = (from - from.rem_euclid(quarter), to - to.rem_euclid(quarter));
-    if to <= from {
+    let (start, end) = (from - from.rem_euclid(quarter), to - to.rem_euclid(quarter));
+    // The spec limits to - from; refused when either the sent or the rounded range reaches a day.
+    if to - from >= DAY_MS || end - start >= DAY_MS {
+        return Err(under_a_day());
+    }
+    if end <= start {
         return Err(ApiError::bad_request(
             "from and to fall in the same 15-minute window; widen the range",
         ));
     }
-    Ok((from, to, q.interval_minutes()?.map(|m| m * 60_000)))
+    Ok((start, end, interval))
 }
 
 fn bucket_of(created: i64, from: i64, interval: Option<i64>) -> i64 {

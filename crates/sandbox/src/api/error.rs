@@ -40,29 +40,46 @@ impl ApiError {
         ApiErrorResponse {
             error: self,
             tracking: tracking.clone(),
+            with_body: true,
         }
     }
 }
 
-/// The spec's `ApiErrorResponse`: `{"trackingId", "error": {"key", "reason", "message": [{"description"}]}}`.
+/// The spec's `ApiErrorResponse`: `{"trackingId", "error": {"key", "reason", "message": [{"description"}]}}`,
+/// or only the status and headers when sent without a body.
 #[derive(Debug)]
 pub struct ApiErrorResponse {
     error: ApiError,
     tracking: TrackingId,
+    with_body: bool,
+}
+
+impl ApiErrorResponse {
+    pub fn status(&self) -> StatusCode {
+        self.error.status
+    }
+
+    /// The same status and headers (`Retry-After`, the tracking id) with an empty body.
+    pub fn without_body(self) -> Self {
+        ApiErrorResponse {
+            with_body: false,
+            ..self
+        }
+    }
 }
 
 impl IntoResponse for ApiErrorResponse {
     fn into_response(self) -> Response {
-        let ApiErrorResponse { error, tracking } = self;
-        let body = json!({
-            "trackingId": tracking.0,
-            "error": {
-                "key": error.status.as_u16().to_string(),
-                "reason": error.reason,
-                "message": [{"description": error.message}],
-            }
-        });
-        let mut response = (error.status, Json(body)).into_response();
+        let ApiErrorResponse {
+            error,
+            tracking,
+            with_body,
+        } = self;
+        let mut response = if with_body {
+            (error.status, Json(error_body(&error, &tracking))).into_response()
+        } else {
+            error.status.into_response()
+        };
         if let Some(secs) = error.retry_after {
             response
                 .headers_mut()
@@ -70,4 +87,15 @@ impl IntoResponse for ApiErrorResponse {
         }
         response
     }
+}
+
+fn error_body(error: &ApiError, tracking: &TrackingId) -> serde_json::Value {
+    json!({
+            "trackingId": tracking.0,
+            "error": {
+                "key": error.status.as_u16().to_string(),
+                "reason": error.reason,
+                "message": [{"description": error.message}],
+            }
+    })
 }

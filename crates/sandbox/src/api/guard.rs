@@ -10,7 +10,7 @@ use axum::response::Response;
 use rand::Rng;
 
 use super::error::{ApiError, ApiErrorResponse};
-use crate::http_util::{TrackingId, bearer_token};
+use crate::http_util::{Credentials, TrackingId, credentials};
 use crate::seed::Role;
 use crate::state::{AppState, TokenProblem, now_ms};
 
@@ -36,15 +36,21 @@ pub async fn guard(
         .get::<TrackingId>()
         .cloned()
         .unwrap_or(TrackingId(String::new()));
-    admit(&state, &mut request)
-        .await
-        .map_err(|e| e.tracked(&tracking))?;
+    admit(&state, &mut request).await.map_err(|e| {
+        let response = e.tracked(&tracking);
+        // Webex documents its 429s as carrying CORS headers but no body; the spec gives them one.
+        if response.status() == StatusCode::TOO_MANY_REQUESTS && !state.store().faults.json_429 {
+            response.without_body()
+        } else {
+            response
+        }
+    })?;
     Ok(next.run(request).await)
 }
 
 async fn admit(state: &AppState, request: &mut Request) -> Result<(), ApiError> {
     let cfg = state.config();
-    let latency = state.store().faults.latency_ms.unwrap_or(cfg.latency_ms);
+    let latency = state.store().faults.latency_ms;
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }
@@ -78,10 +84,19 @@ async fn admit(state: &AppState, request: &mut Request) -> Result<(), ApiError> 
     }
 
     let unauthorized = |m: &str| ApiError::new(StatusCode::UNAUTHORIZED, "Unauthorized", m);
-    let Some(token) = bearer_token(request.headers()) else {
-        return Err(unauthorized(
-            "Missing bearer token: send Authorization: Bearer <access token>.",
-        ));
+    // Webex Contact Center: 400 for a missing or malformed header, 401 for a bad token in a good one.
+    let token = match credentials(request.headers()) {
+        Credentials::Bearer(token) => token,
+        Credentials::Missing => {
+            return Err(ApiError::bad_request(
+                "Missing Authorization header: send Authorization: Bearer <access token>.",
+            ));
+        }
+        Credentials::Malformed => {
+            return Err(ApiError::bad_request(
+                "Invalid Authorization header: it must be of the form Bearer <access token>.",
+            ));
+        }
     };
     let grant = match state.access_grant(token) {
         Ok(g) => g,

@@ -1,8 +1,10 @@
 //! The identity port: what webexapis.com's `/v1` does for an integration — authorize (login +
 //! consent page), access_token (authorization_code and refresh_token grants) and people/me.
 
+mod answer;
 mod authorize;
 mod people;
+mod refresh;
 mod responses;
 mod token;
 

@@ -1,29 +1,34 @@
-//! `POST /v1/access_token`: client authentication, then the authorization_code and
-//! refresh_token grants.
+//! `POST /v1/access_token`: client authentication, then the authorization_code grant (the
+//! refresh_token grant is in `refresh.rs`).
 
 use std::collections::HashMap;
 
-use axum::Json;
+use std::time::Duration;
+
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Extension, Form, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode, header};
 use base64::Engine;
-use serde_json::json;
 use sha2::{Digest, Sha256};
 use wxcc_core::secret::{Secret, constant_time_eq};
 
+use super::answer::{IssuedTokens, TokenAnswer, issue_access_token};
+use super::refresh;
 use super::responses::OAuthError;
 use crate::http_util::TrackingId;
 use crate::ids;
-use crate::state::{AppState, Faults, Grant, now_ms};
+use crate::state::{AppState, Grant, now_ms};
 
 pub async fn access_token(
     State(state): State<AppState>,
     Extension(tracking): Extension<TrackingId>,
     headers: HeaderMap,
     form: Result<Form<HashMap<String, String>>, FormRejection>,
-) -> Result<Response, OAuthError> {
+) -> Result<TokenAnswer, OAuthError> {
+    let latency = state.store().faults.token_latency_ms;
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_millis(latency)).await;
+    }
     let bad = |status, code, d: &str| OAuthError::new(status, code, d, &tracking);
     let Form(form) = form.map_err(|_| {
         bad(
@@ -76,7 +81,7 @@ pub async fn access_token(
     if grant_type == "authorization_code" {
         redeem_code(&state, &client_id, &form, &tracking)
     } else {
-        refresh(&state, &client_id, &form, &tracking)
+        refresh::refresh(&state, &client_id, &form, &tracking)
     }
 }
 
@@ -102,7 +107,7 @@ fn redeem_code(
     client_id: &str,
     form: &HashMap<String, String>,
     tracking: &TrackingId,
-) -> Result<Response, OAuthError> {
+) -> Result<TokenAnswer, OAuthError> {
     let grant_err =
         |d: &str| OAuthError::new(StatusCode::BAD_REQUEST, "invalid_grant", d, tracking);
     let Some(code) = form.get("code") else {
@@ -174,139 +179,34 @@ fn redeem_code(
         return Err(grant_err("The user of this code no longer exists."));
     };
     let now = now_ms();
-    let access = access_token_for(&store.faults, &user.org_id);
-    let refresh = ids::refresh_token(&user.org_id);
-    let cfg = state.config();
-    let grant = |lifetime_secs: u64| Grant {
+    let grant = Grant {
         user_key: user.key.clone(),
         client_id: client_id.to_string(),
-        scopes: issued.scopes.clone(),
-        expires_at_ms: now + (lifetime_secs as i64) * 1000,
+        scopes: issued.scopes,
+        issued_at_ms: now,
+        expires_at_ms: now + state.config().refresh_token_lifetime_secs as i64 * 1000,
     };
-    let access_lifetime = store
-        .faults
-        .access_token_lifetime_secs
-        .unwrap_or(cfg.access_token_lifetime_secs);
-    store
-        .access_tokens
-        .insert(access.clone(), grant(access_lifetime));
-    store
-        .refresh_tokens
-        .insert(refresh.clone(), grant(cfg.refresh_token_lifetime_secs));
+    let refresh = ids::refresh_token(&user.org_id);
+    let (access, lifetime) = issue_access_token(&mut store, &refresh, &grant, &user.org_id, now);
+    store.refresh_tokens.insert(refresh.clone(), grant.clone());
     store.used_codes.insert(code.clone(), access.clone());
+    let tokens = IssuedTokens {
+        access_token: access,
+        expires_in: lifetime,
+        refresh_token: &refresh,
+        refresh_token_expires_in: state.config().refresh_token_lifetime_secs,
+        scopes: &grant.scopes,
+    };
+    let answer = TokenAnswer::new(&store.faults, tokens);
     drop(store);
     tracing::info!(client_id, user = %user.key, "tokens issued for authorization code");
-    Ok(token_response(
-        state,
-        &access,
-        access_lifetime,
-        &refresh,
-        &issued.scopes,
-    ))
+    Ok(answer)
 }
 
 fn valid_verifier(v: &str) -> bool {
     (43..=128).contains(&v.len())
         && v.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
-}
-
-fn refresh(
-    state: &AppState,
-    client_id: &str,
-    form: &HashMap<String, String>,
-    tracking: &TrackingId,
-) -> Result<Response, OAuthError> {
-    let grant_err =
-        |d: &str| OAuthError::new(StatusCode::BAD_REQUEST, "invalid_grant", d, tracking);
-    let Some(refresh_token) = form.get("refresh_token") else {
-        return Err(OAuthError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "refresh_token is required",
-            tracking,
-        ));
-    };
-    let now = now_ms();
-    let cfg = state.config();
-    let mut store = state.store();
-    let Some(grant) = store.refresh_tokens.get_mut(refresh_token) else {
-        return Err(grant_err(
-            "The refresh token is invalid or was revoked. Sign in again.",
-        ));
-    };
-    if grant.expires_at_ms <= now {
-        return Err(grant_err("The refresh token has expired. Sign in again."));
-    }
-    if grant.client_id != client_id {
-        return Err(grant_err("The refresh token was issued to another client."));
-    }
-    // Webex: "the refresh token expiration timer will be reset"; the refresh token itself stays the same.
-    grant.expires_at_ms = now + cfg.refresh_token_lifetime_secs as i64 * 1000;
-    let scopes = grant.scopes.clone();
-    let user_key = grant.user_key.clone();
-    let org = state
-        .sign_in_user(&user_key)
-        .map(|u| u.org_id.clone())
-        .unwrap_or_default();
-    let access = access_token_for(&store.faults, &org);
-    let access_lifetime = store
-        .faults
-        .access_token_lifetime_secs
-        .unwrap_or(cfg.access_token_lifetime_secs);
-    store.access_tokens.insert(
-        access.clone(),
-        Grant {
-            user_key,
-            client_id: client_id.to_string(),
-            scopes: scopes.clone(),
-            expires_at_ms: now + access_lifetime as i64 * 1000,
-        },
-    );
-    drop(store);
-    tracing::info!(client_id, "access token refreshed");
-    Ok(token_response(
-        state,
-        &access,
-        access_lifetime,
-        refresh_token,
-        &scopes,
-    ))
-}
-
-fn token_response(
-    state: &AppState,
-    access: &str,
-    access_lifetime_secs: u64,
-    refresh: &str,
-    scopes: &[String],
-) -> Response {
-    let cfg = state.config();
-    let body = json!({
-        "access_token": access,
-        "expires_in": access_lifetime_secs,
-        "refresh_token": refresh,
-        "refresh_token_expires_in": cfg.refresh_token_lifetime_secs,
-        "token_type": "Bearer",
-        "scope": scopes.join(" "),
-    });
-    let mut response = Json(body).into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
-        .headers_mut()
-        .insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
-    response
-}
-
-/// Webex's shape, or the opaque kind when the `opaque_tokens` fault is on.
-fn access_token_for(faults: &Faults, org_id: &str) -> String {
-    if faults.opaque_tokens {
-        ids::opaque_token()
-    } else {
-        ids::access_token(org_id)
-    }
 }
 
 #[cfg(test)]

@@ -228,3 +228,37 @@ pub async fn token_with_scope(sb: &RunningSandbox, user: &str, scope: &str) -> S
     assert_eq!(status, 200);
     body["access_token"].as_str().unwrap().to_string()
 }
+
+/// The refresh_token grant for the demo client.
+pub async fn refresh(sb: &RunningSandbox, refresh_token: &str) -> (u16, Value) {
+    exchange(
+        sb,
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", CLIENT_ID),
+            ("client_secret", CLIENT_SECRET),
+            ("refresh_token", refresh_token),
+        ],
+    )
+    .await
+}
+
+/// The field names of a JSON object, sorted.
+pub fn keys(body: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = body
+        .as_object()
+        .expect("a JSON object")
+        .keys()
+        .cloned()
+        .collect();
+    keys.sort();
+    keys
+}
+
+/// Epoch milliseconds now.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
