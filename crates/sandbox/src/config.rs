@@ -38,7 +38,8 @@ pub struct SandboxConfig {
     pub error_rate: f64,
     /// Answer every Contact Center API request with 429.
     pub force_429: bool,
-    /// Requests per minute per OAuth client on the Contact Center API before 429.
+    /// Requests per minute per OAuth client on the Contact Center API before 429 (Webex documents
+    /// its default per client id; see the README's fidelity table).
     pub rate_limit_per_minute: u32,
     /// 429s carry the spec's `ApiErrorResponse` body; Webex documents them without a body.
     pub json_429: bool,
@@ -85,7 +86,7 @@ impl Default for SandboxConfig {
             latency_ms: 0,
             error_rate: 0.0,
             force_429: false,
-            rate_limit_per_minute: 300,
+            rate_limit_per_minute: 50,
             json_429: false,
             report_scope: false,
             omit_refresh_token_expires_in: false,
@@ -197,7 +198,7 @@ mod tests {
         let c = SandboxConfig::default();
         assert_eq!(c.access_token_lifetime_secs, 1_209_599);
         assert_eq!(c.refresh_token_lifetime_secs, 7_776_000);
-        assert_eq!(c.rate_limit_per_minute, 300);
+        assert_eq!(c.rate_limit_per_minute, 50);
         assert!(!c.json_429 && !c.report_scope && !c.omit_refresh_token_expires_in);
         assert_eq!((c.stable_refresh_secs, c.activity_cap_status), (0, 400));
     }
