@@ -5,6 +5,7 @@
 //! command then exits non-zero, as it does when the bundle is over budget.
 
 mod bundle;
+mod lambda;
 mod lighthouse;
 mod proxy;
 mod report;
@@ -164,6 +165,7 @@ pub fn run(args: &[String]) -> Result {
     } else {
         Section::skipped("proxy")
     });
+    sections.push(lambda::section(&target, wanted("proxy")));
 
     let table = report::markdown(&sections);
     let context = json!({
