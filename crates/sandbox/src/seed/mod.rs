@@ -1,10 +1,21 @@
 //! Deterministic organisation data: the same seed always yields the same users, teams, queues, tasks…
 //!
 //! Configuration entities are kept as JSON objects shaped like the spec's DTOs, so filtering,
-//! projection and search work on field names exactly as clients send them.
+//! projection and search work on field names exactly as clients send them. Records refer to each
+//! other only by ids that exist (a team's `siteId`, a user's `teamIds`, a dial number's
+//! `entryPointId`…); `tests.rs` checks every such reference.
 
+mod address_books;
+mod calendar;
+mod callbacks;
 mod collection;
+mod people;
+mod profiles;
+mod routing;
+mod services;
 mod tasks;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 
@@ -12,9 +23,11 @@ use serde_json::{Map, Value, json};
 
 use crate::ids::SeededRng;
 
-pub use collection::Collection;
+pub use calendar::rfc3339;
+pub use callbacks::ScheduledCallback;
+pub use collection::{ALWAYS_UNFILTERABLE, Collection};
+pub use services::{FLOW_PROJECT_ID, Flow, event_types};
 pub use tasks::TaskRecord;
-use tasks::generate_tasks;
 
 /// Role of a sign-in user; the API refuses configuration reads to non-admins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,8 +59,38 @@ impl SignInUser {
 #[derive(Debug, Default)]
 pub struct OrgData {
     pub collections: BTreeMap<Collection, Vec<Value>>,
+    /// The entries of each address book, by the book's id (`AddressBookEntryDTO`s).
+    pub address_book_entries: BTreeMap<String, Vec<Value>>,
     /// Sorted by `created_ms` ascending.
     pub tasks: Vec<TaskRecord>,
+    /// Webhook subscriptions made with the v2 API (`SubscriptionResponseEnhanced`).
+    pub subscriptions: Vec<Value>,
+    /// Sorted by trigger time ascending.
+    pub callbacks: Vec<ScheduledCallback>,
+    pub flows: Vec<Flow>,
+    /// Journey workspaces (`WorkspaceResponseModel`).
+    pub workspaces: Vec<Value>,
+}
+
+impl OrgData {
+    fn put(&mut self, collection: Collection, records: Vec<Value>) {
+        self.collections.insert(collection, records);
+    }
+
+    /// The records of a configuration kind (empty when none were seeded).
+    pub fn records(&self, collection: Collection) -> &[Value] {
+        self.collections
+            .get(&collection)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// The record of a kind with this `id`.
+    pub fn record(&self, collection: Collection, id: &str) -> Option<&Value> {
+        self.records(collection)
+            .iter()
+            .find(|r| field(r, "id") == id)
+    }
 }
 
 /// Everything seeded.
@@ -59,58 +102,11 @@ pub struct SeedData {
     pub orgs: BTreeMap<String, OrgData>,
 }
 
-const FIRST_NAMES: &[&str] = &[
-    "Aisha", "Ben", "Carla", "Dmitri", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kavya",
-    "Liam", "Maya", "Noah", "Olga", "Pedro", "Quinn", "Rosa", "Sven", "Tara", "Umar", "Vera",
-    "Wei", "Ximena", "Yusuf", "Zoe",
-];
-const LAST_NAMES: &[&str] = &[
-    "Adams", "Baker", "Chen", "Dubois", "Eriksen", "Fischer", "Garcia", "Haddad", "Ito", "Jensen",
-    "Kowalski", "Lopez", "Moreau", "Nakamura", "Okafor", "Patel", "Quiroga", "Rossi", "Schmidt",
-    "Tanaka", "Ueda", "Varga", "Walsh", "Xu", "Yilmaz", "Zhang",
-];
-const SITES: &[(&str, &str)] = &[
-    ("Austin", "America/Chicago"),
-    ("Bangalore", "Asia/Kolkata"),
-    ("Berlin", "Europe/Berlin"),
-    ("London", "Europe/London"),
-    ("Sydney", "Australia/Sydney"),
-    ("Toronto", "America/Toronto"),
-];
-const FUNCTIONS: &[&str] = &[
-    "Sales",
-    "Support",
-    "Billing",
-    "Onboarding",
-    "Retention",
-    "Technical",
-];
-const IDLE_CODES: &[&str] = &[
-    "Break",
-    "Lunch",
-    "Meeting",
-    "Training",
-    "Coaching",
-    "Email Follow-up",
-    "Personal",
-];
-const WRAPUP_CODES: &[&str] = &[
-    "Resolved",
-    "Escalated",
-    "Callback Scheduled",
-    "Sale",
-    "No Answer",
-    "Wrong Number",
-];
 /// First second of 2025, a fixed base for created/updated times of configuration entities.
 const CONFIG_EPOCH_MS: i64 = 1_735_689_600_000;
 const DAY_MS: i64 = 86_400_000;
 
-fn obj(value: Value) -> Value {
-    debug_assert!(value.is_object());
-    value
-}
-
+/// Adds `version`, `createdTime` and `lastUpdatedTime`, as every configuration DTO has them.
 fn stamp(rng: &mut SeededRng, record: &mut Value) {
     let created = CONFIG_EPOCH_MS + rng.below(180) as i64 * DAY_MS;
     let updated = created + rng.below(120) as i64 * DAY_MS;
@@ -121,12 +117,35 @@ fn stamp(rng: &mut SeededRng, record: &mut Value) {
     }
 }
 
+/// A stamped configuration record of `org`: `fields` plus `organizationId` and `id`.
+fn record(rng: &mut SeededRng, org: &str, fields: Value) -> Value {
+    let mut map = Map::new();
+    map.insert("organizationId".into(), json!(org));
+    map.insert("id".into(), json!(rng.uuid()));
+    if let Value::Object(rest) = fields {
+        map.extend(rest);
+    }
+    let mut value = Value::Object(map);
+    stamp(rng, &mut value);
+    value
+}
+
 fn field<'a>(record: &'a Value, name: &str) -> &'a str {
     record.get(name).and_then(Value::as_str).unwrap_or_default()
 }
 
-/// Builds the sandbox's world. `now_ms` anchors task times (tasks lie in the days before it);
-/// callers pass the start of the current UTC hour so restarts within the hour reproduce identical data.
+/// A 24-hex-digit id, the form of the flow store's and Journey's (MongoDB) ids.
+fn object_id(rng: &mut SeededRng) -> String {
+    format!(
+        "{:012x}{:012x}",
+        rng.next_u64() & 0xffff_ffff_ffff,
+        rng.next_u64() & 0xffff_ffff_ffff
+    )
+}
+
+/// Builds the sandbox's world. `now_ms` anchors task and callback times (tasks lie in the days
+/// before it, callbacks in the days after); callers pass the start of the current UTC hour so
+/// restarts within the hour reproduce identical data.
 pub fn generate(seed: u64, now_ms: i64) -> SeedData {
     let mut ids = SeededRng::derive(seed, "orgs");
     let primary_org_id = ids.uuid();
@@ -162,22 +181,37 @@ pub fn generate(seed: u64, now_ms: i64) -> SeedData {
         },
     ];
 
+    let people_of = |org: &str| -> Vec<&SignInUser> {
+        sign_in_users.iter().filter(|u| u.org_id == org).collect()
+    };
     let mut orgs = BTreeMap::new();
-    let primary_people: Vec<&SignInUser> = sign_in_users
-        .iter()
-        .filter(|u| u.org_id == primary_org_id)
-        .collect();
+    let primary = OrgShape {
+        users: 300,
+        teams: 24,
+    };
     orgs.insert(
         primary_org_id.clone(),
-        generate_org(seed, &primary_org_id, 300, 24, &primary_people, now_ms),
+        generate_org(
+            seed,
+            &primary_org_id,
+            primary,
+            &people_of(&primary_org_id),
+            now_ms,
+        ),
     );
-    let second_people: Vec<&SignInUser> = sign_in_users
-        .iter()
-        .filter(|u| u.org_id == second_org_id)
-        .collect();
+    let second = OrgShape {
+        users: 40,
+        teams: 4,
+    };
     orgs.insert(
         second_org_id.clone(),
-        generate_org(seed ^ 0x5eed, &second_org_id, 40, 4, &second_people, now_ms),
+        generate_org(
+            seed ^ 0x5eed,
+            &second_org_id,
+            second,
+            &people_of(&second_org_id),
+            now_ms,
+        ),
     );
 
     SeedData {
@@ -188,232 +222,81 @@ pub fn generate(seed: u64, now_ms: i64) -> SeedData {
     }
 }
 
+/// How big an organisation is.
+#[derive(Debug, Clone, Copy)]
+struct OrgShape {
+    users: usize,
+    teams: usize,
+}
+
+/// One organisation: entities are made in dependency order, each kind referring only to kinds
+/// made before it (and teams and desktop layouts to each other, settled in `people::teams_and_layouts`).
 fn generate_org(
     seed: u64,
     org: &str,
-    user_count: usize,
-    team_count: usize,
+    shape: OrgShape,
     people: &[&SignInUser],
     now_ms: i64,
 ) -> OrgData {
     let mut rng = SeededRng::derive(seed, org);
+    let rng = &mut rng;
     let mut data = OrgData::default();
+    data.put(
+        Collection::MultimediaProfile,
+        profiles::multimedia_profiles(rng, org),
+    );
+    data.put(Collection::WorkType, profiles::work_types(rng, org));
+    data.put(Collection::Skill, profiles::skills(rng, org));
+    data.put(Collection::UserProfile, profiles::user_profiles(rng, org));
+    data.put(
+        Collection::SkillProfile,
+        profiles::skill_profiles(rng, org, &data),
+    );
+    data.put(Collection::AgentProfile, profiles::agent_profiles(rng, org));
+    data.put(
+        Collection::AuxiliaryCode,
+        profiles::auxiliary_codes(rng, org, &data),
+    );
+    data.put(Collection::Site, people::sites(rng, org, &data));
+    let (teams, layouts) = people::teams_and_layouts(rng, org, shape.teams, &data);
+    data.put(Collection::Team, teams);
+    data.put(Collection::DesktopLayout, layouts);
+    let users = people::users(rng, org, shape.users, people, &mut data);
+    data.put(Collection::User, users);
 
-    let multimedia_profile = rng.uuid();
-    let sites: Vec<Value> = SITES
-        .iter()
-        .map(|(name, _)| {
-            let mut s = obj(json!({
-                "organizationId": org, "id": rng.uuid(), "name": name, "active": true,
-                "multimediaProfileId": multimedia_profile, "description": format!("{name} contact center"),
-                "systemDefault": false,
-            }));
-            stamp(&mut rng, &mut s);
-            s
-        })
-        .collect();
+    data.put(Collection::HolidayList, routing::holiday_lists(rng, org));
+    data.put(
+        Collection::BusinessHours,
+        routing::business_hours(rng, org, &data),
+    );
+    data.put(
+        Collection::ContactServiceQueue,
+        routing::queues(rng, org, &data),
+    );
+    data.put(Collection::EntryPoint, routing::entry_points(rng, org));
+    data.put(
+        Collection::DialNumber,
+        routing::dial_numbers(rng, org, &data),
+    );
+    data.put(Collection::DialPlan, routing::dial_plans(rng, org));
+    data.put(Collection::OutdialAni, routing::outdial_anis(rng, org));
+    data.put(Collection::CadVariable, routing::cad_variables(rng, org));
+    data.put(Collection::AudioFile, routing::audio_files(rng, org));
+    let (books, entries) = address_books::address_books(rng, org, &data);
+    data.put(Collection::AddressBook, books);
+    data.address_book_entries = entries;
 
-    let skill_profiles: Vec<Value> = (0..8)
-        .map(|i| {
-            let function = FUNCTIONS[i % FUNCTIONS.len()];
-            let skills: Vec<Value> = (0..1 + rng.below(3))
-                .map(|k| {
-                    json!({"skillId": rng.uuid(), "skillName": format!("{function} skill {}", k + 1),
-                           "booleanValue": true, "proficiencyValue": 1 + rng.below(10)})
-                })
-                .collect();
-            let mut p = obj(json!({
-                "organizationId": org, "id": rng.uuid(), "name": format!("{function} skills {}", i / FUNCTIONS.len() + 1),
-                "description": format!("Skills for {function} agents"), "activeSkills": skills,
-            }));
-            stamp(&mut rng, &mut p);
-            p
-        })
-        .collect();
-
-    let agent_profiles: Vec<Value> = ["Standard Agent", "Senior Agent", "Supervisor", "Outbound Agent", "Chat Only"]
-        .iter()
-        .map(|name| {
-            let mut p = obj(json!({
-                "organizationId": org, "id": rng.uuid(), "name": name, "description": format!("{name} desktop profile"),
-                "parentType": "ORGANIZATION", "screenPopup": rng.chance(50), "lastAgentRouting": false,
-                "autoWrapUp": rng.chance(50), "autoAnswer": false, "autoWrapAfterSeconds": 30,
-                "agentAvailableAfterOutdial": false, "allowAutoWrapUpExtension": true,
-                "accessWrapUpCode": "ALL", "accessIdleCode": "ALL", "accessQueue": "ALL", "accessEntryPoint": "ALL",
-                "accessBuddyTeam": "ALL", "consultToQueue": true, "outdialEnabled": *name == "Outbound Agent",
-                "agentDNValidation": "PROVISIONED_VALUE", "active": true, "systemDefault": false,
-            }));
-            stamp(&mut rng, &mut p);
-            p
-        })
-        .collect();
-
-    let mut teams: Vec<Value> = (0..team_count)
-        .map(|i| {
-            let site = &sites[i % sites.len()];
-            let function = FUNCTIONS[(i / sites.len()) % FUNCTIONS.len()];
-            let mut t = obj(json!({
-                "organizationId": org, "id": rng.uuid(), "name": format!("{} {function} {}", field(site, "name"), i / (sites.len() * FUNCTIONS.len()) + 1),
-                "teamType": "AGENT", "teamStatus": "IN_SERVICE", "active": true,
-                "siteId": field(site, "id"), "siteName": field(site, "name"),
-                "skillProfileId": field(rng.pick(&skill_profiles), "id"), "multiMediaProfileId": multimedia_profile,
-                "userIds": [], "description": format!("{function} team in {}", field(site, "name")),
-                "systemDefault": false, "rankQueuesForTeam": false,
-            }));
-            stamp(&mut rng, &mut t);
-            t
-        })
-        .collect();
-
-    let mut users: Vec<Value> = Vec::with_capacity(user_count);
-    for i in 0..user_count {
-        let (id, first, last, email, is_admin) = match people.get(i) {
-            Some(p) => (
-                p.id.clone(),
-                p.first_name.clone(),
-                p.last_name.clone(),
-                p.email.clone(),
-                p.role == Role::Admin,
-            ),
-            None => {
-                let first = rng.pick(FIRST_NAMES).to_string();
-                let last = rng.pick(LAST_NAMES).to_string();
-                let email = format!(
-                    "{}.{}{}@wxcc-sandbox.example.com",
-                    first.to_lowercase(),
-                    last.to_lowercase(),
-                    i
-                );
-                (rng.uuid(), first, last, email, false)
-            }
-        };
-        let team_index = i % teams.len();
-        let team_id = field(&teams[team_index], "id").to_string();
-        let site_id = field(&teams[team_index], "siteId").to_string();
-        let site_name = field(&teams[team_index], "siteName").to_string();
-        let timezone = SITES
-            .iter()
-            .find(|(n, _)| *n == site_name)
-            .map(|(_, tz)| *tz)
-            .unwrap_or("UTC");
-        let profile_type = if is_admin { "ADMINISTRATOR" } else { "AGENT" };
-        let mut u = obj(json!({
-            "organizationId": org, "id": id, "firstName": first, "lastName": last, "email": email,
-            "workPhone": format!("+1555{:07}", rng.below(10_000_000)), "ciUserId": id,
-            "timezone": timezone, "xspVersion": "xsp-24.0", "userProfileId": rng.uuid(), "userProfileType": profile_type,
-            "contactCenterEnabled": !rng.chance(5) || i < people.len(), "siteId": site_id, "siteName": site_name,
-            "teamIds": [team_id], "skillProfileId": field(rng.pick(&skill_profiles), "id"),
-            "agentProfileId": field(rng.pick(&agent_profiles), "id"), "multimediaProfileId": multimedia_profile,
-            "active": !rng.chance(3) || i < people.len(), "imiUserCreated": false, "systemDefault": false,
-            "userLevelBurnoutInclusion": "INCLUDED", "userLevelAutoCSATInclusion": "INCLUDED",
-            "userLevelWellnessBreakReminders": "DISABLED", "userLevelSummariesInclusion": "INCLUDED",
-        }));
-        stamp(&mut rng, &mut u);
-        if let Some(Value::Array(members)) = teams[team_index].get_mut("userIds") {
-            members.push(json!(id));
-        }
-        users.push(u);
-    }
-
-    let queues: Vec<Value> = (0..30)
-        .map(|i| {
-            let function = FUNCTIONS[i % FUNCTIONS.len()];
-            let channel = ["TELEPHONY", "TELEPHONY", "CHAT", "EMAIL", "SOCIAL_CHANNEL"][i % 5];
-            let groups: Vec<Value> = (0..1 + rng.below(2)).map(|_| json!({"teamId": field(rng.pick(&teams), "id")})).collect();
-            let mut q = obj(json!({
-                "organizationId": org, "id": rng.uuid(), "name": format!("{function} {} Queue {}", channel.to_lowercase().replace("_channel", ""), i / FUNCTIONS.len() + 1),
-                "description": format!("{function} requests over {}", channel.to_lowercase()),
-                "queueType": "INBOUND", "checkAgentAvailability": true, "channelType": channel,
-                "serviceLevelThreshold": 30 + rng.below(5) * 15, "maxActiveContacts": 50 + rng.below(200),
-                "maxTimeInQueue": 600 + rng.below(6) * 300, "timezone": SITES[i % SITES.len()].1, "active": true,
-                "monitoringPermitted": true, "parkingPermitted": false, "recordingPermitted": true,
-                "recordingAllCallsPermitted": false, "pauseRecordingPermitted": true, "recordingPauseDuration": 10,
-                "routingType": "LONGEST_AVAILABLE_AGENT", "queueRoutingType": "TEAM_BASED",
-                "callDistributionGroups": [{"agentGroups": groups, "order": 1, "duration": 0}],
-                "xspVersion": "xsp-24.0", "systemDefault": false, "manuallyAssignable": false,
-            }));
-            if channel == "SOCIAL_CHANNEL" {
-                q["socialChannelType"] = json!("WHATSAPP");
-            }
-            stamp(&mut rng, &mut q);
-            q
-        })
-        .collect();
-
-    let entry_points: Vec<Value> = (0..20)
-        .map(|i| {
-            let function = FUNCTIONS[i % FUNCTIONS.len()];
-            let channel = ["TELEPHONY", "TELEPHONY", "CHAT", "EMAIL", "SOCIAL_CHANNEL"][i % 5];
-            let mut e = obj(json!({
-                "organizationId": org, "id": rng.uuid(), "name": format!("{function} {} EP {}", channel.to_lowercase().replace("_channel", ""), i / FUNCTIONS.len() + 1),
-                "description": format!("{function} entry point"), "entryPointType": "INBOUND", "channelType": channel,
-                // The spec marks socialChannelType required on every entry point, whatever the channel.
-                "socialChannelType": "MESSENGER", "active": true,
-                "serviceLevelThreshold": 30, "maximumActiveContacts": 100 + rng.below(400),
-                "controlFlowScriptUrl": "https://flow.wxcc-sandbox.example.com/flows/default",
-                "overflowNumber": "", "timezone": SITES[i % SITES.len()].1, "imiOrgType": "MIXED_MODE",
-                "assetId": rng.uuid(), "xspVersion": "xsp-24.0", "systemDefault": false, "callbackEnabled": false,
-            }));
-            stamp(&mut rng, &mut e);
-            e
-        })
-        .collect();
-
-    let idle_type = rng.uuid();
-    let wrap_type = rng.uuid();
-    let mut aux_codes = Vec::new();
-    for (names, code, type_id) in [
-        (IDLE_CODES, "IDLE_CODE", &idle_type),
-        (WRAPUP_CODES, "WRAP_UP_CODE", &wrap_type),
-    ] {
-        for (i, name) in names.iter().enumerate() {
-            let mut a = obj(json!({
-                "organizationId": org, "id": rng.uuid(), "name": name, "description": format!("{name} ({})", code.to_lowercase()),
-                "defaultCode": i == 0, "active": true, "isSystemCode": false, "workTypeId": type_id,
-                "workTypeCode": code, "burnoutInclusion": "NOT_APPLICABLE", "systemDefault": false,
-            }));
-            stamp(&mut rng, &mut a);
-            aux_codes.push(a);
-        }
-    }
-
-    let address_books: Vec<Value> = std::iter::once(("Global Directory".to_string(), None))
-        .chain(sites.iter().map(|s| (format!("{} Directory", field(s, "name")), Some(field(s, "id").to_string()))))
-        .map(|(name, site)| {
-            let mut b = obj(json!({
-                "organizationId": org, "id": rng.uuid(), "name": name, "description": format!("Speed dials: {name}"),
-                "parentType": if site.is_some() { "SITE" } else { "ORGANIZATION" },
-            }));
-            if let (Some(site), Value::Object(map)) = (site, &mut b) {
-                map.insert("siteId".into(), json!(site));
-            }
-            stamp(&mut rng, &mut b);
-            b
-        })
-        .collect();
-
-    data.tasks = generate_tasks(&mut rng, &users, &teams, &queues, now_ms);
-    // Teams list their members in a stable order.
-    for t in &mut teams {
-        if let Some(Value::Array(members)) = t.get_mut("userIds") {
-            members.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
-        }
-    }
-    data.collections.insert(Collection::User, users);
-    data.collections.insert(Collection::Team, teams);
-    data.collections.insert(Collection::Site, sites);
-    data.collections
-        .insert(Collection::ContactServiceQueue, queues);
-    data.collections
-        .insert(Collection::EntryPoint, entry_points);
-    data.collections
-        .insert(Collection::AgentProfile, agent_profiles);
-    data.collections
-        .insert(Collection::SkillProfile, skill_profiles);
-    data.collections
-        .insert(Collection::AuxiliaryCode, aux_codes);
-    data.collections
-        .insert(Collection::AddressBook, address_books);
+    data.tasks = tasks::generate_tasks(
+        rng,
+        data.records(Collection::User),
+        data.records(Collection::Team),
+        data.records(Collection::ContactServiceQueue),
+        now_ms,
+    );
+    data.callbacks = callbacks::scheduled_callbacks(rng, org, &data, now_ms);
+    data.subscriptions = services::subscriptions(rng, people);
+    data.flows = services::flows(rng, org, people);
+    data.workspaces = services::workspaces(rng, &data);
     data
 }
 
@@ -433,42 +316,4 @@ pub fn known_fields(records: &[Value]) -> Vec<String> {
     names.sort();
     names.dedup();
     names
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn deterministic_for_a_seed() {
-        let a = generate(42, 1_800_000_000_000);
-        let b = generate(42, 1_800_000_000_000);
-        assert_eq!(a.primary_org_id, b.primary_org_id);
-        let ua = &a.orgs[&a.primary_org_id].collections[&Collection::User];
-        let ub = &b.orgs[&b.primary_org_id].collections[&Collection::User];
-        assert_eq!(ua, ub);
-        assert_eq!(
-            a.orgs[&a.primary_org_id].tasks.len(),
-            b.orgs[&b.primary_org_id].tasks.len()
-        );
-        let c = generate(43, 1_800_000_000_000);
-        assert_ne!(a.primary_org_id, c.primary_org_id);
-    }
-
-    #[test]
-    fn sizes_are_realistic() {
-        let s = generate(1, 1_800_000_000_000);
-        let org = &s.orgs[&s.primary_org_id];
-        assert_eq!(org.collections[&Collection::User].len(), 300);
-        assert_eq!(org.collections[&Collection::Team].len(), 24);
-        assert!(org.tasks.len() > 500);
-        assert!(org.tasks.iter().all(|t| t.created_ms < 1_800_000_000_000));
-        // Sign-in users are listed as users of their org.
-        let admin = &s.sign_in_users[0];
-        assert!(
-            org.collections[&Collection::User]
-                .iter()
-                .any(|u| field(u, "id") == admin.id)
-        );
-    }
 }

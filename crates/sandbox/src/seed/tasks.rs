@@ -3,7 +3,8 @@
 
 use serde_json::{Value, json};
 
-use super::{DAY_MS, WRAPUP_CODES, field};
+use super::profiles::WRAPUP_CODES;
+use super::{DAY_MS, field};
 use crate::ids::SeededRng;
 
 /// A contact-center task (call, chat, email) with the facts statistics are derived from.
