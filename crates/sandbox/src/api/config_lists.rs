@@ -1,9 +1,10 @@
-//! `GET /organization/{orgid}/<collection>`: paging, `filter` (RSQL), `search` and `attributes`
-//! over the seeded configuration entities.
+//! Paged configuration lists, `GET /organization/{orgid}/v2/<kind>` (and the v3 ones, and a book's
+//! entries): paging, `filter` (RSQL), `search` and `attributes` over the seeded records, answered
+//! as `{meta, data}` with paging links.
 
 use axum::Json;
 use axum::extract::{Extension, Path, State};
-use axum::http::Uri;
+use axum::http::{StatusCode, Uri};
 use serde_json::{Map, Value, json};
 
 use super::error::{ApiError, ApiErrorResponse};
@@ -11,128 +12,227 @@ use super::guard::{Caller, authorize_read, check_org};
 use super::params::{bool_param, int_param, last_param, query_pairs};
 use crate::http_util::TrackingId;
 use crate::rsql;
-use crate::seed::{Collection, known_fields};
+use crate::seed::{ALWAYS_UNFILTERABLE, Collection, OrgData, known_fields};
 use crate::state::AppState;
+
+/// Boolean switches the spec documents on configuration reads; the sandbox checks their syntax only.
+const FLAGS: &[&str] = &[
+    "singleObjectResponse",
+    "supervisorManagedAgentsOnly",
+    "buddyTeamAgentsOnly",
+    "includeAIMappingCount",
+    "desktopProfileFilter",
+    "provisioningView",
+    "supervisorView",
+    "includeCount",
+    "includeDynamicSkillsLimitReached",
+    "includeEntryPointName",
+];
+
+/// What a list may filter, search and project.
+pub struct ListShape {
+    pub search_columns: &'static [&'static str],
+    pub unfilterable: Vec<&'static str>,
+    /// Fields the DTO marks required; projections keep them.
+    pub required: &'static [&'static str],
+    pub collection: Option<Collection>,
+}
+
+impl ListShape {
+    pub fn of(collection: Collection) -> Self {
+        ListShape {
+            search_columns: collection.search_columns(),
+            unfilterable: collection.unfilterable(),
+            required: collection.required_fields(),
+            collection: Some(collection),
+        }
+    }
+
+    /// A book's entries (`AddressBookEntryDTO`), per the spec's entry list.
+    fn entries() -> Self {
+        ListShape {
+            search_columns: &["name", "number"],
+            unfilterable: ALWAYS_UNFILTERABLE.to_vec(),
+            required: &["name", "number"],
+            collection: None,
+        }
+    }
+
+    fn alias(&self, field: &str) -> Option<&'static str> {
+        self.collection.and_then(|c| c.filter_alias(field))
+    }
+
+    fn resolve(&self, field: &str) -> String {
+        self.alias(field).unwrap_or(field).to_string()
+    }
+}
+
+/// The records of `collection` in the caller's org, after the read and org checks.
+pub fn org_data<'a>(
+    state: &'a AppState,
+    caller: &Caller,
+    org: &str,
+) -> Result<&'a OrgData, ApiError> {
+    authorize_read(caller)?;
+    check_org(caller, org)?;
+    state
+        .seed()
+        .orgs
+        .get(org)
+        .ok_or_else(|| ApiError::forbidden(format!("Unknown organization {org}.")))
+}
+
+pub fn not_found(what: &str, id: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "Not Found",
+        format!("No {what} with id {id} exists in this organization."),
+    )
+}
 
 pub async fn list_config(
     collection: Collection,
+    list_path: &'static str,
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Extension(tracking): Extension<TrackingId>,
     Path(org): Path<String>,
     uri: Uri,
 ) -> Result<Json<Value>, ApiErrorResponse> {
-    list_config_body(collection, &state, &caller, &org, &uri)
-        .map(Json)
-        .map_err(|e| e.tracked(&tracking))
+    let body = org_data(&state, &caller, &org).and_then(|data| {
+        let base = format!("/organization/{org}/{list_path}");
+        paged(
+            data.records(collection),
+            &ListShape::of(collection),
+            &org,
+            &base,
+            &uri,
+        )
+    });
+    body.map(Json).map_err(|e| e.tracked(&tracking))
 }
 
-fn list_config_body(
-    collection: Collection,
-    state: &AppState,
-    caller: &Caller,
-    org: &str,
-    uri: &Uri,
-) -> Result<Value, ApiError> {
-    authorize_read(caller)?;
-    check_org(caller, org)?;
-    let pairs = query_pairs(uri)?;
-    let page = int_param(&pairs, "page")?.unwrap_or(0);
+/// `GET /organization/{orgid}/v2/address-book/{addressBookId}/entry`.
+pub async fn list_entries(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Extension(tracking): Extension<TrackingId>,
+    Path((org, book)): Path<(String, String)>,
+    uri: Uri,
+) -> Result<Json<Value>, ApiErrorResponse> {
+    let body = org_data(&state, &caller, &org).and_then(|data| {
+        let entries = data
+            .address_book_entries
+            .get(&book)
+            .ok_or_else(|| not_found("address book", &book))?;
+        let base = format!("/organization/{org}/v2/address-book/{book}/entry");
+        paged(entries, &ListShape::entries(), &org, &base, &uri)
+    });
+    body.map(Json).map_err(|e| e.tracked(&tracking))
+}
+
+/// `page` (≥ 0, default 0) and `pageSize` (≥ 1, default 100, clamped to the maximum).
+pub fn paging(pairs: &[(String, String)], max_page_size: u64) -> Result<(u64, u64), ApiError> {
+    let page = int_param(pairs, "page")?.unwrap_or(0);
     if page < 0 {
         return Err(ApiError::bad_request(format!(
             "page must be 0 or more, got {page}"
         )));
     }
-    let requested_size = int_param(&pairs, "pageSize")?.unwrap_or(100);
-    if requested_size < 1 {
+    let requested = int_param(pairs, "pageSize")?.unwrap_or(100);
+    if requested < 1 {
         return Err(ApiError::bad_request(format!(
-            "pageSize must be 1 or more, got {requested_size}"
+            "pageSize must be 1 or more, got {requested}"
         )));
     }
     // The spec: a larger pageSize is adjusted down to the maximum, not refused.
-    let page_size = (requested_size as u64).min(collection.max_page_size());
-    for flag in [
-        "singleObjectResponse",
-        "supervisorManagedAgentsOnly",
-        "buddyTeamAgentsOnly",
-        "includeAIMappingCount",
-        "desktopProfileFilter",
-        "provisioningView",
-        "supervisorView",
-        "includeCount",
-        "includeDynamicSkillsLimitReached",
-    ] {
-        bool_param(&pairs, flag)?;
-    }
+    Ok((page as u64, (requested as u64).min(max_page_size)))
+}
 
-    let records: &[Value] = state
-        .seed()
-        .orgs
-        .get(org)
-        .and_then(|o| o.collections.get(&collection))
-        .map(Vec::as_slice)
-        .unwrap_or_default();
-    let fields = known_fields(records);
-    let resolve = |f: &str| collection.filter_alias(f).unwrap_or(f).to_string();
+pub fn check_flags(pairs: &[(String, String)]) -> Result<(), ApiError> {
+    FLAGS.iter().try_for_each(|flag| bool_param(pairs, flag))
+}
 
-    let filter = match last_param(&pairs, "filter").filter(|f| !f.trim().is_empty()) {
-        None => None,
-        Some(text) => {
-            let expr =
-                rsql::parse(text).map_err(|e| ApiError::bad_request(format!("filter: {e}")))?;
-            for f in expr.fields() {
-                let actual = resolve(f);
-                let blocked =
-                    collection.unfilterable().contains(&f) && collection.filter_alias(f).is_none();
-                if blocked || !fields.contains(&actual) {
-                    return Err(ApiError::bad_request(format!(
-                        "filter: the field {f:?} is not supported for {}; use one of the entity's fields except {}",
-                        collection.path(),
-                        collection.unfilterable().join(", ")
-                    )));
-                }
-            }
-            Some(expr)
-        }
+/// The `filter` expression, its fields checked against the records' fields and `filterable`.
+pub fn parse_filter(
+    pairs: &[(String, String)],
+    shape: &ListShape,
+    fields: &[String],
+    filterable: &dyn Fn(&str) -> bool,
+) -> Result<Option<rsql::Expr>, ApiError> {
+    let Some(text) = last_param(pairs, "filter").filter(|f| !f.trim().is_empty()) else {
+        return Ok(None);
     };
+    let expr = rsql::parse(text).map_err(|e| ApiError::bad_request(format!("filter: {e}")))?;
+    for f in expr.fields() {
+        if !filterable(f) || !fields.contains(&shape.resolve(f)) {
+            return Err(ApiError::bad_request(format!(
+                "filter: the field {f:?} is not supported here; use one of the entity's fields except {}",
+                shape.unfilterable.join(", ")
+            )));
+        }
+    }
+    Ok(Some(expr))
+}
+
+/// The `attributes` names, each a field of the records.
+pub fn parse_attributes(
+    pairs: &[(String, String)],
+    fields: &[String],
+) -> Result<Option<Vec<String>>, ApiError> {
+    let Some(text) = last_param(pairs, "attributes").filter(|a| !a.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let names: Vec<String> = text
+        .split(',')
+        .map(|a| a.trim().to_string())
+        .filter(|a| !a.is_empty())
+        .collect();
+    if let Some(bad) = names.iter().find(|a| !fields.contains(a)) {
+        return Err(ApiError::bad_request(format!(
+            "attributes: unknown attribute {bad:?}; use the entity's field names"
+        )));
+    }
+    Ok(Some(names))
+}
+
+fn paged(
+    records: &[Value],
+    shape: &ListShape,
+    org: &str,
+    base: &str,
+    uri: &Uri,
+) -> Result<Value, ApiError> {
+    let pairs = query_pairs(uri)?;
+    let (page, page_size) = paging(&pairs, 1000)?;
+    check_flags(&pairs)?;
+    let fields = known_fields(records);
+    let filterable = |f: &str| !shape.unfilterable.contains(&f) || shape.alias(f).is_some();
+    let filter = parse_filter(&pairs, shape, &fields, &filterable)?;
     let search = match last_param(&pairs, "search").filter(|s| !s.trim().is_empty()) {
         None => None,
-        Some(text) => Some(Search::parse(text, collection)?),
+        Some(text) => Some(Search::parse(text, shape.search_columns)?),
     };
-    let attributes: Option<Vec<String>> =
-        match last_param(&pairs, "attributes").filter(|a| !a.trim().is_empty()) {
-            None => None,
-            Some(text) => {
-                let names: Vec<String> = text
-                    .split(',')
-                    .map(|a| a.trim().to_string())
-                    .filter(|a| !a.is_empty())
-                    .collect();
-                if let Some(bad) = names.iter().find(|a| !fields.contains(a)) {
-                    return Err(ApiError::bad_request(format!(
-                        "attributes: unknown attribute {bad:?} for {}",
-                        collection.path()
-                    )));
-                }
-                Some(names)
-            }
-        };
+    let attributes = parse_attributes(&pairs, &fields)?;
 
     let matching: Vec<&Value> = records
         .iter()
-        .filter(|r| filter.as_ref().is_none_or(|e| e.matches(r, &resolve)))
+        .filter(|r| {
+            filter
+                .as_ref()
+                .is_none_or(|e| e.matches(r, &|f| shape.resolve(f)))
+        })
         .filter(|r| search.as_ref().is_none_or(|s| s.matches(r)))
         .collect();
     let total = matching.len() as u64;
     let total_pages = total.div_ceil(page_size);
     let data: Vec<Value> = matching
         .into_iter()
-        .skip((page as u64).saturating_mul(page_size) as usize)
+        .skip(page.saturating_mul(page_size) as usize)
         .take(page_size as usize)
-        .map(|r| project(r, attributes.as_deref(), collection.required_fields()))
+        .map(|r| project(r, attributes.as_deref(), shape.required))
         .collect();
 
-    let base = format!("/organization/{org}/{}", collection.path());
     let extra: String = ["filter", "attributes", "search"]
         .iter()
         .filter_map(|k| {
@@ -145,7 +245,6 @@ fn list_config_body(
         })
         .collect();
     let link = |p: u64| format!("{base}?page={p}&pageSize={page_size}{extra}");
-    let page = page as u64;
     let mut links = Map::new();
     links.insert("self".into(), json!(link(page)));
     links.insert("first".into(), json!(link(0)));
@@ -171,7 +270,7 @@ fn list_config_body(
 
 /// Keeps the requested attributes plus `id` (rows stay addressable) and the DTO's required fields
 /// (the spec promises them on every item, so clients may rely on them).
-fn project(record: &Value, attributes: Option<&[String]>, required: &[&str]) -> Value {
+pub fn project(record: &Value, attributes: Option<&[String]>, required: &[&str]) -> Value {
     match (attributes, record.as_object()) {
         (Some(names), Some(map)) => Value::Object(
             map.iter()
@@ -191,8 +290,7 @@ struct Search {
 }
 
 impl Search {
-    fn parse(text: &str, collection: Collection) -> Result<Search, ApiError> {
-        let allowed = collection.search_columns();
+    fn parse(text: &str, allowed: &[&str]) -> Result<Search, ApiError> {
         let structured = text.contains("==") || text.contains("=in=");
         if !structured {
             let keyword = text.trim().trim_matches('"').to_lowercase();

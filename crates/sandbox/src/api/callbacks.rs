@@ -1,0 +1,206 @@
+//! Scheduled callbacks: `GET /v1/callbacks/organization/{orgId}/scheduled-callback` (by customer
+//! number or assigned agent) and `…/scheduled-callback/{id}`. Callbacks whose trigger time has
+//! passed are not listed, as the spec says. Errors use `ApiErrorResponse` (the spec documents no
+//! body for them).
+
+use axum::Json;
+use axum::extract::{Extension, Path, State};
+use axum::http::Uri;
+use serde_json::{Map, Value, json};
+
+use super::config_lists::not_found;
+use super::error::{ApiError, ApiErrorResponse};
+use super::guard::{Caller, check_org};
+use super::params::{int_param, last_param, query_pairs};
+use crate::http_util::TrackingId;
+use crate::seed::{OrgData, ScheduledCallback};
+use crate::state::{AppState, now_ms};
+
+/// "Requires 'cjp:user' scope for authorization" (the spec, both operations).
+const CALLBACK_SCOPES: &[&str] = &["cjp:user"];
+
+fn org_data<'a>(state: &'a AppState, caller: &Caller, org: &str) -> Result<&'a OrgData, ApiError> {
+    if !caller
+        .scopes
+        .iter()
+        .any(|s| CALLBACK_SCOPES.contains(&s.as_str()))
+    {
+        return Err(ApiError::forbidden(
+            "The access token is missing the required scope cjp:user.",
+        ));
+    }
+    check_org(caller, org)?;
+    state
+        .seed()
+        .orgs
+        .get(org)
+        .ok_or_else(|| ApiError::forbidden(format!("Unknown organization {org}.")))
+}
+
+/// Callbacks still to come.
+fn upcoming(data: &OrgData) -> impl Iterator<Item = &ScheduledCallback> {
+    let now = now_ms();
+    data.callbacks.iter().filter(move |c| c.trigger_ms > now)
+}
+
+fn is_uuid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups
+            .iter()
+            .all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn one_of<'a>(
+    pairs: &'a [(String, String)],
+    name: &str,
+    allowed: &[&'a str],
+    default: &'a str,
+) -> Result<&'a str, ApiError> {
+    match last_param(pairs, name) {
+        None => Ok(default),
+        Some(v) if allowed.contains(&v) => Ok(v),
+        Some(v) => Err(ApiError::bad_request(format!(
+            "{name} must be one of {}, got {v:?}",
+            allowed.join(", ")
+        ))),
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Extension(tracking): Extension<TrackingId>,
+    Path(org): Path<String>,
+    uri: Uri,
+) -> Result<Json<Value>, ApiErrorResponse> {
+    let body = org_data(&state, &caller, &org).and_then(|data| list_body(data, &org, &uri));
+    body.map(Json).map_err(|e| e.tracked(&tracking))
+}
+
+fn list_body(data: &OrgData, org: &str, uri: &Uri) -> Result<Value, ApiError> {
+    let pairs = query_pairs(uri)?;
+    let number = last_param(&pairs, "callbackNumber").filter(|n| !n.is_empty());
+    let agent = last_param(&pairs, "assigneeAgent").filter(|a| !a.is_empty());
+    if number.is_none() && agent.is_none() {
+        return Err(ApiError::bad_request(
+            "At least one of assigneeAgent or callbackNumber must be provided.",
+        ));
+    }
+    if let Some(agent) = agent.filter(|a| !is_uuid(a)) {
+        return Err(ApiError::bad_request(format!(
+            "assigneeAgent must be a UUID, got {agent:?}"
+        )));
+    }
+    let page = int_param(&pairs, "page")?.unwrap_or(0);
+    let page_size = int_param(&pairs, "pageSize")?.unwrap_or(50);
+    if page < 0 || !(1..=100).contains(&page_size) {
+        return Err(ApiError::bad_request(format!(
+            "page must be 0 or more and pageSize between 1 and 100, got {page} and {page_size}"
+        )));
+    }
+    let sort_by = one_of(
+        &pairs,
+        "sortBy",
+        &["customerName", "scheduledTime", "assignedTime"],
+        "scheduledTime",
+    )?;
+    let descending = one_of(&pairs, "sortOrder", &["asc", "desc"], "asc")? == "desc";
+    if sort_by == "assignedTime" && agent.is_none() {
+        return Err(ApiError::bad_request(
+            "sortBy=assignedTime needs assigneeAgent.",
+        ));
+    }
+
+    let mut matching: Vec<&ScheduledCallback> = upcoming(data)
+        .filter(|c| number.is_none_or(|n| c.record["callbackNumber"] == json!(n)))
+        .filter(|c| {
+            agent.is_none_or(|a| {
+                c.record["assigneeAgent"]
+                    .as_str()
+                    .is_some_and(|x| x.eq_ignore_ascii_case(a))
+            })
+        })
+        .collect();
+    matching.sort_by(|a, b| {
+        let key = |c: &ScheduledCallback| match sort_by {
+            "customerName" => (
+                c.record["customerName"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                c.trigger_ms,
+            ),
+            "assignedTime" => (
+                String::new(),
+                c.record["assignedTime"].as_i64().unwrap_or_default(),
+            ),
+            _ => (String::new(), c.trigger_ms),
+        };
+        key(a).cmp(&key(b))
+    });
+    if descending {
+        matching.reverse();
+    }
+    let (page, page_size) = (page as usize, page_size as usize);
+    let total = matching.len();
+    let total_pages = total.div_ceil(page_size);
+    let data: Vec<&Value> = matching
+        .iter()
+        .skip(page.saturating_mul(page_size))
+        .take(page_size)
+        .map(|c| &c.record)
+        .collect();
+
+    let filters: String = [("callbackNumber", number), ("assigneeAgent", agent)]
+        .iter()
+        .filter_map(|(k, v)| {
+            v.map(|v| {
+                format!(
+                    "&{k}={}",
+                    url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
+                )
+            })
+        })
+        .collect();
+    let link = |p: usize| {
+        format!(
+            "/v1/callbacks/organization/{org}/scheduled-callback?page={p}&pageSize={page_size}{filters}"
+        )
+    };
+    let mut links = Map::new();
+    links.insert("self".into(), json!(link(page)));
+    links.insert("first".into(), json!(link(0)));
+    links.insert("last".into(), json!(link(total_pages.saturating_sub(1))));
+    if page + 1 < total_pages {
+        links.insert("next".into(), json!(link(page + 1)));
+    }
+    if page > 0 && total_pages > 0 {
+        links.insert("prev".into(), json!(link((page - 1).min(total_pages - 1))));
+    }
+    Ok(json!({
+        "meta": {"orgId": org, "page": page, "pageSize": page_size, "totalPages": total_pages,
+                 "totalRecords": total, "links": links},
+        "data": data,
+    }))
+}
+
+/// A callback by id (UUIDs compare without regard to case); 404 when unknown or already triggered.
+pub async fn get(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Extension(tracking): Extension<TrackingId>,
+    Path((org, id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiErrorResponse> {
+    let body = org_data(&state, &caller, &org).and_then(|data| {
+        upcoming(data)
+            .find(|c| {
+                c.record["id"]
+                    .as_str()
+                    .is_some_and(|x| x.eq_ignore_ascii_case(&id))
+            })
+            .map(|c| c.record.clone())
+            .ok_or_else(|| not_found("scheduled callback", &id))
+    });
+    body.map(Json).map_err(|e| e.tracked(&tracking))
+}

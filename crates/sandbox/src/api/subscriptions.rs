@@ -1,0 +1,130 @@
+//! Webhook subscriptions made with the v2 API and the event types they can listen to:
+//! `GET /v2/subscriptions`, `/v2/subscriptions/{id}` and `/v2/event-types`. Their errors take the
+//! spec's `ErrorResult` shape (an integer `key`), not the configuration API's `ApiErrorResponse`.
+
+use axum::Json;
+use axum::extract::{Extension, Path, State};
+use axum::http::Uri;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::config_lists::not_found;
+use super::error::ApiError;
+use super::guard::{Caller, check_org};
+use super::params::{last_param, query_pairs};
+use crate::http_util::TrackingId;
+use crate::seed::{OrgData, Role, event_types};
+use crate::state::AppState;
+
+/// "Registering and managing Subscriptions requires an administrator role and the appropriate
+/// cjp:config_read or cjp:config_write scopes" (developer.webex.com, Subscriptions).
+const SUBSCRIPTION_SCOPES: &[&str] = &["cjp:config_read", "cjp:config_write"];
+
+/// The spec's `ErrorResult`: `{"trackingId", "error": {"key": <status>, "message": [{"description"}]}}`.
+#[derive(Debug)]
+pub struct ErrorResult {
+    error: ApiError,
+    tracking: TrackingId,
+}
+
+impl IntoResponse for ErrorResult {
+    fn into_response(self) -> Response {
+        let body = json!({
+            "trackingId": self.tracking.0,
+            "error": {
+                "key": self.error.status.as_u16(),
+                "message": [{"description": self.error.message}],
+            }
+        });
+        (self.error.status, Json(body)).into_response()
+    }
+}
+
+fn tracked(tracking: &TrackingId) -> impl Fn(ApiError) -> ErrorResult + '_ {
+    |error| ErrorResult {
+        error,
+        tracking: tracking.clone(),
+    }
+}
+
+/// Scope, role, then the optional `orgId` (the token's org when absent).
+fn org_of_request<'a>(
+    state: &'a AppState,
+    caller: &Caller,
+    uri: &Uri,
+) -> Result<&'a OrgData, ApiError> {
+    if !caller
+        .scopes
+        .iter()
+        .any(|s| SUBSCRIPTION_SCOPES.contains(&s.as_str()))
+    {
+        return Err(ApiError::forbidden(
+            "The access token is missing the required scope cjp:config_read (or cjp:config_write).",
+        ));
+    }
+    if caller.role != Role::Admin {
+        return Err(ApiError::forbidden(
+            "Subscriptions can be read by administrators only.",
+        ));
+    }
+    let pairs = query_pairs(uri)?;
+    if let Some(org) = last_param(&pairs, "orgId") {
+        check_org(caller, org)?;
+    }
+    state
+        .seed()
+        .orgs
+        .get(&caller.org_id)
+        .ok_or_else(|| ApiError::forbidden("Unknown organization."))
+}
+
+/// `GET /v2/subscriptions`: `meta.subscriptionCount` counts every subscription of the org, as
+/// the spec's description says (the sandbox has made none with the v1 API).
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Extension(tracking): Extension<TrackingId>,
+    uri: Uri,
+) -> Result<Json<Value>, ErrorResult> {
+    let data = org_of_request(&state, &caller, &uri).map_err(tracked(&tracking))?;
+    Ok(Json(json!({
+        "meta": {"orgId": caller.org_id, "subscriptionCount": data.subscriptions.len()},
+        "data": data.subscriptions,
+    })))
+}
+
+/// `GET /v2/subscriptions/{id}`: 404 for an unknown id (a status the spec does not list for
+/// this operation; the body keeps the operation's `ErrorResult` shape).
+pub async fn get(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Extension(tracking): Extension<TrackingId>,
+    Path(id): Path<String>,
+    uri: Uri,
+) -> Result<Json<Value>, ErrorResult> {
+    let data = org_of_request(&state, &caller, &uri).map_err(tracked(&tracking))?;
+    let subscription = data
+        .subscriptions
+        .iter()
+        .find(|s| s["id"] == json!(id))
+        .ok_or_else(|| not_found("subscription", &id))
+        .map_err(tracked(&tracking))?;
+    Ok(Json(
+        json!({"meta": {"orgId": caller.org_id}, "data": subscription}),
+    ))
+}
+
+/// `GET /v2/event-types`.
+pub async fn event_types_list(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Extension(tracking): Extension<TrackingId>,
+    uri: Uri,
+) -> Result<Json<Value>, ErrorResult> {
+    org_of_request(&state, &caller, &uri).map_err(tracked(&tracking))?;
+    let (types, versions) = event_types();
+    Ok(Json(json!({
+        "meta": {"orgId": caller.org_id, "resourceVersionList": versions},
+        "data": types,
+    })))
+}
