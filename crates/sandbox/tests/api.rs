@@ -58,6 +58,7 @@ async fn cors_preflight_errors_and_429_carry_the_headers() {
     let r = http
         .get(format!("{}/v1/tasks?from=0", sb.api_url()))
         .header("Origin", SPA_ORIGIN)
+        .bearer_auth("not-a-token")
         .send()
         .await
         .unwrap();
@@ -106,8 +107,8 @@ async fn rate_limit_per_client_answers_429_with_retry_after() {
         .parse()
         .unwrap();
     assert!((1..=60).contains(&retry));
-    let body: Value = r.json().await.unwrap();
-    assert!(api_error_description(&body, 429).contains("3 requests per minute"));
+    // Webex's 429s have no body (tests/api_errors.rs covers the spec's JSON variant).
+    assert!(r.bytes().await.unwrap().is_empty());
     sb.shutdown().await;
 }
 
