@@ -1,5 +1,6 @@
 //! The axum adapter: one `Router` served by both hosts (standalone binary and Lambda).
 
+use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::error::{ErrorCode, ProxyError};
 use crate::handlers;
@@ -49,10 +50,16 @@ pub(crate) struct Inner {
     pub(crate) endpoint: TokenEndpoint,
     pub(crate) limiter: RateLimiter,
     pub(crate) sessions: SessionRules,
+    pub(crate) clock: Arc<dyn Clock>,
 }
 
 impl AppState {
     pub fn new(config: &Config) -> Result<Self, String> {
+        Self::with_clock(config, Arc::new(SystemClock))
+    }
+
+    /// [`AppState::new`] reading the time from `clock` (tests move a [`crate::clock::ManualClock`]).
+    pub fn with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<Self, String> {
         let endpoint = TokenEndpoint::new(config.token_endpoint.clone(), config.upstream_timeout)
             .map_err(|e| {
             format!("cannot build the HTTP client for the token endpoint: {e}; check the TLS setup")
@@ -70,12 +77,17 @@ impl AppState {
                 endpoint,
                 limiter: RateLimiter::per_minute(config.rate_limit_per_minute),
                 sessions: config.sessions,
+                clock,
             }),
         })
     }
 
     pub fn mode(&self) -> SessionMode {
         self.inner.mode
+    }
+
+    pub(crate) fn now_unix(&self) -> u64 {
+        self.inner.clock.now_unix()
     }
 }
 

@@ -3,8 +3,8 @@
 use crate::app::{AppState, accept_post};
 use crate::error::{ErrorCode, ProxyError};
 use crate::request::{self, SessionMode};
-use crate::sealing::OpenError;
-use crate::session::{self, TokenBody};
+use crate::sealing::{OpenError, SealedSession};
+use crate::session::{self, SignedOut, TokenBody};
 use crate::upstream::{self, Grant, IssuedTokens};
 use axum::Json;
 use axum::body::Body;
@@ -12,15 +12,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use std::time::{SystemTime, UNIX_EPOCH};
 use wxcc_core::secret::Secret;
-
-fn now_unix() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
 
 async fn call_upstream(
     state: &AppState,
@@ -43,20 +35,17 @@ async fn call_upstream(
     result
 }
 
-/// Seals the refresh token and builds the success answer (cookie or handle).
-fn issue(
-    state: &AppState,
-    tokens: &IssuedTokens,
-    refresh_token: &Secret,
-    expires_at: u64,
-) -> Response {
-    let now = now_unix();
-    let sealed = state.inner.sealer.seal(refresh_token, expires_at);
-    let remaining = expires_at.saturating_sub(now);
-    let body = TokenBody::new(tokens, remaining, state.inner.mode, &sealed);
+/// Seals the session and builds the success answer: the cookie (cookie mode) or the handle in the body.
+fn issue(state: &AppState, tokens: &IssuedTokens, session: &SealedSession, now: u64) -> Response {
+    let sealed = state.inner.sealer.seal(session);
+    let body = TokenBody::new(tokens, session, now, state.inner.mode, &sealed);
     let mut response = Json(body).into_response();
     if state.inner.mode == SessionMode::Cookie {
-        let cookie = session::session_cookie(&sealed, remaining);
+        let max_age = session
+            .times
+            .persistent
+            .then(|| session.times.remaining(now));
+        let cookie = session::session_cookie(&sealed, max_age);
         if let Ok(value) = HeaderValue::from_str(cookie.secret()) {
             response.headers_mut().insert(header::SET_COOKIE, value);
         }
@@ -75,53 +64,82 @@ pub(crate) async fn token(
         upstream::code_exchange_form(&state.inner.client, &exchange.code, &exchange.code_verifier);
     let tokens = call_upstream(&state, Grant::AuthorizationCode, &form).await?;
     let refresh_token = tokens.refresh_token.clone().ok_or_else(internal)?;
-    let lifetime = tokens
-        .refresh_token_expires_in
-        .unwrap_or_else(|| assumed_refresh_lifetime(&state));
-    Ok(issue(
-        &state,
-        &tokens,
-        &refresh_token,
-        now_unix() + lifetime,
-    ))
+    let now = state.now_unix();
+    let refresh_expires_at = now.saturating_add(
+        tokens
+            .refresh_token_expires_in
+            .unwrap_or_else(|| assumed_refresh_lifetime(&state)),
+    );
+    let session = SealedSession {
+        refresh_token,
+        refresh_expires_at,
+        times: state.inner.sessions.start(
+            now,
+            refresh_expires_at,
+            exchange.remember,
+            state.inner.mode,
+        ),
+    };
+    Ok(issue(&state, &tokens, &session, now))
 }
 
+/// `/refresh`: a new access token for the session in the cookie (cookie mode) or the handle. As a quiet
+/// probe (`"probe": true`), "no session" and "session over" are success answers that say so.
 pub(crate) async fn refresh(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, RefreshRefused> {
-    renew_session(&state, &headers, body)
+    let (mode, remember_days) = (state.inner.mode, remember_days(&state));
+    let refused = |probe: bool| move |error| RefreshRefused::new(error, mode, remember_days, probe);
+    let body = accept_post(&state, &headers, body)
         .await
-        .map_err(|error| RefreshRefused::new(error, state.inner.mode))
+        .map_err(refused(false))?;
+    let request = request::parse_refresh(&body, state.inner.mode).map_err(refused(false))?;
+    let sealed = match (request.handle, state.inner.mode) {
+        (Some(handle), _) => Some(handle),
+        (None, SessionMode::Cookie) => session::find_session_cookie(
+            headers
+                .get_all(header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok()),
+        ),
+        (None, SessionMode::Handle) => None,
+    };
+    let Some(sealed) = sealed else {
+        if request.probe {
+            tracing::info!("session probe: no session");
+            return Ok(Json(SignedOut::new(None, remember_days)).into_response());
+        }
+        return Err(refused(false)(ProxyError::new(
+            ErrorCode::SessionExpired,
+            "There is no session cookie (signed out, expired, or blocked by the browser); sign in again.",
+        )));
+    };
+    renew_session(&state, &sealed)
+        .await
+        .map_err(refused(request.probe))
 }
 
-/// Opens the session (handle in the body, or the cookie), refreshes upstream and seals the current token.
-async fn renew_session(
-    state: &AppState,
-    headers: &HeaderMap,
-    body: Body,
-) -> Result<Response, ProxyError> {
-    let body = accept_post(state, headers, body).await?;
-    let handle = request::parse_refresh(&body, state.inner.mode)?;
-    let sealed = match handle {
-        Some(handle) => handle,
-        None => session::find_session_cookie(
-            headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()),
-        )
-        .ok_or_else(|| {
-            ProxyError::new(
-                ErrorCode::SessionExpired,
-                "There is no session cookie (signed out, expired, or blocked by the browser); sign in again.",
-            )
-        })?,
-    };
-    let now = now_unix();
+/// The days "keep me signed in" lasts with this proxy (0: not offered), for the sign-in screen.
+fn remember_days(state: &AppState) -> u32 {
+    state.inner.sessions.remember_days_for(state.inner.mode)
+}
+
+/// Opens the sealed session, refreshes upstream and seals the current refresh token with the same
+/// session times.
+async fn renew_session(state: &AppState, sealed: &Secret) -> Result<Response, ProxyError> {
+    let now = state.now_unix();
     let current = state
         .inner
         .sealer
         .open(sealed.secret(), now)
         .map_err(open_error)?;
+    // The rules in force now apply to sessions sealed earlier (a shortened lifetime ends them sooner).
+    let times = state.inner.sessions.cap(current.times, state.inner.mode);
+    if now >= times.ends_at {
+        return Err(open_error(OpenError::SessionEnded));
+    }
     let form = upstream::refresh_form(&state.inner.client, &current.refresh_token);
     let tokens = call_upstream(state, Grant::RefreshToken, &form).await?;
     // Webex may hand back the same refresh token or rotate it; seal whatever is current.
@@ -130,12 +148,18 @@ async fn renew_session(
         .clone()
         .unwrap_or(current.refresh_token);
     // Without a stated lifetime, a kept refresh token keeps its expiry and a new one gets the default.
-    let expires_at = match (tokens.refresh_token_expires_in, &tokens.refresh_token) {
-        (Some(lifetime), _) => now + lifetime,
-        (None, Some(_)) => now + assumed_refresh_lifetime(state),
-        (None, None) => current.expires_at,
+    let refresh_expires_at = match (tokens.refresh_token_expires_in, &tokens.refresh_token) {
+        (Some(lifetime), _) => now.saturating_add(lifetime),
+        (None, Some(_)) => now.saturating_add(assumed_refresh_lifetime(state)),
+        (None, None) => current.refresh_expires_at,
     };
-    Ok(issue(state, &tokens, &refresh_token, expires_at))
+    // Same sign-in time, same end: a refresh never extends the session.
+    let session = SealedSession {
+        refresh_token,
+        refresh_expires_at,
+        times: times.within(refresh_expires_at),
+    };
+    Ok(issue(state, &tokens, &session, now))
 }
 
 /// The configured refresh-token lifetime, for a token answer that does not state one.
@@ -149,20 +173,25 @@ fn assumed_refresh_lifetime(state: &AppState) -> u64 {
 }
 
 /// A refused `/refresh`. When the refusal means the session is over, a cookie-mode answer also clears
-/// the cookie, so the browser stops sending one that can never work again.
+/// the cookie, so the browser stops sending one that can never work again; a probe then answers 200
+/// with a body that says the session is over (any other refusal keeps its error status).
 pub(crate) struct RefreshRefused {
     error: ProxyError,
     clear_cookie: bool,
+    /// For a probe that found the session over: the answer that says so.
+    signed_out: Option<SignedOut>,
 }
 
 impl RefreshRefused {
-    fn new(error: ProxyError, mode: SessionMode) -> Self {
+    fn new(error: ProxyError, mode: SessionMode, remember_days: u32, probe: bool) -> Self {
         let session_over = matches!(
             error.code,
             ErrorCode::SessionExpired | ErrorCode::RefreshExpired
         );
         Self {
             clear_cookie: session_over && mode == SessionMode::Cookie,
+            signed_out: (probe && session_over)
+                .then(|| SignedOut::new(Some(error.code.as_str()), remember_days)),
             error,
         }
     }
@@ -170,7 +199,17 @@ impl RefreshRefused {
 
 impl IntoResponse for RefreshRefused {
     fn into_response(self) -> Response {
-        (self.clear_cookie.then(clear_cookie_header), self.error).into_response()
+        let clear = self.clear_cookie.then(clear_cookie_header);
+        match self.signed_out {
+            Some(signed_out) => {
+                tracing::info!(
+                    reason = self.error.code.as_str(),
+                    "session probe: the session is over"
+                );
+                (clear, Json(signed_out)).into_response()
+            }
+            None => (clear, self.error).into_response(),
+        }
     }
 }
 
@@ -200,6 +239,14 @@ fn open_error(error: OpenError) -> ProxyError {
         OpenError::Expired => ProxyError::new(
             ErrorCode::RefreshExpired,
             "The session has expired; sign in again.",
+        ),
+        OpenError::SessionEnded => ProxyError::new(
+            ErrorCode::SessionExpired,
+            "The session reached the end of its lifetime (sign-ins last a limited time, however active); sign in again.",
+        ),
+        OpenError::Outdated => ProxyError::new(
+            ErrorCode::SessionExpired,
+            "The session was created by an earlier version of the token proxy, which did not record when it ends; sign in again.",
         ),
         OpenError::UnknownKey => ProxyError::new(
             ErrorCode::SessionExpired,

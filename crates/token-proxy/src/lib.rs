@@ -5,6 +5,7 @@
 //! the two binaries.
 
 pub mod app;
+pub mod clock;
 pub mod config;
 pub mod error;
 mod handlers;

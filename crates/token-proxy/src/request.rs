@@ -4,7 +4,6 @@
 //! precisely what is wrong without ever quoting a value, which could be a secret.
 
 use crate::error::{ErrorCode, ProxyError};
-use crate::sealing::MAX_SEALED_LEN;
 use serde_json::{Map, Value};
 use wxcc_core::secret::Secret;
 
@@ -32,6 +31,17 @@ pub enum SessionMode {
 pub struct CodeExchange {
     pub code: Secret,
     pub code_verifier: Secret,
+    /// "Keep me signed in on this device" was ticked (honoured only when the proxy offers it).
+    pub remember: bool,
+}
+
+/// A validated `POST /refresh` body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshRequest {
+    /// A quiet probe: "no session" is a success answer that says so, not an error.
+    pub probe: bool,
+    /// The sealed handle (handle mode; absent only in a probe).
+    pub handle: Option<Secret>,
 }
 
 /// `Content-Type` must be `application/json`, optionally with `charset=utf-8`.
@@ -89,6 +99,7 @@ pub fn parse_code_exchange(body: &[u8]) -> Result<CodeExchange, ProxyError> {
     let mut object = parse_object(body)?;
     let code = take_string(&mut object, "code")?;
     let code_verifier = take_string(&mut object, "code_verifier")?;
+    let remember = take_flag(&mut object, "remember")?;
     reject_unknown_fields(&object)?;
     if code.len() > MAX_CODE_LEN || !code.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(invalid(
@@ -107,34 +118,23 @@ pub fn parse_code_exchange(body: &[u8]) -> Result<CodeExchange, ProxyError> {
     Ok(CodeExchange {
         code: Secret::new(code),
         code_verifier: Secret::new(code_verifier),
+        remember,
     })
 }
 
-/// Validates a `POST /refresh` body: `{}` in cookie mode, `{"refresh_handle": "..."}` in handle mode.
-/// Returns the handle in handle mode.
-pub fn parse_refresh(body: &[u8], mode: SessionMode) -> Result<Option<Secret>, ProxyError> {
+/// Validates a `POST /refresh` body: `{}` in cookie mode, `{"refresh_handle": "..."}` in handle mode,
+/// either with `"probe": true` (then handle mode may leave the handle out). The handle's contents are
+/// checked when it is opened (anything not base64url, or too long, is refused before decrypting).
+pub fn parse_refresh(body: &[u8], mode: SessionMode) -> Result<RefreshRequest, ProxyError> {
     let mut object = parse_object(body)?;
-    match mode {
-        SessionMode::Cookie => {
-            reject_unknown_fields(&object)?;
-            Ok(None)
-        }
-        SessionMode::Handle => {
-            let handle = take_string(&mut object, "refresh_handle")?;
-            reject_unknown_fields(&object)?;
-            let well_formed = handle.len() <= MAX_SEALED_LEN
-                && handle
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-            if !well_formed {
-                return Err(ProxyError::new(
-                    ErrorCode::SessionExpired,
-                    "The refresh handle is not one this proxy issued; sign in again.",
-                ));
-            }
-            Ok(Some(Secret::new(handle)))
-        }
-    }
+    let probe = take_flag(&mut object, "probe")?;
+    let handle = match mode {
+        SessionMode::Cookie => None,
+        SessionMode::Handle if probe && !object.contains_key("refresh_handle") => None,
+        SessionMode::Handle => Some(Secret::new(take_string(&mut object, "refresh_handle")?)),
+    };
+    reject_unknown_fields(&object)?;
+    Ok(RefreshRequest { probe, handle })
 }
 
 /// Validates a `POST /logout` body: `{}`.
@@ -177,6 +177,15 @@ fn take_string(object: &mut Map<String, Value>, field: &str) -> Result<String, P
         ))),
         Some(Value::String(s)) => Ok(s),
         Some(_) => Err(invalid(format!("Field `{field}` must be a string."))),
+    }
+}
+
+/// An optional boolean field: absent is `false`; anything but `true` or `false` is refused.
+fn take_flag(object: &mut Map<String, Value>, field: &str) -> Result<bool, ProxyError> {
+    match object.remove(field) {
+        None => Ok(false),
+        Some(Value::Bool(flag)) => Ok(flag),
+        Some(_) => Err(invalid(format!("Field `{field}` must be true or false."))),
     }
 }
 
@@ -256,15 +265,61 @@ mod tests {
 
     #[test]
     fn refresh_bodies_per_mode() {
-        assert_eq!(parse_refresh(b"{}", SessionMode::Cookie).unwrap(), None);
-        assert!(parse_refresh(br#"{"refresh_handle":"abc"}"#, SessionMode::Cookie).is_err());
+        let request = |probe, handle: Option<&str>| RefreshRequest {
+            probe,
+            handle: handle.map(Secret::new),
+        };
+        let cookie = |body: &[u8]| parse_refresh(body, SessionMode::Cookie);
+        let handle = |body: &[u8]| parse_refresh(body, SessionMode::Handle);
+        assert_eq!(cookie(b"{}").unwrap(), request(false, None));
+        assert_eq!(cookie(br#"{"probe":true}"#).unwrap(), request(true, None));
+        assert_eq!(cookie(br#"{"probe":false}"#).unwrap(), request(false, None));
+        assert!(cookie(br#"{"refresh_handle":"abc"}"#).is_err());
+        assert!(cookie(br#"{"probe":"yes"}"#).is_err());
+        assert!(cookie(br#"{"probe":null}"#).is_err());
+        assert!(cookie(br#"{"probe":true,"extra":1}"#).is_err());
+
         assert_eq!(
-            parse_refresh(br#"{"refresh_handle":"abc"}"#, SessionMode::Handle)
-                .unwrap()
-                .unwrap()
-                .secret(),
-            "abc"
+            handle(br#"{"refresh_handle":"abc"}"#).unwrap(),
+            request(false, Some("abc"))
         );
-        assert!(parse_refresh(b"{}", SessionMode::Handle).is_err());
+        assert_eq!(handle(br#"{"probe":true}"#).unwrap(), request(true, None));
+        assert_eq!(
+            handle(br#"{"probe":true,"refresh_handle":"abc"}"#).unwrap(),
+            request(true, Some("abc"))
+        );
+        assert!(handle(b"{}").is_err());
+        assert!(handle(br#"{"probe":false}"#).is_err());
+        assert!(handle(br#"{"probe":true,"refresh_handle":""}"#).is_err());
+    }
+
+    #[test]
+    fn remember_is_an_optional_flag() {
+        let body = |extra: &str| format!(r#"{{"code":"abc","code_verifier":"{VERIFIER}"{extra}}}"#);
+        assert!(!parse_code_exchange(body("").as_bytes()).unwrap().remember);
+        assert!(
+            parse_code_exchange(body(r#","remember":true"#).as_bytes())
+                .unwrap()
+                .remember
+        );
+        assert!(
+            !parse_code_exchange(body(r#","remember":false"#).as_bytes())
+                .unwrap()
+                .remember
+        );
+        for bad in [
+            r#","remember":"true""#,
+            r#","remember":1"#,
+            r#","remember":null"#,
+        ] {
+            let error = parse_code_exchange(body(bad).as_bytes()).unwrap_err();
+            assert!(
+                error
+                    .description
+                    .contains("`remember` must be true or false")
+            );
+        }
+        let error = parse_code_exchange(body(r#","remember_me":true"#).as_bytes()).unwrap_err();
+        assert!(error.description.contains("Unknown field"));
     }
 }

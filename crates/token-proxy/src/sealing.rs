@@ -2,11 +2,15 @@
 //!
 //! Sealed blob, base64url without padding:
 //! `version (1) | key id (4) | nonce (24) | ciphertext+tag` where the plaintext is
-//! `expires_at unix seconds (8, big endian) | refresh token (UTF-8)`.
+//! `refresh-token expiry | session issued at | session end` (unix seconds, 8 bytes big endian each)
+//! `| flags (1) | refresh token (UTF-8)`; flag bit 0 marks a persistent ("keep me signed in") session.
 //! The version and key id are authenticated as associated data, so neither can be swapped.
+//! Version 1 values (without the session times) are refused as outdated: their end is unknown, so
+//! the safe reading is "ended"; their holders sign in once more.
 //! Several keys are accepted; the first one seals. The key id (first 4 bytes of SHA-256 over a label and the
 //! key) lets the opener pick the key without trying them all, and tells a rotated-out key from tampering.
 
+use crate::lifetime::SessionTimes;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
@@ -15,7 +19,12 @@ use sha2::{Digest, Sha256};
 use std::fmt;
 use wxcc_core::secret::Secret;
 
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
+/// Earlier formats: recognised only to say why they are refused.
+const OUTDATED_VERSIONS: &[u8] = &[1];
+/// The three times and the flags before the token.
+const FIXED_LEN: usize = 8 + 8 + 8 + 1;
+const PERSISTENT: u8 = 0b1;
 const KEY_ID_LEN: usize = 4;
 const NONCE_LEN: usize = 24;
 const TAG_LEN: usize = 16;
@@ -95,19 +104,25 @@ pub fn generate_key() -> String {
 pub enum OpenError {
     /// Not something this proxy produced (bad encoding, too short or too long, unknown version).
     Malformed,
+    /// Sealed in an earlier format that carries no session end (before absolute lifetimes).
+    Outdated,
     /// Sealed with a key this proxy no longer (or never) had.
     UnknownKey,
     /// Authentication failed: modified, or forged with a colliding key id.
     Tampered,
-    /// Authentic but past its expiry.
+    /// Authentic but its refresh token has expired.
     Expired,
+    /// Authentic but the session is past its absolute end.
+    SessionEnded,
 }
 
-/// The refresh token recovered from a sealed value.
+/// What a sealed value holds: the refresh token, when it expires, and the session's times.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unsealed {
+pub struct SealedSession {
     pub refresh_token: Secret,
-    pub expires_at: u64,
+    /// Unix seconds.
+    pub refresh_expires_at: u64,
+    pub times: SessionTimes,
 }
 
 /// The set of accepted keys; the first seals.
@@ -127,8 +142,8 @@ impl Sealer {
         self.keys[0].id_hex()
     }
 
-    /// Seals `refresh_token` so that it opens until `expires_at` (unix seconds).
-    pub fn seal(&self, refresh_token: &Secret, expires_at: u64) -> Secret {
+    /// Seals a session; it opens until its refresh token expires or the session ends, whichever is first.
+    pub fn seal(&self, session: &SealedSession) -> Secret {
         let key = &self.keys[0];
         let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
         let mut header = Vec::with_capacity(HEADER_LEN);
@@ -137,9 +152,17 @@ impl Sealer {
         let aad = associated_data(&header);
         header.extend_from_slice(&nonce);
 
-        let mut plaintext = Vec::with_capacity(8 + refresh_token.secret().len());
-        plaintext.extend_from_slice(&expires_at.to_be_bytes());
-        plaintext.extend_from_slice(refresh_token.secret().as_bytes());
+        let token = session.refresh_token.secret().as_bytes();
+        let mut plaintext = Vec::with_capacity(FIXED_LEN + token.len());
+        plaintext.extend_from_slice(&session.refresh_expires_at.to_be_bytes());
+        plaintext.extend_from_slice(&session.times.issued_at.to_be_bytes());
+        plaintext.extend_from_slice(&session.times.ends_at.to_be_bytes());
+        plaintext.push(if session.times.persistent {
+            PERSISTENT
+        } else {
+            0
+        });
+        plaintext.extend_from_slice(token);
         let ciphertext = key
             .cipher
             .encrypt(
@@ -155,15 +178,23 @@ impl Sealer {
         Secret::new(URL_SAFE_NO_PAD.encode(header))
     }
 
-    /// Opens a sealed value, checking authenticity and expiry against `now` (unix seconds).
-    pub fn open(&self, sealed: &str, now: u64) -> Result<Unsealed, OpenError> {
+    /// Opens a sealed value, checking authenticity, the refresh token's expiry and the session's end
+    /// against `now` (unix seconds).
+    pub fn open(&self, sealed: &str, now: u64) -> Result<SealedSession, OpenError> {
         if sealed.is_empty() || sealed.len() > MAX_SEALED_LEN {
             return Err(OpenError::Malformed);
         }
         let bytes = URL_SAFE_NO_PAD
             .decode(sealed)
             .map_err(|_| OpenError::Malformed)?;
-        if bytes.len() < HEADER_LEN + 8 + TAG_LEN || bytes[0] != VERSION {
+        match bytes.first() {
+            Some(&VERSION) => {}
+            Some(version) if OUTDATED_VERSIONS.contains(version) => {
+                return Err(OpenError::Outdated);
+            }
+            _ => return Err(OpenError::Malformed),
+        }
+        if bytes.len() < HEADER_LEN + FIXED_LEN + TAG_LEN {
             return Err(OpenError::Malformed);
         }
         let key_id = &bytes[1..1 + KEY_ID_LEN];
@@ -184,16 +215,36 @@ impl Sealer {
                 },
             )
             .map_err(|_| OpenError::Tampered)?;
-        let (expiry, token) = plaintext.split_at(8);
-        let expires_at = u64::from_be_bytes(expiry.try_into().expect("split at 8"));
-        if now >= expires_at {
+        let (fixed, token) = plaintext.split_at(FIXED_LEN);
+        let time = |at: usize| {
+            u64::from_be_bytes(
+                fixed[at..at + 8]
+                    .try_into()
+                    .expect("8 bytes within FIXED_LEN"),
+            )
+        };
+        let flags = fixed[24];
+        if flags & !PERSISTENT != 0 {
+            return Err(OpenError::Malformed);
+        }
+        let session = SealedSession {
+            refresh_token: Secret::new(
+                String::from_utf8(token.to_vec()).map_err(|_| OpenError::Malformed)?,
+            ),
+            refresh_expires_at: time(0),
+            times: SessionTimes {
+                issued_at: time(8),
+                ends_at: time(16),
+                persistent: flags & PERSISTENT != 0,
+            },
+        };
+        if now >= session.refresh_expires_at {
             return Err(OpenError::Expired);
         }
-        let refresh_token = String::from_utf8(token.to_vec()).map_err(|_| OpenError::Malformed)?;
-        Ok(Unsealed {
-            refresh_token: Secret::new(refresh_token),
-            expires_at,
-        })
+        if now >= session.times.ends_at {
+            return Err(OpenError::SessionEnded);
+        }
+        Ok(session)
     }
 }
 
@@ -215,26 +266,47 @@ mod tests {
         Secret::new("refresh-token-value-123")
     }
 
+    /// A session whose refresh token expires at `refresh_expires_at` and which ends at `ends_at`.
+    fn session(refresh_expires_at: u64, ends_at: u64) -> SealedSession {
+        SealedSession {
+            refresh_token: token(),
+            refresh_expires_at,
+            times: SessionTimes {
+                issued_at: 100,
+                ends_at,
+                persistent: false,
+            },
+        }
+    }
+
     #[test]
     fn round_trip() {
         let sealer = Sealer::new(vec![key(1)]);
-        let sealed = sealer.seal(&token(), 1_000);
+        let original = session(1_000, 900);
+        let sealed = sealer.seal(&original);
         assert!(!sealed.secret().contains("refresh-token-value-123"));
-        let opened = sealer.open(sealed.secret(), 999).unwrap();
-        assert_eq!(opened.refresh_token, token());
-        assert_eq!(opened.expires_at, 1_000);
+        assert_eq!(sealer.open(sealed.secret(), 899).unwrap(), original);
+        let persistent = SealedSession {
+            times: SessionTimes {
+                persistent: true,
+                ..original.times
+            },
+            ..original
+        };
+        let sealed = sealer.seal(&persistent);
+        assert_eq!(sealer.open(sealed.secret(), 899).unwrap(), persistent);
     }
 
     #[test]
     fn two_seals_of_the_same_token_differ() {
         let sealer = Sealer::new(vec![key(1)]);
-        assert_ne!(sealer.seal(&token(), 10), sealer.seal(&token(), 10));
+        assert_ne!(sealer.seal(&session(10, 10)), sealer.seal(&session(10, 10)));
     }
 
     #[test]
     fn every_flipped_byte_is_detected() {
         let sealer = Sealer::new(vec![key(1)]);
-        let sealed = sealer.seal(&token(), 1_000);
+        let sealed = sealer.seal(&session(1_000, 1_000));
         let bytes = URL_SAFE_NO_PAD.decode(sealed.secret()).unwrap();
         for i in 0..bytes.len() {
             let mut tampered = bytes.clone();
@@ -247,7 +319,7 @@ mod tests {
     #[test]
     fn tampered_ciphertext_is_reported_as_tampered() {
         let sealer = Sealer::new(vec![key(1)]);
-        let sealed = sealer.seal(&token(), 1_000);
+        let sealed = sealer.seal(&session(1_000, 1_000));
         let mut bytes = URL_SAFE_NO_PAD.decode(sealed.secret()).unwrap();
         let last = bytes.len() - 1;
         bytes[last] ^= 0x80;
@@ -261,14 +333,14 @@ mod tests {
     fn foreign_key_is_rejected() {
         let ours = Sealer::new(vec![key(1)]);
         let theirs = Sealer::new(vec![key(2)]);
-        let sealed = theirs.seal(&token(), 1_000);
+        let sealed = theirs.seal(&session(1_000, 1_000));
         assert_eq!(ours.open(sealed.secret(), 0), Err(OpenError::UnknownKey));
     }
 
     #[test]
     fn rotation_old_key_still_opens_new_key_seals() {
         let old = Sealer::new(vec![key(1)]);
-        let sealed_with_old = old.seal(&token(), 1_000);
+        let sealed_with_old = old.seal(&session(1_000, 1_000));
         let rotated = Sealer::new(vec![key(2), key(1)]);
         assert_eq!(
             rotated
@@ -277,7 +349,7 @@ mod tests {
                 .refresh_token,
             token()
         );
-        let sealed_with_new = rotated.seal(&token(), 1_000);
+        let sealed_with_new = rotated.seal(&session(1_000, 1_000));
         assert_eq!(
             old.open(sealed_with_new.secret(), 0),
             Err(OpenError::UnknownKey)
@@ -291,18 +363,54 @@ mod tests {
     }
 
     #[test]
-    fn expiry_is_enforced() {
+    fn refresh_expiry_is_enforced() {
         let sealer = Sealer::new(vec![key(1)]);
-        let sealed = sealer.seal(&token(), 1_000);
+        let sealed = sealer.seal(&session(1_000, 5_000));
         assert!(sealer.open(sealed.secret(), 999).is_ok());
         assert_eq!(sealer.open(sealed.secret(), 1_000), Err(OpenError::Expired));
         assert_eq!(sealer.open(sealed.secret(), 5_000), Err(OpenError::Expired));
     }
 
     #[test]
+    fn the_session_end_is_enforced() {
+        let sealer = Sealer::new(vec![key(1)]);
+        let sealed = sealer.seal(&session(5_000, 1_000));
+        assert!(sealer.open(sealed.secret(), 999).is_ok());
+        assert_eq!(
+            sealer.open(sealed.secret(), 1_000),
+            Err(OpenError::SessionEnded)
+        );
+    }
+
+    /// A value in the first format (no session times), sealed the way the proxy used to.
+    fn version_1(key: &SealingKey, expires_at: u64) -> String {
+        let header = [&[1u8][..], &key.id].concat();
+        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let plaintext = [&expires_at.to_be_bytes()[..], token().secret().as_bytes()].concat();
+        let ciphertext = key
+            .cipher
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: &plaintext,
+                    aad: &associated_data(&header),
+                },
+            )
+            .unwrap();
+        URL_SAFE_NO_PAD.encode([&header[..], &nonce, &ciphertext].concat())
+    }
+
+    #[test]
+    fn a_value_from_before_session_ends_is_refused_as_outdated() {
+        let sealer = Sealer::new(vec![key(1)]);
+        let old = version_1(&key(1), 4_000_000_000);
+        assert_eq!(sealer.open(&old, 0), Err(OpenError::Outdated));
+    }
+
+    #[test]
     fn garbage_is_malformed() {
         let sealer = Sealer::new(vec![key(1)]);
-        for garbage in ["", "!!!", "AAAA", &"A".repeat(MAX_SEALED_LEN + 1)] {
+        for garbage in ["", "!!!", "AAAA", "AgAAAA", &"A".repeat(MAX_SEALED_LEN + 1)] {
             assert_eq!(
                 sealer.open(garbage, 0),
                 Err(OpenError::Malformed),

@@ -8,7 +8,8 @@ use axum::http::Request;
 use support::*;
 use tower::ServiceExt;
 use wxcc_token_proxy::Secret;
-use wxcc_token_proxy::sealing::{Sealer, SealingKey};
+use wxcc_token_proxy::lifetime::SessionTimes;
+use wxcc_token_proxy::sealing::{SealedSession, Sealer, SealingKey};
 
 #[derive(Clone)]
 enum Upstream {
@@ -30,15 +31,37 @@ struct Row {
     code: &'static str,
 }
 
+/// A session whose refresh token expires at `expires_at`, sealed with `key`.
 fn sealed_with(key: &str, token: &str, expires_at: u64) -> String {
+    sealed_session(key, token, expires_at, expires_at)
+}
+
+/// A session signed in a moment ago, sealed with `key`.
+fn sealed_session(key: &str, token: &str, refresh_expires_at: u64, ends_at: u64) -> String {
+    let session = SealedSession {
+        refresh_token: Secret::new(token),
+        refresh_expires_at,
+        times: SessionTimes {
+            issued_at: now() - 10,
+            ends_at,
+            persistent: false,
+        },
+    };
     Sealer::new(vec![SealingKey::from_base64url(key).unwrap()])
-        .seal(&Secret::new(token), expires_at)
+        .seal(&session)
         .secret()
         .to_owned()
 }
 
 fn far_future() -> u64 {
     4_000_000_000
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
 }
 
 fn tampered(sealed: &str) -> String {
@@ -207,6 +230,10 @@ fn rows() -> Vec<Row> {
         row("foreign-key cookie", "cookie", Normal,
             with_cookie(&sealed_with(KEY_B, "stub-refresh-token-1-Rr9", far_future())), 401, "session_expired"),
         row("expired cookie", "cookie", Normal, with_cookie(&sealed_with(KEY_A, "rt", 1_000)), 401, "refresh_expired"),
+        row("cookie past its session end", "cookie", Normal,
+            with_cookie(&sealed_session(KEY_A, "rt", far_future(), now() - 1)), 401, "session_expired"),
+        row("handle past its session end", "handle", Normal,
+            json("/refresh", handle_body(&sealed_session(KEY_A, "rt", far_future(), now() - 1))), 401, "session_expired"),
         // Upstream failures.
         row("upstream 400 invalid_grant", "cookie", Fixed(400, r#"{"error":"invalid_grant","trackingId":"T1"}"#),
             json("/token", good()), 400, "invalid_grant"),

@@ -3,9 +3,7 @@
 
 mod support;
 
-use axum::body::Body;
 use support::*;
-use tower::ServiceExt;
 use wxcc_token_proxy::config;
 use wxcc_token_proxy::{AppState, app};
 
@@ -15,13 +13,8 @@ async fn send(
     body: String,
     cookie: Option<&str>,
 ) -> (u16, Option<String>, serde_json::Value) {
-    let mut builder = post(path);
-    if let Some(cookie) = cookie {
-        builder = builder.header("cookie", format!("__Host-wxcc_rt={cookie}"));
-    }
-    let request = builder.body(Body::from(body)).unwrap();
-    let (status, headers, json) = read(router.clone().oneshot(request).await.unwrap()).await;
-    (status.as_u16(), cookie_value(&headers), json)
+    let answer = call(router, path, &body, cookie).await;
+    (answer.status, answer.cookie(), answer.body)
 }
 
 #[tokio::test]

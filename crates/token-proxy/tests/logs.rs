@@ -50,7 +50,7 @@ async fn no_secret_reaches_the_logs() {
     let upstream = stub(Behavior::Normal).await;
     let mut secrets: Vec<String> = vec![CLIENT_SECRET.into(), VERIFIER.into(), KEY_A.into()];
 
-    // Cookie mode: sign in, refresh, refresh with the stale cookie, logout.
+    // Cookie mode: sign in, refresh, probe, refresh with the stale cookie, logout.
     let base = serve("cookie", &upstream.token_url()).await;
     let response = call(&base, "/token", token_body("good-log-code-1"), None).await;
     assert_eq!(response.status(), 200);
@@ -72,14 +72,27 @@ async fn no_secret_reaches_the_logs() {
         .to_str()
         .unwrap()
         .to_owned();
-    secrets.push(
-        fresh
-            .split(';')
-            .next()
-            .unwrap()
-            .trim_start_matches("__Host-wxcc_rt=")
-            .to_owned(),
-    );
+    let fresh = fresh
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("__Host-wxcc_rt=")
+        .to_owned();
+    secrets.push(fresh.clone());
+    // The quiet probe, with the live cookie and without any.
+    let response = call(&base, "/refresh", r#"{"probe":true}"#.into(), Some(&fresh)).await;
+    assert_eq!(response.status(), 200);
+    let probed = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("__Host-wxcc_rt=")
+        .to_owned();
+    secrets.push(probed);
+    let response = call(&base, "/refresh", r#"{"probe":true}"#.into(), None).await;
+    assert_eq!(response.status(), 200);
     let response = call(&base, "/refresh", "{}".into(), Some(&cookie)).await;
     assert_eq!(response.status(), 401);
     let response = call(&base, "/logout", "{}".into(), Some(&cookie)).await;
@@ -127,6 +140,7 @@ async fn no_secret_reaches_the_logs() {
     assert!(logs.contains("token endpoint answered"));
     assert!(logs.contains("\"path\":\"/refresh\""));
     assert!(logs.contains("refresh_expired"));
+    assert!(logs.contains("session probe: no session"));
     for secret in &secrets {
         assert!(!secret.is_empty());
         assert!(

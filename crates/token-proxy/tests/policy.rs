@@ -123,21 +123,19 @@ async fn cookie_mode_full_session() {
     assert_eq!(body["scope"], "cjp:config_read spark:people_read");
     assert_eq!(body["expires_in"], 43199);
     assert!(body["refresh_token_expires_in"].as_u64().unwrap() > 7_775_000);
+    assert!(body["session_expires_in"].as_u64().unwrap() > 43_000);
+    assert_eq!(body["session_persistent"], false);
     assert!(body.get("refresh_token").is_none() && body.get("refresh_handle").is_none());
     assert!(!body.to_string().contains("stub-refresh-token"));
     let set_cookie = headers["set-cookie"].to_str().unwrap();
-    for attribute in [
-        "Secure",
-        "HttpOnly",
-        "SameSite=Strict",
-        "Path=/",
-        "Max-Age=77759",
-    ] {
+    for attribute in ["Secure", "HttpOnly", "SameSite=Strict", "Path=/"] {
         assert!(
             set_cookie.contains(attribute),
             "{attribute} missing from the cookie"
         );
     }
+    // A session cookie: it ends with the browser session.
+    assert!(!set_cookie.contains("Max-Age") && !set_cookie.contains("Expires"));
     assert!(!set_cookie.contains("stub-refresh-token") && !set_cookie.contains("Domain"));
     let first_cookie = cookie_value(&headers).unwrap();
 

@@ -1,5 +1,7 @@
 //! End to end against the local Webex sandbox: a real authorization code from its consent form, exchanged
-//! through the proxy, refreshed, then refused once the sandbox expires every refresh token.
+//! through the proxy, refreshed, then refused once the sandbox expires every refresh token; and the same
+//! sign-in and refresh with the sandbox answering like a standard OAuth 2.0 server (no
+//! `refresh_token_expires_in`).
 
 mod support;
 
@@ -21,7 +23,15 @@ const DEMO_CLIENT_SECRET: &str = "wxcc-demo-secret";
 
 /// The proxy in cookie mode with the sandbox's demo client, in front of the sandbox's token endpoint.
 fn proxy(identity_url: &str) -> axum::Router {
+    proxy_with(identity_url, &[])
+}
+
+/// [`proxy`] with extra variables.
+fn proxy_with(identity_url: &str, extra: &[(&str, &str)]) -> axum::Router {
     let mut env = env(&format!("{identity_url}/v1/access_token"), "cookie");
+    for (name, value) in extra {
+        env.insert((*name).to_owned(), (*value).to_owned());
+    }
     env.insert(config::CLIENT_ID.to_owned(), DEMO_CLIENT_ID.to_owned());
     env.insert(
         config::CLIENT_SECRET.to_owned(),
@@ -147,14 +157,7 @@ async fn code_exchange_refresh_and_expired_refresh_against_the_sandbox() {
     assert_ne!(refreshed["access_token"], tokens["access_token"]);
     let cookie = refreshed_cookie.expect("refresh re-seals the refresh token");
 
-    let faults = reqwest::Client::new()
-        .post(format!("{identity}/_sandbox/faults"))
-        .header("content-type", "application/json")
-        .body(r#"{"expire_refresh_tokens": true}"#)
-        .send()
-        .await
-        .unwrap();
-    assert!(faults.status().is_success());
+    set_fault(&identity, r#"{"expire_refresh_tokens": true}"#).await;
     let (status, cleared, error) = send(&proxy, "/refresh", "{}", Some(&cookie)).await;
     assert_eq!(
         (status, error["error"].as_str()),
@@ -162,6 +165,51 @@ async fn code_exchange_refresh_and_expired_refresh_against_the_sandbox() {
         "{error}"
     );
     assert_eq!(cleared.as_deref(), Some(""), "the cookie is cleared");
+
+    sandbox.shutdown().await;
+}
+
+async fn set_fault(identity: &str, body: &str) {
+    let faults = reqwest::Client::new()
+        .post(format!("{identity}/_sandbox/faults"))
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap();
+    assert!(faults.status().is_success(), "{}", faults.status());
+}
+
+#[tokio::test]
+async fn sign_in_and_refresh_without_refresh_token_expires_in_against_the_sandbox() {
+    let loopback = "127.0.0.1:0".parse().unwrap();
+    let sandbox = wxcc_sandbox::spawn(
+        SandboxConfig::demo(ORIGIN, REDIRECT_URI),
+        loopback,
+        loopback,
+    )
+    .await
+    .unwrap();
+    let identity = sandbox.identity_url();
+    // A default far from the sandbox's own lifetime, so the answer shows which one was used.
+    let proxy = proxy_with(
+        &identity,
+        &[(config::DEFAULT_REFRESH_LIFETIME_SECS, "86400")],
+    );
+    set_fault(&identity, r#"{"omit_refresh_token_expires_in": true}"#).await;
+
+    let code = authorization_code(&identity).await;
+    let (status, cookie, tokens) = send(&proxy, "/token", &token_body(&code), None).await;
+    assert_eq!(status, 200, "{tokens}");
+    let assumed = tokens["refresh_token_expires_in"].as_u64().unwrap();
+    assert!((86_390..=86_400).contains(&assumed), "{tokens}");
+    assert_eq!(tokens["session_persistent"], false);
+    let cookie = cookie.expect("cookie mode sets the session cookie");
+
+    let (status, refreshed_cookie, refreshed) = send(&proxy, "/refresh", "{}", Some(&cookie)).await;
+    assert_eq!(status, 200, "{refreshed}");
+    assert_ne!(refreshed["access_token"], tokens["access_token"]);
+    assert!(refreshed_cookie.is_some_and(|c| !c.is_empty()));
 
     sandbox.shutdown().await;
 }

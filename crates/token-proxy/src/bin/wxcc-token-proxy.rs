@@ -55,6 +55,8 @@ async fn main() -> ExitCode {
         mode = ?config.mode,
         token_endpoint = %config.token_endpoint,
         sealing_key_id = %config.sealer.sealing_key_id(),
+        session_lifetime_secs = config.sessions.lifetime_secs,
+        remember_days = config.sessions.remember_days_for(config.mode),
         "token proxy started"
     );
     // The one stdout line the lead's tooling waits for.

@@ -37,6 +37,8 @@ pub const SEALING_KEYS: &str = "WXCC_PROXY_SEALING_KEYS";
 pub const BIND: &str = "WXCC_PROXY_BIND";
 pub const UPSTREAM_TIMEOUT_MS: &str = "WXCC_PROXY_UPSTREAM_TIMEOUT_MS";
 pub const RATE_LIMIT_PER_MINUTE: &str = "WXCC_PROXY_RATE_LIMIT_PER_MINUTE";
+pub const SESSION_LIFETIME_SECS: &str = "WXCC_PROXY_SESSION_LIFETIME_SECS";
+pub const REMEMBER_DAYS: &str = "WXCC_PROXY_REMEMBER_DAYS";
 pub const DEFAULT_REFRESH_LIFETIME_SECS: &str = "WXCC_PROXY_DEFAULT_REFRESH_LIFETIME_SECS";
 
 /// `--flag` → the variable it overrides.
@@ -50,6 +52,8 @@ const FLAGS: &[(&str, &str)] = &[
     ("--bind", BIND),
     ("--upstream-timeout-ms", UPSTREAM_TIMEOUT_MS),
     ("--rate-limit-per-minute", RATE_LIMIT_PER_MINUTE),
+    ("--session-lifetime-secs", SESSION_LIFETIME_SECS),
+    ("--remember-days", REMEMBER_DAYS),
     (
         "--default-refresh-lifetime-secs",
         DEFAULT_REFRESH_LIFETIME_SECS,
@@ -62,20 +66,34 @@ wxcc-token-proxy: token-mediating backend for the wxcc-console SPA
 USAGE: wxcc-token-proxy [--flag value]...   (every flag overrides its environment variable)
        wxcc-token-proxy --generate-key      (print a fresh sealing key and exit)
 
-  WXCC_PROXY_CLIENT_ID              --client-id             Webex integration client id (required)
-  WXCC_PROXY_CLIENT_SECRET                                  client secret (required, or the _FILE variant)
-  WXCC_PROXY_CLIENT_SECRET_FILE     --client-secret-file    file holding the client secret
-  WXCC_PROXY_ALLOWED_ORIGINS        --allowed-origins       comma-separated exact SPA origins (required)
-  WXCC_PROXY_REDIRECT_URI           --redirect-uri          the SPA's registered redirect URI (required)
-  WXCC_PROXY_TOKEN_ENDPOINT         --token-endpoint        default https://webexapis.com/v1/access_token
-  WXCC_PROXY_MODE                   --mode                  cookie | handle (required)
-  WXCC_PROXY_SEALING_KEYS                                   comma-separated base64url 32-byte keys; first seals (required)
-  WXCC_PROXY_BIND                   --bind                  default 127.0.0.1:8787 (port 0 = any free port)
-  WXCC_PROXY_UPSTREAM_TIMEOUT_MS    --upstream-timeout-ms   default 10000
-  WXCC_PROXY_RATE_LIMIT_PER_MINUTE  --rate-limit-per-minute default 60 requests per client IP
-  WXCC_PROXY_DEFAULT_REFRESH_LIFETIME_SECS
-                  --default-refresh-lifetime-secs   default 7776000 (90 days): the refresh-token
-                                                    lifetime assumed when the token answer omits it
+  WXCC_PROXY_CLIENT_ID                      --client-id
+      Webex integration client id (required)
+  WXCC_PROXY_CLIENT_SECRET
+      client secret (required, or the _FILE variant)
+  WXCC_PROXY_CLIENT_SECRET_FILE             --client-secret-file
+      file holding the client secret
+  WXCC_PROXY_ALLOWED_ORIGINS                --allowed-origins
+      comma-separated exact SPA origins (required)
+  WXCC_PROXY_REDIRECT_URI                   --redirect-uri
+      the SPA's registered redirect URI (required)
+  WXCC_PROXY_TOKEN_ENDPOINT                 --token-endpoint
+      default https://webexapis.com/v1/access_token
+  WXCC_PROXY_MODE                           --mode
+      cookie | handle (required)
+  WXCC_PROXY_SEALING_KEYS
+      comma-separated base64url 32-byte keys; first seals (required)
+  WXCC_PROXY_BIND                           --bind
+      default 127.0.0.1:8787 (port 0 = any free port)
+  WXCC_PROXY_UPSTREAM_TIMEOUT_MS            --upstream-timeout-ms
+      default 10000
+  WXCC_PROXY_RATE_LIMIT_PER_MINUTE          --rate-limit-per-minute
+      default 60 requests per client IP
+  WXCC_PROXY_SESSION_LIFETIME_SECS          --session-lifetime-secs
+      default 43200 (12 hours): a sign-in ends this long after it began, however active
+  WXCC_PROXY_REMEMBER_DAYS                  --remember-days
+      default 0 (off); 1..90 offers \"keep me signed in\" for that many days (cookie mode)
+  WXCC_PROXY_DEFAULT_REFRESH_LIFETIME_SECS  --default-refresh-lifetime-secs
+      default 7776000 (90 days): the refresh-token lifetime assumed when the token answer omits it
 ";
 
 /// What the command line asks for.
@@ -193,6 +211,8 @@ const ALL_VARIABLES: &[&str] = &[
     BIND,
     UPSTREAM_TIMEOUT_MS,
     RATE_LIMIT_PER_MINUTE,
+    SESSION_LIFETIME_SECS,
+    REMEMBER_DAYS,
     DEFAULT_REFRESH_LIFETIME_SECS,
 ];
 

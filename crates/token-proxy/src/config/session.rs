@@ -1,12 +1,16 @@
-//! The session settings: how long sign-ins live and what the proxy assumes when the identity service
-//! does not say how long a refresh token lives.
+//! The session settings: how long sign-ins live, whether "keep me signed in" is offered, and what the
+//! proxy assumes when the identity service does not say how long a refresh token lives.
 
 use super::parse::parse_number;
-use super::{ConfigError, DEFAULT_REFRESH_LIFETIME_SECS};
-use crate::lifetime::{self, SessionRules};
+use super::{
+    ConfigError, DEFAULT_REFRESH_LIFETIME_SECS, REMEMBER_DAYS, SESSION_LIFETIME_SECS, error,
+};
+use crate::lifetime::{self, DAY_SECS, SessionRules};
 
 /// The longest refresh-token lifetime the proxy will assume: one year.
-const MAX_DEFAULT_REFRESH_LIFETIME_SECS: u64 = 365 * 24 * 60 * 60;
+const MAX_DEFAULT_REFRESH_LIFETIME_SECS: u64 = 365 * DAY_SECS;
+/// The longest "keep me signed in": Webex's refresh-token lifetime.
+const MAX_REMEMBER_DAYS: u64 = 90;
 
 /// Reads the session variables through `get` (trimmed, `None` when unset or blank).
 pub(super) fn parse_session_rules(
@@ -19,7 +23,38 @@ pub(super) fn parse_session_rules(
         60,
         MAX_DEFAULT_REFRESH_LIFETIME_SECS,
     )?;
+    // A session never outlives its refresh token, so a longer lifetime would only mislead.
+    let lifetime_secs = parse_number(
+        SESSION_LIFETIME_SECS,
+        get(SESSION_LIFETIME_SECS),
+        lifetime::DEFAULT_SESSION_LIFETIME_SECS,
+        60,
+        default_refresh_lifetime_secs,
+    )
+    .map_err(|e| ConfigError {
+        problem: format!(
+            "{} (at most the refresh-token lifetime, {DEFAULT_REFRESH_LIFETIME_SECS})",
+            e.problem
+        ),
+        ..e
+    })?;
+    let remember_days = parse_number(REMEMBER_DAYS, get(REMEMBER_DAYS), 0, 0, MAX_REMEMBER_DAYS)
+        .map_err(|e| ConfigError {
+            problem: format!("{} (0 turns \"keep me signed in\" off)", e.problem),
+            ..e
+        })?;
+    // Remembering a sign-in must not end it sooner than forgetting it would.
+    if remember_days > 0 && remember_days * DAY_SECS < lifetime_secs {
+        return Err(error(
+            REMEMBER_DAYS,
+            format!(
+                "must be 0 (off) or cover at least the session lifetime ({SESSION_LIFETIME_SECS}); raise it or set 0"
+            ),
+        ));
+    }
     Ok(SessionRules {
+        lifetime_secs,
+        remember_days: remember_days as u32,
         default_refresh_lifetime_secs,
     })
 }

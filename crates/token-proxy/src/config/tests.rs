@@ -51,6 +51,8 @@ fn defaults_apply() {
     assert_eq!(config.upstream_timeout, Duration::from_millis(10_000));
     assert_eq!(config.rate_limit_per_minute, 60);
     assert_eq!(config.sessions.default_refresh_lifetime_secs, 7_776_000);
+    assert_eq!(config.sessions.lifetime_secs, 43_200);
+    assert_eq!(config.sessions.remember_days, 0);
     assert_eq!(config.mode, SessionMode::Cookie);
     assert_eq!(
         config.allowed_origins,
@@ -140,6 +142,15 @@ fn each_bad_value_names_its_variable() {
         (with(UPSTREAM_TIMEOUT_MS, "0"), UPSTREAM_TIMEOUT_MS),
         (with(UPSTREAM_TIMEOUT_MS, "ten"), UPSTREAM_TIMEOUT_MS),
         (with(RATE_LIMIT_PER_MINUTE, "-1"), RATE_LIMIT_PER_MINUTE),
+        (with(SESSION_LIFETIME_SECS, "59"), SESSION_LIFETIME_SECS),
+        (
+            with(SESSION_LIFETIME_SECS, "7776001"),
+            SESSION_LIFETIME_SECS,
+        ),
+        (with(SESSION_LIFETIME_SECS, "12h"), SESSION_LIFETIME_SECS),
+        (with(REMEMBER_DAYS, "91"), REMEMBER_DAYS),
+        (with(REMEMBER_DAYS, "-1"), REMEMBER_DAYS),
+        (with(REMEMBER_DAYS, "yes"), REMEMBER_DAYS),
         (
             with(DEFAULT_REFRESH_LIFETIME_SECS, "59"),
             DEFAULT_REFRESH_LIFETIME_SECS,
@@ -159,6 +170,53 @@ fn each_bad_value_names_its_variable() {
         assert!(error.to_string().contains(variable));
         assert!(!error.to_string().contains("super-secret-value"));
     }
+}
+
+#[test]
+fn session_settings_have_flags_and_fit_together() {
+    let config = parse(
+        &base_env(),
+        &[
+            "--session-lifetime-secs",
+            "3600",
+            "--remember-days=14",
+            "--default-refresh-lifetime-secs",
+            "86400",
+        ],
+    )
+    .unwrap();
+    assert_eq!(config.sessions.lifetime_secs, 3_600);
+    assert_eq!(config.sessions.remember_days, 14);
+    assert_eq!(config.sessions.default_refresh_lifetime_secs, 86_400);
+
+    // A session cannot be meant to outlive the refresh-token lifetime.
+    let error = parse(
+        &base_env(),
+        &[
+            "--default-refresh-lifetime-secs=3600",
+            "--session-lifetime-secs=7200",
+        ],
+    )
+    .unwrap_err();
+    assert_eq!(error.variable, SESSION_LIFETIME_SECS);
+    assert!(
+        error.problem.contains(DEFAULT_REFRESH_LIFETIME_SECS),
+        "{error}"
+    );
+    // Remembering must last at least as long as a plain session.
+    let error = parse(
+        &base_env(),
+        &["--session-lifetime-secs=172800", "--remember-days=1"],
+    )
+    .unwrap_err();
+    assert_eq!(error.variable, REMEMBER_DAYS);
+    assert!(
+        parse(
+            &base_env(),
+            &["--session-lifetime-secs=172800", "--remember-days=0"]
+        )
+        .is_ok()
+    );
 }
 
 #[test]

@@ -444,6 +444,7 @@ mod tests {
         let exchange = crate::request::CodeExchange {
             code: Secret::new("CODE-SECRET"),
             code_verifier: Secret::new("VERIFIER-SECRET"),
+            remember: false,
         };
         let debug = format!("{tokens:?} {form:?} {exchange:?} {:?}", client());
         for secret in [

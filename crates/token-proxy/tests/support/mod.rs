@@ -10,6 +10,7 @@ use axum::routing;
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use wxcc_token_proxy::clock::ManualClock;
 use wxcc_token_proxy::config::{self, Command, Config};
 use wxcc_token_proxy::{AppState, app};
 
@@ -245,6 +246,19 @@ pub fn router(token_endpoint: &str, mode: &str) -> axum::Router {
     app(AppState::new(&config_from(&env(token_endpoint, mode))).unwrap())
 }
 
+/// Where the test clocks start (unix seconds).
+pub const CLOCK_START: u64 = 1_900_000_000;
+
+/// A clock standing at [`CLOCK_START`], moved by the test.
+pub fn manual_clock() -> Arc<ManualClock> {
+    Arc::new(ManualClock::starting_at(CLOCK_START))
+}
+
+/// The proxy configured by `env`, reading the time from `clock`.
+pub fn router_at(env: &HashMap<String, String>, clock: &Arc<ManualClock>) -> axum::Router {
+    app(AppState::with_clock(&config_from(env), clock.clone()).unwrap())
+}
+
 /// A POST that passes every policy check.
 pub fn post(path: &str) -> axum::http::request::Builder {
     Request::builder()
@@ -272,6 +286,41 @@ pub async fn read(response: Response<Body>) -> (StatusCode, HeaderMap, serde_jso
             .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&bytes)))
     };
     (status, headers, json)
+}
+
+/// What one request through the proxy got back.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    /// The whole `Set-Cookie` header, when the answer sets one.
+    pub set_cookie: Option<String>,
+    pub body: serde_json::Value,
+}
+
+impl Answer {
+    /// The session cookie's value, when the answer sets (`Some("")`: clears) it.
+    pub fn cookie(&self) -> Option<String> {
+        let first = self.set_cookie.as_deref()?.split(';').next()?;
+        first.strip_prefix("__Host-wxcc_rt=").map(str::to_owned)
+    }
+}
+
+/// One policy-passing POST through `router`, with the session cookie when given.
+pub async fn call(router: &axum::Router, path: &str, body: &str, cookie: Option<&str>) -> Answer {
+    use tower::ServiceExt;
+    let mut builder = post(path);
+    if let Some(cookie) = cookie {
+        builder = builder.header("cookie", format!("__Host-wxcc_rt={cookie}"));
+    }
+    let request = builder.body(Body::from(body.to_owned())).unwrap();
+    let (status, headers, body) = read(router.clone().oneshot(request).await.unwrap()).await;
+    Answer {
+        status: status.as_u16(),
+        set_cookie: headers
+            .get("set-cookie")
+            .map(|v| v.to_str().unwrap().to_owned()),
+        body,
+    }
 }
 
 pub fn cookie_value(headers: &HeaderMap) -> Option<String> {
