@@ -153,16 +153,20 @@ async fn lambda_rate_limit_uses_the_event_source_ip() {
     let mut env = env(&upstream.token_url(), "handle");
     env.insert(config::RATE_LIMIT_PER_MINUTE.into(), "1".into());
     let mut adapter = Adapter::from(lambda_app(AppState::new(&config_from(&env)).unwrap()));
-    let logout = |ip: &str| event("POST", "/logout", ip, good_headers(), Some("{}".into()));
+    // A probe without a handle: answered without calling upstream, but counted.
+    let probe = |ip: &str| {
+        let body = Some(r#"{"probe":true}"#.into());
+        event("POST", "/refresh", ip, good_headers(), body)
+    };
     assert_eq!(
-        invoke(&mut adapter, logout("203.0.113.1")).await["statusCode"],
-        204
+        invoke(&mut adapter, probe("203.0.113.1")).await["statusCode"],
+        200
     );
-    let limited = invoke(&mut adapter, logout("203.0.113.1")).await;
+    let limited = invoke(&mut adapter, probe("203.0.113.1")).await;
     assert_eq!(limited["statusCode"], 429);
     assert_eq!(body_of(&limited)["error"], "rate_limited");
     assert_eq!(
-        invoke(&mut adapter, logout("203.0.113.2")).await["statusCode"],
-        204
+        invoke(&mut adapter, probe("203.0.113.2")).await["statusCode"],
+        200
     );
 }

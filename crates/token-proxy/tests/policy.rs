@@ -358,46 +358,75 @@ async fn wrong_client_secret_is_an_operator_problem() {
 }
 
 #[tokio::test]
-async fn rate_limit_is_per_client_ip() {
+async fn rate_limit_is_per_client_ip_and_spares_health_checks_and_sign_out() {
     let upstream = stub(Behavior::Normal).await;
     let mut env = env(&upstream.token_url(), "cookie");
     env.insert(config::RATE_LIMIT_PER_MINUTE.into(), "3".into());
     let router = app(AppState::new(&config_from(&env)).unwrap());
-    let from = |ip: &str| {
-        let mut request = post("/logout").body(Body::from("{}")).unwrap();
+    let from = |path: &str, ip: &str| {
+        let mut request = post(path).body(Body::from("{}")).unwrap();
         request.extensions_mut().insert(socket(ip));
         request
     };
+    // A refresh without a cookie: refused without calling upstream, but counted.
     for _ in 0..3 {
-        assert_eq!(
-            router
-                .clone()
-                .oneshot(from("10.0.0.1"))
-                .await
-                .unwrap()
-                .status(),
-            204
-        );
+        let response = router
+            .clone()
+            .oneshot(from("/refresh", "10.0.0.1"))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401);
     }
-    let (status, headers, body) =
-        read(router.clone().oneshot(from("10.0.0.1")).await.unwrap()).await;
+    let (status, headers, body) = read(
+        router
+            .clone()
+            .oneshot(from("/refresh", "10.0.0.1"))
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(
         (status.as_u16(), body["error"].as_str()),
         (429, Some("rate_limited"))
     );
     assert_eq!(headers["retry-after"], "20");
     assert_eq!(headers["cache-control"], "no-store");
-    assert_eq!(
-        router
-            .clone()
-            .oneshot(from("10.0.0.2"))
-            .await
-            .unwrap()
-            .status(),
-        204
-    );
+    let other_client = router
+        .clone()
+        .oneshot(from("/refresh", "10.0.0.2"))
+        .await
+        .unwrap();
+    assert_eq!(other_client.status(), 401, "other clients are unaffected");
+    // Sign-out always works, however often: it is not counted.
+    for _ in 0..10 {
+        let (status, headers, _) = read(
+            router
+                .clone()
+                .oneshot(from("/logout", "10.0.0.1"))
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, 204);
+        assert!(
+            headers["set-cookie"]
+                .to_str()
+                .unwrap()
+                .contains("Max-Age=0")
+        );
+    }
     // Health checks from a load balancer are not throttled.
     let mut health = Request::get("/healthz").body(Body::empty()).unwrap();
     health.extensions_mut().insert(socket("10.0.0.1"));
-    assert_eq!(router.oneshot(health).await.unwrap().status(), 200);
+    assert_eq!(router.clone().oneshot(health).await.unwrap().status(), 200);
+    // Sign-out still passes the origin policy.
+    let foreign = set_origin(from("/logout", "10.0.0.1"), "https://evil.example");
+    assert_eq!(router.oneshot(foreign).await.unwrap().status(), 403);
+}
+
+fn set_origin(mut request: Request<Body>, origin: &str) -> Request<Body> {
+    request
+        .headers_mut()
+        .insert("origin", origin.parse().unwrap());
+    request
 }
