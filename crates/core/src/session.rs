@@ -78,7 +78,8 @@ impl TokenResponse {
         let response = TokenResponse {
             access_token: AccessToken::new(required_text(&value, "access_token")?),
             expires_in: required_number(&value, "expires_in")?,
-            scope: optional_text(&value, "scope")?,
+            // An empty list says as little as none (some servers send `"scope": ""`).
+            scope: optional_text(&value, "scope")?.filter(|s| !s.trim().is_empty()),
             token_type: optional_text(&value, "token_type")?,
             refresh_token_expires_in: optional_number(&value, "refresh_token_expires_in")?,
             refresh_handle: optional_text(&value, "refresh_handle")?.map(RefreshHandle::new),

@@ -42,7 +42,10 @@ pub fn find_session_cookie<'a>(
 pub struct TokenBody<'a> {
     pub access_token: &'a str,
     pub expires_in: u64,
-    pub scope: &'a str,
+    /// Absent when the identity service did not list the granted scopes (RFC 6749 §5.1: then
+    /// they are the requested ones); Webex often leaves it out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<&'a str>,
     pub token_type: &'a str,
     /// Seconds until the refresh token expires.
     pub refresh_token_expires_in: u64,
@@ -66,7 +69,7 @@ impl<'a> TokenBody<'a> {
         Self {
             access_token: tokens.access_token.secret(),
             expires_in: tokens.expires_in,
-            scope: &tokens.scope,
+            scope: Some(tokens.scope.as_str()).filter(|s| !s.trim().is_empty()),
             token_type: &tokens.token_type,
             refresh_token_expires_in: session.refresh_expires_at.saturating_sub(now),
             session_expires_in: session.times.remaining(now),

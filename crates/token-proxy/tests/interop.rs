@@ -38,6 +38,19 @@ async fn sign_in_and_refresh_work_without_refresh_token_expires_in() {
 }
 
 #[tokio::test]
+async fn the_granted_scopes_are_passed_on_only_when_the_server_listed_them() {
+    let upstream = stub(Behavior::Normal).await;
+    let router = router(&upstream.token_url(), "handle");
+    let (_, _, body) = send(&router, "/token", token_body("good-listed"), None).await;
+    assert_eq!(body["scope"], "cjp:config_read spark:people_read");
+    // RFC 6749 §5.1: no `scope` means "as requested" — not an empty list, which would lock every view.
+    upstream.omit_scope();
+    let (status, _, body) = send(&router, "/token", token_body("good-unlisted"), None).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.get("scope").is_none(), "{body}");
+}
+
+#[tokio::test]
 async fn the_assumed_refresh_lifetime_is_configurable() {
     let upstream = stub(Behavior::Normal).await;
     upstream.omit_refresh_token_expires_in();

@@ -293,6 +293,15 @@ fn scopes_not_reported_are_assumed_as_requested_and_flagged() {
     );
     assert!(!r.scopes_reported);
     assert_eq!(r.granted_scopes, requested);
+    let empty = TokenResponse::from_json(&format!(
+        r#"{{"access_token":"{}","expires_in":60,"scope":" "}}"#,
+        token()
+    ))
+    .unwrap();
+    assert_eq!(
+        empty.scope, None,
+        "an empty scope is not a report of no scopes"
+    );
     let reported = TokenResponse::from_json(&response_json(&token())).unwrap();
     let r =
         SessionRecord::from_token_response(reported, NOW, requested, ApiBase::Region(Region::Us1));

@@ -52,6 +52,7 @@ pub struct StubState {
     pub expire_all_refresh_tokens: bool,
     /// Answer like a standard OAuth 2.0 server: no Webex `refresh_token_expires_in`.
     pub omit_refresh_token_expires_in: bool,
+    pub omit_scope: bool,
 }
 
 pub struct Stub {
@@ -81,6 +82,10 @@ impl Stub {
 
     pub fn omit_refresh_token_expires_in(&self) {
         self.state.lock().unwrap().omit_refresh_token_expires_in = true;
+    }
+
+    pub fn omit_scope(&self) {
+        self.state.lock().unwrap().omit_scope = true;
     }
 
     pub fn revoke_all(&self) {
@@ -213,6 +218,9 @@ fn normal(state: &Mutex<StubState>, form: &HashMap<String, String>) -> Response<
         body.as_object_mut()
             .unwrap()
             .remove("refresh_token_expires_in");
+    }
+    if state.omit_scope {
+        body.as_object_mut().unwrap().remove("scope");
     }
     axum::Json(body).into_response()
 }
