@@ -188,6 +188,8 @@ fn start_stack_on(dist: &Path, options: &StackOptions, port: u16) -> Result<Stac
     )?;
     // The test suites sign in many times from one address.
     proxy_cmd.env("WXCC_PROXY_RATE_LIMIT_PER_MINUTE", "6000");
+    // "Keep me signed in on this device" is offered (and tested): the proxy's default is off.
+    proxy_cmd.env("WXCC_PROXY_REMEMBER_DAYS", "7");
     let proxy = Process::start("token-proxy", proxy_cmd, PROXY_READY, READY_WITHIN)?;
 
     let config = serde_json::json!({
