@@ -1,7 +1,10 @@
 //! A local stand-in for the static host the SPA is deployed to (Netlify, Cloudflare Pages,
 //! S3 + CloudFront): files from a folder, the `_headers` rules on every answer, an SPA fallback,
 //! and a path prefix rewritten to the token proxy, as the recommended same-site deployment does.
+//! Like those hosts it serves `/name` from `name.html` without a redirect, revalidates what
+//! `_headers` gives no `Cache-Control` (`no-cache`), and compresses text and wasm (gzip).
 
+mod compress;
 pub mod headers_file;
 
 use std::path::PathBuf;
@@ -43,6 +46,7 @@ struct AppState {
     proxy_to: Option<String>,
     mount: Option<String>,
     client: reqwest::Client,
+    gzip: compress::Cache,
 }
 
 /// Largest request body forwarded to the token proxy; its own limit is smaller.
@@ -67,6 +71,7 @@ pub fn app(config: Config) -> Result<Router, String> {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?,
+        gzip: compress::Cache::default(),
     });
     let files = match config.fallback {
         Fallback::Rewrite => ServeDir::new(&config.dir)
@@ -121,10 +126,16 @@ async fn route(
     if path == "/_headers" {
         return Err(StatusCode::NOT_FOUND);
     }
+    if let Some(file) = html_without_extension(&state.dir, &path) {
+        let uri = with_query(&file, request.uri().query());
+        *request.uri_mut() = uri.parse().map_err(|_| StatusCode::BAD_REQUEST)?;
+    }
     let is_existing_file = {
-        let relative = path.trim_start_matches('/');
+        let relative = request.uri().path().trim_start_matches('/');
         !relative.is_empty() && !relative.contains("..") && state.dir.join(relative).exists()
     };
+    let method = request.method().clone();
+    let gzip_accepted = compress::accepts_gzip(request.headers());
     let mut response = next.run(request).await;
     if state.fallback == Fallback::NotFoundPage && !is_existing_file && path != "/" {
         *response.status_mut() = StatusCode::NOT_FOUND;
@@ -141,19 +152,51 @@ async fn route(
         response.headers_mut().insert(header::LOCATION, value);
     }
     apply_rules(&state.rules, &path, response.headers_mut(), true);
-    Ok(response)
+    // What `_headers` leaves open is revalidated, as the hosts do (`max-age=0, must-revalidate`).
+    if !response.headers().contains_key(header::CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    }
+    Ok(compress::file_answer(&state.gzip, &method, &path, gzip_accepted, response).await)
 }
 
+/// `/name` answered from `name.html` when there is no file `name` (Netlify, Cloudflare Pages and
+/// GitHub Pages do this, so `/callback` needs no redirect to `/callback/`): the file's path.
+fn html_without_extension(dir: &std::path::Path, path: &str) -> Option<String> {
+    let relative = path.trim_start_matches('/');
+    let last = relative.rsplit('/').next()?;
+    if last.is_empty() || last.contains('.') || relative.contains("..") {
+        return None;
+    }
+    let file = format!("{relative}.html");
+    (!dir.join(relative).is_file() && dir.join(&file).is_file()).then(|| format!("/{file}"))
+}
+
+/// The headers of every rule matching `path`. A header that two rules set gets both values joined
+/// with a comma, as Cloudflare Pages does (Netlify keeps the later one), so an overlap in
+/// `_headers` shows here rather than only on one host.
 fn apply_rules(rules: &[headers_file::Rule], path: &str, headers: &mut HeaderMap, overwrite: bool) {
+    let mut combined: Vec<(HeaderName, String)> = Vec::new();
     for rule in rules.iter().filter(|r| r.matches(path)) {
         for (name, value) in &rule.headers {
-            if let (Ok(name), Ok(value)) = (
-                HeaderName::try_from(name.as_str()),
-                HeaderValue::try_from(value.as_str()),
-            ) && (overwrite || !headers.contains_key(&name))
-            {
-                headers.insert(name, value);
+            let Ok(name) = HeaderName::try_from(name.as_str()) else {
+                continue;
+            };
+            match combined.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, joined)) => {
+                    joined.push_str(", ");
+                    joined.push_str(value);
+                }
+                None => combined.push((name, value.clone())),
             }
+        }
+    }
+    for (name, value) in combined {
+        if let Ok(value) = HeaderValue::try_from(value)
+            && (overwrite || !headers.contains_key(&name))
+        {
+            headers.insert(name, value);
         }
     }
 }

@@ -48,7 +48,8 @@ async fn serves_files_with_the_headers_rules() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, "console.log(1)");
     assert_eq!(headers["referrer-policy"], "no-referrer");
-    assert!(!headers.contains_key("cache-control"));
+    // What `_headers` leaves open is revalidated, as the hosts do.
+    assert_eq!(headers["cache-control"], "no-cache");
     let (_, headers, _) = get(
         app(config(&site, Fallback::Rewrite)).unwrap(),
         "/config.json",
@@ -181,6 +182,157 @@ async fn a_mounted_site_is_served_below_its_sub_path_only() {
             .unwrap()
             .starts_with("/console/callback/")
     );
+}
+
+/// A deployed site as `cargo xtask build` writes it: hashed assets, the pages, `_headers`.
+fn deployed_site() -> tempdir::Site {
+    let site = tempdir::Site::new();
+    site.write("index.html", "<html>start page</html>");
+    site.write("callback.html", "<html>completing sign-in</html>");
+    std::fs::create_dir_all(site.path.join("callback")).unwrap();
+    site.write("callback/index.html", "<html>completing sign-in</html>");
+    site.write("config.json", "{}");
+    site.write("app-0123456789abcdef.js", &"let a = 1;\n".repeat(400));
+    site.write("app-0123456789abcdef_bg.wasm", &"\0asm".repeat(1000));
+    site.write(
+        "_headers",
+        "/*\n  Referrer-Policy: no-referrer\n  Strict-Transport-Security: max-age=63072000; includeSubDomains\n\
+         /index.html\n  Cache-Control: no-cache\n/callback\n  Cache-Control: no-cache\n\
+         /config.json\n  Cache-Control: no-cache\n\
+         /app-0123456789abcdef.js\n  Cache-Control: public, max-age=31536000, immutable\n\
+         /app-0123456789abcdef_bg.wasm\n  Cache-Control: public, max-age=31536000, immutable\n",
+    );
+    site
+}
+
+async fn get_with(
+    router: axum::Router,
+    path: &str,
+    accept_encoding: &str,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let response = router
+        .oneshot(
+            Request::get(path)
+                .header("accept-encoding", accept_encoding)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, body.to_vec())
+}
+
+#[tokio::test]
+async fn hashed_assets_are_immutable_and_pages_revalidated() {
+    let site = deployed_site();
+    let router = || app(config(&site, Fallback::Rewrite)).unwrap();
+    for asset in ["/app-0123456789abcdef.js", "/app-0123456789abcdef_bg.wasm"] {
+        let (status, headers, _) = get(router(), asset).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            headers["cache-control"], "public, max-age=31536000, immutable",
+            "{asset}"
+        );
+    }
+    // Rules, and for the bare root and deep links (no rule) the hosts' revalidation.
+    for page in [
+        "/",
+        "/index.html",
+        "/callback",
+        "/config.json",
+        "/token",
+        "/config/users",
+    ] {
+        let (status, headers, _) = get(router(), page).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert_eq!(headers["cache-control"], "no-cache", "{page}");
+        assert_eq!(
+            headers["strict-transport-security"], "max-age=63072000; includeSubDomains",
+            "{page}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_callback_is_served_from_callback_html_without_a_redirect() {
+    let site = deployed_site();
+    let (status, headers, body) = get(
+        app(config(&site, Fallback::Rewrite)).unwrap(),
+        "/callback?code=c&state=s",
+    )
+    .await;
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::OK, "<html>completing sign-in</html>")
+    );
+    assert!(!headers.contains_key("location"));
+    assert_eq!(headers["cache-control"], "no-cache");
+    // Below a mount too; a path with an extension is never rewritten.
+    let mut mounted = config(&site, Fallback::Rewrite);
+    mounted.mount = Some("/console/".into());
+    let (status, _, body) = get(app(mounted).unwrap(), "/console/callback?code=c").await;
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::OK, "<html>completing sign-in</html>")
+    );
+    let (status, _, body) = get(app(config(&site, Fallback::Rewrite)).unwrap(), "/index").await;
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::OK, "<html>start page</html>")
+    );
+}
+
+#[tokio::test]
+async fn a_header_two_rules_set_gets_both_values_as_cloudflare_pages_does() {
+    let site = site();
+    site.write(
+        "_headers",
+        "/*\n  Cache-Control: no-cache\n/app.js\n  Cache-Control: public, max-age=60\n",
+    );
+    let (_, headers, _) = get(app(config(&site, Fallback::Rewrite)).unwrap(), "/app.js").await;
+    assert_eq!(headers["cache-control"], "no-cache, public, max-age=60");
+}
+
+#[tokio::test]
+async fn text_and_wasm_are_gzipped_for_clients_that_accept_it() {
+    use std::io::Read;
+    let site = deployed_site();
+    let router = || app(config(&site, Fallback::Rewrite)).unwrap();
+    let original = std::fs::read(site.path.join("app-0123456789abcdef_bg.wasm")).unwrap();
+    let (status, headers, body) = get_with(
+        router(),
+        "/app-0123456789abcdef_bg.wasm",
+        "gzip, deflate, br",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-encoding"], "gzip");
+    assert_eq!(headers["vary"], "accept-encoding");
+    assert_eq!(headers["content-type"], "application/wasm");
+    assert!(body.len() < original.len() / 10, "{} bytes", body.len());
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&body[..])
+        .read_to_end(&mut unzipped)
+        .unwrap();
+    assert_eq!(unzipped, original);
+    // The same bytes again (compressed once), and the caching rules still apply.
+    let (_, headers, again) = get_with(router(), "/app-0123456789abcdef_bg.wasm", "gzip").await;
+    assert_eq!(again, body);
+    assert_eq!(
+        headers["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+
+    let (_, headers, body) = get_with(router(), "/app-0123456789abcdef.js", "br").await;
+    assert!(!headers.contains_key("content-encoding"));
+    assert_eq!(headers["vary"], "accept-encoding");
+    assert_eq!(body.len(), 4400);
+    // Tiny answers are not worth it.
+    let (_, headers, _) = get_with(router(), "/config.json", "gzip").await;
+    assert!(!headers.contains_key("content-encoding"));
 }
 
 /// A throwaway folder removed on drop (std only: no extra dependency for one test file).
