@@ -84,16 +84,6 @@ pub fn inject_meta(html: &str, policy: &str) -> Result<String, String> {
     Ok(format!("{}{}{}", &html[..end], meta, &html[end..]))
 }
 
-/// Netlify / Cloudflare Pages `_headers`; the local CDN serves the same file.
-pub fn headers_file(header_policy: &str) -> String {
-    format!(
-        "/*\n  Content-Security-Policy: {header_policy}\n  Referrer-Policy: no-referrer\n  \
-         X-Content-Type-Options: nosniff\n  X-Frame-Options: DENY\n  Cross-Origin-Opener-Policy: same-origin\n  \
-         Permissions-Policy: camera=(), microphone=(), geolocation=(), payment=()\n\
-         /config.json\n  Cache-Control: no-cache\n"
-    )
-}
-
 /// `scheme://host[:port]` of an absolute http(s) URL; None for relative URLs (same origin).
 pub fn origin_of(url: &str) -> Option<String> {
     let (scheme, rest) = url.split_once("://")?;

@@ -1,5 +1,8 @@
 //! Building the SPA with trunk and "deploying" it: a copy of dist/ with the runtime config.json,
-//! the Content-Security-Policy that matches that config, and the static-host fallbacks.
+//! the Content-Security-Policy that matches that config, the caching and security headers, and
+//! the static-host fallbacks.
+
+mod headers;
 
 use std::path::{Path, PathBuf};
 
@@ -139,7 +142,8 @@ pub struct Site<'a> {
 }
 
 /// Copies `dist` into `target` (unless they are the same), validates and writes config.json, puts
-/// the CSP into every page and `_headers`, and adds the fallbacks static hosts without rewrites need.
+/// the CSP into every page, writes `_headers` (security and caching), and adds the fallbacks static
+/// hosts without rewrites need.
 pub fn deploy(dist: &Path, target: &Path, site: &Site) -> Result {
     if dist != target {
         if target.exists() {
@@ -186,11 +190,17 @@ pub fn deploy(dist: &Path, target: &Path, site: &Site) -> Result {
     );
     let header_policy = csp::policy(&hashes, &origins, csp::Delivery::Header);
     write(&index_path, &page)?;
-    // GitHub Pages serves 404.html for unknown paths; hosts without rewrites find callback/.
+    // GitHub Pages serves 404.html for unknown paths.
     write(&target.join("404.html"), &page)?;
+    // `/callback` is callback.html on hosts that serve extensionless HTML (no redirect to
+    // `/callback/`); callback/index.html is for hosts that only know index documents.
+    write(&target.join("callback.html"), &page)?;
     std::fs::create_dir_all(target.join("callback")).map_err(|e| e.to_string())?;
     write(&target.join("callback/index.html"), &page)?;
-    write(&target.join("_headers"), &csp::headers_file(&header_policy))?;
+    write(
+        &target.join("_headers"),
+        &headers::headers_file(&header_policy, &headers::hashed_assets(target)?),
+    )?;
     Ok(())
 }
 
