@@ -103,6 +103,31 @@ const PROJECT_ID: Param = path(
 
 /// The paging/filter/search parameters of every configuration list.
 const LIST: &[Param] = &[ORGID, FILTER, ATTRIBUTES, SEARCH, PAGE, PAGE_SIZE];
+/// Users have no `name` attribute (UserResponseDTO: firstName, lastName).
+const USER_LIST: &[Param] = &[
+    ORGID,
+    FILTER,
+    attributes("id,firstName,lastName"),
+    SEARCH,
+    PAGE,
+    PAGE_SIZE,
+];
+/// Dialled numbers have no `name` attribute (DialledNumberEntryPointDTO: dialledNumber).
+const DIAL_NUMBER_LIST: &[Param] = &[
+    ORGID,
+    FILTER,
+    attributes("id,dialledNumber"),
+    SEARCH,
+    PAGE,
+    PAGE_SIZE,
+];
+
+const fn attributes(example: &'static str) -> Param {
+    Param {
+        example,
+        ..ATTRIBUTES
+    }
+}
 /// One configuration resource by ID.
 const ITEM: &[Param] = &[ORGID, ID];
 
@@ -167,7 +192,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "Users",
         "List User(s)",
         "/organization/{orgid}/v2/user",
-        LIST,
+        USER_LIST,
     ),
     config(
         "user-get",
@@ -446,7 +471,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "Routing",
         "List Dialed Number Mapping(s)",
         "/organization/{orgid}/v2/dial-number",
-        LIST,
+        DIAL_NUMBER_LIST,
     ),
     config(
         "dial-number-get",

@@ -135,6 +135,39 @@ fn catalogued(id: &str) -> &'static Endpoint {
     find(id).unwrap_or_else(|| panic!("{id} is catalogued"))
 }
 
+/// For a path parameter that names one record (`{id}`, `{ciUserId}`), the catalogued list in the
+/// same group whose records carry such values, and the field to take from its first record: the
+/// explorer fills the parameter from it, so a by-id call answers with a record that exists.
+pub fn id_source(endpoint: &Endpoint, param: &Param) -> Option<(&'static Endpoint, &'static str)> {
+    let placeholder = format!("{{{}}}", param.name);
+    let before: Vec<&str> = endpoint
+        .path
+        .split('/')
+        .take_while(|s| !s.starts_with(&placeholder))
+        .collect();
+    // `/user/by-ci-user-id/{ciUserId}`: the resource is the segment before the lookup.
+    let lookup = before.last().copied().filter(|s| s.ends_with("-id"));
+    let resource = match lookup {
+        Some(_) => before.get(before.len().checked_sub(2)?)?,
+        None => before.last()?,
+    };
+    let field = match lookup {
+        Some("by-ci-user-id") => "ciUserId",
+        _ => "id",
+    };
+    // A list has no path parameter but the org and fixed ones (the flow store's projectId).
+    let names_one = |e: &Endpoint| {
+        e.params
+            .iter()
+            .any(|p| p.location == ParamIn::Path && !p.is_org_id() && p.name != "projectId")
+    };
+    ENDPOINTS
+        .iter()
+        .filter(|e| e.group == endpoint.group && !names_one(e))
+        .find(|e| e.path.ends_with(&format!("/{resource}")))
+        .map(|list| (list, field))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,5 +283,32 @@ mod tests {
         assert_eq!(groups.first(), Some(&"Users"));
         assert!(groups.contains(&"Activity"));
         assert_eq!(groups.len(), groups.iter().collect::<HashSet<_>>().len());
+    }
+
+    #[test]
+    fn every_id_in_a_path_has_a_list_to_take_it_from() {
+        for e in ENDPOINTS {
+            for p in e
+                .params
+                .iter()
+                .filter(|p| p.location == ParamIn::Path && !p.is_org_id() && p.name != "projectId")
+            {
+                let (list, field) =
+                    id_source(e, p).unwrap_or_else(|| panic!("{}: {}", e.id, p.name));
+                assert_eq!(list.group, e.group, "{}", e.id);
+                assert!(!list.path.contains(&format!("{{{}}}", p.name)), "{}", e.id);
+                assert!(field == "id" || field == "ciUserId");
+            }
+        }
+        let by_ci = ENDPOINTS
+            .iter()
+            .find(|e| e.path.contains("by-ci-user-id"))
+            .unwrap();
+        let param = by_ci
+            .params
+            .iter()
+            .find(|p| p.location == ParamIn::Path && !p.is_org_id())
+            .unwrap();
+        assert_eq!(id_source(by_ci, param).unwrap().1, "ciUserId");
     }
 }

@@ -32,20 +32,7 @@ pub const EXPLORER_DEFAULT_ANSWERS: &[(&str, u16, &[&str], &str)] = &[
 /// Catalogue examples the sandbox refuses, with the status and why: each is a catalogue entry to
 /// fix (reported to the owners of crates/core); the test fails once the example is accepted, so
 /// the entry is removed when the catalogue is fixed.
-pub const REFUSED_EXAMPLES: &[(&str, &str, u16, &str)] = &[
-    (
-        "users-list",
-        "attributes",
-        400,
-        "`id,name`: UserResponseDTO has no `name` (firstName, lastName)",
-    ),
-    (
-        "dial-numbers-list",
-        "attributes",
-        400,
-        "`id,name`: DialledNumberEntryPointDTO has no `name` (dialledNumber)",
-    ),
-];
+pub const REFUSED_EXAMPLES: &[(&str, &str, u16, &str)] = &[];
 
 pub fn endpoint(id: &str) -> &'static Endpoint {
     ENDPOINTS
@@ -94,39 +81,15 @@ pub fn url(endpoint: &Endpoint, values: &[(&'static str, String)], org: &str) ->
         .unwrap_or_else(|e| panic!("{}: the explorer cannot build the URL: {e}", endpoint.id))
 }
 
-/// Where a sample value of a path parameter comes from: the catalogued list of the resource and
-/// the field of its first record. The resource is the path segment before the parameter (a
-/// `…-id` segment such as `by-ci-user-id` names a lookup and is skipped), and its list is the
-/// catalogued endpoint of the same group whose path ends in that segment and takes no id.
+/// The list a path parameter's value comes from, and the field to take (see
+/// `wxcc_core::catalogue::id_source`, which the explorer uses too).
 pub fn id_source(endpoint: &Endpoint, param: &Param) -> (&'static Endpoint, &'static str) {
-    let placeholder = format!("{{{}}}", param.name);
-    let before: Vec<&str> = endpoint
-        .path
-        .split('/')
-        .take_while(|s| !s.starts_with(&placeholder))
-        .collect();
-    let lookup = before.last().copied().filter(|s| s.ends_with("-id"));
-    let resource = if lookup.is_some() {
-        before[before.len().saturating_sub(2)]
-    } else {
-        before.last().copied().unwrap_or_default()
-    };
-    let field = match lookup {
-        Some("by-ci-user-id") => "ciUserId",
-        _ => "id",
-    };
-    let list = ENDPOINTS
-        .iter()
-        .filter(|e| e.group == endpoint.group)
-        .filter(|e| id_param(e).is_none())
-        .find(|e| e.path.ends_with(&format!("/{resource}")))
-        .unwrap_or_else(|| {
-            panic!(
-                "{}: no catalogued list of {resource:?} in {:?} to take a {} from",
-                endpoint.id, endpoint.group, param.name
-            )
-        });
-    (list, field)
+    wxcc_core::catalogue::id_source(endpoint, param).unwrap_or_else(|| {
+        panic!(
+            "{}: no catalogued list in {:?} to take a {} from",
+            endpoint.id, endpoint.group, param.name
+        )
+    })
 }
 
 /// The `field` of the first record of a list answer.
