@@ -33,6 +33,44 @@ fn values_from(search: &str, endpoint: &Endpoint) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Sets the form's `name` to the `field` of the first record `list` answers with, unless the user
+/// chose another endpoint meanwhile.
+async fn fill_from_list(
+    ctx: crate::ctx::Ctx,
+    router: crate::router::Router,
+    values: RwSignal<Vec<(String, String)>>,
+    endpoint_id: &'static str,
+    name: &'static str,
+    list: &'static Endpoint,
+    field: &'static str,
+) {
+    let Ok(url) = request_url(ctx, list, &[("pageSize".into(), "1".into())]) else {
+        return;
+    };
+    let Ok(call) = crate::api::get_absolute(ctx, &url).await else {
+        return;
+    };
+    // Paged lists answer `{data: [...]}`, the older ones a plain array.
+    let first = call.json.get("data").unwrap_or(&call.json).get(0);
+    let Some(value) = first.and_then(|r| r.get(field)).and_then(|v| v.as_str()) else {
+        return;
+    };
+    let current = untrack(|| router.query("endpoint"));
+    let still_here = current
+        .as_deref()
+        .and_then(catalogue::find)
+        .unwrap_or(&ENDPOINTS[0])
+        .id
+        == endpoint_id;
+    if still_here {
+        values.update(|pairs| {
+            if let Some(pair) = pairs.iter_mut().find(|(k, _)| k == name) {
+                pair.1 = value.to_string();
+            }
+        });
+    }
+}
+
 /// The request URL for `endpoint` with the form's `values`, on the session's API base and org.
 fn request_url(
     ctx: crate::ctx::Ctx,
@@ -80,7 +118,21 @@ fn Explorer() -> impl IntoView {
     let values = RwSignal::new(Vec::<(String, String)>::new());
     Effect::new(move |_| {
         let e = endpoint();
-        values.set(values_from(&router.search(), e));
+        let search = router.search();
+        values.set(values_from(&search, e));
+        // The spec's sample ids exist in no organization: an id the address does not give is
+        // taken from the first record of the matching list, so the call answers with data.
+        let signed_in = ctx.api_target.with_untracked(Option::is_some);
+        for param in e.params.iter().filter(|p| {
+            p.location == catalogue::ParamIn::Path
+                && !p.is_org_id()
+                && wxcc_core::route::query_value(&search, &format!("p.{}", p.name)).is_none()
+        }) {
+            if let (true, Some((list, field))) = (signed_in, catalogue::id_source(e, param)) {
+                let fill = fill_from_list(ctx, router, values, e.id, param.name, list, field);
+                leptos::task::spawn_local(fill);
+            }
+        }
     });
     let reveal = RwSignal::new(false);
     // What happened to the last "Copy as cURL" (empty until the first).

@@ -36,7 +36,11 @@ export async function faults(request: APIRequestContext, knobs: Record<string, u
 
 /** Clears every knob a test may have set, so tests do not leak faults into each other. */
 export async function resetFaults(request: APIRequestContext) {
-  await faults(request, { force_429: 0, force_5xx: 0, latency_ms: 0, access_token_lifetime_secs: 1209599, opaque_tokens: false });
+  await faults(request, {
+    force_429: 0, force_5xx: 0, latency_ms: 0, access_token_lifetime_secs: 1209599, opaque_tokens: false,
+    json_429: false, report_scope: false, omit_refresh_token_expires_in: false, stable_refresh_secs: 0,
+    token_latency_ms: 0, activity_cap_status: 400,
+  });
 }
 
 /** From the app's start page through the sandbox's consent page and back, signed in. */
