@@ -44,6 +44,9 @@ pub struct Ctx {
     pub retry_until: RwSignal<u64>,
     /// How many refreshes this tab has done (shown in the inspector).
     pub refreshes: RwSignal<u32>,
+    /// What the inspector should say about the last refresh (e.g. Webex returned the same token);
+    /// empty when nothing.
+    pub refresh_note: RwSignal<String>,
     /// What went wrong with the last sign-out's call to the proxy (shown with "Retry sign-out");
     /// empty when nothing did.
     pub sign_out_problem: RwSignal<String>,
@@ -67,6 +70,7 @@ impl Ctx {
             now: RwSignal::new(crate::browser::now_ms()),
             retry_until: RwSignal::new(0),
             refreshes: RwSignal::new(0),
+            refresh_note: RwSignal::new(String::new()),
             sign_out_problem: RwSignal::new(String::new()),
             remember_days: RwSignal::new(0),
             api_target: Memo::new(move |_| {

@@ -27,6 +27,9 @@ struct Refresher {
     /// Back-off after failures (proxy or Webex down or rate limiting): 2 s, 4 s, … up to 60 s.
     retry_at_ms: Cell<u64>,
     failures: Cell<u32>,
+    /// After a refresh that returned the same access token (Webex does that within its stable
+    /// window), no proactive refresh before this token's expiry: asking again would only spin.
+    hold_until_ms: Cell<u64>,
 }
 
 thread_local! {
@@ -118,7 +121,21 @@ async fn refresh_now(ctx: Ctx, started_with: &AccessToken) -> Result<(), Refresh
             if shared::replaced(ctx, started_with) {
                 return Err(RefreshFailure::SessionOver);
             }
+            let same_token = response.access_token.secret() == started_with.secret();
             session.apply_refresh(response, browser::now_ms());
+            let hold = if same_token {
+                session.access_expires_at_ms
+            } else {
+                0
+            };
+            REFRESHER.with(|r| r.hold_until_ms.set(hold));
+            ctx.refresh_note.set(if same_token {
+                "Webex answered the last refresh with the same access token (it does so for refreshes \
+                 close together); the next refresh waits until this token expires."
+                    .into()
+            } else {
+                String::new()
+            });
             ctx.set_session(session);
             shared::tell_session(ctx);
             Ok(())
@@ -150,7 +167,9 @@ pub fn tick(ctx: Ctx) {
         Auth::SignedIn(s) => s.access_expiry().refresh_due(now, s.refresh_margin_ms()),
         _ => false,
     });
-    let idle = REFRESHER.with(|r| r.in_flight.borrow().is_none() && now >= r.retry_at_ms.get());
+    let idle = REFRESHER.with(|r| {
+        r.in_flight.borrow().is_none() && now >= r.retry_at_ms.get() && now >= r.hold_until_ms.get()
+    });
     if due && idle && browser::is_visible() {
         leptos::task::spawn_local(async move {
             if let Err(RefreshFailure::Unavailable(e)) = refresh(ctx).await {

@@ -167,7 +167,7 @@ fn ActivitySection(title: &'static str, kind: Kind, window: Window) -> impl Into
             <h2>{title}</h2>
             {move || match data.get() {
                 None => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
-                Some(Err(error)) => view! { <ApiErrorView error focus=true on_retry=Callback::new(move |_| data.refetch()) /> }.into_any(),
+                Some(Err(error)) => view! { <ApiErrorView error focus=true feature=Feature::Activity on_retry=Callback::new(move |_| data.refetch()) /> }.into_any(),
                 Some(Ok(rows)) if rows.is_empty() => view! { <p data-testid="empty">"Nothing in this window."</p> }.into_any(),
                 Some(Ok(rows)) => {
                     let (from, to) = window.get_untracked();

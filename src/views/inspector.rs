@@ -170,6 +170,7 @@ fn TokenDetails(
                 <dd data-testid="session-expiry">{move || session_left()}</dd>
                 <dt>"Refreshes in this tab"</dt>
                 <dd data-testid="refresh-count">{move || ctx.refreshes.get().to_string()}</dd>
+                <dd class="muted" data-testid="refresh-note">{move || ctx.refresh_note.get()}</dd>
                 <dt>"API base"</dt>
                 <dd><code data-testid="api-base">{session.region_or_api_base.url()}</code></dd>
             </dl>

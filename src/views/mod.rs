@@ -92,6 +92,9 @@ pub fn ApiErrorView(
     /// which may be below a long form), so they meet it first.
     #[prop(optional)]
     focus: bool,
+    /// The feature the call was for: a 403 then names the scope and role it needs.
+    #[prop(optional)]
+    feature: Option<Feature>,
 ) -> impl IntoView {
     let retry = error.is_retryable().then_some(on_retry).flatten();
     let node = NodeRef::<leptos::html::Div>::new();
@@ -107,6 +110,9 @@ pub fn ApiErrorView(
             <h3>{error.title()}</h3>
             <p>{error.message.clone()}</p>
             <p>{error.what_to_do()}</p>
+            {feature
+                .filter(|_| error.kind == wxcc_core::api_error::ApiErrorKind::Forbidden)
+                .map(|f| view! { <p data-testid="needs-scope">{f.forbidden_advice()}</p> }.into_any())}
             {error
                 .tracking_id
                 .clone()

@@ -137,7 +137,7 @@ fn ResourceList(resource: &'static Resource) -> impl IntoView {
                         view! { <ItemsTable resource json=call.json attributes /> }.into_any()
                     }
                     Err(error) => {
-                        view! { <ApiErrorView error focus=true on_retry=Callback::new(move |_| items.refetch()) /> }
+                        view! { <ApiErrorView error focus=true feature=resource.feature on_retry=Callback::new(move |_| items.refetch()) /> }
                             .into_any()
                     }
                 },

@@ -92,6 +92,18 @@ impl Feature {
             self.label()
         )
     }
+
+    /// What a 403 for this feature means when Webex did not say which scopes it granted: the
+    /// sign-in lacks the scope, or the account the role.
+    pub fn forbidden_advice(self) -> String {
+        let scope = self.required_scopes()[0];
+        format!(
+            "{} needs the {scope} scope and a Contact Center administrator role. Webex refused the call, so \
+             this sign-in lacks one of them: check that \"{scope}\" is in scopes in config.json and on your \
+             integration, and ask your administrator for the role, then sign in again.",
+            self.label()
+        )
+    }
 }
 
 /// One catalogued scope, for the inspector.
@@ -244,5 +256,15 @@ mod tests {
             granted_vs_requested::<&str, &str>(&[], &[]),
             ScopeComparison::default()
         );
+    }
+
+    #[test]
+    fn a_forbidden_answer_names_the_scope_and_the_role() {
+        let advice = Feature::Users.forbidden_advice();
+        assert!(
+            advice.contains(Feature::Users.required_scopes()[0]),
+            "{advice}"
+        );
+        assert!(advice.contains("administrator role"), "{advice}");
     }
 }
