@@ -176,6 +176,14 @@ mod lambda_runtime {
 
     /// Sign-in, refresh and sign-out through the binary with events from `source`.
     async fn sign_in_refresh_and_sign_out(source: Source) {
+        sign_in_refresh_and_sign_out_with(source, |_| ()).await;
+    }
+
+    /// The same, with the function's environment changed by `adjust` first.
+    async fn sign_in_refresh_and_sign_out_with(
+        source: Source,
+        adjust: impl FnOnce(&mut HashMap<String, String>),
+    ) {
         let loopback = "127.0.0.1:0".parse().unwrap();
         let sandbox = wxcc_sandbox::spawn(
             SandboxConfig::demo(ORIGIN, REDIRECT_URI),
@@ -186,7 +194,9 @@ mod lambda_runtime {
         .unwrap();
         let identity = sandbox.identity_url();
         let api = RuntimeApi::start().await;
-        let mut function = start(&environment(&identity, &api));
+        let mut env = environment(&identity, &api);
+        adjust(&mut env);
+        let mut function = start(&env);
         api.ready().await;
 
         let health = call(
@@ -388,5 +398,102 @@ mod lambda_runtime {
             !message.contains(CLIENT_SECRET) && !message.contains("not-a-key"),
             "{message}"
         );
+    }
+
+    const SECRET_ARN: &str =
+        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:wxcc-console/token-proxy-AbCdEf";
+
+    /// A Secrets Manager stand-in on loopback: answers `GetSecretValue`, signed for `eu-west-1`
+    /// with the function's session credentials, with `secret_string`, or with AWS's access-denied
+    /// error when it is None.
+    async fn secrets_manager(secret_string: Option<String>) -> String {
+        use axum::http::{HeaderMap, StatusCode};
+        let handler = move |headers: HeaderMap, body: String| {
+            let secret_string = secret_string.clone();
+            async move {
+                let header = |name: &str| {
+                    headers
+                        .get(name)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("")
+                        .to_string()
+                };
+                assert_eq!(header("x-amz-target"), "secretsmanager.GetSecretValue");
+                assert_eq!(header("x-amz-security-token"), "session-token-for-the-test");
+                let authorization = header("authorization");
+                assert!(
+                    authorization.starts_with("AWS4-HMAC-SHA256 Credential=ASIATESTKEYID/")
+                        && authorization.contains("/eu-west-1/secretsmanager/aws4_request, ")
+                        && authorization.contains("x-amz-security-token;x-amz-target, Signature="),
+                    "{authorization}"
+                );
+                let request: Value = serde_json::from_str(&body).unwrap();
+                assert_eq!(request["SecretId"], SECRET_ARN);
+                match secret_string {
+                    Some(text) => (
+                        StatusCode::OK,
+                        json!({"ARN": SECRET_ARN, "SecretString": text}).to_string(),
+                    ),
+                    None => (
+                        StatusCode::BAD_REQUEST,
+                        json!({"__type": "AccessDeniedException",
+                               "message": "not authorized to perform secretsmanager:GetSecretValue"})
+                        .to_string(),
+                    ),
+                }
+            }
+        };
+        let router = axum::Router::new().route("/", axum::routing::post(handler));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        format!("http://{address}")
+    }
+
+    /// The environment the template gives the function: the secret's name and Lambda's session
+    /// credentials instead of the client secret and the sealing keys.
+    fn with_secret_from(endpoint: String) -> impl FnOnce(&mut HashMap<String, String>) {
+        move |env| {
+            env.remove("WXCC_PROXY_CLIENT_SECRET");
+            env.remove("WXCC_PROXY_SEALING_KEYS");
+            for (name, value) in [
+                ("WXCC_PROXY_SECRET_ARN", SECRET_ARN),
+                ("AWS_ENDPOINT_URL_SECRETS_MANAGER", endpoint.as_str()),
+                ("AWS_ACCESS_KEY_ID", "ASIATESTKEYID"),
+                ("AWS_SECRET_ACCESS_KEY", "test-secret-access-key"),
+                ("AWS_SESSION_TOKEN", "session-token-for-the-test"),
+            ] {
+                env.insert(name.to_string(), value.to_string());
+            }
+        }
+    }
+
+    #[tokio::test]
+    #[ignore = "needs the binary to read WXCC_PROXY_SECRET_ARN from Secrets Manager (see issue 17)"]
+    async fn the_client_secret_and_the_sealing_keys_come_from_secrets_manager() {
+        let secret =
+            json!({"client_secret": CLIENT_SECRET, "sealing_keys": SEALING_KEY}).to_string();
+        let endpoint = secrets_manager(Some(secret)).await;
+        sign_in_refresh_and_sign_out_with(Source::FunctionUrl, with_secret_from(endpoint)).await;
+    }
+
+    #[tokio::test]
+    #[ignore = "needs the binary to read WXCC_PROXY_SECRET_ARN from Secrets Manager (see issue 17)"]
+    async fn a_secret_the_function_may_not_read_is_an_init_error() {
+        let endpoint = secrets_manager(None).await;
+        let api = RuntimeApi::start().await;
+        let mut env = environment("http://127.0.0.1:9", &api);
+        with_secret_from(endpoint)(&mut env);
+        let mut function = start(&env);
+        let status = tokio::time::timeout(PATIENCE, function.wait())
+            .await
+            .expect("the function must stop")
+            .unwrap();
+        assert!(!status.success(), "{status:?}");
+        assert_eq!(api.next_calls(), 0, "it never asked for an invocation");
+        let init_error = api.init_error().expect("no init error was reported");
+        assert_eq!(init_error.body["errorType"], "Runtime.SecretError");
+        let message = init_error.body["errorMessage"].as_str().unwrap();
+        assert!(message.contains("AccessDeniedException"), "{message}");
     }
 }
