@@ -151,11 +151,22 @@ pub fn layout(rules: &[Rule], base_path: &str) -> Result<Layout> {
             }),
         }
     }
+    if behaviours.len() > MAX_SITE_BEHAVIOURS {
+        return Err(format!(
+            "_headers has {} path rules besides /*, but a CloudFront distribution takes {} cache \
+             behaviours by default (one is the proxy's): join rules with patterns such as /*.wasm",
+            behaviours.len(),
+            MAX_SITE_BEHAVIOURS + 1
+        ));
+    }
     Ok(Layout {
         default,
         behaviours,
     })
 }
+
+/// CloudFront's default quota of cache behaviours per distribution, less the proxy's.
+const MAX_SITE_BEHAVIOURS: usize = 24;
 
 fn placeholders_as_stars(path: &str) -> String {
     path.split('/')
@@ -425,6 +436,10 @@ mod tests {
         );
         let root = parse("/*\n  A: b\n/\n  Cache-Control: no-cache\n").unwrap();
         assert!(layout_err(&root).contains("bare root"));
+        let many: String = (0..25)
+            .map(|i| format!("/f{i}.js\n  Cache-Control: no-cache\n"))
+            .collect();
+        assert!(layout_err(&parse(&many).unwrap()).contains("25 path rules"));
     }
 
     fn layout_err(rules: &[Rule]) -> String {
