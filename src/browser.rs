@@ -224,25 +224,34 @@ pub async fn copy_to_clipboard(text: &str) -> Result<(), String> {
         .map_err(|_| "The browser did not allow copying to the clipboard.".to_string())
 }
 
+/// An `Intl.DateTimeFormat` for the browser's locale and time zone (no tz database in the wasm)
+/// with these options.
+fn date_format(options: &[(&str, &str)]) -> js_sys::Function {
+    let object = js_sys::Object::new();
+    for (key, value) in options {
+        let _ = js_sys::Reflect::set(&object, &(*key).into(), &(*value).into());
+    }
+    js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &object).format()
+}
+
 thread_local! {
-    static DATE_TIME: js_sys::Function = {
-        // The browser's locale and time zone (no tz database in the wasm).
-        let options = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
-        let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
-        js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &options).format()
-    };
+    static DATE_TIME: js_sys::Function = date_format(&[("dateStyle", "medium"), ("timeStyle", "short")]);
+    static HOUR: js_sys::Function = date_format(&[("hour", "numeric"), ("minute", "2-digit")]);
+}
+
+fn format_with(format: &'static std::thread::LocalKey<js_sys::Function>, ms: u64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    format
+        .with(|f| f.call1(&wasm_bindgen::JsValue::NULL, &date))
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_else(|| ms.to_string())
 }
 
 /// A point in time (epoch ms) as a date and time in the browser's locale and time zone, through
 /// `Intl.DateTimeFormat`.
 pub fn format_time(ms: u64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    DATE_TIME
-        .with(|format| format.call1(&wasm_bindgen::JsValue::NULL, &date))
-        .ok()
-        .and_then(|text| text.as_string())
-        .unwrap_or_else(|| ms.to_string())
+    format_with(&DATE_TIME, ms)
 }
 
 /// Offers `text` as a file download named `name` (a Blob URL on a temporary link).
@@ -274,9 +283,5 @@ pub fn download(name: &str, text: &str, mime: &str) -> Result<(), String> {
 /// The hour of a point in time in the browser's locale and time zone (`14:00`, `2 PM`), for
 /// chart labels.
 pub fn format_hour(ms: u64) -> String {
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"hour".into(), &"numeric".into());
-    let _ = js_sys::Reflect::set(&options, &"minute".into(), &"2-digit".into());
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    date.to_locale_time_string_with_options("", &options).into()
+    format_with(&HOUR, ms)
 }

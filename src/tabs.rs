@@ -173,3 +173,26 @@ impl Channel {
         handler.forget();
     }
 }
+
+/// A timestamp every tab of the origin can read at once, for news a tab may have missed while it
+/// was loading (a BroadcastChannel only reaches pages that are listening). localStorage holds only
+/// these non-secret times; the tokens stay in each tab's sessionStorage.
+pub fn shared_time(key: &str) -> u64 {
+    local_storage()
+        .and_then(|s| s.get_item(key).ok().flatten())
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Records `ms` under `key` for every tab (see [`shared_time`]); never moves it back.
+pub fn set_shared_time(key: &str, ms: u64) {
+    if ms > shared_time(key)
+        && let Some(storage) = local_storage()
+    {
+        let _ = storage.set_item(key, &ms.to_string());
+    }
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    crate::browser::window().local_storage().ok().flatten()
+}

@@ -105,6 +105,7 @@ pub async fn complete(ctx: Ctx) -> Option<String> {
                 requested,
                 config.api_base.clone(),
             );
+            super::shared::note_new_token(&session);
             ctx.set_session(session);
             // Every open tab of this origin signs in with it.
             super::shared::tell_session(ctx);

@@ -36,6 +36,10 @@ const ADOPT_WAIT_MS: u32 = 1_000;
 /// of another open tab, else a quiet probe of the proxy's cookie, else signed out.
 pub fn restore(ctx: Ctx) {
     match storage::get(SESSION_KEY).map(|text| SessionRecord::decode(&text)) {
+        // Signed out in another tab while this one was closed or loading: it ends here too.
+        Some(Ok(session)) if shared::ended_elsewhere(&session) => {
+            ctx.end_session(refresh::ENDED_ELSEWHERE)
+        }
         Some(Ok(session)) => ctx.auth.set(Auth::SignedIn(session)),
         Some(Err(problem)) => ctx.end_session(problem.notice()),
         None => leptos::task::spawn_local(async move {
@@ -60,6 +64,7 @@ pub async fn sign_out(ctx: Ctx, also_webex: bool) {
     let logout = config.clone();
     let result = tabs::exclusive(shared::REFRESH_LOCK, |_| async move {
         ctx.end_session("You are signed out.");
+        shared::note_ended();
         flow::clear();
         ctx.flow.set(FlowLog::default());
         shared::tell(&TabMessage::SignedOut(

@@ -83,6 +83,10 @@ impl Refresher {
     }
 }
 
+/// What a tab says when another tab ended the session it held.
+pub const ENDED_ELSEWHERE: &str =
+    "You signed out in another tab (or the session ended there). Sign in again to continue.";
+
 /// How long a tab that waited for another tab's refresh waits for its news before refreshing
 /// itself (the news normally arrives before the lock; this covers the other order).
 const NEWS_WAIT_MS: u32 = 500;
@@ -93,7 +97,16 @@ async fn run_refresh(ctx: Ctx) -> Result<(), RefreshFailure> {
     };
     // One refresh at a time for the whole origin: the sealed refresh token is shared by every tab.
     tabs::exclusive(shared::REFRESH_LOCK, |turn| async move {
-        if turn == Turn::AfterWaiting && !shared::replaced(ctx, &started_with) {
+        let Some(session) = ctx.session() else {
+            return Err(RefreshFailure::SessionOver);
+        };
+        if shared::ended_elsewhere(&session) {
+            ctx.end_session(ENDED_ELSEWHERE);
+            return Err(RefreshFailure::SessionOver);
+        }
+        // Another tab refreshed while this one waited, or before this one was listening.
+        let news_expected = turn == Turn::AfterWaiting || shared::newer_token_elsewhere(&session);
+        if news_expected && !shared::replaced(ctx, &started_with) {
             shared::ask_for_session(NEWS_WAIT_MS).await;
         }
         // Another tab refreshed, signed out or signed in anew while this one waited.
@@ -136,6 +149,7 @@ async fn refresh_now(ctx: Ctx, started_with: &AccessToken) -> Result<(), Refresh
             } else {
                 String::new()
             });
+            shared::note_new_token(&session);
             ctx.set_session(session);
             shared::tell_session(ctx);
             Ok(())
@@ -143,6 +157,7 @@ async fn refresh_now(ctx: Ctx, started_with: &AccessToken) -> Result<(), Refresh
         Err(RefreshFailure::SessionOver) => {
             let notice = "Your session has ended (the refresh token expired or was revoked). Sign in again to continue.";
             ctx.end_session(notice);
+            shared::note_ended();
             shared::tell(&TabMessage::SignedOut(notice.into()));
             Err(RefreshFailure::SessionOver)
         }
@@ -194,12 +209,14 @@ pub async fn restore_from_cookie(ctx: Ctx) {
         }
         match proxy::probe(&config).await {
             Ok(Probe::Session(response)) => {
-                ctx.set_session(SessionRecord::from_token_response(
+                let session = SessionRecord::from_token_response(
                     response,
                     browser::now_ms(),
                     config.scopes.clone(),
                     config.api_base.clone(),
-                ));
+                );
+                shared::note_new_token(&session);
+                ctx.set_session(session);
                 shared::tell_session(ctx);
             }
             Ok(Probe::None {

@@ -22,6 +22,10 @@ pub const REFRESH_LOCK: &str = "wxcc.refresh";
 /// Held (shared) by every signed-in tab.
 const SIGNED_IN_LOCK: &str = "wxcc.signed-in";
 const CHANNEL_NAME: &str = "wxcc.session";
+/// When the newest access token of the origin was issued, and when a session last ended (signed
+/// out, or its refresh token refused): read by a tab that may have missed the news.
+const TOKEN_AT_KEY: &str = "wxcc.token-at";
+const ENDED_AT_KEY: &str = "wxcc.ended-at";
 
 thread_local! {
     static CHANNEL: RefCell<Option<Channel>> = const { RefCell::new(None) };
@@ -145,4 +149,25 @@ pub async fn ask_for_session(timeout_ms: u32) -> bool {
 pub fn replaced(ctx: Ctx, token: &AccessToken) -> bool {
     ctx.session()
         .is_none_or(|s| s.access_token.secret() != token.secret())
+}
+
+/// This tab just got a new access token (sign-in or refresh): tabs holding an older one should ask
+/// for it rather than refresh.
+pub fn note_new_token(session: &SessionRecord) {
+    tabs::set_shared_time(TOKEN_AT_KEY, session.access_issued_at_ms);
+}
+
+/// The session ended now (signed out, or refused): a tab still holding it ends it too.
+pub fn note_ended() {
+    tabs::set_shared_time(ENDED_AT_KEY, browser::now_ms());
+}
+
+/// Whether the session this tab holds ended in another tab after it was issued.
+pub fn ended_elsewhere(session: &SessionRecord) -> bool {
+    tabs::shared_time(ENDED_AT_KEY) > session.access_issued_at_ms
+}
+
+/// Whether another tab holds a newer access token than this one.
+pub fn newer_token_elsewhere(session: &SessionRecord) -> bool {
+    tabs::shared_time(TOKEN_AT_KEY) > session.access_issued_at_ms
 }
