@@ -1,6 +1,7 @@
 // Shared fixtures: every test fails on an uncaught exception, a CSP violation or any other console
-// error in the page. The browser's own "Failed to load resource: … status of 4xx/5xx" lines are
-// not app errors (the error paths under test produce them on purpose), so only they are let through.
+// error in the page. The browser's own "Failed to load resource: … status of 4xx/5xx" and
+// "… net::ERR_…" lines are not app errors (the error paths under test produce them on purpose, e.g.
+// an unreachable proxy), so only they are let through.
 import { test as base, expect, type Page, type APIRequestContext } from '@playwright/test';
 
 export const test = base.extend<{ consoleErrors: string[] }>({
@@ -10,7 +11,7 @@ export const test = base.extend<{ consoleErrors: string[] }>({
       page.on('console', (message) => {
         if (message.type() !== 'error') return;
         const text = message.text();
-        if (/^Failed to load resource: the server responded with a status of \d{3}/.test(text)) return;
+        if (/^Failed to load resource: (the server responded with a status of \d{3}|net::ERR_)/.test(text)) return;
         errors.push(text);
       });
       page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));

@@ -36,6 +36,33 @@ test('short-lived tokens are refreshed before they expire', async ({ page, reque
   await expect(page.getByTestId('access-token')).not.toHaveText(before);
 });
 
+test('a refresh answered with the same token (Webex’s stable window) does not spin: the next waits for expiry', async ({ page, request }) => {
+  await faults(request, { access_token_lifetime_secs: 8, stable_refresh_secs: 86_400 });
+  await signIn(page);
+  await page.getByRole('link', { name: 'Token', exact: true }).click();
+  const refreshes: { at: number; body: Promise<any> }[] = [];
+  page.on('response', (r) => {
+    if (r.url().endsWith('/proxy/refresh')) refreshes.push({ at: Date.now(), body: r.json() });
+  });
+  // The proactive refresh gets the same token back, with what is left of its lifetime.
+  await expect.poll(() => refreshes.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+  const first = await refreshes[0].body;
+  await expect(page.getByTestId('refresh-note')).toContainText('same access token');
+  // The next refresh comes only once that token has expired (a spin would refresh every second).
+  await expect.poll(() => refreshes.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+  expect(refreshes[1].at - refreshes[0].at).toBeGreaterThanOrEqual(first.expires_in * 1000 - 500);
+  expect((await refreshes[1].body).access_token).not.toBe(first.access_token);
+  await expect(page.getByTestId('refresh-note')).toHaveText('');
+});
+
+test('scopes Webex does not report are shown as such, and the API decides', async ({ page }) => {
+  await signIn(page);
+  await page.getByRole('link', { name: 'Token', exact: true }).click();
+  await expect(page.getByTestId('scopes-not-reported')).toBeVisible();
+  await page.getByRole('link', { name: 'Users', exact: true }).click();
+  await expect(page.getByTestId('row').first()).toBeVisible();
+});
+
 test('429 with Retry-After: the countdown shows, then the call is retried and succeeds', async ({ page, request }) => {
   await signIn(page);
   await overviewLoaded(page);
@@ -44,6 +71,15 @@ test('429 with Retry-After: the countdown shows, then the call is retried and su
   await expect(page.getByTestId('rate-limited')).toBeVisible();
   await expect(page.getByTestId('row').first()).toBeVisible({ timeout: 15_000 });
   await expect(page.getByTestId('rate-limited')).toBeHidden();
+});
+
+test('a 429 with the spec’s JSON body is waited out the same way', async ({ page, request }) => {
+  await signIn(page);
+  await overviewLoaded(page);
+  await faults(request, { force_429: 1, json_429: true });
+  await page.goto('/config/users');
+  await expect(page.getByTestId('rate-limited')).toBeVisible();
+  await expect(page.getByTestId('row').first()).toBeVisible({ timeout: 15_000 });
 });
 
 test('a 5xx shows its status and trackingId, and Retry recovers', async ({ page, request }) => {

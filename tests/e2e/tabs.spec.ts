@@ -126,9 +126,17 @@ test('sign-out during a slow refresh ends signed out, with no cookie left', asyn
   const refreshing = page.waitForRequest((r) => r.url().endsWith('/proxy/refresh'));
   await page.getByRole('button', { name: 'Refresh now' }).click();
   await refreshing;
+  const loggedOut = page.waitForResponse((r) => r.url().endsWith('/proxy/logout'));
   await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect(signedOut(page)).toBeVisible();
-  await page.waitForResponse((r) => r.url().endsWith('/proxy/logout'));
+  // The logout went out after the refresh had answered, so no refreshed cookie survives it.
+  const refreshAnswered = await page.evaluate(() => performance.getEntriesByType('resource')
+    .filter((e) => e.name.endsWith('/proxy/refresh')).map((e) => (e as PerformanceResourceTiming).responseEnd));
+  const logout = await loggedOut;
+  expect(logout.status()).toBe(204);
+  const logoutStarted = await page.evaluate(() => performance.getEntriesByType('resource')
+    .filter((e) => e.name.endsWith('/proxy/logout')).map((e) => e.startTime));
+  expect(Math.min(...logoutStarted)).toBeGreaterThanOrEqual(Math.max(...refreshAnswered));
   expect(await refreshCookie(context)).toEqual([]);
   await page.reload();
   await expect(signedOut(page)).toBeVisible();
