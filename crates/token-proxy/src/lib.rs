@@ -15,6 +15,7 @@ pub mod limiter;
 pub mod logging;
 pub mod request;
 pub mod sealing;
+pub mod secrets_manager;
 pub mod session;
 pub mod transport;
 pub mod upstream;

@@ -382,7 +382,6 @@ mod lambda_runtime {
     }
 
     #[tokio::test]
-    #[ignore = "needs the binary to post /runtime/init/error before it exits (see issue 17)"]
     async fn a_bad_configuration_is_reported_to_the_runtime_api_as_an_init_error() {
         let (status, _, _, init_error) = start_misconfigured().await;
         assert!(!status.success(), "{status:?}");
@@ -469,7 +468,6 @@ mod lambda_runtime {
     }
 
     #[tokio::test]
-    #[ignore = "needs the binary to read WXCC_PROXY_SECRET_ARN from Secrets Manager (see issue 17)"]
     async fn the_client_secret_and_the_sealing_keys_come_from_secrets_manager() {
         let secret =
             json!({"client_secret": CLIENT_SECRET, "sealing_keys": SEALING_KEY}).to_string();
@@ -478,7 +476,6 @@ mod lambda_runtime {
     }
 
     #[tokio::test]
-    #[ignore = "needs the binary to read WXCC_PROXY_SECRET_ARN from Secrets Manager (see issue 17)"]
     async fn a_secret_the_function_may_not_read_is_an_init_error() {
         let endpoint = secrets_manager(None).await;
         let api = RuntimeApi::start().await;
