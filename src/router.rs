@@ -1,8 +1,9 @@
 //! In-app navigation: the address as a signal, History API pushes, back/forward, and links.
 //!
 //! The console has eight flat pages ([`Route`]), matched by a pure function in `wxcc_core`. A
-//! router crate's nested matcher, transitions and link machinery were a third of the wasm budget
-//! (about 50 kB brotli for `leptos_router`), so this small shell does the part the app uses.
+//! router crate's nested matcher, transitions and link machinery were a large share of the wasm
+//! budget (the README's Performance section has the figure), so this small shell does the part the
+//! app uses.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

@@ -5,7 +5,8 @@
 //! Why it exists: Leptos 0.8 always enables `server_fn`'s `browser` feature, and wasm-streams
 //! implements its conversions with three `#[wasm_bindgen]` classes. Exports are roots, so every
 //! Leptos app ships them, and their JS glue, whether or not it calls a server function:
-//! 4.8 kB brotli of wxcc-console's 150 kB budget, for a feature it does not use. Here the JS side
+//! a noticeable share of wxcc-console's budget (the README's Performance section has the figure),
+//! for a feature it does not use. Here the JS side
 //! of `from_stream` is a closure, not an exported class, so an app that never streams carries
 //! none of it. The root `Cargo.toml` patches it in; the browser tests check both directions.
 
