@@ -9,6 +9,7 @@
 //!
 //! The `TrackingId` response header wins over a body tracking id.
 
+use crate::calendar::days_from_civil;
 use serde_json::Value;
 use std::fmt;
 
@@ -186,17 +187,6 @@ fn parse_imf_fixdate(value: &str) -> Option<u64> {
         return None;
     }
     Some(days_from_civil(year, month, day) * 86_400 + h * 3600 + m * 60 + s)
-}
-
-/// Days since 1970-01-01 (Howard Hinnant's algorithm, for years ≥ 1970).
-fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y / 400;
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 fn default_message(status: u16) -> &'static str {

@@ -8,14 +8,16 @@
 //!
 //! Modules: [`secret`] (redacting newtypes), [`pkce`], [`config`] (`config.json`), [`authorize`],
 //! [`callback`], [`token`] (orgId/ciCluster), [`expiry`], [`session`], [`scopes`], [`rsql`],
-//! [`list_query`], [`curl`], [`api_error`], [`route`], [`web_url`].
+//! [`list_query`], [`curl`], [`api_error`], [`calendar`] (dates as days since 1970), [`route`],
+//! [`web_url`].
 
 pub mod activity;
 pub mod api_error;
 pub mod authorize;
+pub mod calendar;
 pub mod callback;
-pub mod chart;
 pub mod catalogue;
+pub mod chart;
 pub mod config;
 pub mod csv;
 pub mod curl;

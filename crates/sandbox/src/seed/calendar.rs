@@ -1,21 +1,13 @@
 //! Calendar text for seeded records: ISO dates, local times and RFC 3339 instants from epoch
 //! milliseconds. Only fixed UTC offsets are needed (the seed uses zones without daylight saving).
 
+use wxcc_core::calendar::civil_from_days;
+
 /// `(year, month, day, hour, minute, second)` of `ms` shifted by `offset_minutes`.
 fn civil(ms: i64, offset_minutes: i64) -> (i64, i64, i64, i64, i64, i64) {
     let secs = ms.div_euclid(1000) + offset_minutes * 60;
-    let days = secs.div_euclid(86_400);
     let of_day = secs.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days: days since 1970-01-01 → proleptic Gregorian date.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
     (
         year,
         month,
