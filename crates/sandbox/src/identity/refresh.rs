@@ -3,10 +3,8 @@
 
 use std::collections::HashMap;
 
-use axum::http::StatusCode;
-
 use super::answer::{IssuedTokens, TokenAnswer, issue_access_token};
-use super::responses::OAuthError;
+use super::responses::{OAuthError, required};
 use crate::http_util::TrackingId;
 use crate::state::{AppState, Store, now_ms};
 
@@ -16,16 +14,8 @@ pub fn refresh(
     form: &HashMap<String, String>,
     tracking: &TrackingId,
 ) -> Result<TokenAnswer, OAuthError> {
-    let grant_err =
-        |d: &str| OAuthError::new(StatusCode::BAD_REQUEST, "invalid_grant", d, tracking);
-    let Some(refresh_token) = form.get("refresh_token") else {
-        return Err(OAuthError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "refresh_token is required",
-            tracking,
-        ));
-    };
+    let grant_err = |d: &str| OAuthError::bad_request("invalid_grant", d, tracking);
+    let refresh_token = required(form, "refresh_token", tracking)?;
     let now = now_ms();
     let refresh_lifetime = state.config().refresh_token_lifetime_secs;
     let mut store = state.store();

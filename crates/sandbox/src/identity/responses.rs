@@ -1,6 +1,8 @@
 //! The identity port's answers that are not a success body: Webex's JSON error shapes, the HTML
 //! page shell (with its security headers) and redirects back to the client.
 
+use std::collections::HashMap;
+
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -32,6 +34,26 @@ impl OAuthError {
             tracking: tracking.clone(),
         }
     }
+
+    /// A 400 with the OAuth error `code` (`invalid_request`, `invalid_grant`).
+    pub fn bad_request(
+        code: &'static str,
+        description: impl Into<String>,
+        tracking: &TrackingId,
+    ) -> Self {
+        OAuthError::new(StatusCode::BAD_REQUEST, code, description, tracking)
+    }
+}
+
+/// The form field `name` of a token request, or the `invalid_request` that says it is required.
+pub fn required<'a>(
+    form: &'a HashMap<String, String>,
+    name: &str,
+    tracking: &TrackingId,
+) -> Result<&'a String, OAuthError> {
+    form.get(name).ok_or_else(|| {
+        OAuthError::bad_request("invalid_request", format!("{name} is required"), tracking)
+    })
 }
 
 impl IntoResponse for OAuthError {

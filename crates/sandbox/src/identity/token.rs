@@ -14,7 +14,7 @@ use wxcc_core::secret::{Secret, constant_time_eq};
 
 use super::answer::{IssuedTokens, TokenAnswer, issue_access_token};
 use super::refresh;
-use super::responses::OAuthError;
+use super::responses::{OAuthError, required};
 use crate::http_util::TrackingId;
 use crate::ids;
 use crate::state::{AppState, Grant, now_ms};
@@ -37,13 +37,7 @@ pub async fn access_token(
             "Send the token request as an application/x-www-form-urlencoded body",
         )
     })?;
-    let grant_type = form.get("grant_type").ok_or_else(|| {
-        bad(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "grant_type is required",
-        )
-    })?;
+    let grant_type = required(&form, "grant_type", &tracking)?;
     if grant_type != "authorization_code" && grant_type != "refresh_token" {
         return Err(bad(
             StatusCode::BAD_REQUEST,
@@ -108,16 +102,8 @@ fn redeem_code(
     form: &HashMap<String, String>,
     tracking: &TrackingId,
 ) -> Result<TokenAnswer, OAuthError> {
-    let grant_err =
-        |d: &str| OAuthError::new(StatusCode::BAD_REQUEST, "invalid_grant", d, tracking);
-    let Some(code) = form.get("code") else {
-        return Err(OAuthError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "code is required",
-            tracking,
-        ));
-    };
+    let grant_err = |d: &str| OAuthError::bad_request("invalid_grant", d, tracking);
+    let code = required(form, "code", tracking)?;
     let mut store = state.store();
     // Single use: the code is gone after the first redemption attempt, whatever its outcome.
     let Some(issued) = store.codes.remove(code) else {
