@@ -6,12 +6,12 @@
 use axum::Json;
 use axum::extract::{Extension, Path, State};
 use axum::http::Uri;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-use super::config_lists::not_found;
+use super::config_lists::{not_found, page_links};
 use super::error::{ApiError, ApiErrorResponse};
-use super::guard::{Caller, check_org};
-use super::params::{int_param, last_param, query_pairs};
+use super::guard::{Caller, own_org};
+use super::params::{int_param, last_param, link_query, query_pairs};
 use crate::http_util::TrackingId;
 use crate::seed::{OrgData, ScheduledCallback};
 use crate::state::{AppState, now_ms};
@@ -20,21 +20,11 @@ use crate::state::{AppState, now_ms};
 const CALLBACK_SCOPES: &[&str] = &["cjp:user"];
 
 fn org_data<'a>(state: &'a AppState, caller: &Caller, org: &str) -> Result<&'a OrgData, ApiError> {
-    if !caller
-        .scopes
-        .iter()
-        .any(|s| CALLBACK_SCOPES.contains(&s.as_str()))
-    {
-        return Err(ApiError::forbidden(
-            "The access token is missing the required scope cjp:user.",
-        ));
-    }
-    check_org(caller, org)?;
-    state
-        .seed()
-        .orgs
-        .get(org)
-        .ok_or_else(|| ApiError::forbidden(format!("Unknown organization {org}.")))
+    caller.require_scope(
+        CALLBACK_SCOPES,
+        "The access token is missing the required scope cjp:user.",
+    )?;
+    own_org(state, caller, org)
 }
 
 /// Callbacks still to come.
@@ -152,32 +142,16 @@ fn list_body(data: &OrgData, org: &str, uri: &Uri) -> Result<Value, ApiError> {
         .map(|c| &c.record)
         .collect();
 
-    let filters: String = [("callbackNumber", number), ("assigneeAgent", agent)]
-        .iter()
-        .filter_map(|(k, v)| {
-            v.map(|v| {
-                format!(
-                    "&{k}={}",
-                    url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
-                )
-            })
-        })
-        .collect();
-    let link = |p: usize| {
+    let filters = link_query(
+        [("callbackNumber", number), ("assigneeAgent", agent)]
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k, v))),
+    );
+    let links = page_links(page as u64, total_pages as u64, |p| {
         format!(
             "/v1/callbacks/organization/{org}/scheduled-callback?page={p}&pageSize={page_size}{filters}"
         )
-    };
-    let mut links = Map::new();
-    links.insert("self".into(), json!(link(page)));
-    links.insert("first".into(), json!(link(0)));
-    links.insert("last".into(), json!(link(total_pages.saturating_sub(1))));
-    if page + 1 < total_pages {
-        links.insert("next".into(), json!(link(page + 1)));
-    }
-    if page > 0 && total_pages > 0 {
-        links.insert("prev".into(), json!(link((page - 1).min(total_pages - 1))));
-    }
+    });
     Ok(json!({
         "meta": {"orgId": org, "page": page, "pageSize": page_size, "totalPages": total_pages,
                  "totalRecords": total, "links": links},

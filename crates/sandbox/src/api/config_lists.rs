@@ -8,8 +8,8 @@ use axum::http::{StatusCode, Uri};
 use serde_json::{Map, Value, json};
 
 use super::error::{ApiError, ApiErrorResponse};
-use super::guard::{Caller, authorize_read, check_org};
-use super::params::{bool_param, int_param, last_param, query_pairs};
+use super::guard::{Caller, authorize_read, own_org};
+use super::params::{bool_param, int_param, last_param, link_query, query_pairs};
 use crate::http_util::TrackingId;
 use crate::rsql;
 use crate::seed::{ALWAYS_UNFILTERABLE, Collection, OrgData, known_fields};
@@ -74,12 +74,7 @@ pub fn org_data<'a>(
     org: &str,
 ) -> Result<&'a OrgData, ApiError> {
     authorize_read(caller)?;
-    check_org(caller, org)?;
-    state
-        .seed()
-        .orgs
-        .get(org)
-        .ok_or_else(|| ApiError::forbidden(format!("Unknown organization {org}.")))
+    own_org(state, caller, org)
 }
 
 pub fn not_found(what: &str, id: &str) -> ApiError {
@@ -233,28 +228,14 @@ fn paged(
         .map(|r| project(r, attributes.as_deref(), shape.required))
         .collect();
 
-    let extra: String = ["filter", "attributes", "search"]
-        .iter()
-        .filter_map(|k| {
-            last_param(&pairs, k).map(|v| {
-                format!(
-                    "&{k}={}",
-                    url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
-                )
-            })
-        })
-        .collect();
-    let link = |p: u64| format!("{base}?page={p}&pageSize={page_size}{extra}");
-    let mut links = Map::new();
-    links.insert("self".into(), json!(link(page)));
-    links.insert("first".into(), json!(link(0)));
-    links.insert("last".into(), json!(link(total_pages.saturating_sub(1))));
-    if page + 1 < total_pages {
-        links.insert("next".into(), json!(link(page + 1)));
-    }
-    if page > 0 && total_pages > 0 {
-        links.insert("prev".into(), json!(link((page - 1).min(total_pages - 1))));
-    }
+    let extra = link_query(
+        ["filter", "attributes", "search"]
+            .into_iter()
+            .filter_map(|k| last_param(&pairs, k).map(|v| (k, v))),
+    );
+    let links = page_links(page, total_pages, |p| {
+        format!("{base}?page={p}&pageSize={page_size}{extra}")
+    });
     Ok(json!({
         "meta": {
             "orgid": org,
@@ -266,6 +247,22 @@ fn paged(
         },
         "data": data,
     }))
+}
+
+/// The spec's `PaginationLinks` for `page` of `total_pages`: `self`, `first` and `last`, and `next`
+/// and `prev` where there is such a page; `link` writes a page's address.
+pub fn page_links(page: u64, total_pages: u64, link: impl Fn(u64) -> String) -> Map<String, Value> {
+    let mut links = Map::new();
+    links.insert("self".into(), json!(link(page)));
+    links.insert("first".into(), json!(link(0)));
+    links.insert("last".into(), json!(link(total_pages.saturating_sub(1))));
+    if page + 1 < total_pages {
+        links.insert("next".into(), json!(link(page + 1)));
+    }
+    if page > 0 && total_pages > 0 {
+        links.insert("prev".into(), json!(link((page - 1).min(total_pages - 1))));
+    }
+    links
 }
 
 /// Keeps the requested attributes plus `id` (rows stay addressable) and the DTO's required fields

@@ -13,7 +13,7 @@ use super::error::{ApiError, ApiErrorResponse};
 use super::guard::{Caller, check_org};
 use super::params::{bool_param, int_param, last_param, query_pairs};
 use crate::http_util::TrackingId;
-use crate::seed::{FLOW_PROJECT_ID, Flow, OrgData, Role};
+use crate::seed::{FLOW_PROJECT_ID, Flow, OrgData};
 use crate::state::AppState;
 
 /// "Scope: `cjp:config_read`. Roles: [`Organizational Full Admin`, `Supervisor`, `Contact Center
@@ -29,20 +29,11 @@ fn flows_of<'a>(
     org: &str,
     project: &str,
 ) -> Result<&'a [Flow], ApiError> {
-    if !caller
-        .scopes
-        .iter()
-        .any(|s| FLOW_SCOPES.contains(&s.as_str()))
-    {
-        return Err(ApiError::forbidden(
-            "The access token is missing the required scope cjp:config_read.",
-        ));
-    }
-    if caller.role != Role::Admin {
-        return Err(ApiError::forbidden(
-            "Flows can be read by administrators and supervisors only.",
-        ));
-    }
+    caller.require_scope(
+        FLOW_SCOPES,
+        "The access token is missing the required scope cjp:config_read.",
+    )?;
+    caller.require_admin("Flows can be read by administrators and supervisors only.")?;
     check_org(caller, org)?;
     if project != FLOW_PROJECT_ID {
         return Err(not_found("flow project", project));

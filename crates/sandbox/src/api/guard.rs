@@ -11,7 +11,7 @@ use rand::Rng;
 
 use super::error::{ApiError, ApiErrorResponse};
 use crate::http_util::{Credentials, TrackingId, credentials};
-use crate::seed::Role;
+use crate::seed::{OrgData, Role};
 use crate::state::{AppState, TokenProblem, now_ms};
 
 /// Scopes that allow reading configuration and analytics (any one suffices).
@@ -148,23 +148,35 @@ async fn admit(state: &AppState, request: &mut Request) -> Result<(), ApiError> 
     Ok(())
 }
 
+impl Caller {
+    /// A 403 saying `message` unless the token holds one of `scopes`.
+    pub fn require_scope(&self, scopes: &[&str], message: &str) -> Result<(), ApiError> {
+        if self.scopes.iter().any(|s| scopes.contains(&s.as_str())) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(message))
+        }
+    }
+
+    /// A 403 saying `message` unless the user is an administrator.
+    pub fn require_admin(&self, message: &str) -> Result<(), ApiError> {
+        if self.role == Role::Admin {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(message))
+        }
+    }
+}
+
 /// Scope, then role: configuration and analytics need a read scope and the admin role.
 pub fn authorize_read(caller: &Caller) -> Result<(), ApiError> {
-    if !caller
-        .scopes
-        .iter()
-        .any(|s| READ_SCOPES.contains(&s.as_str()))
-    {
-        return Err(ApiError::forbidden(
-            "The access token is missing the required scope cjp:config_read (or cjp:config). Sign in again requesting it.",
-        ));
-    }
-    if caller.role != Role::Admin {
-        return Err(ApiError::forbidden(
-            "The user is missing the admin role: only Contact Center administrators can read this resource.",
-        ));
-    }
-    Ok(())
+    caller.require_scope(
+        READ_SCOPES,
+        "The access token is missing the required scope cjp:config_read (or cjp:config). Sign in again requesting it.",
+    )?;
+    caller.require_admin(
+        "The user is missing the admin role: only Contact Center administrators can read this resource.",
+    )
 }
 
 pub fn check_org(caller: &Caller, org: &str) -> Result<(), ApiError> {
@@ -175,4 +187,18 @@ pub fn check_org(caller: &Caller, org: &str) -> Result<(), ApiError> {
         )));
     }
     Ok(())
+}
+
+/// The seeded data of `org`, which must be the caller's.
+pub fn own_org<'a>(
+    state: &'a AppState,
+    caller: &Caller,
+    org: &str,
+) -> Result<&'a OrgData, ApiError> {
+    check_org(caller, org)?;
+    state
+        .seed()
+        .orgs
+        .get(org)
+        .ok_or_else(|| ApiError::forbidden(format!("Unknown organization {org}.")))
 }

@@ -57,15 +57,10 @@ fn tracked(tracking: &TrackingId) -> impl Fn(ApiError) -> JourneyError + '_ {
 }
 
 fn workspaces_of<'a>(state: &'a AppState, caller: &Caller) -> Result<&'a [Value], ApiError> {
-    if !caller
-        .scopes
-        .iter()
-        .any(|s| JOURNEY_SCOPES.contains(&s.as_str()))
-    {
-        return Err(ApiError::forbidden(
-            "The access token needs one of cjds:admin_org_read, cjds:admin_org_write, cjp:config_read or cjp:config_write.",
-        ));
-    }
+    caller.require_scope(
+        JOURNEY_SCOPES,
+        "The access token needs one of cjds:admin_org_read, cjds:admin_org_write, cjp:config_read or cjp:config_write.",
+    )?;
     Ok(state
         .seed()
         .orgs

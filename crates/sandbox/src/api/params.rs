@@ -1,4 +1,5 @@
-//! Query-string parameters of API requests; the last occurrence of a repeated name wins.
+//! Query-string parameters of API requests (the last occurrence of a repeated name wins), and
+//! back into the query of a paging link.
 
 use axum::http::Uri;
 
@@ -34,4 +35,15 @@ pub fn bool_param(pairs: &[(String, String)], name: &str) -> Result<(), ApiError
             "{name} must be true or false, got {v:?}"
         ))),
     }
+}
+
+/// `&name=value` for each parameter, form-encoded: a list's filters carried into its paging links.
+pub fn link_query<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    params
+        .into_iter()
+        .map(|(name, value)| {
+            let value: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+            format!("&{name}={value}")
+        })
+        .collect()
 }

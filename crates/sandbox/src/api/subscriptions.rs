@@ -13,7 +13,7 @@ use super::error::ApiError;
 use super::guard::{Caller, check_org};
 use super::params::{last_param, query_pairs};
 use crate::http_util::TrackingId;
-use crate::seed::{OrgData, Role, event_types};
+use crate::seed::{OrgData, event_types};
 use crate::state::AppState;
 
 /// "Registering and managing Subscriptions requires an administrator role and the appropriate
@@ -53,20 +53,11 @@ fn org_of_request<'a>(
     caller: &Caller,
     uri: &Uri,
 ) -> Result<&'a OrgData, ApiError> {
-    if !caller
-        .scopes
-        .iter()
-        .any(|s| SUBSCRIPTION_SCOPES.contains(&s.as_str()))
-    {
-        return Err(ApiError::forbidden(
-            "The access token is missing the required scope cjp:config_read (or cjp:config_write).",
-        ));
-    }
-    if caller.role != Role::Admin {
-        return Err(ApiError::forbidden(
-            "Subscriptions can be read by administrators only.",
-        ));
-    }
+    caller.require_scope(
+        SUBSCRIPTION_SCOPES,
+        "The access token is missing the required scope cjp:config_read (or cjp:config_write).",
+    )?;
+    caller.require_admin("Subscriptions can be read by administrators only.")?;
     let pairs = query_pairs(uri)?;
     if let Some(org) = last_param(&pairs, "orgId") {
         check_org(caller, org)?;
