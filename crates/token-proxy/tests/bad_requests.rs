@@ -7,9 +7,6 @@ use axum::body::Body;
 use axum::http::Request;
 use support::*;
 use tower::ServiceExt;
-use wxcc_token_proxy::Secret;
-use wxcc_token_proxy::lifetime::SessionTimes;
-use wxcc_token_proxy::sealing::{SealedSession, Sealer, SealingKey};
 
 #[derive(Clone)]
 enum Upstream {
@@ -38,19 +35,7 @@ fn sealed_with(key: &str, token: &str, expires_at: u64) -> String {
 
 /// A session signed in a moment ago, sealed with `key`.
 fn sealed_session(key: &str, token: &str, refresh_expires_at: u64, ends_at: u64) -> String {
-    let session = SealedSession {
-        refresh_token: Secret::new(token),
-        refresh_expires_at,
-        times: SessionTimes {
-            issued_at: now() - 10,
-            ends_at,
-            persistent: false,
-        },
-    };
-    Sealer::new(vec![SealingKey::from_base64url(key).unwrap()])
-        .seal(&session)
-        .secret()
-        .to_owned()
+    seal_session(key, token, now() - 10, refresh_expires_at, ends_at)
 }
 
 fn far_future() -> u64 {
@@ -62,17 +47,6 @@ fn now() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs()
-}
-
-fn tampered(sealed: &str) -> String {
-    let mut chars: Vec<char> = sealed.chars().collect();
-    let i = chars.len() / 2;
-    chars[i] = if chars[i] == 'A' { 'B' } else { 'A' };
-    chars.into_iter().collect()
-}
-
-fn handle_body(handle: &str) -> String {
-    serde_json::json!({ "refresh_handle": handle }).to_string()
 }
 
 fn json(path: &str, body: impl Into<String>) -> Request<Body> {
@@ -272,13 +246,7 @@ async fn every_bad_request_gets_its_status_and_code() {
     for row in rows {
         let endpoint = match row.upstream.clone() {
             Upstream::Normal => stub(Behavior::Normal).await.token_url(),
-            Upstream::Fixed(status, body) => stub(Behavior::Fixed {
-                status,
-                body: body.into(),
-                retry_after: None,
-            })
-            .await
-            .token_url(),
+            Upstream::Fixed(status, body) => stub(Behavior::fixed(status, body)).await.token_url(),
             Upstream::RateLimited => stub(Behavior::Fixed {
                 status: 429,
                 body: "{}".into(),

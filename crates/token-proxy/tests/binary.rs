@@ -4,7 +4,6 @@
 
 mod support;
 
-use std::process::Stdio;
 use std::time::Duration;
 use support::*;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
@@ -13,22 +12,10 @@ use wxcc_token_proxy::sealing::SealingKey;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_wxcc-token-proxy");
 
-fn command(env: &std::collections::HashMap<String, String>) -> Command {
-    let mut command = Command::new(BINARY);
-    command
-        .env_clear()
-        .envs(env)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    command
-}
-
 #[tokio::test]
 async fn prints_the_ready_line_serves_logs_json_and_stops_on_sigterm() {
     let upstream = stub(Behavior::Normal).await;
-    let mut child = command(&env(&upstream.token_url(), "cookie"))
+    let mut child = command(BINARY, &env(&upstream.token_url(), "cookie"))
         .spawn()
         .unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
@@ -48,11 +35,7 @@ async fn prints_the_ready_line_serves_logs_json_and_stops_on_sigterm() {
         .await
         .unwrap();
     assert_eq!(health.status(), 200);
-    let token = client
-        .post(format!("http://{address}/token"))
-        .header("origin", ORIGIN)
-        .header("x-wxcc-request", "1")
-        .header("content-type", "application/json")
+    let token = post_over_http(&format!("http://{address}/token"))
         .body(token_body("good-binary"))
         .send()
         .await
@@ -73,14 +56,7 @@ async fn prints_the_ready_line_serves_logs_json_and_stops_on_sigterm() {
         rest.is_empty(),
         "stdout has exactly one line, got more: {rest:?}"
     );
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .await
-        .unwrap();
+    let stderr = stderr_of(&mut child).await;
     let lines: Vec<serde_json::Value> = stderr
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not a JSON log line: {l}")))
@@ -101,20 +77,19 @@ async fn prints_the_ready_line_serves_logs_json_and_stops_on_sigterm() {
 #[tokio::test]
 async fn sigterm_lets_an_open_request_finish() {
     let upstream = stub(Behavior::Hang).await;
-    let mut env = env(&upstream.token_url(), "handle");
-    env.insert("WXCC_PROXY_UPSTREAM_TIMEOUT_MS".into(), "1500".into());
-    let mut child = command(&env).spawn().unwrap();
+    let env = env_with(
+        &upstream.token_url(),
+        "handle",
+        &[("WXCC_PROXY_UPSTREAM_TIMEOUT_MS", "1500")],
+    );
+    let mut child = command(BINARY, &env).spawn().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
     stdout.read_line(&mut line).await.unwrap();
     let address = line.trim_end().rsplit("http://").next().unwrap().to_owned();
 
     let in_flight = tokio::spawn(async move {
-        reqwest::Client::new()
-            .post(format!("http://{address}/token"))
-            .header("origin", ORIGIN)
-            .header("x-wxcc-request", "1")
-            .header("content-type", "application/json")
+        post_over_http(&format!("http://{address}/token"))
             .body(token_body("good-slow"))
             .send()
             .await
@@ -158,7 +133,7 @@ async fn configuration_errors_name_the_variable_and_never_the_secret() {
             Some(value) => env.insert(variable.into(), value.into()),
             None => env.remove(variable),
         };
-        let output = command(&env).output().await.unwrap();
+        let output = command(BINARY, &env).output().await.unwrap();
         assert_eq!(output.status.code(), Some(2), "{variable}");
         let stderr = String::from_utf8(output.stderr).unwrap();
         assert!(stderr.contains(variable), "{variable}: {stderr}");

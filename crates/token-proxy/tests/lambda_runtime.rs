@@ -5,26 +5,22 @@
 #![cfg(unix)]
 
 mod runtime_api;
+mod support;
 
 mod lambda_runtime {
     use crate::runtime_api::events::{self, Source};
     use crate::runtime_api::{Outcome, PATIENCE, RuntimeApi};
-    use base64::Engine;
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use crate::support::sandbox::{
+        self, DEMO_CLIENT_ID as CLIENT_ID, DEMO_CLIENT_SECRET as CLIENT_SECRET, authorization_code,
+    };
+    use crate::support::{command, stderr_of};
     use serde_json::{Value, json};
-    use sha2::{Digest, Sha256};
     use std::collections::HashMap;
-    use std::process::Stdio;
-    use tokio::io::AsyncReadExt;
-    use tokio::process::{Child, Command};
-    use wxcc_sandbox::{DEMO_SCOPES, SandboxConfig};
+    use tokio::process::Child;
 
     const BINARY: &str = env!("CARGO_BIN_EXE_wxcc-token-proxy-lambda");
     const ORIGIN: &str = "https://console.example.com";
     const REDIRECT_URI: &str = "https://console.example.com/callback";
-    /// The client `SandboxConfig::demo` registers.
-    const CLIENT_ID: &str = "wxcc-demo-client";
-    const CLIENT_SECRET: &str = "wxcc-demo-secret";
     const VERIFIER: &str = "lambda-runtime-verifier-0123456789-abcdefghijklmnopqrstuvwxyz";
     /// base64url of 32 bytes of 0x07.
     const SEALING_KEY: &str = "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc";
@@ -57,65 +53,7 @@ mod lambda_runtime {
     }
 
     fn start(env: &HashMap<String, String>) -> Child {
-        Command::new(BINARY)
-            .env_clear()
-            .envs(env)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap()
-    }
-
-    /// The sandbox's consent form, driven like a browser: an authorization code for `VERIFIER`.
-    async fn authorization_code(identity_url: &str) -> String {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(VERIFIER.as_bytes()));
-        let mut authorize = url::Url::parse(&format!("{identity_url}/v1/authorize")).unwrap();
-        authorize
-            .query_pairs_mut()
-            .append_pair("client_id", CLIENT_ID)
-            .append_pair("redirect_uri", REDIRECT_URI)
-            .append_pair("response_type", "code")
-            .append_pair("scope", &DEMO_SCOPES.join(" "))
-            .append_pair("state", "lambda-runtime")
-            .append_pair("code_challenge", &challenge)
-            .append_pair("code_challenge_method", "S256");
-        let html = http
-            .get(authorize)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let txn = html
-            .split("name=\"txn\" value=\"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .expect("the consent form carries a txn")
-            .to_owned();
-        let decision = http
-            .post(format!("{identity_url}/v1/authorize/decision"))
-            .form(&[
-                ("txn", txn.as_str()),
-                ("user", "admin"),
-                ("decision", "accept"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        let location = decision.headers()["location"].to_str().unwrap();
-        url::Url::parse(location)
-            .unwrap()
-            .query_pairs()
-            .find(|(k, _)| k == "code")
-            .map(|(_, v)| v.into_owned())
-            .expect("the redirect carries a code")
+        command(BINARY, env).spawn().unwrap()
     }
 
     fn browser_headers(origin: &str) -> Value {
@@ -184,14 +122,7 @@ mod lambda_runtime {
         source: Source,
         adjust: impl FnOnce(&mut HashMap<String, String>),
     ) {
-        let loopback = "127.0.0.1:0".parse().unwrap();
-        let sandbox = wxcc_sandbox::spawn(
-            SandboxConfig::demo(ORIGIN, REDIRECT_URI),
-            loopback,
-            loopback,
-        )
-        .await
-        .unwrap();
+        let sandbox = sandbox::start(ORIGIN, REDIRECT_URI).await;
         let identity = sandbox.identity_url();
         let api = RuntimeApi::start().await;
         let mut env = environment(&identity, &api);
@@ -209,7 +140,7 @@ mod lambda_runtime {
             (200, &json!({"status": "ok"}))
         );
 
-        let code = authorization_code(&identity).await;
+        let code = authorization_code(&identity, REDIRECT_URI, VERIFIER).await;
         let body = json!({"code": code, "code_verifier": VERIFIER}).to_string();
         let token_event = |origin: &str| {
             events::http(
@@ -321,14 +252,7 @@ mod lambda_runtime {
             "the function is still running"
         );
         function.kill().await.unwrap();
-        let mut stderr = String::new();
-        function
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut stderr)
-            .await
-            .unwrap();
+        let stderr = stderr_of(&mut function).await;
         for secret in [CLIENT_SECRET, SEALING_KEY, code.as_str(), VERIFIER] {
             assert!(!stderr.contains(secret), "the logs hold a secret");
         }
@@ -361,14 +285,7 @@ mod lambda_runtime {
             .await
             .expect("a misconfigured function must stop, not wait for invocations")
             .unwrap();
-        let mut stderr = String::new();
-        function
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut stderr)
-            .await
-            .unwrap();
+        let stderr = stderr_of(&mut function).await;
         (status, stderr, api.next_calls(), api.init_error())
     }
 

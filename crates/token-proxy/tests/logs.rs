@@ -5,6 +5,7 @@ mod support;
 
 use std::net::SocketAddr;
 use support::*;
+use tracing_subscriber::util::SubscriberInitExt;
 use wxcc_token_proxy::{AppState, app};
 
 async fn serve(mode: &str, token_endpoint: &str) -> String {
@@ -23,12 +24,7 @@ async fn serve(mode: &str, token_endpoint: &str) -> String {
 }
 
 async fn call(base: &str, path: &str, body: String, cookie: Option<&str>) -> reqwest::Response {
-    let mut request = reqwest::Client::new()
-        .post(format!("{base}{path}"))
-        .header("origin", ORIGIN)
-        .header("x-wxcc-request", "1")
-        .header("content-type", "application/json")
-        .body(body);
+    let mut request = post_over_http(&format!("{base}{path}")).body(body);
     if let Some(cookie) = cookie {
         request = request.header("cookie", format!("__Host-wxcc_rt={cookie}"));
     }
@@ -38,14 +34,8 @@ async fn call(base: &str, path: &str, body: String, cookie: Option<&str>) -> req
 #[tokio::test]
 async fn no_secret_reaches_the_logs() {
     let capture = Capture::default();
-    let writer = capture.clone();
-    tracing_subscriber::fmt()
-        .json()
-        .with_max_level(tracing::Level::TRACE)
-        .with_current_span(true)
-        .with_span_list(true)
-        .with_writer(move || writer.clone())
-        .init();
+    // Global (and `log` records too), unlike the other tests' per-thread subscriber.
+    capture.subscriber().init();
 
     let upstream = stub(Behavior::Normal).await;
     let mut secrets: Vec<String> = vec![CLIENT_SECRET.into(), VERIFIER.into(), KEY_A.into()];
@@ -54,42 +44,17 @@ async fn no_secret_reaches_the_logs() {
     let base = serve("cookie", &upstream.token_url()).await;
     let response = call(&base, "/token", token_body("good-log-code-1"), None).await;
     assert_eq!(response.status(), 200);
-    let cookie = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    let cookie = cookie
-        .split(';')
-        .next()
-        .unwrap()
-        .trim_start_matches("__Host-wxcc_rt=")
-        .to_owned();
+    let cookie = cookie_value(response.headers()).unwrap();
     secrets.push("good-log-code-1".into());
     secrets.push(cookie.clone());
     let response = call(&base, "/refresh", "{}".into(), Some(&cookie)).await;
     assert_eq!(response.status(), 200);
-    let fresh = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    let fresh = fresh
-        .split(';')
-        .next()
-        .unwrap()
-        .trim_start_matches("__Host-wxcc_rt=")
-        .to_owned();
+    let fresh = cookie_value(response.headers()).unwrap();
     secrets.push(fresh.clone());
     // The quiet probe, with the live cookie and without any.
     let response = call(&base, "/refresh", r#"{"probe":true}"#.into(), Some(&fresh)).await;
     assert_eq!(response.status(), 200);
-    let probed = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .trim_start_matches("__Host-wxcc_rt=")
-        .to_owned();
+    let probed = cookie_value(response.headers()).unwrap();
     secrets.push(probed);
     let response = call(&base, "/refresh", r#"{"probe":true}"#.into(), None).await;
     assert_eq!(response.status(), 200);
@@ -108,22 +73,11 @@ async fn no_secret_reaches_the_logs() {
     let handle = body["refresh_handle"].as_str().unwrap().to_owned();
     secrets.push("good-log-code-2".into());
     secrets.push(handle.clone());
-    let response = call(
-        &base,
-        "/refresh",
-        serde_json::json!({"refresh_handle": handle}).to_string(),
-        None,
-    )
-    .await;
+    let response = call(&base, "/refresh", handle_body(&handle), None).await;
     let body: serde_json::Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
     secrets.push(body["refresh_handle"].as_str().unwrap().to_owned());
 
-    let failing = stub(Behavior::Fixed {
-        status: 500,
-        body: "{}".into(),
-        retry_after: None,
-    })
-    .await;
+    let failing = stub(Behavior::fixed(500, "{}")).await;
     let base = serve("handle", &failing.token_url()).await;
     let response = call(&base, "/token", token_body("good-log-code-3"), None).await;
     assert_eq!(response.status(), 502);

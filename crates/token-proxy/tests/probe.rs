@@ -6,17 +6,12 @@ mod support;
 
 use std::collections::HashMap;
 use support::*;
-use wxcc_token_proxy::Secret;
 use wxcc_token_proxy::config;
-use wxcc_token_proxy::lifetime::SessionTimes;
-use wxcc_token_proxy::sealing::{SealedSession, Sealer, SealingKey};
 
 const PROBE: &str = r#"{"probe":true}"#;
 
 fn remembering(token_url: &str, mode: &str) -> HashMap<String, String> {
-    let mut env = env(token_url, mode);
-    env.insert(config::REMEMBER_DAYS.into(), "30".into());
-    env
+    env_with(token_url, mode, &[(config::REMEMBER_DAYS, "30")])
 }
 
 /// The body keys, sorted, so a test can say "exactly these".
@@ -57,27 +52,17 @@ async fn without_a_cookie_the_probe_says_signed_out_with_a_success_status() {
     assert_eq!(plain.body["error"], "session_expired");
 }
 
+/// The stub's first refresh token, sealed with `key` as of a sign-in just before [`CLOCK_START`].
 fn sealed(key: &str, refresh_expires_at: u64, ends_at: u64) -> String {
-    let session = SealedSession {
-        refresh_token: Secret::new("stub-refresh-token-1-Rr9"),
-        refresh_expires_at,
-        times: SessionTimes {
-            issued_at: CLOCK_START - 10,
-            ends_at,
-            persistent: false,
-        },
-    };
-    Sealer::new(vec![SealingKey::from_base64url(key).unwrap()])
-        .seal(&session)
-        .secret()
-        .to_owned()
+    let token = "stub-refresh-token-1-Rr9";
+    seal_session(key, token, CLOCK_START - 10, refresh_expires_at, ends_at)
 }
 
-fn tampered(value: &str) -> String {
-    let mut chars: Vec<char> = value.chars().collect();
-    let i = chars.len() / 2;
-    chars[i] = if chars[i] == 'A' { 'B' } else { 'A' };
-    chars.into_iter().collect()
+/// A cookie that opens and is in time, its session and refresh token ending a while after
+/// [`CLOCK_START`] (the stub does not know its refresh token).
+fn live_cookie() -> String {
+    let later = CLOCK_START + 1_000;
+    sealed(KEY_A, later, later)
 }
 
 #[tokio::test]
@@ -173,22 +158,10 @@ async fn identity_service_failures_during_a_probe_are_errors_and_keep_the_cookie
         ),
     ];
     for (upstream_status, upstream_body, status, code) in cases {
-        let upstream = stub(Behavior::Fixed {
-            status: upstream_status,
-            body: upstream_body.into(),
-            retry_after: None,
-        })
-        .await;
+        let upstream = stub(Behavior::fixed(upstream_status, upstream_body)).await;
         let clock = manual_clock();
         let router = router_at(&env(&upstream.token_url(), "cookie"), &clock);
-        let later = CLOCK_START + 1_000;
-        let answer = call(
-            &router,
-            "/refresh",
-            PROBE,
-            Some(&sealed(KEY_A, later, later)),
-        )
-        .await;
+        let answer = call(&router, "/refresh", PROBE, Some(&live_cookie())).await;
         assert_eq!(
             answer.status, status,
             "{upstream_status}: {:?}",
@@ -203,14 +176,7 @@ async fn identity_service_failures_during_a_probe_are_errors_and_keep_the_cookie
     // Timeouts are 504, as for any refresh.
     let upstream = stub(Behavior::Hang).await;
     let router = router_at(&env(&upstream.token_url(), "cookie"), &manual_clock());
-    let later = CLOCK_START + 1_000;
-    let answer = call(
-        &router,
-        "/refresh",
-        PROBE,
-        Some(&sealed(KEY_A, later, later)),
-    )
-    .await;
+    let answer = call(&router, "/refresh", PROBE, Some(&live_cookie())).await;
     assert_eq!(answer.status, 504);
     assert_eq!(answer.body["error"], "upstream_unavailable");
 }

@@ -5,33 +5,16 @@
 
 mod support;
 
-use axum::body::Body;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sha2::{Digest, Sha256};
-use support::{
-    ORIGIN, REDIRECT_URI, VERIFIER, config_from, cookie_value, env, post, read, token_body,
-};
-use tower::ServiceExt;
-use wxcc_sandbox::{DEMO_SCOPES, SandboxConfig};
+use support::sandbox::{self, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, authorization_code};
+use support::{ORIGIN, REDIRECT_URI, VERIFIER, config_from, env_with, send, token_body};
 use wxcc_token_proxy::config;
 use wxcc_token_proxy::{AppState, app};
 
-/// The client `SandboxConfig::demo` registers.
-const DEMO_CLIENT_ID: &str = "wxcc-demo-client";
-const DEMO_CLIENT_SECRET: &str = "wxcc-demo-secret";
-
-/// The proxy in cookie mode with the sandbox's demo client, in front of the sandbox's token endpoint.
-fn proxy(identity_url: &str) -> axum::Router {
-    proxy_with(identity_url, &[])
-}
-
-/// [`proxy`] with extra variables.
+/// The proxy in cookie mode with the sandbox's demo client, in front of the sandbox's token
+/// endpoint, with `extra` variables.
 fn proxy_with(identity_url: &str, extra: &[(&str, &str)]) -> axum::Router {
-    let mut env = env(&format!("{identity_url}/v1/access_token"), "cookie");
-    for (name, value) in extra {
-        env.insert((*name).to_owned(), (*value).to_owned());
-    }
+    let token_endpoint = format!("{identity_url}/v1/access_token");
+    let mut env = env_with(&token_endpoint, "cookie", extra);
     env.insert(config::CLIENT_ID.to_owned(), DEMO_CLIENT_ID.to_owned());
     env.insert(
         config::CLIENT_SECRET.to_owned(),
@@ -42,84 +25,13 @@ fn proxy_with(identity_url: &str, extra: &[(&str, &str)]) -> axum::Router {
     app(AppState::new(&config_from(&env)).unwrap())
 }
 
-/// Drives the sandbox's authorize page and consent form like a browser would, returning the code.
-async fn authorization_code(identity_url: &str) -> String {
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(VERIFIER.as_bytes()));
-    let scope = DEMO_SCOPES.join(" ");
-    let mut authorize = url::Url::parse(&format!("{identity_url}/v1/authorize")).unwrap();
-    authorize
-        .query_pairs_mut()
-        .append_pair("client_id", DEMO_CLIENT_ID)
-        .append_pair("redirect_uri", REDIRECT_URI)
-        .append_pair("response_type", "code")
-        .append_pair("scope", &scope)
-        .append_pair("state", "e2e-state")
-        .append_pair("code_challenge", &challenge)
-        .append_pair("code_challenge_method", "S256");
-    let page = http.get(authorize).send().await.unwrap();
-    assert_eq!(page.status(), 200);
-    let html = page.text().await.unwrap();
-    let txn = html
-        .split("name=\"txn\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("the consent form carries a txn")
-        .to_owned();
-    let decision = http
-        .post(format!("{identity_url}/v1/authorize/decision"))
-        .form(&[
-            ("txn", txn.as_str()),
-            ("user", "admin"),
-            ("decision", "accept"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert!(decision.status().is_redirection(), "{}", decision.status());
-    let location = decision.headers()["location"].to_str().unwrap();
-    let location = url::Url::parse(location).unwrap();
-    location
-        .query_pairs()
-        .find(|(k, _)| k == "code")
-        .map(|(_, v)| v.into_owned())
-        .expect("the redirect carries a code")
-}
-
-/// One policy-passing POST through the proxy, with the session cookie when given: the status, the
-/// session cookie the answer sets (if any) and the JSON body.
-async fn send(
-    proxy: &axum::Router,
-    path: &str,
-    body: &str,
-    cookie: Option<&str>,
-) -> (u16, Option<String>, serde_json::Value) {
-    let mut builder = post(path);
-    if let Some(cookie) = cookie {
-        builder = builder.header("cookie", format!("__Host-wxcc_rt={cookie}"));
-    }
-    let request = builder.body(Body::from(body.to_owned())).unwrap();
-    let (status, headers, json) = read(proxy.clone().oneshot(request).await.unwrap()).await;
-    (status.as_u16(), cookie_value(&headers), json)
-}
-
 #[tokio::test]
 async fn code_exchange_refresh_and_expired_refresh_against_the_sandbox() {
-    let loopback = "127.0.0.1:0".parse().unwrap();
-    let sandbox = wxcc_sandbox::spawn(
-        SandboxConfig::demo(ORIGIN, REDIRECT_URI),
-        loopback,
-        loopback,
-    )
-    .await
-    .unwrap();
+    let sandbox = sandbox::start(ORIGIN, REDIRECT_URI).await;
     let identity = sandbox.identity_url();
-    let proxy = proxy(&identity);
+    let proxy = proxy_with(&identity, &[]);
 
-    let code = authorization_code(&identity).await;
+    let code = authorization_code(&identity, REDIRECT_URI, VERIFIER).await;
     let body = token_body(&code);
     let (status, cookie, tokens) = send(&proxy, "/token", &body, None).await;
     assert_eq!(status, 200, "{tokens}");
@@ -182,14 +94,7 @@ async fn set_fault(identity: &str, body: &str) {
 
 #[tokio::test]
 async fn sign_in_and_refresh_without_refresh_token_expires_in_against_the_sandbox() {
-    let loopback = "127.0.0.1:0".parse().unwrap();
-    let sandbox = wxcc_sandbox::spawn(
-        SandboxConfig::demo(ORIGIN, REDIRECT_URI),
-        loopback,
-        loopback,
-    )
-    .await
-    .unwrap();
+    let sandbox = sandbox::start(ORIGIN, REDIRECT_URI).await;
     let identity = sandbox.identity_url();
     // A default far from the sandbox's own lifetime, so the answer shows which one was used.
     let proxy = proxy_with(
@@ -198,7 +103,7 @@ async fn sign_in_and_refresh_without_refresh_token_expires_in_against_the_sandbo
     );
     set_fault(&identity, r#"{"omit_refresh_token_expires_in": true}"#).await;
 
-    let code = authorization_code(&identity).await;
+    let code = authorization_code(&identity, REDIRECT_URI, VERIFIER).await;
     let (status, cookie, tokens) = send(&proxy, "/token", &token_body(&code), None).await;
     assert_eq!(status, 200, "{tokens}");
     let assumed = tokens["refresh_token_expires_in"].as_u64().unwrap();

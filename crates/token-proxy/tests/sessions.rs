@@ -16,8 +16,17 @@ use wxcc_token_proxy::config;
 
 const TWELVE_HOURS: u64 = 43_200;
 
-fn handle_body(handle: &serde_json::Value) -> String {
-    serde_json::json!({ "refresh_handle": handle }).to_string()
+/// Cookie mode with sessions lasting `secs`.
+fn with_lifetime(token_url: &str, secs: &str) -> HashMap<String, String> {
+    env_with(
+        token_url,
+        "cookie",
+        &[(config::SESSION_LIFETIME_SECS, secs)],
+    )
+}
+
+fn with_remember_days(token_url: &str, mode: &str, days: &str) -> HashMap<String, String> {
+    env_with(token_url, mode, &[(config::REMEMBER_DAYS, days)])
 }
 
 #[tokio::test]
@@ -94,13 +103,13 @@ async fn handle_mode_has_the_same_absolute_lifetime() {
     assert_eq!(signed_in.body["session_persistent"], false);
 
     clock.advance(TWELVE_HOURS - 1);
-    let body = handle_body(&signed_in.body["refresh_handle"]);
+    let body = handle_body(signed_in.body["refresh_handle"].as_str().unwrap());
     let refreshed = call(&router, "/refresh", &body, None).await;
     assert_eq!(refreshed.status, 200, "{:?}", refreshed.body);
     assert_eq!(refreshed.body["session_expires_in"], 1);
 
     clock.advance(1);
-    let body = handle_body(&refreshed.body["refresh_handle"]);
+    let body = handle_body(refreshed.body["refresh_handle"].as_str().unwrap());
     let refused = call(&router, "/refresh", &body, None).await;
     assert_eq!(refused.status, 401);
     assert_eq!(refused.body["error"], "session_expired");
@@ -111,15 +120,12 @@ async fn handle_mode_has_the_same_absolute_lifetime() {
 async fn the_lifetime_is_configurable_and_a_shorter_one_ends_open_sessions() {
     let upstream = stub(Behavior::Normal).await;
     let clock = manual_clock();
-    let mut env = env(&upstream.token_url(), "cookie");
-    env.insert(config::SESSION_LIFETIME_SECS.into(), "3600".into());
-    let router = router_at(&env, &clock);
+    let router = router_at(&with_lifetime(&upstream.token_url(), "3600"), &clock);
     let signed_in = call(&router, "/token", &token_body("good-1"), None).await;
     assert_eq!(signed_in.body["session_expires_in"], 3_600);
 
     // The operator shortens the lifetime: a session signed in before it ends by the new rule.
-    env.insert(config::SESSION_LIFETIME_SECS.into(), "600".into());
-    let shorter = router_at(&env, &clock);
+    let shorter = router_at(&with_lifetime(&upstream.token_url(), "600"), &clock);
     clock.advance(599);
     let refreshed = call(&shorter, "/refresh", "{}", signed_in.cookie().as_deref()).await;
     assert_eq!(refreshed.status, 200, "{:?}", refreshed.body);
@@ -133,10 +139,8 @@ async fn the_lifetime_is_configurable_and_a_shorter_one_ends_open_sessions() {
 async fn a_session_ends_no_later_than_its_refresh_token() {
     let upstream = stub(Behavior::Normal).await;
     let clock = manual_clock();
-    let mut env = env(&upstream.token_url(), "cookie");
     // As long as the refresh token may live: the stub's token lives one second less.
-    env.insert(config::SESSION_LIFETIME_SECS.into(), "7776000".into());
-    let router = router_at(&env, &clock);
+    let router = router_at(&with_lifetime(&upstream.token_url(), "7776000"), &clock);
     let signed_in = call(&router, "/token", &token_body("good-1"), None).await;
     assert_eq!(signed_in.body["refresh_token_expires_in"], 7_775_999);
     assert_eq!(signed_in.body["session_expires_in"], 7_775_999);
@@ -200,12 +204,6 @@ async fn a_cookie_sealed_before_sessions_had_an_end_is_refused() {
 
 fn remember_body(code: &str, remember: bool) -> String {
     serde_json::json!({"code": code, "code_verifier": VERIFIER, "remember": remember}).to_string()
-}
-
-fn with_remember_days(token_url: &str, mode: &str, days: &str) -> HashMap<String, String> {
-    let mut env = env(token_url, mode);
-    env.insert(config::REMEMBER_DAYS.into(), days.into());
-    env
 }
 
 const THIRTY_DAYS: u64 = 30 * 86_400;

@@ -10,8 +10,11 @@ use axum::routing;
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use wxcc_token_proxy::Secret;
 use wxcc_token_proxy::clock::ManualClock;
 use wxcc_token_proxy::config::{self, Command, Config};
+use wxcc_token_proxy::lifetime::SessionTimes;
+use wxcc_token_proxy::sealing::{SealedSession, Sealer, SealingKey};
 use wxcc_token_proxy::{AppState, app};
 
 pub const CLIENT_ID: &str = "test-client-id";
@@ -23,6 +26,8 @@ pub const VERIFIER: &str = "verifier-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDE
 pub const KEY_A: &str = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE";
 pub const KEY_B: &str = "AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI";
 pub const UPSTREAM_SECRET_TEXT: &str = "UPSTREAM-INTERNAL-DETAIL-must-not-leak";
+
+pub mod sandbox;
 
 /// How the stub token endpoint behaves.
 #[derive(Clone, Debug)]
@@ -41,6 +46,17 @@ pub enum Behavior {
     Huge,
     /// Redirects to this URL.
     Redirect(String),
+}
+
+impl Behavior {
+    /// Always `status` and `body`, without Retry-After.
+    pub fn fixed(status: u16, body: &str) -> Behavior {
+        Behavior::Fixed {
+            status,
+            body: body.into(),
+            retry_after: None,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -243,6 +259,19 @@ pub fn env(token_endpoint: &str, mode: &str) -> HashMap<String, String> {
     .collect()
 }
 
+/// [`env`] with `extra` variables set over it.
+pub fn env_with(
+    token_endpoint: &str,
+    mode: &str,
+    extra: &[(&str, &str)],
+) -> HashMap<String, String> {
+    let mut env = env(token_endpoint, mode);
+    for (name, value) in extra {
+        env.insert((*name).to_owned(), (*value).to_owned());
+    }
+    env
+}
+
 pub fn config_from(env: &HashMap<String, String>) -> Config {
     match Command::parse(env, &[], &|_| unreachable!()).unwrap() {
         Command::Run(config) => *config,
@@ -277,8 +306,54 @@ pub fn post(path: &str) -> axum::http::request::Builder {
         .header("content-type", "application/json")
 }
 
+/// The same POST over real HTTP, to the proxy at `url`.
+pub fn post_over_http(url: &str) -> reqwest::RequestBuilder {
+    reqwest::Client::new()
+        .post(url)
+        .header("origin", ORIGIN)
+        .header("x-wxcc-request", "1")
+        .header("content-type", "application/json")
+}
+
 pub fn token_body(code: &str) -> String {
     serde_json::json!({"code": code, "code_verifier": VERIFIER}).to_string()
+}
+
+/// The `/refresh` body of handle mode.
+pub fn handle_body(handle: &str) -> String {
+    serde_json::json!({ "refresh_handle": handle }).to_string()
+}
+
+/// A session sealed with `key` as the proxy seals it: signed in at `issued_at`, its refresh token
+/// expiring at `refresh_expires_at`, ending at `ends_at` (unix seconds), not remembered.
+pub fn seal_session(
+    key: &str,
+    refresh_token: &str,
+    issued_at: u64,
+    refresh_expires_at: u64,
+    ends_at: u64,
+) -> String {
+    let session = SealedSession {
+        refresh_token: Secret::new(refresh_token),
+        refresh_expires_at,
+        times: SessionTimes {
+            issued_at,
+            ends_at,
+            persistent: false,
+        },
+    };
+    Sealer::new(vec![SealingKey::from_base64url(key).unwrap()])
+        .seal(&session)
+        .secret()
+        .to_owned()
+}
+
+/// `sealed` with one character in the middle changed.
+pub fn tampered(sealed: &str) -> String {
+    let mut chars: Vec<char> = sealed.chars().collect();
+    let i = chars.len() / 2;
+    chars[i] = if chars[i] == 'A' { 'B' } else { 'A' };
+    chars.into_iter().collect()
 }
 
 pub async fn read(response: Response<Body>) -> (StatusCode, HeaderMap, serde_json::Value) {
@@ -308,9 +383,14 @@ pub struct Answer {
 impl Answer {
     /// The session cookie's value, when the answer sets (`Some("")`: clears) it.
     pub fn cookie(&self) -> Option<String> {
-        let first = self.set_cookie.as_deref()?.split(';').next()?;
-        first.strip_prefix("__Host-wxcc_rt=").map(str::to_owned)
+        session_cookie_in(self.set_cookie.as_deref()?)
     }
+}
+
+/// The session cookie's value in a `Set-Cookie` header's value.
+fn session_cookie_in(set_cookie: &str) -> Option<String> {
+    let first = set_cookie.split(';').next()?;
+    first.strip_prefix("__Host-wxcc_rt=").map(str::to_owned)
 }
 
 /// One policy-passing POST through `router`, with the session cookie when given.
@@ -331,10 +411,20 @@ pub async fn call(router: &axum::Router, path: &str, body: &str, cookie: Option<
     }
 }
 
+/// [`call`] as a tuple: the status, the session cookie the answer sets (if any) and the body.
+pub async fn send(
+    router: &axum::Router,
+    path: &str,
+    body: &str,
+    cookie: Option<&str>,
+) -> (u16, Option<String>, serde_json::Value) {
+    let answer = call(router, path, body, cookie).await;
+    (answer.status, answer.cookie(), answer.body)
+}
+
+/// The session cookie's value, when the answer's headers set (`Some("")`: clear) it.
 pub fn cookie_value(headers: &HeaderMap) -> Option<String> {
-    let set_cookie = headers.get("set-cookie")?.to_str().ok()?;
-    let first = set_cookie.split(';').next()?;
-    first.strip_prefix("__Host-wxcc_rt=").map(str::to_owned)
+    session_cookie_in(headers.get("set-cookie")?.to_str().ok()?)
 }
 
 /// Collects log output in memory, for tests that read what the proxy logged.
@@ -376,6 +466,34 @@ impl Capture {
             .with_writer(move || writer.clone())
             .finish()
     }
+}
+
+/// `binary` with exactly `env` (nothing inherited), stdin closed, stdout and stderr piped, killed
+/// when dropped.
+pub fn command(binary: &str, env: &HashMap<String, String>) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(binary);
+    command
+        .env_clear()
+        .envs(env)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true);
+    command
+}
+
+/// All that `child` wrote to stderr, once it has stopped.
+pub async fn stderr_of(child: &mut tokio::process::Child) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .await
+        .unwrap();
+    stderr
 }
 
 pub fn socket(ip: &str) -> axum::extract::ConnectInfo<SocketAddr> {
