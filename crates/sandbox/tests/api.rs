@@ -126,22 +126,10 @@ async fn fault_knobs_force_429_then_503_then_recover() {
     let body: Value = r.json().await.unwrap();
     api_error_description(&body, 503);
     assert_eq!(api_get(&sb, &token, &path).await.status(), 200);
-    let now: Value = client()
-        .get(format!("{}/_sandbox/faults", sb.identity_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let now = faults(&sb).await;
     assert_eq!(now["force_429"], 0);
     assert_eq!(now["force_5xx"], 0);
-    let bad = client()
-        .post(format!("{}/_sandbox/faults", sb.identity_url()))
-        .json(&json!({"force_4299": 1}))
-        .send()
-        .await
-        .unwrap();
+    let bad = post_faults(&sb, json!({"force_4299": 1})).await;
     assert_eq!(bad.status(), 400);
     assert!(bad.text().await.unwrap().contains("force_4299"));
     sb.shutdown().await;
@@ -194,12 +182,7 @@ async fn control_endpoint_is_absent_unless_enabled() {
         ..SandboxConfig::demo(SPA_ORIGIN, REDIRECT_URI)
     })
     .await;
-    let r = client()
-        .post(format!("{}/_sandbox/faults", sb.identity_url()))
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    let r = post_faults(&sb, json!({})).await;
     assert_eq!(r.status(), 404);
     for url in [sb.identity_url(), sb.api_url()] {
         let r = client().get(format!("{url}/healthz")).send().await.unwrap();

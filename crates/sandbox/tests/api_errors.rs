@@ -167,12 +167,7 @@ async fn agent_activities_stop_at_the_spec_record_cap() {
     assert_eq!(r.status(), 413);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"]["reason"], "Content Too Large");
-    let bad = client()
-        .post(format!("{}/_sandbox/faults", sb.identity_url()))
-        .json(&json!({"activity_cap_status": 500}))
-        .send()
-        .await
-        .unwrap();
+    let bad = post_faults(&sb, json!({"activity_cap_status": 500})).await;
     assert_eq!(bad.status(), 400);
     assert!(bad.text().await.unwrap().contains("activity_cap_status"));
     sb.shutdown().await;

@@ -6,7 +6,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
-use serde_json::{Value, json};
+use serde_json::json;
 
 const DOCUMENTED_FIELDS: [&str; 5] = [
     "access_token",
@@ -48,14 +48,7 @@ async fn codes_and_tokens_over_http_split_into_three_parts_with_the_org_last() {
 #[tokio::test]
 async fn answers_carry_the_documented_fields_and_the_knobs_give_the_oauth_variants() {
     let sb = start_demo().await;
-    let view: Value = client()
-        .get(format!("{}/_sandbox/faults", sb.identity_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let view = faults(&sb).await;
     assert_eq!(view["report_scope"], false);
     assert_eq!(view["omit_refresh_token_expires_in"], false);
     let tokens = token_for(&sb, "admin").await;

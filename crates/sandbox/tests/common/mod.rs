@@ -105,8 +105,13 @@ pub fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> 
 
 /// Authorize page → form post as `user` → the code from the redirect.
 pub async fn sign_in(sb: &RunningSandbox, user: &str) -> String {
+    sign_in_with(sb, user, &[]).await
+}
+
+/// [`sign_in`] with `extra` authorize parameters (see [`authorize_url`]).
+pub async fn sign_in_with(sb: &RunningSandbox, user: &str, extra: &[(&str, &str)]) -> String {
     let http = client();
-    let page = http.get(authorize_url(sb, &[])).send().await.unwrap();
+    let page = http.get(authorize_url(sb, extra)).send().await.unwrap();
     assert_eq!(page.status(), 200);
     let txn = txn_of(&page.text().await.unwrap());
     let r = http
@@ -178,15 +183,33 @@ pub async fn people_me(sb: &RunningSandbox, token: &str) -> reqwest::Response {
     bearer_get(&format!("{}/v1/people/me", sb.identity_url()), token).await
 }
 
-pub async fn control(sb: &RunningSandbox, body: Value) -> Value {
-    let r = client()
+/// `POST /_sandbox/faults` with `body`, whatever the answer.
+pub async fn post_faults(sb: &RunningSandbox, body: Value) -> reqwest::Response {
+    client()
         .post(format!("{}/_sandbox/faults", sb.identity_url()))
         .json(&body)
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// Sets the knobs in `body`; the knobs as they then stand.
+pub async fn control(sb: &RunningSandbox, body: Value) -> Value {
+    let r = post_faults(sb, body).await;
     assert_eq!(r.status(), 200);
     r.json().await.unwrap()
+}
+
+/// The knobs as they stand (`GET /_sandbox/faults`).
+pub async fn faults(sb: &RunningSandbox) -> Value {
+    client()
+        .get(format!("{}/_sandbox/faults", sb.identity_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }
 
 /// Asserts the spec's ApiErrorResponse shape and returns the description.
@@ -204,27 +227,8 @@ pub fn api_error_description(body: &Value, status: u16) -> String {
 
 /// An access token for `user` granted only `scope`.
 pub async fn token_with_scope(sb: &RunningSandbox, user: &str, scope: &str) -> String {
-    let http = client();
-    let html = http
-        .get(authorize_url(sb, &[("scope", scope)]))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let r = http
-        .post(format!("{}/v1/authorize/decision", sb.identity_url()))
-        .form(&[
-            ("txn", txn_of(&html).as_str()),
-            ("user", user),
-            ("decision", "accept"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let (_, params) = location_params(&r);
-    let (status, body) = redeem(sb, param(&params, "code").unwrap()).await;
+    let code = sign_in_with(sb, user, &[("scope", scope)]).await;
+    let (status, body) = redeem(sb, &code).await;
     assert_eq!(status, 200);
     body["access_token"].as_str().unwrap().to_string()
 }
