@@ -20,6 +20,18 @@ struct Outcome {
     note: String,
 }
 
+impl Outcome {
+    /// A suite that could not run (one failure), with why.
+    fn failed(suite: &'static str, note: String) -> Outcome {
+        Outcome {
+            suite,
+            passed: 0,
+            failed: 1,
+            note,
+        }
+    }
+}
+
 pub fn run(args: &[String]) -> Result {
     let only_e2e = args.iter().any(|a| a == "--e2e-only");
     let mut outcomes = Vec::new();
@@ -188,14 +200,7 @@ fn deployment_template() -> Outcome {
     ));
     let template = match crate::package::example::write() {
         Ok(path) => path,
-        Err(e) => {
-            return Outcome {
-                suite,
-                passed: 0,
-                failed: 1,
-                note: e,
-            };
-        }
+        Err(e) => return Outcome::failed(suite, e),
     };
     println!(
         "the template's response headers agree with _headers: {}",
@@ -231,14 +236,7 @@ fn cargo_tests(suite: &'static str, mut command: Command) -> Outcome {
     let retry = describe(&command);
     let (ok, output) = match tee(&mut command) {
         Ok(result) => result,
-        Err(e) => {
-            return Outcome {
-                suite,
-                passed: 0,
-                failed: 1,
-                note: e,
-            };
-        }
+        Err(e) => return Outcome::failed(suite, e),
     };
     let (passed, mut failed) = sum_test_results(&output);
     if !ok && failed == 0 {
@@ -300,12 +298,7 @@ fn sum_test_results(output: &str) -> (u64, u64) {
 /// Builds the SPA and the servers, starts the stack, runs Playwright, and always stops the stack.
 fn end_to_end() -> Outcome {
     let suite = "end-to-end (Playwright, headless Chromium)";
-    let fail = |note: String| Outcome {
-        suite,
-        passed: 0,
-        failed: 1,
-        note,
-    };
+    let fail = |note: String| Outcome::failed(suite, note);
     if let Err(e) = crate::spa::build("/").and_then(|()| build_servers()) {
         return fail(e);
     }
@@ -435,12 +428,7 @@ fn demo_smoke_args(port: u16) -> Vec<String> {
 /// Chromium without console errors (the shell specs), and stop everything on Ctrl-C.
 fn demo_smoke() -> Outcome {
     let suite = "demo smoke (cargo xtask demo, Ctrl-C)";
-    let fail = |note: String| Outcome {
-        suite,
-        passed: 0,
-        failed: 1,
-        note,
-    };
+    let fail = |note: String| Outcome::failed(suite, note);
     let port = match crate::util::free_port() {
         Ok(port) => port,
         Err(e) => return fail(e),
