@@ -144,14 +144,6 @@ impl Sealer {
 
     /// Seals a session; it opens until its refresh token expires or the session ends, whichever is first.
     pub fn seal(&self, session: &SealedSession) -> Secret {
-        let key = &self.keys[0];
-        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
-        let mut header = Vec::with_capacity(HEADER_LEN);
-        header.push(VERSION);
-        header.extend_from_slice(&key.id);
-        let aad = associated_data(&header);
-        header.extend_from_slice(&nonce);
-
         let token = session.refresh_token.secret().as_bytes();
         let mut plaintext = Vec::with_capacity(FIXED_LEN + token.len());
         plaintext.extend_from_slice(&session.refresh_expires_at.to_be_bytes());
@@ -163,19 +155,7 @@ impl Sealer {
             0
         });
         plaintext.extend_from_slice(token);
-        let ciphertext = key
-            .cipher
-            .encrypt(
-                &nonce,
-                Payload {
-                    msg: &plaintext,
-                    aad: &aad,
-                },
-            )
-            .expect("XChaCha20-Poly1305 encryption cannot fail for in-memory buffers");
-
-        header.extend_from_slice(&ciphertext);
-        Secret::new(URL_SAFE_NO_PAD.encode(header))
+        Secret::new(envelope(&self.keys[0], VERSION, &plaintext))
     }
 
     /// Opens a sealed value, checking authenticity, the refresh token's expiry and the session's end
@@ -246,6 +226,29 @@ impl Sealer {
         }
         Ok(session)
     }
+}
+
+/// The sealed form, base64url: `version`, `key`'s id, a fresh nonce, then `plaintext` encrypted under
+/// `key` with the version and key id authenticated.
+fn envelope(key: &SealingKey, version: u8, plaintext: &[u8]) -> String {
+    let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
+    let mut sealed = Vec::with_capacity(HEADER_LEN + plaintext.len() + TAG_LEN);
+    sealed.push(version);
+    sealed.extend_from_slice(&key.id);
+    let aad = associated_data(&sealed);
+    sealed.extend_from_slice(&nonce);
+    let ciphertext = key
+        .cipher
+        .encrypt(
+            &nonce,
+            Payload {
+                msg: plaintext,
+                aad: &aad,
+            },
+        )
+        .expect("XChaCha20-Poly1305 encryption cannot fail for in-memory buffers");
+    sealed.extend_from_slice(&ciphertext);
+    URL_SAFE_NO_PAD.encode(sealed)
 }
 
 fn associated_data(version_and_key_id: &[u8]) -> Vec<u8> {
@@ -384,20 +387,8 @@ mod tests {
 
     /// A value in the first format (no session times), sealed the way the proxy used to.
     fn version_1(key: &SealingKey, expires_at: u64) -> String {
-        let header = [&[1u8][..], &key.id].concat();
-        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
         let plaintext = [&expires_at.to_be_bytes()[..], token().secret().as_bytes()].concat();
-        let ciphertext = key
-            .cipher
-            .encrypt(
-                &nonce,
-                Payload {
-                    msg: &plaintext,
-                    aad: &associated_data(&header),
-                },
-            )
-            .unwrap();
-        URL_SAFE_NO_PAD.encode([&header[..], &nonce, &ciphertext].concat())
+        envelope(key, 1, &plaintext)
     }
 
     #[test]
