@@ -3,7 +3,8 @@
 //
 //   node tests/bench/signin.mjs --origin http://127.0.0.1:PORT --identity http://127.0.0.1:PORT --runs 10
 //
-// Prints one JSON object on stdout: {"runs": [{"marks": {name: ms}, "navigation": {...}}], "errors": [...]}.
+// Prints one JSON object on stdout:
+// {"runs": [{"marks": {name: ms}, "navigation": {...}, "resources": [{path, initiator, start, response_end, transfer_size}]}], "errors": [...]}.
 // Progress goes to stderr so stdout stays parseable.
 import { chromium } from '@playwright/test';
 
@@ -74,8 +75,18 @@ try {
           if (names.includes(entry.name) && !(entry.name in marks)) marks[entry.name] = entry.startTime;
         }
         const nav = performance.getEntriesByType('navigation')[0];
+        // Where the app's files came from: transfer_size 0 means the HTTP cache answered without
+        // a request; initiator "link" means the page's preload was used.
+        const resources = performance.getEntriesByType('resource').map((r) => ({
+          path: new URL(r.name).pathname,
+          initiator: r.initiatorType,
+          start: r.startTime,
+          response_end: r.responseEnd,
+          transfer_size: r.transferSize,
+        }));
         return {
           marks,
+          resources,
           url_path: location.pathname,
           navigation: nav
             ? {

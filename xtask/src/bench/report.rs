@@ -51,6 +51,8 @@ pub enum Status {
     Ok,
     /// Measured, but a budget was exceeded: the message names what grew.
     OverBudget(String),
+    /// Measured, but a figure missed the target the project set for it (the message says which).
+    MissedTarget(String),
     Failed(String),
     Skipped,
 }
@@ -96,6 +98,7 @@ impl Section {
         match self.status {
             Status::Ok => "ok",
             Status::OverBudget(_) => "over budget",
+            Status::MissedTarget(_) => "missed its target",
             Status::Failed(_) => "failed",
             Status::Skipped => "skipped",
         }
@@ -103,7 +106,9 @@ impl Section {
 
     pub fn problem(&self) -> Option<&str> {
         match &self.status {
-            Status::OverBudget(message) | Status::Failed(message) => Some(message),
+            Status::OverBudget(message)
+            | Status::MissedTarget(message)
+            | Status::Failed(message) => Some(message),
             Status::Ok | Status::Skipped => None,
         }
     }
@@ -121,6 +126,9 @@ pub fn markdown(sections: &[Section]) -> String {
             Status::Failed(error) => rows.push(Row::single("**FAILED**", "–", first_line(error))),
             Status::OverBudget(message) => {
                 rows.push(Row::single("**OVER BUDGET**", "–", first_line(message)))
+            }
+            Status::MissedTarget(message) => {
+                rows.push(Row::single("**MISSED TARGET**", "–", first_line(message)))
             }
             Status::Skipped => rows.push(Row::single("skipped", "–", "not selected with --only")),
             Status::Ok => {}
@@ -181,6 +189,11 @@ pub fn kb(bytes: f64) -> String {
 
 pub fn per_second(value: f64) -> String {
     format!("{value:.0} req/s")
+}
+
+/// A figure without a unit (cumulative layout shift).
+pub fn plain(value: f64) -> String {
+    format!("{value:.3}")
 }
 
 pub fn score(value: f64) -> String {
