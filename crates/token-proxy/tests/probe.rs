@@ -4,15 +4,10 @@
 
 mod support;
 
-use std::collections::HashMap;
 use support::*;
 use wxcc_token_proxy::config;
 
 const PROBE: &str = r#"{"probe":true}"#;
-
-fn remembering(token_url: &str, mode: &str) -> HashMap<String, String> {
-    env_with(token_url, mode, &[(config::REMEMBER_DAYS, "30")])
-}
 
 /// The body keys, sorted, so a test can say "exactly these".
 fn keys(body: &serde_json::Value) -> Vec<&str> {
@@ -32,7 +27,14 @@ async fn without_a_cookie_the_probe_says_signed_out_with_a_success_status() {
     let clock = manual_clock();
     for (env, days) in [
         (env(&upstream.token_url(), "cookie"), 0),
-        (remembering(&upstream.token_url(), "cookie"), 30),
+        (
+            env_with(
+                &upstream.token_url(),
+                "cookie",
+                &[(config::REMEMBER_DAYS, "30")],
+            ),
+            30,
+        ),
     ] {
         let router = router_at(&env, &clock);
         let answer = call(&router, "/refresh", PROBE, None).await;
@@ -67,9 +69,7 @@ fn live_cookie() -> String {
 
 #[tokio::test]
 async fn an_unusable_cookie_is_cleared_and_the_probe_says_why() {
-    let upstream = stub(Behavior::Normal).await;
-    let clock = manual_clock();
-    let router = router_at(&remembering(&upstream.token_url(), "cookie"), &clock);
+    let (upstream, _, router) = proxy_with_clock("cookie", &[(config::REMEMBER_DAYS, "30")]).await;
     let later = CLOCK_START + 1_000;
     let cases = [
         (
@@ -120,9 +120,7 @@ async fn an_unusable_cookie_is_cleared_and_the_probe_says_why() {
 
 #[tokio::test]
 async fn a_live_cookie_is_refreshed_by_the_probe() {
-    let upstream = stub(Behavior::Normal).await;
-    let clock = manual_clock();
-    let router = router_at(&env(&upstream.token_url(), "cookie"), &clock);
+    let (_, clock, router) = proxy_with_clock("cookie", &[]).await;
     let signed_in = call(&router, "/token", &token_body("good-1"), None).await;
     clock.advance(60);
     let answer = call(&router, "/refresh", PROBE, signed_in.cookie().as_deref()).await;
@@ -183,8 +181,7 @@ async fn identity_service_failures_during_a_probe_are_errors_and_keep_the_cookie
 
 #[tokio::test]
 async fn malformed_probes_are_refused_like_any_bad_request() {
-    let upstream = stub(Behavior::Normal).await;
-    let router = router_at(&env(&upstream.token_url(), "cookie"), &manual_clock());
+    let (_, _, router) = proxy_with_clock("cookie", &[]).await;
     for body in [r#"{"probe":"yes"}"#, r#"{"probe":true,"all":true}"#, "[]"] {
         let answer = call(&router, "/refresh", body, None).await;
         assert_eq!(answer.status, 400, "{body}");
@@ -194,10 +191,8 @@ async fn malformed_probes_are_refused_like_any_bad_request() {
 
 #[tokio::test]
 async fn handle_mode_probes_with_or_without_a_handle() {
-    let upstream = stub(Behavior::Normal).await;
-    let clock = manual_clock();
     // The proxy offers remembering, but a handle cannot outlive the tab: 0 days here.
-    let router = router_at(&remembering(&upstream.token_url(), "handle"), &clock);
+    let (_, _, router) = proxy_with_clock("handle", &[(config::REMEMBER_DAYS, "30")]).await;
     let answer = call(&router, "/refresh", PROBE, None).await;
     assert_eq!(answer.status, 200);
     assert_eq!(

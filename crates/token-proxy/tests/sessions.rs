@@ -10,30 +10,14 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use support::*;
 use wxcc_token_proxy::config;
 
 const TWELVE_HOURS: u64 = 43_200;
 
-/// Cookie mode with sessions lasting `secs`.
-fn with_lifetime(token_url: &str, secs: &str) -> HashMap<String, String> {
-    env_with(
-        token_url,
-        "cookie",
-        &[(config::SESSION_LIFETIME_SECS, secs)],
-    )
-}
-
-fn with_remember_days(token_url: &str, mode: &str, days: &str) -> HashMap<String, String> {
-    env_with(token_url, mode, &[(config::REMEMBER_DAYS, days)])
-}
-
 #[tokio::test]
 async fn the_cookie_is_a_session_cookie_and_refreshes_keep_it_one() {
-    let upstream = stub(Behavior::Normal).await;
-    let clock = manual_clock();
-    let router = router_at(&env(&upstream.token_url(), "cookie"), &clock);
+    let (_, clock, router) = proxy_with_clock("cookie", &[]).await;
 
     let signed_in = call(&router, "/token", &token_body("good-1"), None).await;
     assert_eq!(signed_in.status, 200, "{:?}", signed_in.body);
@@ -53,9 +37,7 @@ async fn the_cookie_is_a_session_cookie_and_refreshes_keep_it_one() {
 
 #[tokio::test]
 async fn a_refresh_keeps_the_end_and_the_session_is_refused_after_it() {
-    let upstream = stub(Behavior::Normal).await;
-    let clock = manual_clock();
-    let router = router_at(&env(&upstream.token_url(), "cookie"), &clock);
+    let (upstream, clock, router) = proxy_with_clock("cookie", &[]).await;
     let signed_in = call(&router, "/token", &token_body("good-1"), None).await;
     let mut cookie = signed_in.cookie().unwrap();
 
@@ -94,9 +76,7 @@ async fn a_refresh_keeps_the_end_and_the_session_is_refused_after_it() {
 
 #[tokio::test]
 async fn handle_mode_has_the_same_absolute_lifetime() {
-    let upstream = stub(Behavior::Normal).await;
-    let clock = manual_clock();
-    let router = router_at(&env(&upstream.token_url(), "handle"), &clock);
+    let (_, clock, router) = proxy_with_clock("handle", &[]).await;
     let signed_in = call(&router, "/token", &token_body("good-1"), None).await;
     assert_eq!(signed_in.set_cookie, None);
     assert_eq!(signed_in.body["session_expires_in"], TWELVE_HOURS);
@@ -118,14 +98,18 @@ async fn handle_mode_has_the_same_absolute_lifetime() {
 
 #[tokio::test]
 async fn the_lifetime_is_configurable_and_a_shorter_one_ends_open_sessions() {
-    let upstream = stub(Behavior::Normal).await;
-    let clock = manual_clock();
-    let router = router_at(&with_lifetime(&upstream.token_url(), "3600"), &clock);
+    let (upstream, clock, router) =
+        proxy_with_clock("cookie", &[(config::SESSION_LIFETIME_SECS, "3600")]).await;
     let signed_in = call(&router, "/token", &token_body("good-1"), None).await;
     assert_eq!(signed_in.body["session_expires_in"], 3_600);
 
     // The operator shortens the lifetime: a session signed in before it ends by the new rule.
-    let shorter = router_at(&with_lifetime(&upstream.token_url(), "600"), &clock);
+    let env = env_with(
+        &upstream.token_url(),
+        "cookie",
+        &[(config::SESSION_LIFETIME_SECS, "600")],
+    );
+    let shorter = router_at(&env, &clock);
     clock.advance(599);
     let refreshed = call(&shorter, "/refresh", "{}", signed_in.cookie().as_deref()).await;
     assert_eq!(refreshed.status, 200, "{:?}", refreshed.body);
@@ -137,10 +121,9 @@ async fn the_lifetime_is_configurable_and_a_shorter_one_ends_open_sessions() {
 
 #[tokio::test]
 async fn a_session_ends_no_later_than_its_refresh_token() {
-    let upstream = stub(Behavior::Normal).await;
-    let clock = manual_clock();
     // As long as the refresh token may live: the stub's token lives one second less.
-    let router = router_at(&with_lifetime(&upstream.token_url(), "7776000"), &clock);
+    let (_, _, router) =
+        proxy_with_clock("cookie", &[(config::SESSION_LIFETIME_SECS, "7776000")]).await;
     let signed_in = call(&router, "/token", &token_body("good-1"), None).await;
     assert_eq!(signed_in.body["refresh_token_expires_in"], 7_775_999);
     assert_eq!(signed_in.body["session_expires_in"], 7_775_999);
@@ -173,9 +156,7 @@ fn version_1_cookie(refresh_token: &str, expires_at: u64) -> String {
 
 #[tokio::test]
 async fn a_cookie_sealed_before_sessions_had_an_end_is_refused() {
-    let upstream = stub(Behavior::Normal).await;
-    let clock = manual_clock();
-    let router = router_at(&env(&upstream.token_url(), "cookie"), &clock);
+    let (upstream, _, router) = proxy_with_clock("cookie", &[]).await;
     // A live refresh token, so only the format can be the reason for the refusal.
     let signed_in = call(&router, "/token", &token_body("good-1"), None).await;
     assert_eq!(signed_in.status, 200);
@@ -210,12 +191,7 @@ const THIRTY_DAYS: u64 = 30 * 86_400;
 
 #[tokio::test]
 async fn remember_makes_the_cookie_persistent_for_the_configured_days() {
-    let upstream = stub(Behavior::Normal).await;
-    let clock = manual_clock();
-    let router = router_at(
-        &with_remember_days(&upstream.token_url(), "cookie", "30"),
-        &clock,
-    );
+    let (_, clock, router) = proxy_with_clock("cookie", &[(config::REMEMBER_DAYS, "30")]).await;
     let signed_in = call(&router, "/token", &remember_body("good-1", true), None).await;
     assert_eq!(signed_in.status, 200, "{:?}", signed_in.body);
     assert_eq!(signed_in.body["session_persistent"], true);
@@ -259,7 +235,11 @@ async fn remember_is_ignored_unless_the_proxy_offers_it_in_cookie_mode() {
     ];
     for (n, (days, mode, remember)) in cases.into_iter().enumerate() {
         let router = router_at(
-            &with_remember_days(&upstream.token_url(), mode, days),
+            &env_with(
+                &upstream.token_url(),
+                mode,
+                &[(config::REMEMBER_DAYS, days)],
+            ),
             &clock,
         );
         let code = format!("good-{n}");
@@ -278,12 +258,7 @@ async fn remember_is_ignored_unless_the_proxy_offers_it_in_cookie_mode() {
 
 #[tokio::test]
 async fn a_remembered_session_ends_with_its_refresh_token() {
-    let upstream = stub(Behavior::Normal).await;
-    let clock = manual_clock();
-    let router = router_at(
-        &with_remember_days(&upstream.token_url(), "cookie", "90"),
-        &clock,
-    );
+    let (_, _, router) = proxy_with_clock("cookie", &[(config::REMEMBER_DAYS, "90")]).await;
     let signed_in = call(&router, "/token", &remember_body("good-1", true), None).await;
     // The stub's refresh token lives one second less than 90 days.
     assert_eq!(signed_in.body["session_expires_in"], 7_775_999);
@@ -292,12 +267,8 @@ async fn a_remembered_session_ends_with_its_refresh_token() {
 
 #[tokio::test]
 async fn turning_remember_off_ends_remembered_sessions_by_the_plain_lifetime() {
-    let upstream = stub(Behavior::Normal).await;
-    let clock = manual_clock();
-    let remembering = router_at(
-        &with_remember_days(&upstream.token_url(), "cookie", "30"),
-        &clock,
-    );
+    let (upstream, clock, remembering) =
+        proxy_with_clock("cookie", &[(config::REMEMBER_DAYS, "30")]).await;
     let signed_in = call(&remembering, "/token", &remember_body("good-1", true), None).await;
     assert_eq!(signed_in.body["session_persistent"], true);
 

@@ -291,6 +291,18 @@ pub fn manual_clock() -> Arc<ManualClock> {
     Arc::new(ManualClock::starting_at(CLOCK_START))
 }
 
+/// A [`Behavior::Normal`] stub, a [`manual_clock`], and the proxy in `mode` with `extra` variables
+/// in front of the stub, reading the time from that clock.
+pub async fn proxy_with_clock(
+    mode: &str,
+    extra: &[(&str, &str)],
+) -> (Stub, Arc<ManualClock>, axum::Router) {
+    let upstream = stub(Behavior::Normal).await;
+    let clock = manual_clock();
+    let router = router_at(&env_with(&upstream.token_url(), mode, extra), &clock);
+    (upstream, clock, router)
+}
+
 /// The proxy configured by `env`, reading the time from `clock`.
 pub fn router_at(env: &HashMap<String, String>, clock: &Arc<ManualClock>) -> axum::Router {
     app(AppState::with_clock(&config_from(env), clock.clone()).unwrap())
