@@ -15,6 +15,17 @@ use wxcc_token_proxy::config;
 
 const TWELVE_HOURS: u64 = 43_200;
 
+/// A refresh refused because the session is over: 401 `session_expired`, the cookie cleared.
+fn assert_ended_and_cleared(refused: &Answer) {
+    assert_eq!(refused.status, 401, "{:?}", refused.body);
+    assert_eq!(refused.body["error"], "session_expired");
+    assert_eq!(
+        refused.cookie().as_deref(),
+        Some(""),
+        "the cookie is cleared"
+    );
+}
+
 #[tokio::test]
 async fn the_cookie_is_a_session_cookie_and_refreshes_keep_it_one() {
     let (_, clock, router) = proxy_with_clock("cookie", &[]).await;
@@ -60,13 +71,7 @@ async fn a_refresh_keeps_the_end_and_the_session_is_refused_after_it() {
 
     clock.advance(1);
     let refused = call(&router, "/refresh", "{}", Some(&cookie)).await;
-    assert_eq!(refused.status, 401);
-    assert_eq!(refused.body["error"], "session_expired");
-    assert_eq!(
-        refused.cookie().as_deref(),
-        Some(""),
-        "the cookie is cleared"
-    );
+    assert_ended_and_cleared(&refused);
     assert_eq!(
         upstream.forms().len(),
         13,
@@ -163,18 +168,12 @@ async fn a_cookie_sealed_before_sessions_had_an_end_is_refused() {
     let old = version_1_cookie("stub-refresh-token-1-Rr9", CLOCK_START + 1_000_000);
 
     let refused = call(&router, "/refresh", "{}", Some(&old)).await;
-    assert_eq!(refused.status, 401);
-    assert_eq!(refused.body["error"], "session_expired");
+    assert_ended_and_cleared(&refused);
     assert!(
         refused.body["error_description"]
             .as_str()
             .unwrap()
             .contains("earlier version")
-    );
-    assert_eq!(
-        refused.cookie().as_deref(),
-        Some(""),
-        "the cookie is cleared"
     );
     assert_eq!(
         upstream.forms().len(),
