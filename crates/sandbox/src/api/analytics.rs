@@ -113,7 +113,8 @@ impl AnalyticsQuery {
     }
 }
 
-fn org_tasks<'a>(state: &'a AppState, caller: &Caller) -> &'a [TaskRecord] {
+/// The tasks of the caller's organization.
+pub(super) fn org_tasks<'a>(state: &'a AppState, caller: &Caller) -> &'a [TaskRecord] {
     state
         .seed()
         .orgs

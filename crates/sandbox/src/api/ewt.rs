@@ -9,6 +9,7 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use super::analytics::org_tasks;
 use super::error::{ApiError, ApiErrorResponse};
 use super::guard::{Caller, authorize_read, check_org};
 use super::params::{int_param, last_param, query_pairs};
@@ -58,12 +59,7 @@ fn ewt(state: &AppState, caller: &Caller, uri: &Uri) -> Result<Response, ApiErro
     bounded(&pairs, "lookbackMinutes", 5..=240, true)?;
     bounded(&pairs, "maxCV", 1..=100, false)?;
     bounded(&pairs, "minValidSamples", 1..=100, false)?;
-    let waits: Vec<i64> = state
-        .seed()
-        .orgs
-        .get(&caller.org_id)
-        .map(|o| o.tasks.as_slice())
-        .unwrap_or_default()
+    let waits: Vec<i64> = org_tasks(state, caller)
         .iter()
         .filter(|t| t.queue_id == queue)
         .map(|t| t.enqueued_ms)
