@@ -40,28 +40,28 @@ fn config(site: &tempdir::Site, fallback: Fallback) -> Config {
     }
 }
 
+/// The CDN serving `site`, with `index.html` for unknown paths (a single-page app's hosting).
+fn rewriting(site: &tempdir::Site) -> axum::Router {
+    app(config(site, Fallback::Rewrite)).unwrap()
+}
+
 #[tokio::test]
 async fn serves_files_with_the_headers_rules() {
     let site = site();
-    let (status, headers, body) =
-        get(app(config(&site, Fallback::Rewrite)).unwrap(), "/app.js").await;
+    let (status, headers, body) = get(rewriting(&site), "/app.js").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, "console.log(1)");
     assert_eq!(headers["referrer-policy"], "no-referrer");
     // What `_headers` leaves open is revalidated, as the hosts do.
     assert_eq!(headers["cache-control"], "no-cache");
-    let (_, headers, _) = get(
-        app(config(&site, Fallback::Rewrite)).unwrap(),
-        "/config.json",
-    )
-    .await;
+    let (_, headers, _) = get(rewriting(&site), "/config.json").await;
     assert_eq!(headers["cache-control"], "no-cache");
 }
 
 #[tokio::test]
 async fn never_serves_the_headers_file() {
     let site = site();
-    let (status, _, body) = get(app(config(&site, Fallback::Rewrite)).unwrap(), "/_headers").await;
+    let (status, _, body) = get(rewriting(&site), "/_headers").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(!body.contains("Referrer-Policy"));
 }
@@ -69,11 +69,7 @@ async fn never_serves_the_headers_file() {
 #[tokio::test]
 async fn unknown_paths_follow_the_fallback() {
     let site = site();
-    let (status, headers, body) = get(
-        app(config(&site, Fallback::Rewrite)).unwrap(),
-        "/callback?code=x",
-    )
-    .await;
+    let (status, headers, body) = get(rewriting(&site), "/callback?code=x").await;
     assert_eq!(
         (status, body.as_str()),
         (StatusCode::OK, "<html>app</html>")
@@ -228,7 +224,7 @@ async fn get_with(
 #[tokio::test]
 async fn hashed_assets_are_immutable_and_pages_revalidated() {
     let site = deployed_site();
-    let router = || app(config(&site, Fallback::Rewrite)).unwrap();
+    let router = || rewriting(&site);
     for asset in ["/app-0123456789abcdef.js", "/app-0123456789abcdef_bg.wasm"] {
         let (status, headers, _) = get(router(), asset).await;
         assert_eq!(status, StatusCode::OK);
@@ -259,11 +255,7 @@ async fn hashed_assets_are_immutable_and_pages_revalidated() {
 #[tokio::test]
 async fn the_callback_is_served_from_callback_html_without_a_redirect() {
     let site = deployed_site();
-    let (status, headers, body) = get(
-        app(config(&site, Fallback::Rewrite)).unwrap(),
-        "/callback?code=c&state=s",
-    )
-    .await;
+    let (status, headers, body) = get(rewriting(&site), "/callback?code=c&state=s").await;
     assert_eq!(
         (status, body.as_str()),
         (StatusCode::OK, "<html>completing sign-in</html>")
@@ -278,7 +270,7 @@ async fn the_callback_is_served_from_callback_html_without_a_redirect() {
         (status, body.as_str()),
         (StatusCode::OK, "<html>completing sign-in</html>")
     );
-    let (status, _, body) = get(app(config(&site, Fallback::Rewrite)).unwrap(), "/index").await;
+    let (status, _, body) = get(rewriting(&site), "/index").await;
     assert_eq!(
         (status, body.as_str()),
         (StatusCode::OK, "<html>start page</html>")
@@ -292,7 +284,7 @@ async fn a_header_two_rules_set_gets_both_values_as_cloudflare_pages_does() {
         "_headers",
         "/*\n  Cache-Control: no-cache\n/app.js\n  Cache-Control: public, max-age=60\n",
     );
-    let (_, headers, _) = get(app(config(&site, Fallback::Rewrite)).unwrap(), "/app.js").await;
+    let (_, headers, _) = get(rewriting(&site), "/app.js").await;
     assert_eq!(headers["cache-control"], "no-cache, public, max-age=60");
 }
 
@@ -300,7 +292,7 @@ async fn a_header_two_rules_set_gets_both_values_as_cloudflare_pages_does() {
 async fn text_and_wasm_are_gzipped_for_clients_that_accept_it() {
     use std::io::Read;
     let site = deployed_site();
-    let router = || app(config(&site, Fallback::Rewrite)).unwrap();
+    let router = || rewriting(&site);
     let original = std::fs::read(site.path.join("app-0123456789abcdef_bg.wasm")).unwrap();
     let (status, headers, body) = get_with(
         router(),
