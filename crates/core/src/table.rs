@@ -134,10 +134,22 @@ pub fn columns(rows: &[Vec<(String, Value)>], max: usize) -> Vec<String> {
         .iter()
         .filter_map(|p| name_for(p).map(|(name, _)| name))
         .collect();
-    all.into_iter()
-        .filter(|p| !replaced.contains(p))
-        .take(max)
-        .collect()
+    let mut shown: Vec<String> = all.into_iter().filter(|p| !replaced.contains(p)).collect();
+    // What people look for first: the record's id, the names, the times; then the rest in the
+    // API's order (a stable sort keeps it within each rank).
+    shown.sort_by_key(|p| {
+        if p == "id" {
+            0
+        } else if name_for(p).is_some() {
+            1
+        } else if last(p).ends_with("Time") {
+            2
+        } else {
+            3
+        }
+    });
+    shown.truncate(max);
+    shown
 }
 
 /// Every path of any row, in first-seen order: the CSV export's header.
@@ -248,6 +260,17 @@ mod tests {
             shown.last().map(String::as_str),
             Some("extra"),
             "first-seen order across rows"
+        );
+        assert_eq!(shown[0], "id");
+        assert!(
+            shown[1].ends_with(".id") && shown[2].ends_with(".id"),
+            "names next: {shown:?}"
+        );
+        assert_eq!(shown[3], "attributes.createdTime", "then times");
+        assert_eq!(
+            columns(&rows, 3),
+            ["id", shown[1].as_str(), shown[2].as_str()],
+            "the names survive a narrow table"
         );
         let mut sorted = shown.clone();
         sorted.sort();
