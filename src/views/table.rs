@@ -150,7 +150,7 @@ pub fn RecordTable(rows: Vec<Value>, file: &'static str) -> impl IntoView {
             <p class="pager">
                 <button type="button" prop:disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p -= 1)>"Previous"</button>
                 <span data-testid="page">{move || format!("Page {} of {pages}", page.get() + 1)}</span>
-                <button type="button" prop:disabled=move || page.get() + 1 >= pages on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
+                <button type="button" prop:disabled=move || { page.get() + 1 >= pages } on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
             </p>
         }.into_any())}
     }
