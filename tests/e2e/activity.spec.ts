@@ -53,7 +53,7 @@ test('times read in the browser’s locale and time zone, and known ids read as 
   const expected = new Intl.DateTimeFormat(LOCALE, { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE }).format(new Date(ms));
   await expect(time).toHaveText(expected);
   // Agents and queues are names that link to their records; the id stays in the title.
-  const agent = tasks.locator('tbody tr').first().locator('a[href*="/config/users/"]');
+  const agent = tasks.getByTestId('row').first().locator('a[href*="/config/users/"]');
   const id = await agent.locator('..').getAttribute('title');
   expect(id).toMatch(/^[0-9a-f-]{36}$/);
   expect(await agent.innerText()).not.toMatch(/^[0-9a-f-]{36}$/);
