@@ -21,7 +21,7 @@ use wxcc_core::config::AppConfig;
 use wxcc_core::route::Route;
 
 use auth::refresh;
-use ctx::Ctx;
+use ctx::{Auth, Ctx};
 use views::{
     activity::ActivityPage, callback::CallbackPage, config_error::ConfigErrorPage,
     explorer::ExplorerPage, flow_view::FlowView, home::Home, inspector::Inspector, layout::Layout,
@@ -33,6 +33,9 @@ use views::{
 pub fn App() -> impl IntoView {
     browser::mark("wxcc:wasm-start");
     let config = load::load(|| (), |()| config_loader::load());
+    // The page's static first paint stays until the app has something better to show: a broken
+    // config at once, else what the console shows once the session is known (views::first_paint).
+    views::first_paint::reveal_when(move || matches!(config.get(), Some(Err(_))));
     view! {
         {move || match config.get() {
             None => view! { <p class="splash" role="status">"Loading wxcc-console…"</p> }.into_any(),
@@ -49,6 +52,7 @@ fn Console(config: AppConfig) -> impl IntoView {
     let router = router::Router::provide();
     // On the redirect URI the callback page signs in; everywhere else the tab's session resumes.
     auth::shared::join(ctx);
+    views::first_paint::reveal_when(move || ctx.auth.with(|a| *a != Auth::Restoring));
     if untrack(|| router.route()) != Route::Callback {
         auth::restore(ctx);
     }

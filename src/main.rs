@@ -5,5 +5,6 @@ static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocato
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(wxcc_console::App);
+    // Rendered off the page, then swapped in for the page's static first paint.
+    wxcc_console::views::first_paint::mount(wxcc_console::App);
 }

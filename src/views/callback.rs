@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use wxcc_core::callback::CallbackError;
 
-use super::SignInButton;
+use super::{SignInButton, first_paint};
 use crate::auth;
 use crate::browser::storage;
 use crate::ctx::{Auth, SESSION_KEY, use_ctx};
@@ -26,7 +26,7 @@ pub fn CallbackPage() -> impl IntoView {
             });
             match failure {
                 Some(error) => view! { <FailureScreen error /> }.into_any(),
-                None => view! { <p class="splash" role="status" data-testid="completing">"Completing sign-in…"</p> }.into_any(),
+                None => view! { <p class="splash" role="status" data-testid="completing">{first_paint::COMPLETING}</p> }.into_any(),
             }
         }}
     }

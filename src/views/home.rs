@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{ApiErrorView, SignInButton};
+use super::{ApiErrorView, SignInButton, first_paint};
 use crate::ctx::{Auth, use_ctx};
 use crate::resources::{RESOURCES, Resource};
 use crate::router::Link;
@@ -47,15 +47,12 @@ pub fn Home() -> impl IntoView {
 fn Landing(notice: Option<String>) -> impl IntoView {
     view! {
         <section class="hero">
-            <h1>"wxcc-console"</h1>
-            <p class="lead">"Sign in to Webex Contact Center and call its APIs straight from your browser."</p>
+            <h1>{first_paint::APP_NAME}</h1>
+            <p class="lead">{first_paint::LEAD}</p>
             {notice.map(|text| view! { <p class="notice" role="status" data-testid="notice">{text}</p> }.into_any())}
             <SignInButton />
             <ol class="steps">
-                <li>"You are sent to Webex to sign in and accept the requested scopes."</li>
-                <li>"Webex sends you back here with a one-time code; this page checks it belongs to your attempt."</li>
-                <li>"The token proxy exchanges the code (it holds the client secret) and keeps the refresh token sealed."</li>
-                <li>"This tab calls the Contact Center APIs with the access token. Watch it happen under “Grant flow”."</li>
+                {first_paint::STEPS.iter().map(|step| view! { <li>{*step}</li> }.into_any()).collect_view()}
             </ol>
         </section>
     }

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::first_paint;
 use crate::auth;
 use crate::ctx::{Auth, use_ctx};
 use crate::router::Link;
@@ -24,20 +25,16 @@ pub fn Layout(children: Children) -> impl IntoView {
         (until > 0).then(|| until.saturating_sub(ctx.now.get()).div_ceil(1000).max(1))
     };
     view! {
-        <a class="skip" href="#main">"Skip to content"</a>
+        <a class="skip" href="#main">{first_paint::SKIP_LINK}</a>
         <header class="top">
-            <Link to="/" class="brand">"wxcc-console"</Link>
+            <Link to="/" class="brand">{first_paint::APP_NAME}</Link>
             <nav aria-label="Main">
-                <Link to="/config/users">"Users"</Link>
-                <Link to="/activity">"Activity"</Link>
-                <Link to="/explorer">"Explorer"</Link>
-                <Link to="/token">"Token"</Link>
-                <Link to="/flow">"Grant flow"</Link>
+                {first_paint::NAV.iter().map(|(to, label)| view! { <Link to=*to>{*label}</Link> }.into_any()).collect_view()}
             </nav>
             <div class="session">
                 {move || {
                     if !signed_in.get() {
-                        return view! { <span class="muted">"Not signed in"</span> }.into_any();
+                        return view! { <span class="muted">{first_paint::NOT_SIGNED_IN}</span> }.into_any();
                     }
                     view! {
                         {has_region.then(|| view! { <RegionSwitcher /> }.into_any())}
@@ -75,9 +72,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 })
         }}
         <main id="main">{children()}</main>
-        <footer class="muted">
-            "Access tokens live in this browser session's tabs (sessionStorage) only; the refresh token stays sealed at the token proxy."
-        </footer>
+        <footer class="muted">{first_paint::FOOTER}</footer>
     }
 }
 

@@ -18,6 +18,7 @@ pub mod callback;
 pub mod chart;
 pub mod config_error;
 pub mod explorer;
+pub mod first_paint;
 pub mod flow_view;
 pub mod home;
 pub mod inspector;
@@ -47,7 +48,7 @@ pub fn NotFound() -> impl IntoView {
 /// The "Sign in with Webex" button: starts a fresh grant (new state and PKCE verifier).
 #[component]
 pub fn SignInButton(
-    #[prop(into, default = "Sign in with Webex".into())] label: String,
+    #[prop(into, default = first_paint::SIGN_IN.into())] label: String,
 ) -> impl IntoView {
     let ctx = use_ctx();
     let busy = Memo::new(move |_| ctx.auth.with(|a| matches!(a, Auth::Redirecting)));
