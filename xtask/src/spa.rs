@@ -1,14 +1,18 @@
 //! Building the SPA with trunk and "deploying" it: a copy of dist/ with the runtime config.json,
-//! the Content-Security-Policy that matches that config, the caching and security headers, and
-//! the static-host fallbacks.
+//! the Content-Security-Policy that matches that config, the static first paint and the early
+//! fetches of each page, the caching and security headers, and the static-host fallbacks.
 
 mod headers;
+mod page;
 
 use std::path::{Path, PathBuf};
+
+use wxcc_core::config::{AppConfig, ProxyMode};
 
 use crate::csp;
 use crate::minify;
 use crate::util::{Result, cmd, heading, root, run_hiding, target_dir};
+use page::{Page, Preconnect};
 
 /// Where `trunk build` puts the app at the domain root.
 pub fn dist() -> PathBuf {
@@ -128,7 +132,10 @@ pub fn build_into(public_url: &str, dist: &Path) -> Result {
         // (minify.rs), so this one warning only alarms. Trunk's other warnings still show.
         "Failed to minify JS",
     )?;
-    minify::js_glue(dist)
+    minify::js_glue(dist)?;
+    let index_path = dist.join("index.html");
+    let index = read(&index_path)?;
+    write(&index_path, &page::fetch_wasm_with_integrity(&index)?)
 }
 
 /// What a deployment knows about where it runs.
@@ -142,8 +149,8 @@ pub struct Site<'a> {
 }
 
 /// Copies `dist` into `target` (unless they are the same), validates and writes config.json, puts
-/// the CSP into every page, writes `_headers` (security and caching), and adds the fallbacks static
-/// hosts without rewrites need.
+/// the CSP, the first paint and the early fetches into every page, writes `_headers`, and adds
+/// the fallbacks static hosts without rewrites need.
 pub fn deploy(dist: &Path, target: &Path, site: &Site) -> Result {
     if dist != target {
         if target.exists() {
@@ -152,35 +159,33 @@ pub fn deploy(dist: &Path, target: &Path, site: &Site) -> Result {
         }
         copy_dir(dist, target)?;
     }
-    let origins = match site.config_json {
+    let (origins, preconnects) = match site.config_json {
         Some(text) => {
-            let origins = validated_connect_origins(text, site)?;
+            let (config, page_origin) = validated_config(text, site)?;
             write(&target.join("config.json"), text)?;
-            origins
+            (
+                config.connect_src_origins(),
+                preconnects(&config, &page_origin),
+            )
         }
-        None => default_connect_origins(),
+        None => (default_connect_origins(), Vec::new()),
     };
     let index_path = target.join("index.html");
-    let index = std::fs::read_to_string(&index_path).map_err(|e| {
-        format!(
-            "cannot read {}: {e} (did trunk build?)",
-            index_path.display()
-        )
-    })?;
+    let index = read(&index_path).map_err(|e| format!("{e} (did trunk build?)"))?;
     // The original page, without what an earlier deploy into the same folder added.
     let pristine = strip_meta(&strip_meta(&index, CSP_META), BASE_META);
     let hashes = csp::inline_script_hashes(&pristine);
-    let page = csp::inject_meta(
+    let shell = csp::inject_meta(
         &pristine,
         &csp::policy(&hashes, &origins, csp::Delivery::Meta),
     )?;
-    if !page.contains("</head>") {
+    if !shell.contains("</head>") {
         return Err(format!(
             "{} has no </head> to put the base-path meta before (did trunk's HTML minifier drop it?)",
             index_path.display()
         ));
     }
-    let page = page.replacen(
+    let shell = shell.replacen(
         "</head>",
         &format!(
             "<meta name=\"wxcc-base-path\" content=\"{}\"></head>",
@@ -188,15 +193,27 @@ pub fn deploy(dist: &Path, target: &Path, site: &Site) -> Result {
         ),
         1,
     );
-    let header_policy = csp::policy(&hashes, &origins, csp::Delivery::Header);
-    write(&index_path, &page)?;
+    let base = site.base_path.as_str();
+    let start = page::with_early_fetches(
+        &page::with_first_paint(&shell, Page::Start, base)?,
+        base,
+        &[],
+    )?;
+    // The sign-in calls the proxy and the APIs right after the callback page starts.
+    let callback = page::with_early_fetches(
+        &page::with_first_paint(&shell, Page::Callback, base)?,
+        base,
+        &preconnects,
+    )?;
+    write(&index_path, &start)?;
     // GitHub Pages serves 404.html for unknown paths.
-    write(&target.join("404.html"), &page)?;
+    write(&target.join("404.html"), &start)?;
     // `/callback` is callback.html on hosts that serve extensionless HTML (no redirect to
     // `/callback/`); callback/index.html is for hosts that only know index documents.
-    write(&target.join("callback.html"), &page)?;
+    write(&target.join("callback.html"), &callback)?;
     std::fs::create_dir_all(target.join("callback")).map_err(|e| e.to_string())?;
-    write(&target.join("callback/index.html"), &page)?;
+    write(&target.join("callback/index.html"), &callback)?;
+    let header_policy = csp::policy(&hashes, &origins, csp::Delivery::Header);
     write(
         &target.join("_headers"),
         &headers::headers_file(&header_policy, &headers::hashed_assets(target)?),
@@ -204,9 +221,9 @@ pub fn deploy(dist: &Path, target: &Path, site: &Site) -> Result {
     Ok(())
 }
 
-/// Validates the config exactly as the app will (wxcc-core), and returns every origin it fetches
-/// from: the CSP's connect-src. A bad config stops the deployment with each problem listed.
-fn validated_connect_origins(text: &str, site: &Site) -> Result<Vec<String>> {
+/// Validates the config exactly as the app will (wxcc-core) and returns it with the origin the
+/// app is served from. A bad config stops the deployment with each problem listed.
+fn validated_config(text: &str, site: &Site) -> Result<(AppConfig, String)> {
     let page_origin = match &site.page_origin {
         Some(origin) => origin.clone(),
         None => serde_json::from_str::<serde_json::Value>(text)
@@ -214,15 +231,42 @@ fn validated_connect_origins(text: &str, site: &Site) -> Result<Vec<String>> {
             .and_then(|v| v.get("redirect_uri").and_then(|r| r.as_str()).and_then(csp::origin_of))
             .ok_or("cannot tell where the app will be served: pass --origin https://your.host or set redirect_uri in the config")?,
     };
-    wxcc_core::config::load_config(text, &page_origin, &site.base_path)
-        .map(|config| config.connect_src_origins())
-        .map_err(|errors| {
+    let config =
+        wxcc_core::config::load_config(text, &page_origin, &site.base_path).map_err(|errors| {
             let lines: Vec<String> = errors
                 .iter()
                 .map(|e| format!("  - {}: {} ({})", e.field, e.problem, e.fix))
                 .collect();
             format!("the config is not valid:\n{}", lines.join("\n"))
-        })
+        })?;
+    Ok((config, page_origin))
+}
+
+/// The hosts the callback page calls as soon as it runs, other than its own: the token proxy
+/// (with cookies in cookie mode), then the identity API and the Contact Center API.
+fn preconnects(config: &AppConfig, page_origin: &str) -> Vec<Preconnect> {
+    let api = config.api_base_url();
+    let calls = [
+        (
+            config.token_proxy_url.as_str(),
+            config.proxy_mode == ProxyMode::Cookie,
+        ),
+        (config.identity_api_base_url.as_str(), false),
+        (api.as_str(), false),
+    ]
+    .map(|(url, with_credentials)| (csp::origin_of(url), with_credentials));
+    let mut found: Vec<Preconnect> = Vec::new();
+    for (origin, with_credentials) in calls {
+        let Some(origin) = origin else { continue };
+        let preconnect = Preconnect {
+            origin,
+            with_credentials,
+        };
+        if preconnect.origin != page_origin && !found.contains(&preconnect) {
+            found.push(preconnect);
+        }
+    }
+    found
 }
 
 /// Without a config at build time the app may be pointed at any region later.
@@ -247,6 +291,10 @@ fn strip_meta(html: &str, marker: &str) -> String {
         },
         None => html.to_string(),
     }
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
 fn write(path: &Path, text: &str) -> Result {
@@ -281,17 +329,56 @@ mod tests {
             page_origin: None,
             base_path: "/".into(),
         };
-        let local = r#"{"client_id": "c", "redirect_uri": "http://127.0.0.1:8080/callback",
-            "token_proxy_url": "/proxy", "api_base_url": "http://127.0.0.1:9002",
-            "identity_api_base_url": "http://127.0.0.1:9001/v1"}"#;
-        let origins = validated_connect_origins(local, &site(local)).unwrap();
+        let (config, page_origin) = validated_config(LOCAL, &site(LOCAL)).unwrap();
+        assert_eq!(page_origin, "http://127.0.0.1:8080");
+        let origins = config.connect_src_origins();
         assert!(origins.contains(&"http://127.0.0.1:9002".to_string()));
         assert!(origins.contains(&"http://127.0.0.1:9001".to_string()));
         assert!(!origins.iter().any(|o| o.contains("cisco.com")));
         let broken =
             r#"{"redirect_uri": "http://127.0.0.1:8080/callback", "token_proxy_url": "/proxy"}"#;
-        let error = validated_connect_origins(broken, &site(broken)).unwrap_err();
+        let error = validated_config(broken, &site(broken)).unwrap_err();
         assert!(error.contains("client_id"), "{error}");
+    }
+
+    const LOCAL: &str = r#"{"client_id": "c", "redirect_uri": "http://127.0.0.1:8080/callback",
+        "token_proxy_url": "/proxy", "api_base_url": "http://127.0.0.1:9002",
+        "identity_api_base_url": "http://127.0.0.1:9001/v1"}"#;
+
+    #[test]
+    fn the_callback_preconnects_to_the_hosts_it_calls_next() {
+        let config = |json: &str| {
+            wxcc_core::config::load_config(json, "https://console.example.com", "/").unwrap()
+        };
+        let local = wxcc_core::config::load_config(LOCAL, "http://127.0.0.1:8080", "/").unwrap();
+        let origins: Vec<(String, bool)> = preconnects(&local, "http://127.0.0.1:8080")
+            .into_iter()
+            .map(|p| (p.origin, p.with_credentials))
+            .collect();
+        // The same-origin proxy needs no preconnect: the page's own connection is open.
+        assert_eq!(
+            origins,
+            [
+                ("http://127.0.0.1:9001".to_string(), false),
+                ("http://127.0.0.1:9002".to_string(), false)
+            ]
+        );
+        let cross_site = config(
+            r#"{"client_id": "c", "token_proxy_url": "https://proxy.example.net",
+                "proxy_mode": "handle", "region": "eu1"}"#,
+        );
+        let origins: Vec<String> = preconnects(&cross_site, "https://console.example.com")
+            .into_iter()
+            .map(|p| p.origin)
+            .collect();
+        assert_eq!(
+            origins,
+            [
+                "https://proxy.example.net",
+                "https://webexapis.com",
+                "https://api.wxcc-eu1.cisco.com"
+            ]
+        );
     }
 
     #[test]
