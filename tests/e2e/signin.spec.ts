@@ -153,7 +153,8 @@ test('sign-out clears the tab and the proxy cookie', async ({ page }) => {
   const stored = await page.evaluate(() => Object.keys(sessionStorage));
   expect(stored.filter((k) => k.startsWith('wxcc.'))).toEqual([]);
   await page.reload();
-  await expect(page.getByRole('button', { name: 'Sign in with Webex' })).toBeVisible();
+  // Enabled: the app's own button, not the static first paint's.
+  await expect(page.getByRole('button', { name: 'Sign in with Webex' })).toBeEnabled();
 });
 
 test('a new tab restores the session silently through the proxy cookie', async ({ page, context }) => {
@@ -166,7 +167,7 @@ test('a new tab restores the session silently through the proxy cookie', async (
 
 test('a corrupted stored session is discarded with a notice', async ({ page, context }) => {
   await page.goto('/');
-  await expect(page.getByRole('button', { name: 'Sign in with Webex' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sign in with Webex' })).toBeEnabled();
   await page.evaluate(() => sessionStorage.setItem('wxcc.session', '{"version":1,"access_token":'));
   await context.clearCookies();
   await page.reload();

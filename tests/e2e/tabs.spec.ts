@@ -5,7 +5,8 @@ import { test, expect, signIn, faults, resetFaults, overviewLoaded, sandbox } fr
 
 test.beforeEach(async ({ request }) => resetFaults(request));
 
-const signedOut = (page: Page) => page.getByRole('button', { name: 'Sign in with Webex' });
+// The app's button: the page's static first paint has a (disabled) one before the app has decided.
+const signedOut = (page: Page) => page.locator('#app').getByRole('button', { name: 'Sign in with Webex' });
 const sessionIn = (page: Page) => page.evaluate(() => sessionStorage.getItem('wxcc.session'));
 const refreshCookie = async (context: BrowserContext) =>
   (await context.cookies()).filter((c) => c.name.includes('wxcc_rt'));
