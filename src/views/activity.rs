@@ -187,7 +187,7 @@ fn charts(kind: Kind, rows: &[Value], from: u64, to: u64) -> AnyView {
                  value: fn(f64) -> String| {
         view! { <BarChart title description data stacked key value /> }.into_any()
     };
-    let count = |v: f64| format!("{v}");
+    let count = |v: f64| (v as u64).to_string();
     let duration = |v: f64| activity::format_duration(v as u64);
     let time = |key: &str| {
         key.parse()
@@ -239,7 +239,8 @@ async fn whole_result(ctx: Ctx, kind: Kind, from: u64, to: u64) -> Result<Vec<Va
     let mut all: Vec<Value> = Vec::new();
     match kind {
         Kind::Tasks => {
-            let mut seen = std::collections::HashSet::new();
+            // Ids already taken: a page repeats the records of its first millisecond.
+            let mut seen: Vec<String> = Vec::new();
             let mut cursor = from;
             loop {
                 let data = page(format!(
@@ -249,7 +250,9 @@ async fn whole_result(ctx: Ctx, kind: Kind, from: u64, to: u64) -> Result<Vec<Va
                 let next = activity::next_tasks_from(&data, MAX_PAGE_SIZE);
                 let before = all.len();
                 for task in data {
-                    if seen.insert(task["id"].to_string()) {
+                    let id = task["id"].as_str().unwrap_or_default().to_owned();
+                    if !seen.contains(&id) {
+                        seen.push(id);
                         all.push(task);
                     }
                 }

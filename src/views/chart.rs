@@ -1,10 +1,11 @@
-//! Bar charts as inline SVG from [`wxcc_core::chart`]'s geometry. Each is an image with a title
+//! Bar charts as inline SVG from [`wxcc_core::chart`]'s geometry, in whole SVG units (the wasm then
+//! needs no float printer). Each is an image with a title
 //! and a description for assistive technology (`role="img"`), and its values are also a table.
 
 use std::cell::Cell;
 
 use leptos::prelude::*;
-use wxcc_core::chart::{self, Grouped, HEIGHT, WIDTH};
+use wxcc_core::chart::{self, Grouped, HEIGHT};
 
 thread_local! {
     static NEXT_ID: Cell<u32> = const { Cell::new(0) };
@@ -43,7 +44,7 @@ pub fn BarChart(
         .map(|b| {
             let tip = format!("{} · {}: {}", labels[b.category], series_label(b.series), value(b.value));
             view! {
-                <rect x=b.rect.x y=b.rect.y width=b.rect.width height=b.rect.height class=format!("s{}", b.series % 4)>
+                <rect x=b.rect.x as i32 y=b.rect.y as i32 width=b.rect.width as i32 height=b.rect.height.ceil() as i32 class=format!("s{}", b.series % 4)>
                     <title>{tip}</title>
                 </rect>
             }
@@ -55,8 +56,8 @@ pub fn BarChart(
         .iter()
         .map(|(v, y)| {
             view! {
-                <line x1=layout.plot.x x2=layout.plot.x + layout.plot.width y1=*y y2=*y class="grid" />
-                <text x=layout.plot.x - 6.0 y=*y + 4.0 text-anchor="end">{value(*v)}</text>
+                <line x1=layout.plot.x as i32 x2={ (layout.plot.x + layout.plot.width) as i32 } y1=*y as i32 y2=*y as i32 class="grid" />
+                <text x={ layout.plot.x as i32 - 6 } y={ *y as i32 + 4 } text-anchor="end">{value(*v)}</text>
             }
             .into_any()
         })
@@ -67,7 +68,7 @@ pub fn BarChart(
         .enumerate()
         .filter(|(i, _)| i % every == 0)
         .map(|(i, x)| {
-            view! { <text x=*x y=HEIGHT - 14.0 text-anchor="middle">{labels[i].clone()}</text> }
+            view! { <text x=*x as i32 y={ HEIGHT as i32 - 14 } text-anchor="middle">{labels[i].clone()}</text> }
                 .into_any()
         })
         .collect_view();
@@ -98,7 +99,7 @@ pub fn BarChart(
         .collect_view();
     view! {
         <figure class="chart" data-testid="chart">
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-labelledby=title_id.clone() aria-describedby=desc_id.clone()>
+            <svg viewBox="0 0 640 220" role="img" aria-labelledby=title_id.clone() aria-describedby=desc_id.clone()>
                 <title id=title_id.clone()>{title}</title>
                 <desc id=desc_id.clone()>{description}</desc>
                 {ticks}

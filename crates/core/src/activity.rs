@@ -2,8 +2,6 @@
 //! charts' series from the analytics answers, durations people can read, and which ids the
 //! console can show as names.
 
-use std::collections::BTreeMap;
-
 use serde_json::Value;
 
 use crate::chart::{Grouped, Series};
@@ -113,12 +111,12 @@ pub const NAMED_IDS: [(&str, &str, &str); 5] = [
 /// Queue statistics per interval: contacts offered, handled (accepted) and abandoned, summed over
 /// queues and channels, intervals in time order.
 pub fn queue_intervals(rows: &[Value]) -> Grouped {
-    let mut per: BTreeMap<u64, [f64; 3]> = BTreeMap::new();
+    let mut per: Vec<(u64, [f64; 3])> = Vec::new();
     for row in rows {
         let Some(start) = row["intervalStartTime"].as_u64() else {
             continue;
         };
-        let sums = per.entry(start).or_default();
+        let sums = entry(&mut per, start);
         for (i, field) in [
             "totalOfferedTasks",
             "totalAcceptedTasks",
@@ -130,16 +128,50 @@ pub fn queue_intervals(rows: &[Value]) -> Grouped {
             sums[i] += row[field].as_f64().unwrap_or(0.0);
         }
     }
-    let keys = per.keys().map(u64::to_string).collect();
+    per.sort_unstable_by_key(|(start, _)| *start);
+    let keys = per.iter().map(|(start, _)| start.to_string()).collect();
     let series = ["Offered", "Handled", "Abandoned"]
         .iter()
         .enumerate()
         .map(|(i, label)| Series {
             label: label.to_string(),
-            values: per.values().map(|s| s[i]).collect(),
+            values: per.iter().map(|(_, s)| s[i]).collect(),
         })
         .collect();
     Grouped { keys, series }
+}
+
+/// The sums kept for `key`, added at the end when new (a few dozen keys at most: a linear search
+/// is smaller in the wasm than a map).
+fn entry<K: PartialEq, V: Default>(list: &mut Vec<(K, V)>, key: K) -> &mut V {
+    let at = match list.iter().position(|(k, _)| *k == key) {
+        Some(at) => at,
+        None => {
+            list.push((key, V::default()));
+            list.len() - 1
+        }
+    };
+    &mut list[at].1
+}
+
+/// `list` with the largest totals first (ties in first-seen order), at most `top`: picked one by
+/// one, so the wasm carries no sort for it.
+fn largest_first<K, V>(
+    mut list: Vec<(K, V)>,
+    top: usize,
+    total: impl Fn(&V) -> f64,
+) -> Vec<(K, V)> {
+    let mut out = Vec::new();
+    while out.len() < top && !list.is_empty() {
+        let mut best = 0;
+        for (i, (_, v)) in list.iter().enumerate() {
+            if total(v) > total(&list[best].1) {
+                best = i;
+            }
+        }
+        out.push(list.remove(best));
+    }
+    out
 }
 
 /// The agent states the statistics report, and the fields that measure them.
@@ -153,13 +185,13 @@ const STATES: [(&str, &str); 4] = [
 /// Time per state per agent (summed over intervals and channels), the `top` agents with the most
 /// time, most first. Keys are agent names (the id when the name is missing).
 pub fn agent_states(rows: &[Value], top: usize) -> Grouped {
-    let mut per: BTreeMap<String, [f64; 4]> = BTreeMap::new();
+    let mut per: Vec<(String, [f64; 4])> = Vec::new();
     for row in rows {
         let name = row["agentName"]
             .as_str()
             .or(row["agentId"].as_str())
             .unwrap_or("—");
-        let sums = per.entry(name.to_owned()).or_default();
+        let sums = entry(&mut per, name.to_owned());
         for channel in row["channels"]
             .as_array()
             .map(Vec::as_slice)
@@ -170,14 +202,7 @@ pub fn agent_states(rows: &[Value], top: usize) -> Grouped {
             }
         }
     }
-    let mut agents: Vec<(String, [f64; 4])> = per.into_iter().collect();
-    agents.sort_by(|a, b| {
-        b.1.iter()
-            .sum::<f64>()
-            .total_cmp(&a.1.iter().sum::<f64>())
-            .then(a.0.cmp(&b.0))
-    });
-    agents.truncate(top);
+    let agents = largest_first(per, top, |sums| sums.iter().sum());
     Grouped {
         keys: agents.iter().map(|(name, _)| name.clone()).collect(),
         series: STATES
@@ -193,15 +218,14 @@ pub fn agent_states(rows: &[Value], top: usize) -> Grouped {
 
 /// Tasks per channel type, most first.
 pub fn tasks_by_channel(tasks: &[Value]) -> Grouped {
-    let mut per: BTreeMap<String, f64> = BTreeMap::new();
+    let mut per: Vec<(String, f64)> = Vec::new();
     for task in tasks {
         let channel = task["attributes"]["channelType"]
             .as_str()
             .unwrap_or("unknown");
-        *per.entry(channel.to_owned()).or_default() += 1.0;
+        *entry(&mut per, channel.to_owned()) += 1.0;
     }
-    let mut counts: Vec<(String, f64)> = per.into_iter().collect();
-    counts.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let counts = largest_first(per, usize::MAX, |n| *n);
     Grouped {
         keys: counts.iter().map(|c| c.0.clone()).collect(),
         series: vec![Series {

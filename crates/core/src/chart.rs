@@ -64,13 +64,18 @@ pub struct Layout {
 }
 
 /// The axis maximum and tick step for values up to `max`: steps of 1, 2 or 5 times a power of
-/// ten, about four ticks, the maximum a whole number of steps at or above `max`.
+/// ten (at least 1), about four ticks, the maximum a whole number of steps at or above `max`.
 pub fn nice_axis(max: f64) -> (f64, f64) {
     if !max.is_finite() || max <= 0.0 {
         return (1.0, 1.0);
     }
     let rough = max / 4.0;
-    let magnitude = 10f64.powf(rough.log10().floor());
+    // The power of ten at or below `rough`, by multiplying (no `powf`/`log10` in the wasm), at
+    // least 1: the values are counts and milliseconds, so a step is a whole number.
+    let mut magnitude = 1.0;
+    while magnitude * 10.0 <= rough {
+        magnitude *= 10.0;
+    }
     let step = [1.0, 2.0, 5.0, 10.0]
         .into_iter()
         .map(|m| m * magnitude)
@@ -180,10 +185,11 @@ mod tests {
         assert_eq!(nice_axis(7.0), (8.0, 2.0));
         assert_eq!(nice_axis(10.0), (10.0, 5.0));
         assert_eq!(nice_axis(93.0), (100.0, 50.0));
-        for max in [0.3, 1.0, 3.7, 12.0, 99.0, 1234.0, 3_600_000.0] {
+        assert_eq!(nice_axis(0.3), (1.0, 1.0), "whole steps for counts");
+        for max in [1.0, 3.7, 12.0, 99.0, 1234.0, 3_600_000.0] {
             let (top, step) = nice_axis(max);
             assert!(top >= max, "{max}");
-            let mantissa = step / 10f64.powf(step.log10().floor());
+            let mantissa = step / 10f64.powi(step.log10().floor() as i32);
             assert!(
                 [1.0, 2.0, 5.0].iter().any(|m| (m - mantissa).abs() < 1e-9),
                 "{max}: step {step}"

@@ -43,8 +43,20 @@ pub fn field(value: &str) -> String {
     }
 }
 
+/// A plain decimal number (`-5`, `+7`, `-1.5e3`): JSON's number syntax with an optional `+`. Read
+/// by hand, so the wasm carries no float parser.
 fn is_number(text: &str) -> bool {
-    text.parse::<f64>().is_ok_and(f64::is_finite) && !text.contains(['i', 'I', 'n', 'N'])
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e.strip_prefix(['-', '+']).unwrap_or(e))),
+        None => (unsigned, None),
+    };
+    let (whole, fraction) = match mantissa.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (mantissa, None),
+    };
+    digits(whole) && fraction.is_none_or(digits) && exponent.is_none_or(digits)
 }
 
 /// A JSON value as a CSV cell: strings as they are, `null` and missing as empty, other values as
@@ -91,6 +103,11 @@ mod tests {
         assert_eq!(field("+7"), "+7");
         assert_eq!(field("-inf"), "'-inf");
         assert_eq!(field("-NaN"), "'-NaN");
+        assert_eq!(field("-1."), "'-1.");
+        assert_eq!(field("-.5"), "'-.5");
+        assert_eq!(field("-1e"), "'-1e");
+        assert_eq!(field("+1e+9"), "+1e+9");
+        assert_eq!(field("-0x10"), "'-0x10");
     }
 
     #[test]
