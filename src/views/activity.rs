@@ -118,13 +118,13 @@ fn Activity() -> impl IntoView {
 /// users meet it first.
 #[component]
 fn Notice(text: String) -> impl IntoView {
-    let node = NodeRef::<leptos::html::P>::new();
+    let node = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
         if let Some(element) = node.get() {
             let _ = element.focus();
         }
     });
-    view! { <p class="error" role="alert" tabindex="-1" node_ref=node data-testid="window-problem">{text}</p> }
+    view! { <div class="error" role="alert" tabindex="-1" node_ref=node data-testid="window-problem">{text}</div> }
 }
 
 /// What a section shows.
@@ -171,60 +171,80 @@ fn ActivitySection(title: &'static str, kind: Kind, window: Window) -> impl Into
                 Some(Ok(rows)) if rows.is_empty() => view! { <p data-testid="empty">"Nothing in this window."</p> }.into_any(),
                 Some(Ok(rows)) => {
                     let (from, to) = window.get_untracked();
-                    view! { {charts(kind, &rows, from, to)} <RecordTable rows file=kind.file() /> }.into_any()
+                    let charts = chart_specs(kind, &rows, from, to)
+                        .into_iter()
+                        .map(|(title, description, data, stacked, key, value)| {
+                            view! { <BarChart title description data stacked key value /> }.into_any()
+                        })
+                        .collect_view();
+                    view! { <div class="charts">{charts}</div> <RecordTable rows file=kind.file() /> }.into_any()
                 }
             }}
         </article>
     }
 }
 
-fn charts(kind: Kind, rows: &[Value], from: u64, to: u64) -> AnyView {
-    let chart = |title,
-                 description: String,
-                 data: Grouped,
-                 stacked,
-                 key: fn(&str) -> String,
-                 value: fn(f64) -> String| {
-        view! { <BarChart title description data stacked key value /> }.into_any()
-    };
-    let count = |v: f64| (v as u64).to_string();
-    let duration = |v: f64| activity::format_duration(v as u64);
-    let time = |key: &str| {
+/// One chart: title, description, data, stacked, how keys and values read.
+type ChartSpec = (
+    &'static str,
+    &'static str,
+    Grouped,
+    bool,
+    fn(&str) -> String,
+    fn(f64) -> String,
+);
+
+/// The charts a section shows, as data: one loop below renders them all.
+fn chart_specs(kind: Kind, rows: &[Value], from: u64, to: u64) -> Vec<ChartSpec> {
+    let count: fn(f64) -> String = |v| (v as u64).to_string();
+    let duration: fn(f64) -> String = |v| activity::format_duration(v as u64);
+    let time: fn(&str) -> String = |key| {
         key.parse()
             .map(crate::browser::format_time)
             .unwrap_or_default()
     };
-    let hour = |key: &str| {
+    let hour: fn(&str) -> String = |key| {
         key.parse()
             .map(crate::browser::format_hour)
             .unwrap_or_default()
     };
-    let same = |key: &str| key.to_string();
+    let same: fn(&str) -> String = |key| key.to_string();
     match kind {
-        Kind::Tasks => view! {
-            <div class="charts">
-                {chart("Tasks by channel", "Number of tasks created in the window, per channel type.".into(), activity::tasks_by_channel(rows), false, same, count)}
-                {chart("Tasks by hour", "Number of tasks created in each hour of the window.".into(), activity::tasks_by_hour(rows, from, to), false, hour, count)}
-            </div>
-        }
-        .into_any(),
-        Kind::AgentStatistics => chart(
+        Kind::Tasks => vec![
+            (
+                "Tasks by channel",
+                "Number of tasks created in the window, per channel type.",
+                activity::tasks_by_channel(rows),
+                false,
+                same,
+                count,
+            ),
+            (
+                "Tasks by hour",
+                "Number of tasks created in each hour of the window.",
+                activity::tasks_by_hour(rows, from, to),
+                false,
+                hour,
+                count,
+            ),
+        ],
+        Kind::AgentStatistics => vec![(
             "Time per state, busiest agents",
-            "For the eight agents with the most time in the window: time engaged, on hold, in wrap-up and available.".into(),
+            "For the eight agents with the most time in the window: time engaged, on hold, in wrap-up and available.",
             activity::agent_states(rows, 8),
             true,
             same,
             duration,
-        ),
-        Kind::QueueStatistics => chart(
+        )],
+        Kind::QueueStatistics => vec![(
             "Contacts per interval",
-            "Contacts offered, handled and abandoned in each interval of the window, all queues together.".into(),
+            "Contacts offered, handled and abandoned in each interval of the window, all queues together.",
             activity::queue_intervals(rows),
             false,
             time,
             count,
-        ),
-        Kind::Activities => ().into_any(),
+        )],
+        Kind::Activities => Vec::new(),
     }
 }
 

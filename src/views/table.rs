@@ -103,8 +103,8 @@ pub fn RecordTable(rows: Vec<Value>, file: &'static str) -> impl IntoView {
     let flat: Vec<Vec<(String, Value)>> = rows.iter().map(table::flatten).collect();
     let columns = table::columns(&flat, 7);
     let total = flat.len();
-    let pages = total.div_ceil(PAGE).max(1);
-    let page = RwSignal::new(0usize);
+    let pages = total.div_ceil(PAGE).max(1) as u32;
+    let page = RwSignal::new(0u32);
     let flat = StoredValue::new(flat);
     let header = columns
         .iter()
@@ -128,7 +128,7 @@ pub fn RecordTable(rows: Vec<Value>, file: &'static str) -> impl IntoView {
                 <thead><tr>{header}</tr></thead>
                 <tbody>
                     {move || {
-                        let start = page.get() * PAGE;
+                        let start = page.get() as usize * PAGE;
                         flat.with_value(|rows| {
                             rows.iter()
                                 .skip(start)

@@ -2,6 +2,10 @@
 //! one rectangle per value, grouped side by side or stacked. Pure numbers, so it is tested here and
 //! the views only draw what it says.
 
+mod figure;
+
+pub use figure::{Figure, escape};
+
 /// The drawing's size in SVG user units; the SVG scales to its container.
 pub const WIDTH: f64 = 640.0;
 pub const HEIGHT: f64 = 220.0;
