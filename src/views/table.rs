@@ -109,7 +109,7 @@ pub fn RecordTable(rows: Vec<Value>, file: &'static str) -> impl IntoView {
     let header = columns
         .iter()
         .map(|c| {
-            view! { <th scope="col">{c.rsplit('.').next().unwrap_or(c).to_string()}</th> }
+            view! { <th scope="col">{table::heading(c).to_string()}</th> }
                 .into_any()
         })
         .collect_view();

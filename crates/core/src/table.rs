@@ -155,6 +155,17 @@ pub fn columns(rows: &[Vec<(String, Value)>], max: usize) -> Vec<String> {
     shown
 }
 
+/// A column's heading: the field's own name, or for a record shown by name the field that holds it
+/// (`owner` for `attributes.owner.id`, `agent` for `agentId`).
+pub fn heading(path: &str) -> &str {
+    let key = last(path);
+    match name_for(path) {
+        Some(_) if key == "id" => last(parent(path)),
+        Some(_) => key.strip_suffix("Id").unwrap_or(key),
+        None => key,
+    }
+}
+
 /// Every path of any row, in first-seen order: the CSV export's header.
 pub fn all_paths(rows: &[Vec<(String, Value)>]) -> Vec<String> {
     let mut all: Vec<String> = Vec::new();
@@ -265,6 +276,10 @@ mod tests {
             "first-seen order across rows"
         );
         assert_eq!(shown[0], "id");
+        assert_eq!(heading("attributes.owner.id"), "owner");
+        assert_eq!(heading("agentId"), "agent");
+        assert_eq!(heading("attributes.createdTime"), "createdTime");
+        assert_eq!(heading("id"), "id");
         assert!(
             shown[1].ends_with(".id") && shown[2].ends_with(".id"),
             "names next: {shown:?}"
