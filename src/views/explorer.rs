@@ -39,10 +39,21 @@ async fn fill_from_list(
     ctx: crate::ctx::Ctx,
     router: crate::router::Router,
     values: RwSignal<Vec<(String, String)>>,
-    endpoint_id: &'static str,
-    name: &'static str,
-    list: &'static Endpoint,
-    field: &'static str,
+    filling: RwSignal<u32>,
+    (endpoint_id, name): (&'static str, &'static str),
+    (list, field): (&'static Endpoint, &'static str),
+) {
+    filling.update(|n| *n += 1);
+    fill(ctx, router, values, (endpoint_id, name), (list, field)).await;
+    filling.update(|n| *n -= 1);
+}
+
+async fn fill(
+    ctx: crate::ctx::Ctx,
+    router: crate::router::Router,
+    values: RwSignal<Vec<(String, String)>>,
+    (endpoint_id, name): (&'static str, &'static str),
+    (list, field): (&'static Endpoint, &'static str),
 ) {
     let Ok(url) = request_url(ctx, list, &[("pageSize".into(), "1".into())]) else {
         return;
@@ -116,20 +127,33 @@ fn Explorer() -> impl IntoView {
     };
     let run = Memo::new(move |_| router.query("run").is_some());
     let values = RwSignal::new(Vec::<(String, String)>::new());
+    // How many ids are being taken from their lists (shown, and Send waits for none).
+    let filling = RwSignal::new(0u32);
     Effect::new(move |_| {
         let e = endpoint();
         let search = router.search();
         values.set(values_from(&search, e));
         // The spec's sample ids exist in no organization: an id the address does not give is
-        // taken from the first record of the matching list, so the call answers with data.
+        // taken from the first record of the matching list (also a queue or agent the query names),
+        // so the call answers with data.
         let signed_in = ctx.api_target.with_untracked(Option::is_some);
         for param in e.params.iter().filter(|p| {
-            p.location == catalogue::ParamIn::Path
-                && !p.is_org_id()
+            !p.is_org_id()
                 && wxcc_core::route::query_value(&search, &format!("p.{}", p.name)).is_none()
         }) {
-            if let (true, Some((list, field))) = (signed_in, catalogue::id_source(e, param)) {
-                let fill = fill_from_list(ctx, router, values, e.id, param.name, list, field);
+            let source = match param.location {
+                catalogue::ParamIn::Path => catalogue::id_source(e, param),
+                _ => catalogue::query_id_source(param),
+            };
+            if let (true, Some((list, field))) = (signed_in, source) {
+                let fill = fill_from_list(
+                    ctx,
+                    router,
+                    values,
+                    filling,
+                    (e.id, param.name),
+                    (list, field),
+                );
                 leptos::task::spawn_local(fill);
             }
         }
@@ -292,6 +316,7 @@ fn Explorer() -> impl IntoView {
                     }}
                     <div class="actions">
                         <button type="submit" class="primary">"Send"</button>
+                        {move || (filling.get() > 0).then(|| view! { <span class="muted" role="status" data-testid="filling">"Taking ids from their lists…"</span> }.into_any())}
                     </div>
                 </form>
                 }

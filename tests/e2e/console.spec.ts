@@ -118,6 +118,26 @@ test('the explorer calls several endpoints and shows status, timing and tracking
   }
 });
 
+test('every catalogued endpoint answers with data in the explorer (ids taken from their lists)', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto('/explorer');
+  const values = await page.getByTestId('endpoint').locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+  expect(values.length).toBeGreaterThanOrEqual(50);
+  const empty: string[] = [];
+  for (const value of values) {
+    await page.getByTestId('endpoint').selectOption(value);
+    await expect(page.getByTestId('filling')).toHaveCount(0);
+    const answered = page.waitForResponse((r) => r.request().method() === 'GET'
+      && (r.url().startsWith(sandbox.api) || r.url().startsWith(sandbox.identity))
+      && new URL(r.url()).searchParams.get('pageSize') !== '1');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const response = await answered;
+    const text = await response.text();
+    if (response.status() !== 200 || text.trim() === '' || text.trim() === '[]') empty.push(`${value}: ${response.status()} ${text.slice(0, 80)}`);
+  }
+  expect(empty, 'endpoints that did not answer with data').toEqual([]);
+});
+
 test('Copy as cURL redacts the token unless asked, and then reproduces the request', async ({ page }) => {
   await page.goto('/explorer');
   const answered = page.waitForResponse((r) => r.request().method() === 'GET' && r.url().startsWith(sandbox.api));

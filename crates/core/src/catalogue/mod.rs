@@ -168,6 +168,20 @@ pub fn id_source(endpoint: &Endpoint, param: &Param) -> Option<(&'static Endpoin
         .map(|list| (list, field))
 }
 
+/// Query parameters that name a record, and the catalogued list their values come from (the
+/// explorer fills them like path ids, so the call answers with data).
+const QUERY_ID_SOURCES: [(&str, &str); 2] =
+    [("queueId", "queues-list"), ("assigneeAgent", "users-list")];
+
+/// For a query parameter that names a record (`queueId`, `assigneeAgent`), the list to take its
+/// value from and the field.
+pub fn query_id_source(param: &Param) -> Option<(&'static Endpoint, &'static str)> {
+    let (_, list) = QUERY_ID_SOURCES
+        .iter()
+        .find(|(name, _)| *name == param.name)?;
+    Some((find(list)?, "id"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,5 +324,20 @@ mod tests {
             .find(|p| p.location == ParamIn::Path && !p.is_org_id())
             .unwrap();
         assert_eq!(id_source(by_ci, param).unwrap().1, "ciUserId");
+    }
+
+    #[test]
+    fn query_ids_come_from_their_lists() {
+        for e in ENDPOINTS {
+            for p in e.params.iter().filter(|p| p.location == ParamIn::Query) {
+                if let Some((list, field)) = query_id_source(p) {
+                    assert_eq!(field, "id");
+                    assert!(list.id.ends_with("-list"), "{}: {}", e.id, list.id);
+                }
+            }
+        }
+        let ewt = find("estimated-wait-time").unwrap();
+        let queue = ewt.params.iter().find(|p| p.name == "queueId").unwrap();
+        assert_eq!(query_id_source(queue).unwrap().0.id, "queues-list");
     }
 }
