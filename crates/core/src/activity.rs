@@ -128,7 +128,15 @@ pub fn queue_intervals(rows: &[Value]) -> Grouped {
             sums[i] += row[field].as_f64().unwrap_or(0.0);
         }
     }
-    per.sort_unstable_by_key(|(start, _)| *start);
+    // In time order: the answer is nearly sorted, so an insertion sort does little work (and the
+    // wasm carries no general sort for it).
+    for i in 1..per.len() {
+        let mut j = i;
+        while j > 0 && per[j - 1].0 > per[j].0 {
+            per.swap(j - 1, j);
+            j -= 1;
+        }
+    }
     let keys = per.iter().map(|(start, _)| start.to_string()).collect();
     let series = ["Offered", "Handled", "Abandoned"]
         .iter()
