@@ -111,12 +111,12 @@ pub const NAMED_IDS: [(&str, &str, &str); 5] = [
 /// Queue statistics per interval: contacts offered, handled (accepted) and abandoned, summed over
 /// queues and channels, intervals in time order.
 pub fn queue_intervals(rows: &[Value]) -> Grouped {
-    let mut per: Vec<(u64, [f64; 3])> = Vec::new();
+    let mut per: Sums = Vec::new();
     for row in rows {
         let Some(start) = row["intervalStartTime"].as_u64() else {
             continue;
         };
-        let sums = entry(&mut per, start);
+        let sums = entry(&mut per, start.to_string());
         for (i, field) in [
             "totalOfferedTasks",
             "totalAcceptedTasks",
@@ -129,33 +129,30 @@ pub fn queue_intervals(rows: &[Value]) -> Grouped {
         }
     }
     // In time order: the answer is nearly sorted, so an insertion sort does little work (and the
-    // wasm carries no general sort for it).
+    // wasm carries no general sort for it). The keys are integers without leading zeros, so the
+    // longer one is the later one.
+    let later = |a: &str, b: &str| (a.len(), a) > (b.len(), b);
     for i in 1..per.len() {
         let mut j = i;
-        while j > 0 && per[j - 1].0 > per[j].0 {
+        while j > 0 && later(&per[j - 1].0, &per[j].0) {
             per.swap(j - 1, j);
             j -= 1;
         }
     }
-    let keys = per.iter().map(|(start, _)| start.to_string()).collect();
-    let series = ["Offered", "Handled", "Abandoned"]
-        .iter()
-        .enumerate()
-        .map(|(i, label)| Series {
-            label: label.to_string(),
-            values: per.iter().map(|(_, s)| s[i]).collect(),
-        })
-        .collect();
-    Grouped { keys, series }
+    grouped(&per, &["Offered", "Handled", "Abandoned"])
 }
+
+/// Sums per key, in the order keys were first seen: up to four values each (one per series).
+/// One shape for every chart, so the wasm carries one copy of the code below.
+type Sums = Vec<(String, [f64; 4])>;
 
 /// The sums kept for `key`, added at the end when new (a few dozen keys at most: a linear search
 /// is smaller in the wasm than a map).
-fn entry<K: PartialEq, V: Default>(list: &mut Vec<(K, V)>, key: K) -> &mut V {
+fn entry(list: &mut Sums, key: String) -> &mut [f64; 4] {
     let at = match list.iter().position(|(k, _)| *k == key) {
         Some(at) => at,
         None => {
-            list.push((key, V::default()));
+            list.push((key, [0.0; 4]));
             list.len() - 1
         }
     };
@@ -164,11 +161,8 @@ fn entry<K: PartialEq, V: Default>(list: &mut Vec<(K, V)>, key: K) -> &mut V {
 
 /// `list` with the largest totals first (ties in first-seen order), at most `top`: picked one by
 /// one, so the wasm carries no sort for it.
-fn largest_first<K, V>(
-    mut list: Vec<(K, V)>,
-    top: usize,
-    total: impl Fn(&V) -> f64,
-) -> Vec<(K, V)> {
+fn largest_first(mut list: Sums, top: usize) -> Sums {
+    let total = |v: &[f64; 4]| -> f64 { v.iter().sum() };
     let mut out = Vec::new();
     while out.len() < top && !list.is_empty() {
         let mut best = 0;
@@ -182,6 +176,21 @@ fn largest_first<K, V>(
     out
 }
 
+/// The chart data of `per`: one series per label, its values the sums in the label's place.
+fn grouped(per: &Sums, labels: &[&str]) -> Grouped {
+    Grouped {
+        keys: per.iter().map(|(key, _)| key.clone()).collect(),
+        series: labels
+            .iter()
+            .enumerate()
+            .map(|(i, label)| Series {
+                label: label.to_string(),
+                values: per.iter().map(|(_, sums)| sums[i]).collect(),
+            })
+            .collect(),
+    }
+}
+
 /// The agent states the statistics report, and the fields that measure them.
 const STATES: [(&str, &str); 4] = [
     ("Engaged", "totalEngagedDuration"),
@@ -193,7 +202,7 @@ const STATES: [(&str, &str); 4] = [
 /// Time per state per agent (summed over intervals and channels), the `top` agents with the most
 /// time, most first. Keys are agent names (the id when the name is missing).
 pub fn agent_states(rows: &[Value], top: usize) -> Grouped {
-    let mut per: Vec<(String, [f64; 4])> = Vec::new();
+    let mut per: Sums = Vec::new();
     for row in rows {
         let name = row["agentName"]
             .as_str()
@@ -210,37 +219,20 @@ pub fn agent_states(rows: &[Value], top: usize) -> Grouped {
             }
         }
     }
-    let agents = largest_first(per, top, |sums| sums.iter().sum());
-    Grouped {
-        keys: agents.iter().map(|(name, _)| name.clone()).collect(),
-        series: STATES
-            .iter()
-            .enumerate()
-            .map(|(i, (label, _))| Series {
-                label: label.to_string(),
-                values: agents.iter().map(|a| a.1[i]).collect(),
-            })
-            .collect(),
-    }
+    let labels = STATES.map(|(label, _)| label);
+    grouped(&largest_first(per, top), &labels)
 }
 
 /// Tasks per channel type, most first.
 pub fn tasks_by_channel(tasks: &[Value]) -> Grouped {
-    let mut per: Vec<(String, f64)> = Vec::new();
+    let mut per: Sums = Vec::new();
     for task in tasks {
         let channel = task["attributes"]["channelType"]
             .as_str()
             .unwrap_or("unknown");
-        *entry(&mut per, channel.to_owned()) += 1.0;
+        entry(&mut per, channel.to_owned())[0] += 1.0;
     }
-    let counts = largest_first(per, usize::MAX, |n| *n);
-    Grouped {
-        keys: counts.iter().map(|c| c.0.clone()).collect(),
-        series: vec![Series {
-            label: "Tasks".into(),
-            values: counts.iter().map(|c| c.1).collect(),
-        }],
-    }
+    grouped(&largest_first(per, usize::MAX), &["Tasks"])
 }
 
 /// Tasks per hour of the window (keys: each hour's start, epoch ms), every hour shown, also empty
