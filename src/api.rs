@@ -185,7 +185,7 @@ pub fn look_up_org_when_needed(ctx: Ctx) {
         ctx.auth
             .with(|a| matches!(a, Auth::SignedIn(s) if s.needs_org_lookup()))
     });
-    Effect::new(move |_| {
+    crate::load::effect(move || {
         if needed.get() {
             leptos::task::spawn_local(look_up_org(ctx));
         }

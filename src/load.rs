@@ -77,7 +77,7 @@ fn start<T: 'static>(fetch: Fetch<T>) -> Loaded<T> {
     // The generation of the newest request: an older answer that arrives late is dropped.
     let newest = Rc::new(Cell::new(0u32));
     let asked = Cell::new(0u32);
-    Effect::new(move |_| {
+    effect(move || {
         let wanted = again.get();
         let forced = wanted != asked.replace(wanted);
         let Some(request) = fetch(forced) else {
@@ -95,4 +95,15 @@ fn start<T: 'static>(fetch: Fetch<T>) -> Loaded<T> {
         });
     });
     Loaded { value, again }
+}
+
+/// Runs `run` now and again whenever a signal it read changes, like `Effect::new`. Every effect
+/// of the app goes through here boxed, so the wasm carries one effect type instead of one per
+/// closure.
+pub fn effect(run: impl Fn() + 'static) {
+    watch(Box::new(run));
+}
+
+fn watch(run: Box<dyn Fn()>) {
+    Effect::new(move |_| run());
 }

@@ -46,7 +46,7 @@ pub fn join(ctx: Ctx) {
         CHANNEL.with(|c| *c.borrow_mut() = Some(channel));
     }
     let signed_in = Memo::new(move |_| ctx.signed_in());
-    Effect::new(move |_| {
+    crate::load::effect(move || {
         if signed_in.get() {
             leptos::task::spawn_local(async move {
                 let presence = tabs::announce(SIGNED_IN_LOCK).await;

@@ -119,7 +119,7 @@ fn Activity() -> impl IntoView {
 #[component]
 fn Notice(text: String) -> impl IntoView {
     let node = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
+    crate::load::effect(move || {
         if let Some(element) = node.get() {
             let _ = element.focus();
         }

@@ -129,7 +129,7 @@ fn Explorer() -> impl IntoView {
     let values = RwSignal::new(Vec::<(String, String)>::new());
     // How many ids are being taken from their lists (shown, and Send waits for none).
     let filling = RwSignal::new(0u32);
-    Effect::new(move |_| {
+    crate::load::effect(move || {
         let e = endpoint();
         let search = router.search();
         values.set(values_from(&search, e));

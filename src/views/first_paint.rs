@@ -192,12 +192,7 @@ mod takeover {
     /// Reveals the app the first time `ready` is true: when it has something to show other than
     /// a "loading" state, which the static markup already shows better.
     pub fn reveal_when(ready: impl Fn() -> bool + 'static) {
-        watch_for_reveal(Box::new(ready));
-    }
-
-    /// One effect type for every caller (the wasm has a size budget).
-    fn watch_for_reveal(ready: Box<dyn Fn() -> bool>) {
-        Effect::new(move |_| {
+        crate::load::effect(move || {
             if ready() {
                 reveal();
             }

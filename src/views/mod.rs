@@ -100,7 +100,7 @@ pub fn ApiErrorView(
     let retry = error.is_retryable().then_some(on_retry).flatten();
     let node = NodeRef::<leptos::html::Div>::new();
     if focus {
-        Effect::new(move |_| {
+        crate::load::effect(move || {
             if let Some(element) = node.get() {
                 let _ = element.focus();
             }

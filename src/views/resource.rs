@@ -188,7 +188,7 @@ fn QueryEditor(resource: &'static Resource, query: AddressQuery) -> impl IntoVie
     // Why the last "Add condition" was refused (empty when it was not).
     let builder_error = RwSignal::new(String::new());
     // The address is the source of truth: follow it when it changes (back button, deep link).
-    Effect::new(move |_| {
+    crate::load::effect(move || {
         let q = query.get();
         raw.set(q.filter.unwrap_or_default());
     });
