@@ -181,7 +181,7 @@ fn record_first_call(ctx: Ctx, url: &str, result: &Result<ApiCall, ApiError>) {
 /// When a session's token does not carry the orgId, asks `GET /v1/people/me` for it (and the
 /// inspector says so). Runs whenever a session that needs it appears: after sign-in, on restore.
 pub fn look_up_org_when_needed(ctx: Ctx) {
-    let needed = Memo::new(move |_| {
+    let needed = crate::load::flag(move || {
         ctx.auth
             .with(|a| matches!(a, Auth::SignedIn(s) if s.needs_org_lookup()))
     });

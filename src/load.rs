@@ -107,3 +107,13 @@ pub fn effect(run: impl Fn() + 'static) {
 fn watch(run: Box<dyn Fn()>) {
     Effect::new(move |_| run());
 }
+
+/// A `Memo<bool>` of `read`, like `Memo::new`: boxed, so every condition of the app shares one
+/// memo type in the wasm.
+pub fn flag(read: impl Fn() -> bool + Send + Sync + 'static) -> Memo<bool> {
+    flag_of(Box::new(read))
+}
+
+fn flag_of(read: Box<dyn Fn() -> bool + Send + Sync>) -> Memo<bool> {
+    Memo::new(move |_| read())
+}

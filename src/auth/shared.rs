@@ -45,7 +45,7 @@ pub fn join(ctx: Ctx) {
         });
         CHANNEL.with(|c| *c.borrow_mut() = Some(channel));
     }
-    let signed_in = Memo::new(move |_| ctx.signed_in());
+    let signed_in = crate::load::flag(move || ctx.signed_in());
     crate::load::effect(move || {
         if signed_in.get() {
             leptos::task::spawn_local(async move {

@@ -125,7 +125,7 @@ fn Explorer() -> impl IntoView {
             .and_then(|id| catalogue::find(&id))
             .unwrap_or(&ENDPOINTS[0])
     };
-    let run = Memo::new(move |_| router.query("run").is_some());
+    let run = crate::load::flag(move || router.query("run").is_some());
     let values = RwSignal::new(Vec::<(String, String)>::new());
     // How many ids are being taken from their lists (shown, and Send waits for none).
     let filling = RwSignal::new(0u32);
@@ -227,7 +227,7 @@ fn Explorer() -> impl IntoView {
         }
     };
     // A memo: a token refresh (a new `Auth::SignedIn`) must not rebuild the parameter form.
-    let granted = Memo::new(move |_| {
+    let granted = crate::load::flag(move || {
         let e = endpoint();
         ctx.granted(|scopes| e.scopes.is_empty() || e.is_available(scopes))
     });

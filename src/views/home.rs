@@ -89,7 +89,7 @@ fn CountTile(resource: &'static Resource) -> impl IntoView {
     let ctx = use_ctx();
     let feature = resource.feature;
     // A memo: a token refresh (a new `Auth::SignedIn`) must not rebuild the tile.
-    let granted = Memo::new(move |_| ctx.granted(|scopes| feature.is_available(scopes)));
+    let granted = crate::load::flag(move || ctx.granted(|scopes| feature.is_available(scopes)));
     // The API target, not the session: a token refresh must not refetch every tile.
     let source = move || (granted.get(), ctx.api_target.get());
     let count = crate::load::load(source, move |(granted, _target)| async move {

@@ -11,7 +11,7 @@ use crate::router::Link;
 pub fn Layout(children: Children) -> impl IntoView {
     let ctx = use_ctx();
     // A memo, so a refreshed session (a new `Auth::SignedIn`) does not rebuild the controls.
-    let signed_in = Memo::new(move |_| ctx.signed_in());
+    let signed_in = crate::load::flag(move || ctx.signed_in());
     // Fixed by config.json for the life of the page: plain values, not reactive.
     let has_webex_logout = ctx.config.with_value(|c| c.logout_url.is_some());
     let has_region = ctx.config.with_value(|c| c.api_base.region().is_some());

@@ -51,7 +51,7 @@ pub fn SignInButton(
     #[prop(into, default = first_paint::SIGN_IN.into())] label: String,
 ) -> impl IntoView {
     let ctx = use_ctx();
-    let busy = Memo::new(move |_| ctx.auth.with(|a| matches!(a, Auth::Redirecting)));
+    let busy = crate::load::flag(move || ctx.auth.with(|a| matches!(a, Auth::Redirecting)));
     let remember = RwSignal::new(false);
     let start = move |_| {
         leptos::task::spawn_local(async move {
@@ -153,9 +153,9 @@ pub fn Gate(
     children: ChildrenFn,
 ) -> impl IntoView {
     let ctx = use_ctx();
-    let signed_in = Memo::new(move |_| ctx.signed_in());
+    let signed_in = crate::load::flag(move || ctx.signed_in());
     let granted =
-        Memo::new(move |_| ctx.granted(|scopes| feature.is_none_or(|f| f.is_available(scopes))));
+        crate::load::flag(move || ctx.granted(|scopes| feature.is_none_or(|f| f.is_available(scopes))));
     view! {
         {move || match (signed_in.get(), granted.get(), feature) {
             (false, _, _) => view! { <NeedsSignIn /> }.into_any(),
