@@ -7,17 +7,24 @@
 //! It replaces `LocalResource` + `<Transition>`, whose async-derived machinery is large in the
 //! wasm (the README's Performance section has the figures).
 
+use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::rc::Rc;
 
 use leptos::prelude::*;
 
+/// An answer of any type: the signal, the effect and the task behind every [`Loaded`] exist once
+/// in the wasm, not once per answer type.
+type Answer = Rc<dyn Any>;
+
 /// The latest answer of a [`load`]. Copy, like a signal.
 pub struct Loaded<T: 'static> {
-    value: RwSignal<Option<T>, LocalStorage>,
+    value: RwSignal<Option<Answer>, LocalStorage>,
     again: RwSignal<u32>,
+    answer: PhantomData<fn() -> T>,
 }
 
 impl<T: 'static> Clone for Loaded<T> {
@@ -31,7 +38,8 @@ impl<T: 'static> Copy for Loaded<T> {}
 impl<T: Clone + 'static> Loaded<T> {
     /// `None` until the first answer arrives (tracked).
     pub fn get(&self) -> Option<T> {
-        self.value.get()
+        self.value
+            .with(|answer| answer.as_ref()?.downcast_ref::<T>().cloned())
     }
 
     /// Runs the fetch again with the current source (the "Retry" buttons).
@@ -54,24 +62,31 @@ where
     // The last source value fetched: an equal value (another signal in the source's closure
     // changed, but not its result) does not refetch.
     let last: RefCell<Option<S>> = RefCell::new(None);
-    // Boxed here so the effect and the task below exist once per answer type, not once per view.
-    start(Box::new(move |forced| {
+    // Boxed here so the effect and the task below exist once, not once per view.
+    let value = start(Box::new(move |forced| {
         let value = source();
         if !forced && last.borrow().as_ref() == Some(&value) {
             return None;
         }
         *last.borrow_mut() = Some(value.clone());
-        Some(untrack(|| {
-            Box::pin(fetch(value)) as Pin<Box<dyn Future<Output = T>>>
-        }))
-    }))
+        let request = untrack(|| fetch(value));
+        Some(Box::pin(async move { Rc::new(request.await) as Answer }) as Request)
+    }));
+    Loaded {
+        value: value.0,
+        again: value.1,
+        answer: PhantomData,
+    }
 }
+
+type Request = Pin<Box<dyn Future<Output = Answer>>>;
 
 /// Reads the source (tracked) and, unless it is unchanged and no refetch was asked for, starts the
 /// fetch (untracked).
-type Fetch<T> = Box<dyn Fn(bool) -> Option<Pin<Box<dyn Future<Output = T>>>>>;
+type Fetch = Box<dyn Fn(bool) -> Option<Request>>;
 
-fn start<T: 'static>(fetch: Fetch<T>) -> Loaded<T> {
+/// The answer's signal and the refetch counter.
+fn start(fetch: Fetch) -> (RwSignal<Option<Answer>, LocalStorage>, RwSignal<u32>) {
     let value = RwSignal::new_local(None);
     let again = RwSignal::new(0u32);
     // The generation of the newest request: an older answer that arrives late is dropped.
@@ -94,7 +109,7 @@ fn start<T: 'static>(fetch: Fetch<T>) -> Loaded<T> {
             }
         });
     });
-    Loaded { value, again }
+    (value, again)
 }
 
 /// Runs `run` now and again whenever a signal it read changes, like `Effect::new`. Every effect
