@@ -95,18 +95,25 @@ pub async fn exclusive<T, Fut: Future<Output = T>>(
     name: &str,
     work: impl FnOnce(Turn) -> Fut,
 ) -> T {
-    let Some(locks) = lock_manager() else {
-        return work(Turn::Immediate).await;
-    };
-    let (release, turn) = match acquire(&locks, name, true, true).await {
-        Some(release) => (Some(release), Turn::Immediate),
-        None => (acquire(&locks, name, true, false).await, Turn::AfterWaiting),
-    };
+    let (held, turn) = take(name).await;
     let result = work(turn).await;
-    if let Some(release) = release {
-        let _ = release.call0(&JsValue::UNDEFINED);
-    }
+    held.release();
     result
+}
+
+/// Takes the exclusive lock `name` for [`exclusive`] (not generic, so the waiting exists once in
+/// the wasm, not once per caller).
+async fn take(name: &str) -> (Presence, Turn) {
+    let Some(locks) = lock_manager() else {
+        return (Presence(None), Turn::Immediate);
+    };
+    match acquire(&locks, name, true, true).await {
+        Some(release) => (Presence(Some(release)), Turn::Immediate),
+        None => (
+            Presence(acquire(&locks, name, true, false).await),
+            Turn::AfterWaiting,
+        ),
+    }
 }
 
 /// A shared lock this tab holds to be seen by other tabs (`others_hold`), until `release`.
