@@ -105,16 +105,15 @@ pub fn RecordTable(rows: Vec<Value>, file: &'static str) -> impl IntoView {
     let total = flat.len();
     let pages = total.div_ceil(PAGE).max(1) as u32;
     let page = RwSignal::new(0u32);
-    let flat = StoredValue::new(flat);
+    // Shared by the page of rows on screen and the export.
+    let flat = std::sync::Arc::new(flat);
+    let shown = std::sync::Arc::clone(&flat);
     let header = columns
         .iter()
-        .map(|c| {
-            view! { <th scope="col">{table::heading(c).to_string()}</th> }
-                .into_any()
-        })
+        .map(|c| view! { <th scope="col">{table::heading(c).to_string()}</th> }.into_any())
         .collect_view();
     let export = move |_| {
-        if let Err(problem) = flat.with_value(|rows| export_csv(file, rows)) {
+        if let Err(problem) = export_csv(file, &flat) {
             leptos::logging::warn!("{problem}");
         }
     };
@@ -129,19 +128,18 @@ pub fn RecordTable(rows: Vec<Value>, file: &'static str) -> impl IntoView {
                 <tbody>
                     {move || {
                         let start = page.get() as usize * PAGE;
-                        flat.with_value(|rows| {
-                            rows.iter()
-                                .skip(start)
-                                .take(PAGE)
-                                .map(|row| {
-                                    let cells = columns
-                                        .iter()
-                                        .map(|c| view! { <td>{cell_view(row, c)}</td> }.into_any())
-                                        .collect_view();
-                                    view! { <tr data-testid="row">{cells}</tr> }.into_any()
-                                })
-                                .collect_view()
-                        })
+                        shown
+                            .iter()
+                            .skip(start)
+                            .take(PAGE)
+                            .map(|row| {
+                                let cells = columns
+                                    .iter()
+                                    .map(|c| view! { <td>{cell_view(row, c)}</td> }.into_any())
+                                    .collect_view();
+                                view! { <tr data-testid="row">{cells}</tr> }.into_any()
+                            })
+                            .collect_view()
                     }}
                 </tbody>
             </table>
