@@ -10,7 +10,7 @@ use wxcc_core::api_error::ApiError;
 use wxcc_core::chart::Grouped;
 use wxcc_core::scopes::Feature;
 
-use super::chart::BarChart;
+use super::chart::bar_chart;
 use super::table::RecordTable;
 use super::{ApiErrorView, Gate};
 use crate::ctx::{Ctx, use_ctx};
@@ -174,7 +174,7 @@ fn ActivitySection(title: &'static str, kind: Kind, window: Window) -> impl Into
                     let charts = chart_specs(kind, &rows, from, to)
                         .into_iter()
                         .map(|(title, description, data, stacked, key, value)| {
-                            view! { <BarChart title description data stacked key value /> }.into_any()
+                            bar_chart(title, description, &data, stacked, key, value)
                         })
                         .collect_view();
                     view! { <div class="charts">{charts}</div> <RecordTable rows file=kind.file() /> }.into_any()

@@ -14,15 +14,14 @@ thread_local! {
 
 /// A chart of `data`: `key` turns a category key into its label, `value` formats a value (a count,
 /// a duration). Series are drawn in the colours of the `.s0`…`.s3` classes.
-#[component]
-pub fn BarChart(
+pub fn bar_chart(
     title: &'static str,
     description: &'static str,
-    data: Grouped,
+    data: &Grouped,
     stacked: bool,
     key: fn(&str) -> String,
     value: fn(f64) -> String,
-) -> impl IntoView {
+) -> AnyView {
     let id = NEXT_ID.with(|n| {
         n.set(n.get() + 1);
         n.get()
@@ -31,11 +30,11 @@ pub fn BarChart(
         id,
         title,
         description,
-        data: &data,
+        data,
         stacked,
         key: &key,
         value: &value,
     }
     .html();
-    view! { <div inner_html=html></div> }
+    view! { <div inner_html=html></div> }.into_any()
 }
