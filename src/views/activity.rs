@@ -11,7 +11,7 @@ use wxcc_core::chart::Grouped;
 use wxcc_core::scopes::Feature;
 
 use super::chart::bar_chart;
-use super::table::RecordTable;
+use super::table::record_table;
 use super::{ApiErrorView, Gate};
 use crate::ctx::{Ctx, use_ctx};
 
@@ -177,7 +177,7 @@ fn ActivitySection(title: &'static str, kind: Kind, window: Window) -> impl Into
                             bar_chart(title, description, &data, stacked, key, value)
                         })
                         .collect_view();
-                    view! { <div class="charts">{charts}</div> <RecordTable rows file=kind.file() /> }.into_any()
+                    view! { <div class="charts">{charts}</div> {record_table(rows, kind.file())} }.into_any()
                 }
             }}
         </article>

@@ -8,7 +8,7 @@ use wxcc_core::model::ListPage;
 use wxcc_core::rsql::Filter;
 
 use super::json_tree::JsonTree;
-use super::table::DataTable;
+use super::table::data_table;
 use super::{ApiErrorView, Gate};
 use crate::ctx::use_ctx;
 use crate::resources::{Resource, by_slug, cell};
@@ -134,7 +134,7 @@ fn ResourceList(resource: &'static Resource) -> impl IntoView {
                 Some(result) => match result {
                     Ok(call) => {
                         let attributes = query.get_untracked().attributes;
-                        view! { <ItemsTable resource json=call.json attributes /> }.into_any()
+                        items_table(resource, call.json, attributes)
                     }
                     Err(error) => {
                         view! { <ApiErrorView error focus=true feature=resource.feature on_retry=Callback::new(move |_| items.refetch()) /> }
@@ -326,12 +326,11 @@ fn QueryEditor(resource: &'static Resource, query: AddressQuery) -> impl IntoVie
     }
 }
 
-#[component]
-fn ItemsTable(
+fn items_table(
     resource: &'static Resource,
     json: serde_json::Value,
     attributes: Option<String>,
-) -> impl IntoView {
+) -> AnyView {
     let page = ListPage::from_value(&json);
     let total = page.meta.total_records;
     let pages = page.meta.total_pages;
@@ -358,7 +357,7 @@ fn ItemsTable(
     let link_prefix = format!("/config/{}", resource.slug);
     view! {
         {summary}
-        <DataTable columns rows link_prefix />
+        {data_table(columns, rows, Some(link_prefix))}
     }
     .into_any()
 }

@@ -38,12 +38,7 @@ fn text(value: &Value) -> String {
 
 /// One column per field; with `link_prefix` (an in-app path), the first cell links to
 /// `{link_prefix}/{id}`.
-#[component]
-pub fn DataTable(
-    columns: Vec<String>,
-    rows: Vec<Value>,
-    #[prop(optional)] link_prefix: Option<String>,
-) -> impl IntoView {
+pub fn data_table(columns: Vec<String>, rows: Vec<Value>, link_prefix: Option<String>) -> AnyView {
     let header = columns
         .iter()
         .map(|c| view! { <th scope="col">{c.clone()}</th> }.into_any())
@@ -78,6 +73,7 @@ pub fn DataTable(
             </table>
         </div>
     }
+    .into_any()
 }
 
 /// Saves `rows` as `{file}.csv`: a header row with every field's path, then the raw API values.
@@ -97,8 +93,7 @@ pub fn export_csv(file: &str, rows: &[Vec<(String, Value)>]) -> Result<(), Strin
 }
 
 /// Whole results: every record, a page of them at a time, and all of them as CSV.
-#[component]
-pub fn RecordTable(rows: Vec<Value>, file: &'static str) -> impl IntoView {
+pub fn record_table(rows: Vec<Value>, file: &'static str) -> AnyView {
     const PAGE: usize = 25;
     let flat: Vec<Vec<(String, Value)>> = rows.iter().map(table::flatten).collect();
     let columns = table::columns(&flat, 7);
@@ -152,4 +147,5 @@ pub fn RecordTable(rows: Vec<Value>, file: &'static str) -> impl IntoView {
             </p>
         }.into_any())}
     }
+    .into_any()
 }
