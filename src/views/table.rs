@@ -36,6 +36,22 @@ fn text(value: &Value) -> String {
     }
 }
 
+/// One row of a table; with `link`, its first cell links there.
+fn row_view(flat: &[(String, Value)], columns: &[String], link: Option<String>) -> AnyView {
+    let cells = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| match (i, link.clone()) {
+            (0, Some(to)) => {
+                let title = text(table::raw(flat, c).unwrap_or(&Value::Null));
+                view! { <td><Link to>{title}</Link></td> }.into_any()
+            }
+            _ => view! { <td>{cell_view(flat, c)}</td> }.into_any(),
+        })
+        .collect_view();
+    view! { <tr data-testid="row">{cells}</tr> }.into_any()
+}
+
 /// One column per field; with `link_prefix` (an in-app path), the first cell links to
 /// `{link_prefix}/{id}`.
 pub fn data_table(columns: Vec<String>, rows: Vec<Value>, link_prefix: Option<String>) -> AnyView {
@@ -50,19 +66,7 @@ pub fn data_table(columns: Vec<String>, rows: Vec<Value>, link_prefix: Option<St
                 .as_ref()
                 .zip(row["id"].as_str().filter(|id| !id.is_empty()))
                 .map(|(prefix, id)| format!("{prefix}/{id}"));
-            let flat = table::flatten(row);
-            let cells = columns
-                .iter()
-                .enumerate()
-                .map(|(i, c)| match (i, link.clone()) {
-                    (0, Some(to)) => {
-                        let title = text(table::raw(&flat, c).unwrap_or(&Value::Null));
-                        view! { <td><Link to>{title}</Link></td> }.into_any()
-                    }
-                    _ => view! { <td>{cell_view(&flat, c)}</td> }.into_any(),
-                })
-                .collect_view();
-            view! { <tr data-testid="row">{cells}</tr> }.into_any()
+            row_view(&table::flatten(row), &columns, link)
         })
         .collect_view();
     view! {
@@ -127,13 +131,7 @@ pub fn record_table(rows: Vec<Value>, file: &'static str) -> AnyView {
                             .iter()
                             .skip(start)
                             .take(PAGE)
-                            .map(|row| {
-                                let cells = columns
-                                    .iter()
-                                    .map(|c| view! { <td>{cell_view(row, c)}</td> }.into_any())
-                                    .collect_view();
-                                view! { <tr data-testid="row">{cells}</tr> }.into_any()
-                            })
+                            .map(|row| row_view(row, &columns, None))
                             .collect_view()
                     }}
                 </tbody>
