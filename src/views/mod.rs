@@ -154,8 +154,9 @@ pub fn Gate(
 ) -> impl IntoView {
     let ctx = use_ctx();
     let signed_in = crate::load::flag(move || ctx.signed_in());
-    let granted =
-        crate::load::flag(move || ctx.granted(|scopes| feature.is_none_or(|f| f.is_available(scopes))));
+    let granted = crate::load::flag(move || {
+        ctx.granted(|scopes| feature.is_none_or(|f| f.is_available(scopes)))
+    });
     view! {
         {move || match (signed_in.get(), granted.get(), feature) {
             (false, _, _) => view! { <NeedsSignIn /> }.into_any(),
