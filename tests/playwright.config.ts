@@ -9,6 +9,8 @@ if (!baseURL) {
 
 export default defineConfig({
   testDir: 'e2e',
+  // A developer's focus: WXCC_E2E_GREP=pattern runs only the matching tests (CI never sets it).
+  grep: process.env.WXCC_E2E_GREP ? new RegExp(process.env.WXCC_E2E_GREP) : undefined,
   // Two cores: one worker keeps the sandbox's rate limits and timings predictable.
   workers: 1,
   retries: 0,

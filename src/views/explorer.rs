@@ -55,15 +55,7 @@ async fn fill(
     (endpoint_id, name): (&'static str, &'static str),
     (list, field): (&'static Endpoint, &'static str),
 ) {
-    let Ok(url) = request_url(ctx, list, &[("pageSize".into(), "1".into())]) else {
-        return;
-    };
-    let Ok(call) = crate::api::get_absolute(ctx, &url).await else {
-        return;
-    };
-    // Paged lists answer `{data: [...]}`, the older ones a plain array.
-    let first = call.json.get("data").unwrap_or(&call.json).get(0);
-    let Some(value) = first.and_then(|r| r.get(field)).and_then(|v| v.as_str()) else {
+    let Some(value) = first_value(ctx, list, field).await else {
         return;
     };
     let current = untrack(|| router.query("endpoint"));
@@ -80,6 +72,22 @@ async fn fill(
             }
         });
     }
+}
+
+/// The `field` of the first record `list` answers with, called with the list's own starting values
+/// (a flow store's fixed project id) and one record a page.
+async fn first_value(ctx: crate::ctx::Ctx, list: &'static Endpoint, field: &str) -> Option<String> {
+    let mut pairs = values_from("", list);
+    for (name, value) in pairs.iter_mut() {
+        if name == "pageSize" {
+            *value = "1".into();
+        }
+    }
+    let url = request_url(ctx, list, &pairs).ok()?;
+    let call = crate::api::get_absolute(ctx, &url).await.ok()?;
+    // Paged lists answer `{data: [...]}`, the older ones a plain array.
+    let first = call.json.get("data").unwrap_or(&call.json).get(0)?;
+    first.get(field)?.as_str().map(str::to_string)
 }
 
 /// The request URL for `endpoint` with the form's `values`, on the session's API base and org.
