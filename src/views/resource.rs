@@ -31,6 +31,20 @@ pub fn ResourcePage(slug: String, id: Option<String>) -> impl IntoView {
     .into_any()
 }
 
+/// The list's address on the API for `q`, in the signed-in organization.
+fn list_url(
+    ctx: crate::ctx::Ctx,
+    resource: &Resource,
+    q: &ListQuery,
+) -> Result<String, wxcc_core::api_error::ApiError> {
+    let org = crate::api::org_id(ctx)?;
+    Ok(format!(
+        "/organization/{org}/{}?{}",
+        resource.api,
+        q.to_query_string()
+    ))
+}
+
 /// The export reads the list in pages of this size (the largest the config APIs page by), up to
 /// this many pages.
 const EXPORT_PAGE_SIZE: u32 = 100;
@@ -43,16 +57,7 @@ fn ResourceList(resource: &'static Resource) -> impl IntoView {
     let query = AddressQuery(router);
     let source = move || (query.get(), ctx.api_target.get());
     let items = crate::load::load(source, move |(q, _target)| async move {
-        let org = crate::api::org_id(ctx)?;
-        crate::api::get(
-            ctx,
-            &format!(
-                "/organization/{org}/{}?{}",
-                resource.api,
-                q.to_query_string()
-            ),
-        )
-        .await
+        crate::api::get(ctx, &list_url(ctx, resource, &q)?).await
     });
     let go = move |q: ListQuery| show(router, resource, &q);
     let page_by = move |delta: i64| {
@@ -76,12 +81,8 @@ fn ResourceList(resource: &'static Resource) -> impl IntoView {
             let mut rows = Vec::new();
             loop {
                 exporting.set(format!("Exporting… {} records so far", rows.len()));
-                let url = match crate::api::org_id(ctx) {
-                    Ok(org) => format!(
-                        "/organization/{org}/{}?{}",
-                        resource.api,
-                        q.to_query_string()
-                    ),
+                let url = match list_url(ctx, resource, &q) {
+                    Ok(url) => url,
                     Err(e) => return exporting.set(e.message),
                 };
                 let call = match crate::api::get(ctx, &url).await {
@@ -372,21 +373,12 @@ fn ResourceDetail(resource: &'static Resource, id: String) -> impl IntoView {
         move |_target| {
             let filter = Filter::eq("id", filter_id.clone()).to_rsql();
             async move {
-                let org = crate::api::org_id(ctx)?;
                 let q = ListQuery {
                     filter: Some(filter),
                     page_size: 1,
                     ..ListQuery::default()
                 };
-                crate::api::get(
-                    ctx,
-                    &format!(
-                        "/organization/{org}/{}?{}",
-                        resource.api,
-                        q.to_query_string()
-                    ),
-                )
-                .await
+                crate::api::get(ctx, &list_url(ctx, resource, &q)?).await
             }
         },
     );
