@@ -132,10 +132,16 @@ pub fn by_slug(slug: &str) -> Option<&'static Resource> {
 
 /// A cell's text: strings as they are, other JSON values compactly, missing as an em dash.
 pub fn cell(item: &serde_json::Value, field: &str) -> String {
-    match item.get(field) {
-        None | Some(serde_json::Value::Null) => "—".into(),
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Bool(b)) => if *b { "yes" } else { "no" }.into(),
-        Some(other) => crate::browser::json_text(other),
+    value_text(item.get(field).unwrap_or(&serde_json::Value::Null))
+}
+
+/// A value's text in a table: strings as they are, booleans as yes/no, null as an em dash, other
+/// JSON values compactly.
+pub fn value_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Null => "—".into(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Bool(b) => if *b { "yes" } else { "no" }.into(),
+        other => crate::browser::json_text(other),
     }
 }

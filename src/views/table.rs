@@ -7,6 +7,7 @@ use serde_json::Value;
 use wxcc_core::activity::format_duration;
 use wxcc_core::table::{self, Shown};
 
+use crate::resources::value_text;
 use crate::router::Link;
 
 /// One cell of a flattened row.
@@ -22,17 +23,7 @@ pub fn cell_view(row: &[(String, Value)], path: &str) -> AnyView {
             let to = format!("/config/{slug}/{id}");
             view! { <span title=id><Link to>{name}</Link></span> }.into_any()
         }
-        Shown::Raw(value) => view! { {text(&value)} }.into_any(),
-    }
-}
-
-/// A plain value's text: strings as they are, booleans as yes/no, missing as an em dash.
-fn text(value: &Value) -> String {
-    match value {
-        Value::Null => "—".into(),
-        Value::String(s) => s.clone(),
-        Value::Bool(b) => if *b { "yes" } else { "no" }.into(),
-        other => crate::browser::json_text(other),
+        Shown::Raw(value) => view! { {value_text(&value)} }.into_any(),
     }
 }
 
@@ -43,7 +34,7 @@ fn row_view(flat: &[(String, Value)], columns: &[String], link: Option<String>) 
         .enumerate()
         .map(|(i, c)| match (i, link.clone()) {
             (0, Some(to)) => {
-                let title = text(table::raw(flat, c).unwrap_or(&Value::Null));
+                let title = value_text(table::raw(flat, c).unwrap_or(&Value::Null));
                 view! { <td><Link to>{title}</Link></td> }.into_any()
             }
             _ => view! { <td>{cell_view(flat, c)}</td> }.into_any(),
