@@ -60,8 +60,6 @@ pub fn restore(ctx: Ctx) {
 /// token, and optionally continues to Webex's own logout page. A failed `/logout` is shown with a
 /// retry ([`Ctx::sign_out_problem`]).
 pub async fn sign_out(ctx: Ctx, also_webex: bool) {
-    let config = ctx.config.get_value();
-    let logout = config.clone();
     let result = tabs::exclusive(shared::REFRESH_LOCK, |_| async move {
         ctx.end_session("You are signed out.");
         shared::note_ended();
@@ -70,15 +68,16 @@ pub async fn sign_out(ctx: Ctx, also_webex: bool) {
         shared::tell(&TabMessage::SignedOut(
             "You signed out in another tab.".into(),
         ));
-        proxy::logout(&logout).await
+        proxy::logout(&ctx.config.get_value()).await
     })
     .await;
     finish_sign_out(ctx, result);
+    let webex_logout = ctx.config.with_value(|c| c.logout_url.clone());
     if also_webex
         && ctx.sign_out_problem.with_untracked(String::is_empty)
-        && let Some(url) = &config.logout_url
+        && let Some(url) = webex_logout
     {
-        let _ = crate::browser::navigate_away(url);
+        let _ = crate::browser::navigate_away(&url);
     }
 }
 
