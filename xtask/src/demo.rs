@@ -8,8 +8,8 @@ use wxcc_core::secret::Secret;
 
 use crate::process::Process;
 use crate::services::{
-    CDN_READY, PROXY_READY, READY_WITHIN, StackOptions, binary, build_servers, cdn_command,
-    proxy_command, start_stack,
+    CDN_READY, PROXY_READY, READY_WITHIN, Servers, StackOptions, cdn_command, proxy_command,
+    start_stack,
 };
 use crate::spa::SiteUse;
 use crate::util::{Result, heading};
@@ -105,7 +105,7 @@ pub fn run(args: &[String]) -> Result {
         real_settings(&args)?;
     }
     crate::spa::build("/")?;
-    build_servers()?;
+    Servers::Debug.build()?;
     let dist = crate::spa::dist();
     let site = args.site.clone();
 
@@ -126,6 +126,7 @@ pub fn run(args: &[String]) -> Result {
         sandbox_args: args.sandbox_args.clone(),
         site,
         base_path: "/",
+        servers: Servers::Debug,
     };
     let stack = start_stack(&dist, &options)?;
     println!("  sandbox identity  {}", stack.identity_url);
@@ -185,7 +186,7 @@ fn start_real(args: &DemoArgs, dist: &Path, site: &Path) -> Result<Vec<Process>>
     let origin = format!("http://127.0.0.1:{}", args.port);
     let redirect_uri = format!("{origin}/callback");
     let proxy_cmd = proxy_command(
-        &binary("wxcc-token-proxy"),
+        &Servers::Debug.binary("wxcc-token-proxy"),
         (&client_id, secret.secret()),
         &origin,
         &redirect_uri,
@@ -206,7 +207,7 @@ fn start_real(args: &DemoArgs, dist: &Path, site: &Path) -> Result<Vec<Process>>
         base_path: "/".into(),
     };
     crate::spa::deploy(dist, site, &deployment)?;
-    let cdn_cmd = cdn_command(site, args.port, &proxy.address, "/");
+    let cdn_cmd = cdn_command(Servers::Debug, site, args.port, &proxy.address, "/");
     let cdn = Process::start("cdn", cdn_cmd, CDN_READY, READY_WITHIN)?;
     Ok(vec![cdn, proxy])
 }

@@ -12,26 +12,62 @@ use crate::util::{Result, cmd};
 /// command (the demo that `cargo xtask test` starts builds the app before it is ready).
 pub const READY_WITHIN: Duration = Duration::from_secs(600);
 
-/// Builds the native servers once (debug profile: they are small and start fast).
-pub fn build_servers() -> Result {
-    crate::util::heading("building the sandbox, token proxy and local CDN");
-    crate::util::run(
-        "building the servers",
-        cmd("cargo").args([
-            "build",
-            "--package",
-            "wxcc-sandbox",
-            "--package",
-            "wxcc-token-proxy",
-            "--package",
-            "wxcc-cdn",
-        ]),
-    )
+/// Which build of the native servers a stack runs.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Servers {
+    /// The debug profile: quick to build and start; what the demo and the tests run.
+    Debug,
+    /// An optimised profile of their own (`bench-servers`): what the bench measures, so that a
+    /// timing through the sandbox or the proxy is the app's and the servers', not debug code's.
+    /// The shared release profile is tuned for wasm size, the wrong thing for a server.
+    Optimised,
 }
 
-/// A server built by [`build_servers`].
-pub fn binary(name: &str) -> PathBuf {
-    crate::util::target_dir().join("debug").join(name)
+impl Servers {
+    const PACKAGES: [&str; 6] = [
+        "--package",
+        "wxcc-sandbox",
+        "--package",
+        "wxcc-token-proxy",
+        "--package",
+        "wxcc-cdn",
+    ];
+    pub const OPTIMISED_PROFILE: &str = "bench-servers";
+
+    /// Builds the sandbox, the token proxy and the local CDN in this profile.
+    pub fn build(self) -> Result {
+        let mut command = cmd("cargo");
+        command.arg("build");
+        match self {
+            Servers::Debug => {
+                crate::util::heading("building the sandbox, token proxy and local CDN");
+            }
+            Servers::Optimised => {
+                crate::util::heading(&format!(
+                    "building the sandbox, token proxy and local CDN with an optimised profile ({})",
+                    Self::OPTIMISED_PROFILE
+                ));
+                let key = |key: &str| format!("profile.{}.{key}", Self::OPTIMISED_PROFILE);
+                command
+                    .args(["--profile", Self::OPTIMISED_PROFILE])
+                    .args(["--config", &format!("{}=\"release\"", key("inherits"))])
+                    .args(["--config", &format!("{}=3", key("opt-level"))])
+                    .args(["--config", &format!("{}=false", key("lto"))])
+                    .args(["--config", &format!("{}=16", key("codegen-units"))])
+                    .args(["--config", &format!("{}=\"unwind\"", key("panic"))]);
+            }
+        }
+        crate::util::run("building the servers", command.args(Self::PACKAGES))
+    }
+
+    /// A server built by [`Servers::build`].
+    pub fn binary(self, name: &str) -> PathBuf {
+        let profile = match self {
+            Servers::Debug => "debug",
+            Servers::Optimised => Self::OPTIMISED_PROFILE,
+        };
+        crate::util::target_dir().join(profile).join(name)
+    }
 }
 
 /// The readiness lines' prefixes: the rest of each line is where the server listens.
@@ -115,8 +151,14 @@ pub fn sandbox_proxy_command(
 }
 
 /// The local CDN serving `site` on `port`, forwarding `/proxy/*` to the token proxy.
-pub fn cdn_command(site: &Path, port: u16, proxy_url: &str, base_path: &str) -> Command {
-    let mut command = Command::new(binary("wxcc-cdn"));
+pub fn cdn_command(
+    servers: Servers,
+    site: &Path,
+    port: u16,
+    proxy_url: &str,
+    base_path: &str,
+) -> Command {
+    let mut command = Command::new(servers.binary("wxcc-cdn"));
     command
         .arg("--dir")
         .arg(site)
@@ -141,6 +183,8 @@ pub struct StackOptions {
     pub site: PathBuf,
     /// `/`, or the sub-path the SPA was built for (`--public-url`), e.g. `/console/`.
     pub base_path: &'static str,
+    /// Which build of the servers runs (built beforehand with [`Servers::build`]).
+    pub servers: Servers,
 }
 
 /// The running stack; dropping it stops every service (the CDN first, the sandbox last).
@@ -175,12 +219,16 @@ fn start_stack_on(dist: &Path, options: &StackOptions, port: u16) -> Result<Stac
     let spa_origin = format!("http://127.0.0.1:{port}");
     let redirect_uri = format!("{spa_origin}{}callback", options.base_path);
 
-    let mut sandbox_cmd = sandbox_command(&binary("wxcc-sandbox"), &spa_origin, &redirect_uri);
+    let mut sandbox_cmd = sandbox_command(
+        &options.servers.binary("wxcc-sandbox"),
+        &spa_origin,
+        &redirect_uri,
+    );
     sandbox_cmd.arg("--control").args(&options.sandbox_args);
     let (sandbox, identity_url, api_url) = start_sandbox(sandbox_cmd, READY_WITHIN)?;
 
     let mut proxy_cmd = sandbox_proxy_command(
-        &binary("wxcc-token-proxy"),
+        &options.servers.binary("wxcc-token-proxy"),
         &identity_url,
         &spa_origin,
         &redirect_uri,
@@ -210,7 +258,13 @@ fn start_stack_on(dist: &Path, options: &StackOptions, port: u16) -> Result<Stac
     };
     crate::spa::deploy(dist, &options.site, &site)?;
 
-    let cdn_cmd = cdn_command(&options.site, port, &proxy.address, options.base_path);
+    let cdn_cmd = cdn_command(
+        options.servers,
+        &options.site,
+        port,
+        &proxy.address,
+        options.base_path,
+    );
     let cdn = Process::start("cdn", cdn_cmd, CDN_READY, READY_WITHIN)?;
 
     let app_url = format!("{spa_origin}{}", options.base_path);

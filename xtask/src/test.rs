@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::process::Process;
-use crate::services::{READY_WITHIN, StackOptions, build_servers, start_stack};
+use crate::services::{READY_WITHIN, Servers, StackOptions, start_stack};
 use crate::spa::SiteUse;
 use crate::util::{Result, cmd, describe, heading, root, target_dir};
 
@@ -299,7 +299,7 @@ fn sum_test_results(output: &str) -> (u64, u64) {
 fn end_to_end() -> Outcome {
     let suite = "end-to-end (Playwright, headless Chromium)";
     let fail = |note: String| Outcome::failed(suite, note);
-    if let Err(e) = crate::spa::build("/").and_then(|()| build_servers()) {
+    if let Err(e) = crate::spa::build("/").and_then(|()| Servers::Debug.build()) {
         return fail(e);
     }
     // Everything at the domain root, then the sub-path deployment's own specs (tagged @subpath)
@@ -363,6 +363,7 @@ fn run_suite(
         sandbox_args: vec!["--rate-limit".into(), "100000".into()],
         site: site.dir(),
         base_path,
+        servers: Servers::Debug,
     };
     let stack = start_stack(dist, &options)?;
     let report = playwright_report(site);

@@ -10,7 +10,6 @@ mod grant;
 mod load;
 mod servers;
 
-use std::path::Path;
 
 use serde_json::{Value, json};
 
@@ -29,8 +28,8 @@ const LEVELS: [(usize, usize); 3] = [(1, 500), (32, 3_000), (200, 5_000)];
 const ROUNDS: usize = 3;
 const STARTS: usize = 5;
 
-pub fn section(target_dir: &Path) -> Section {
-    match measure(target_dir) {
+pub fn section() -> Section {
+    match measure() {
         Ok((rows, data, 0)) => Section::ok("proxy", rows, data),
         Ok((rows, data, errors)) => {
             let mut section = Section::failed(
@@ -45,8 +44,8 @@ pub fn section(target_dir: &Path) -> Section {
     }
 }
 
-fn measure(target_dir: &Path) -> Result<(Vec<Row>, Value, u64)> {
-    let (sandbox_bin, proxy_bin) = servers::build(target_dir)?;
+fn measure() -> Result<(Vec<Row>, Value, u64)> {
+    let (sandbox_bin, proxy_bin) = servers::build()?;
     heading("proxy: /refresh through the proxy vs the sandbox's token endpoint directly");
     let (_sandbox, identity) = servers::start_sandbox(&sandbox_bin)?;
     let proxy = servers::start_proxy(&proxy_bin, &identity)?;

@@ -1,4 +1,4 @@
-//! The servers the proxy bench measures: built with an optimised profile of their own, started on
+//! The servers the proxy bench measures: built with the optimised profile ([`Servers::Optimised`]), started on
 //! loopback, and watched from outside (start-up time, resident memory).
 
 use std::io::{Read, Write};
@@ -8,32 +8,19 @@ use std::time::{Duration, Instant};
 
 use super::{ORIGIN, REDIRECT_URI};
 use crate::process::Process;
-use crate::services::{PROXY_READY, sandbox_command, sandbox_proxy_command};
-use crate::util::{Result, cmd, free_port, heading, run};
+use crate::services::{PROXY_READY, Servers, sandbox_command, sandbox_proxy_command};
+use crate::util::{Result, free_port};
 
-pub const PROFILE: &str = "bench-servers";
+pub const PROFILE: &str = Servers::OPTIMISED_PROFILE;
 const READY_WITHIN: Duration = Duration::from_secs(30);
 /// The bound on one start-up measurement.
 const START_UP_LIMIT: Duration = Duration::from_secs(10);
 
-/// Release-grade server binaries in target/bench-servers/ (the shared release profile is tuned for
-/// wasm size, which is the wrong thing to measure a server with).
-pub fn build(target_dir: &Path) -> Result<(PathBuf, PathBuf)> {
-    heading("building the sandbox and token proxy with an optimised profile (bench-servers)");
-    let profile = |key: &str| format!("profile.{PROFILE}.{key}");
-    run(
-        "building the bench servers",
-        cmd("cargo")
-            .args(["build", "--profile", PROFILE])
-            .args(["--config", &format!("{}=\"release\"", profile("inherits"))])
-            .args(["--config", &format!("{}=3", profile("opt-level"))])
-            .args(["--config", &format!("{}=false", profile("lto"))])
-            .args(["--config", &format!("{}=16", profile("codegen-units"))])
-            .args(["--config", &format!("{}=\"unwind\"", profile("panic"))])
-            .args(["-p", "wxcc-sandbox", "-p", "wxcc-token-proxy"]),
-    )?;
-    let dir = target_dir.join(PROFILE);
-    Ok((dir.join("wxcc-sandbox"), dir.join("wxcc-token-proxy")))
+/// The optimised sandbox and token proxy (see [`Servers::Optimised`]).
+pub fn build() -> Result<(PathBuf, PathBuf)> {
+    Servers::Optimised.build()?;
+    let binary = |name| Servers::Optimised.binary(name);
+    Ok((binary("wxcc-sandbox"), binary("wxcc-token-proxy")))
 }
 
 /// The sandbox and its identity base URL.
