@@ -10,7 +10,6 @@ mod grant;
 mod load;
 mod servers;
 
-
 use serde_json::{Value, json};
 
 use super::report::{Row, Section, mib, ms, per_second};

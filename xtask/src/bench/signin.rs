@@ -153,6 +153,22 @@ pub fn phases(run: &Value) -> Vec<Option<f64>> {
         .collect()
 }
 
+/// How many fetches the page started between the first API call's start and its answer, that call
+/// included: the calls it shared the browser's connections with. Each cross-origin call with a
+/// bearer token sends its own CORS preflight first, and the sandbox speaks HTTP/1.1 (six
+/// connections per host), so this count, more than the server, sets the first call's time.
+pub fn calls_alongside_first(run: &Value) -> Option<f64> {
+    let (start, end) = (at(run, Mark(API_START))?, at(run, Mark(API_END))?);
+    let count = run["resources"]
+        .as_array()?
+        .iter()
+        .filter(|r| r["initiator"].as_str() == Some("fetch"))
+        .filter_map(|r| r["start"].as_f64())
+        .filter(|t| (start..=end).contains(t))
+        .count();
+    Some(count as f64)
+}
+
 /// Turns the script's JSON into table rows: one row per phase (median, min – max over the runs),
 /// how often the wasm came from the HTTP cache and config.json from its preload, and a row naming
 /// any mark the app never placed.
@@ -219,6 +235,15 @@ pub fn rows_from(output: &Value) -> Result<(Vec<Row>, Vec<String>)> {
                 "not measured: a mark or a timing is missing",
             )),
         }
+    }
+    let alongside: Vec<f64> = runs.iter().filter_map(calls_alongside_first).collect();
+    if let Some(summary) = summarize(&alongside) {
+        rows.push(Row::summary(
+            "API calls in flight with the first (its start → its answer)",
+            &summary,
+            |n| format!("{n:.0}"),
+            "each with its own CORS preflight; the sandbox serves HTTP/1.1, six connections per host",
+        ));
     }
     let mut problems: Vec<String> = missing
         .iter()
@@ -329,6 +354,10 @@ mod tests {
                 {"path": "/main-0123456789abcdef.css", "start": 10.0, "response_end": 11.0, "transfer_size": 0, "initiator": "link"},
                 {"path": "/config.json", "start": 12.0, "response_end": 20.0, "transfer_size": 300, "initiator": "link"},
                 {"path": "/app-0123456789abcdef_bg.wasm", "start": 12.0, "response_end": 14.0, "transfer_size": 0, "initiator": "link"},
+                {"path": "/proxy/token", "start": 60.5, "response_end": 69.0, "transfer_size": 500, "initiator": "fetch"},
+                {"path": "/organization/o/v2/user", "start": 71.2, "response_end": 80.0, "transfer_size": 0, "initiator": "fetch"},
+                {"path": "/organization/o/v2/team", "start": 71.4, "response_end": 85.0, "transfer_size": 0, "initiator": "fetch"},
+                {"path": "/organization/o/v2/site", "start": 82.0, "response_end": 90.0, "transfer_size": 0, "initiator": "fetch"},
             ],
         })
     }
@@ -390,6 +419,9 @@ mod tests {
                 .starts_with("preloaded by the page in 3 of 3 runs")
         );
         assert_eq!(value_of(&rows, "step 1").0, "5.00 ms");
+        // The token POST ended before, the site call started after the first answer.
+        assert_eq!(calls_alongside_first(&run(90.0)), Some(2.0));
+        assert_eq!(value_of(&rows, "API calls in flight").0, "2");
 
         let without = json!({"runs": [{"marks": {WASM_START: 50.0, RENDERED: 90.0}}], "errors": ["run 2: timeout"]});
         let (rows, problems) = rows_from(&without).unwrap();
