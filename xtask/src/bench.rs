@@ -26,7 +26,7 @@ fn usage() -> String {
         "\
 usage: cargo xtask bench [--runs N] [--only SECTIONS]
 
-  --runs N          sign-in runs in headless Chromium (default {MIN_RUNS}, at least {MIN_RUNS})
+  --runs N          sign-ins in headless Chromium, for each of the two paces (default {MIN_RUNS}, at least {MIN_RUNS})
   --only SECTIONS   comma-separated subset of {} (default: all)
 
 Writes target/bench/report.json and prints the table; exits non-zero when the bundle is over its
