@@ -313,6 +313,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn each_build_of_the_servers_has_its_own_directory() {
+        let target = crate::util::target_dir();
+        assert_eq!(
+            Servers::Debug.binary("wxcc-cdn"),
+            target.join("debug/wxcc-cdn")
+        );
+        assert_eq!(
+            Servers::Optimised.binary("wxcc-sandbox"),
+            target.join("bench-servers/wxcc-sandbox")
+        );
+    }
+
+    #[test]
     fn understands_the_sandbox_ready_line() {
         let (i, a) =
             parse_sandbox_ready("identity=http://127.0.0.1:1 api=http://127.0.0.1:2").unwrap();
