@@ -16,7 +16,7 @@ use super::report::{Row, Section, mib, ms, per_second};
 use super::stats::summarize;
 use crate::util::{Result, heading};
 use load::{Target, round};
-use servers::{PROFILE, proc_status_kb};
+use servers::proc_status_kb;
 
 /// Only a header value and a registered redirect: nothing listens there.
 const ORIGIN: &str = "http://127.0.0.1:8080";
@@ -116,7 +116,7 @@ fn measure() -> Result<(Vec<Row>, Value, u64)> {
         format!("{STARTS} starts"),
     ));
     let data = json!({
-        "profile": PROFILE,
+        "profile": crate::services::Servers::OPTIMISED_PROFILE,
         "levels": figures,
         "peak_rss_kb": peak_rss_kb,
         "idle_rss_kb": idle_rss_kb,

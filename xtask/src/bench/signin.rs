@@ -228,18 +228,19 @@ pub fn rows_from(output: &Value) -> Result<(Vec<Row>, Vec<String>)> {
                 )
             }
             _ if phase.name.starts_with("step") => "part of total".to_string(),
-            _ if phase.name.starts_with("total") => match output["pause_ms"].as_u64() {
-                Some(pause) if pause > 0 => format!(
-                    "{} of {n} runs, each after {pause} ms on the start page; target ≤ {}",
+            _ if phase.name.starts_with("total") => {
+                let paced = match output["pause_ms"].as_u64() {
+                    Some(pause) if pause > 0 => {
+                        format!(", each after {pause} ms on the start page")
+                    }
+                    _ => String::new(),
+                };
+                format!(
+                    "{} of {n} runs{paced}; target ≤ {}",
                     values.len(),
                     ms(TARGET_TOTAL_MS)
-                ),
-                _ => format!(
-                    "{} of {n} runs; target ≤ {}",
-                    values.len(),
-                    ms(TARGET_TOTAL_MS)
-                ),
-            },
+                )
+            }
             _ => format!("{} of {n} runs", values.len()),
         };
         match summarize(values) {
@@ -272,13 +273,16 @@ pub fn rows_from(output: &Value) -> Result<(Vec<Row>, Vec<String>)> {
 }
 
 /// The median total when it is over [`TARGET_TOTAL_MS`], said plainly.
+/// Each run's total (navigation → first data), for the runs that placed both marks.
+fn totals(output: &Value) -> Vec<f64> {
+    output["runs"]
+        .as_array()
+        .map(|runs| runs.iter().filter_map(|run| phases(run)[4]).collect())
+        .unwrap_or_default()
+}
+
 pub fn missed_target(output: &Value) -> Option<String> {
-    let totals: Vec<f64> = output["runs"]
-        .as_array()?
-        .iter()
-        .filter_map(|run| phases(run)[4])
-        .collect();
-    let median = summarize(&totals)?.median;
+    let median = summarize(&totals(output))?.median;
     (median > TARGET_TOTAL_MS).then(|| {
         format!(
             "sign-in median {} is over its target of {}",
@@ -326,12 +330,8 @@ pub fn section(stack: &Stack, runs: usize) -> Section {
 
 /// The total of sign-ins started the moment the start page loaded.
 pub fn robot_row(output: &Value) -> Row {
-    let totals: Vec<f64> = output["runs"]
-        .as_array()
-        .map(|runs| runs.iter().filter_map(|run| phases(run)[4]).collect())
-        .unwrap_or_default();
     let detail = "\"Sign in\" pressed the moment the start page loaded, while its own start-up still runs; not the target's workload";
-    match summarize(&totals) {
+    match summarize(&totals(output)) {
         Some(summary) => Row::summary(
             "total, clicked at once (navigation → first-data-rendered)",
             &summary,

@@ -1,5 +1,5 @@
-//! The servers the proxy bench measures: built with the optimised profile ([`Servers::Optimised`]), started on
-//! loopback, and watched from outside (start-up time, resident memory).
+//! The servers the proxy bench measures: built with the optimised profile ([`Servers::Optimised`]),
+//! started on loopback, and watched from outside (start-up time, resident memory).
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -11,7 +11,6 @@ use crate::process::Process;
 use crate::services::{PROXY_READY, Servers, sandbox_command, sandbox_proxy_command};
 use crate::util::{Result, free_port};
 
-pub const PROFILE: &str = Servers::OPTIMISED_PROFILE;
 const READY_WITHIN: Duration = Duration::from_secs(30);
 /// The bound on one start-up measurement.
 const START_UP_LIMIT: Duration = Duration::from_secs(10);
