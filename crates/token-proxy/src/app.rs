@@ -1,25 +1,17 @@
 //! The axum adapter: one `Router` served by both hosts (standalone binary and Lambda).
 
-use crate::clock::{Clock, SystemClock};
-use crate::config::Config;
 use crate::error::{ErrorCode, ProxyError};
 use crate::handlers;
-use crate::lifetime::SessionRules;
-use crate::limiter::RateLimiter;
-use crate::request::{self, MAX_BODY_BYTES, REQUEST_HEADER, SessionMode};
-use crate::sealing::Sealer;
-use crate::transport::TokenEndpoint;
-use crate::upstream::ClientRegistration;
-use axum::body::Body;
+use crate::request::{REQUEST_HEADER, SessionMode};
+use crate::state::AppState;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use axum::http::header::{self, HeaderName, HeaderValue};
 use axum::http::{Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tower::ServiceBuilder;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -34,62 +26,6 @@ use tracing::Level;
 /// The client address, for hosts that know it other than through `ConnectInfo` (Lambda).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIp(pub IpAddr);
-
-/// Everything a request needs, shared by all requests.
-#[derive(Clone, Debug)]
-pub struct AppState {
-    pub(crate) inner: Arc<Inner>,
-}
-
-#[derive(Debug)]
-pub(crate) struct Inner {
-    pub(crate) mode: SessionMode,
-    pub(crate) allowed_origins: Vec<String>,
-    pub(crate) sealer: Sealer,
-    pub(crate) client: ClientRegistration,
-    pub(crate) endpoint: TokenEndpoint,
-    pub(crate) limiter: RateLimiter,
-    pub(crate) sessions: SessionRules,
-    pub(crate) clock: Arc<dyn Clock>,
-}
-
-impl AppState {
-    pub fn new(config: &Config) -> Result<Self, String> {
-        Self::with_clock(config, Arc::new(SystemClock))
-    }
-
-    /// [`AppState::new`] reading the time from `clock` (tests move a [`crate::clock::ManualClock`]).
-    pub fn with_clock(config: &Config, clock: Arc<dyn Clock>) -> Result<Self, String> {
-        let endpoint = TokenEndpoint::new(config.token_endpoint.clone(), config.upstream_timeout)
-            .map_err(|e| {
-            format!("cannot build the HTTP client for the token endpoint: {e}; check the TLS setup")
-        })?;
-        Ok(Self {
-            inner: Arc::new(Inner {
-                mode: config.mode,
-                allowed_origins: config.allowed_origins.clone(),
-                sealer: config.sealer.clone(),
-                client: ClientRegistration {
-                    client_id: config.client_id.clone(),
-                    client_secret: config.client_secret.clone(),
-                    redirect_uri: config.redirect_uri.clone(),
-                },
-                endpoint,
-                limiter: RateLimiter::per_minute(config.rate_limit_per_minute),
-                sessions: config.sessions,
-                clock,
-            }),
-        })
-    }
-
-    pub fn mode(&self) -> SessionMode {
-        self.inner.mode
-    }
-
-    pub(crate) fn now_unix(&self) -> u64 {
-        self.inner.clock.now_unix()
-    }
-}
 
 /// The whole proxy as a `Router`: routes, security policy, CORS, rate limit, request ids and tracing.
 pub fn app(state: AppState) -> Router {
@@ -234,33 +170,4 @@ async fn method_not_allowed() -> ProxyError {
         ErrorCode::MethodNotAllowed,
         "Wrong method for this endpoint; /token, /refresh and /logout take POST, /healthz takes GET.",
     )
-}
-
-/// The policy every POST passes, in order: origin, custom header, content type, size. Returns the body.
-pub(crate) async fn accept_post(
-    state: &AppState,
-    headers: &HeaderMap,
-    body: Body,
-) -> Result<bytes::Bytes, ProxyError> {
-    // A repeated policy header is refused as a whole: proxies and frameworks disagree on which copy wins.
-    let text = |name: HeaderName| {
-        let mut values = headers.get_all(name).iter();
-        match (values.next(), values.next()) {
-            (Some(value), None) => Some(value.to_str().unwrap_or("\u{fffd}")),
-            (None, _) => None,
-            (Some(_), Some(_)) => Some("\u{fffd}repeated"),
-        }
-    };
-    request::check_origin(text(header::ORIGIN), &state.inner.allowed_origins)?;
-    request::check_request_header(text(HeaderName::from_static(REQUEST_HEADER)))?;
-    request::check_content_type(text(header::CONTENT_TYPE))?;
-    let declared_too_large = text(header::CONTENT_LENGTH)
-        .and_then(|v| v.parse::<u64>().ok())
-        .is_some_and(|n| n > MAX_BODY_BYTES as u64);
-    if declared_too_large {
-        return Err(request::payload_too_large());
-    }
-    axum::body::to_bytes(body, MAX_BODY_BYTES)
-        .await
-        .map_err(|_| request::payload_too_large())
 }

@@ -1,10 +1,11 @@
 //! The three session endpoints: `/token` (sign-in), `/refresh` and `/logout`.
 
-use crate::app::{AppState, accept_post};
 use crate::error::{ErrorCode, ProxyError};
+use crate::policy::accept_post;
 use crate::request::{self, SessionMode};
 use crate::sealing::{OpenError, SealedSession};
 use crate::session::{self, SignedOut, TokenBody};
+use crate::state::AppState;
 use crate::upstream::{self, Grant, IssuedTokens};
 use axum::Json;
 use axum::body::Body;

@@ -1,7 +1,8 @@
 //! The Lambda host: the same `Router`, plus the client IP taken from the API Gateway / Function URL
 //! request context (there is no socket to ask).
 
-use crate::app::{AppState, ClientIp, app};
+use crate::app::{ClientIp, app};
+use crate::state::AppState;
 use axum::Router;
 use axum::extract::Request;
 use lambda_http::RequestExt;

@@ -1,7 +1,7 @@
 //! wxcc-token-proxy: a small, stateless token-mediating backend (IETF browser-based-apps BCP §6.2).
 //!
 //! Layout: a pure core ([`request`], [`upstream`], [`sealing`], [`session`], [`lifetime`], [`config`]) with no I/O, and thin
-//! adapters: [`transport`] (the upstream HTTP call), [`app`] (the axum `Router`), [`lambda`] (Lambda host) and
+//! adapters: [`transport`] (the upstream HTTP call), [`app`] (the axum `Router`, over the shared [`state`]), [`lambda`] (Lambda host) and
 //! the two binaries.
 
 pub mod app;
@@ -13,15 +13,18 @@ pub mod lambda;
 pub mod lifetime;
 pub mod limiter;
 pub mod logging;
+mod policy;
 pub mod request;
 pub mod sealing;
 pub mod secrets_manager;
 pub mod session;
+pub mod state;
 pub mod transport;
 pub mod upstream;
 
-pub use app::{AppState, ClientIp, app};
+pub use app::{ClientIp, app};
 pub use config::{Command, Config, ConfigError};
 pub use error::{ErrorCode, ProxyError};
 pub use request::SessionMode;
+pub use state::AppState;
 pub use wxcc_core::secret::Secret;
