@@ -68,17 +68,6 @@ pub mod storage {
     }
 }
 
-/// A JSON value as compact text, fractional numbers written by the browser (`Number#toString`,
-/// the same shortest round-trip form JSON uses) so the wasm carries no float printer.
-pub fn json_text(value: &serde_json::Value) -> String {
-    wxcc_core::json::compact(value, &|f| {
-        js_sys::Number::from(f)
-            .to_string_with_radix(10)
-            .map(String::from)
-            .unwrap_or_default()
-    })
-}
-
 /// Every value the submitted form holds under `name` (checked boxes, text fields), read with
 /// `FormData`: fields that only matter on submit need no signal of their own.
 pub fn submitted_values(ev: &web_sys::SubmitEvent, name: &str) -> Vec<String> {

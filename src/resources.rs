@@ -142,6 +142,6 @@ pub fn value_text(value: &serde_json::Value) -> String {
         serde_json::Value::Null => "—".into(),
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Bool(b) => if *b { "yes" } else { "no" }.into(),
-        other => crate::browser::json_text(other),
+        other => other.to_string(),
     }
 }

@@ -55,7 +55,7 @@ fn node(key: Option<String>, value: &Value, depth: usize) -> AnyView {
                 .filter(|k| wxcc_core::activity::is_time_field(k, leaf))
                 .and_then(|_| leaf.as_u64())
                 .map(|ms| view! { <span class="muted time">" (" {crate::browser::format_time(ms)} ")"</span> }.into_any());
-            view! { <div class="leaf">{label}<code class=class>{crate::browser::json_text(leaf)}</code>{hint}</div> }
+            view! { <div class="leaf">{label}<code class=class>{leaf.to_string()}</code>{hint}</div> }
                 .into_any()
         }
     }

@@ -80,7 +80,7 @@ pub fn export_csv(file: &str, rows: &[Vec<(String, Value)>]) -> Result<(), Strin
         rows.iter().map(|row| {
             paths
                 .iter()
-                .map(|p| wxcc_core::csv::cell(table::raw(row, p), crate::browser::json_text))
+                .map(|p| wxcc_core::csv::cell(table::raw(row, p)))
                 .collect::<Vec<_>>()
         }),
     );

@@ -2,6 +2,8 @@
 //! charts' series from the analytics answers, durations people can read, and which ids the
 //! console can show as names.
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 use crate::chart::{Grouped, Series};
@@ -111,81 +113,63 @@ pub const NAMED_IDS: [(&str, &str, &str); 5] = [
 /// Queue statistics per interval: contacts offered, handled (accepted) and abandoned, summed over
 /// queues and channels, intervals in time order.
 pub fn queue_intervals(rows: &[Value]) -> Grouped {
-    let mut per: Sums = Vec::new();
+    const FIELDS: [&str; 3] = [
+        "totalOfferedTasks",
+        "totalAcceptedTasks",
+        "totalAbandonedTasks",
+    ];
+    // Keyed by the interval's start, so the map keeps them in time order.
+    let mut per: BTreeMap<u64, Vec<f64>> = BTreeMap::new();
     for row in rows {
         let Some(start) = row["intervalStartTime"].as_u64() else {
             continue;
         };
-        let sums = entry(&mut per, start.to_string());
-        for (i, field) in [
-            "totalOfferedTasks",
-            "totalAcceptedTasks",
-            "totalAbandonedTasks",
-        ]
-        .iter()
-        .enumerate()
-        {
-            sums[i] += row[field].as_f64().unwrap_or(0.0);
-        }
+        add(per.entry(start).or_default(), FIELDS.map(|f| number(&row[f])));
     }
-    // In time order: the answer is nearly sorted, so an insertion sort does little work (and the
-    // wasm carries no general sort for it). The keys are integers without leading zeros, so the
-    // longer one is the later one.
-    let later = |a: &str, b: &str| (a.len(), a) > (b.len(), b);
-    for i in 1..per.len() {
-        let mut j = i;
-        while j > 0 && later(&per[j - 1].0, &per[j].0) {
-            per.swap(j - 1, j);
-            j -= 1;
-        }
-    }
-    grouped(&per, &["Offered", "Handled", "Abandoned"])
+    grouped(
+        per.into_iter().map(|(start, sums)| (start.to_string(), sums)),
+        &["Offered", "Handled", "Abandoned"],
+    )
 }
 
-/// Sums per key, in the order keys were first seen: up to four values each (one per series).
-/// One shape for every chart, so the wasm carries one copy of the code below.
-type Sums = Vec<(String, [f64; 4])>;
-
-/// The sums kept for `key`, added at the end when new (a few dozen keys at most: a linear search
-/// is smaller in the wasm than a map).
-fn entry(list: &mut Sums, key: String) -> &mut [f64; 4] {
-    let at = match list.iter().position(|(k, _)| *k == key) {
-        Some(at) => at,
-        None => {
-            list.push((key, [0.0; 4]));
-            list.len() - 1
-        }
-    };
-    &mut list[at].1
+/// A JSON number as f64; anything else counts as 0.
+fn number(value: &Value) -> f64 {
+    value.as_f64().unwrap_or(0.0)
 }
 
-/// `list` with the largest totals first (ties in first-seen order), at most `top`: picked one by
-/// one, so the wasm carries no sort for it.
-fn largest_first(mut list: Sums, top: usize) -> Sums {
-    let total = |v: &[f64; 4]| -> f64 { v.iter().sum() };
-    let mut out = Vec::new();
-    while out.len() < top && !list.is_empty() {
-        let mut best = 0;
-        for (i, (_, v)) in list.iter().enumerate() {
-            if total(v) > total(&list[best].1) {
-                best = i;
-            }
-        }
-        out.push(list.remove(best));
+/// Adds `values` to `sums` place by place (`sums` starts empty).
+fn add<const N: usize>(sums: &mut Vec<f64>, values: [f64; N]) {
+    sums.resize(N, 0.0);
+    for (sum, value) in sums.iter_mut().zip(values) {
+        *sum += value;
     }
-    out
 }
 
-/// The chart data of `per`: one series per label, its values the sums in the label's place.
-fn grouped(per: &Sums, labels: &[&str]) -> Grouped {
+/// The entries of `per` with the largest totals first (ties by key), at most `top`.
+fn largest_first(per: BTreeMap<String, Vec<f64>>, top: usize) -> Vec<(String, Vec<f64>)> {
+    let total = |sums: &[f64]| -> f64 { sums.iter().sum() };
+    let mut list: Vec<(String, Vec<f64>)> = per.into_iter().collect();
+    // A stable sort: equal totals stay in key order.
+    list.sort_by(|(_, a), (_, b)| total(b).total_cmp(&total(a)));
+    list.truncate(top);
+    list
+}
+
+/// The chart data of `per` (key and sums, in drawing order): one series per label, its values the
+/// sums in the label's place.
+fn grouped(per: impl IntoIterator<Item = (String, Vec<f64>)>, labels: &[&str]) -> Grouped {
+    let (keys, sums): (Vec<String>, Vec<Vec<f64>>) = per.into_iter().unzip();
     Grouped {
-        keys: per.iter().map(|(key, _)| key.clone()).collect(),
+        keys,
         series: labels
             .iter()
             .enumerate()
             .map(|(i, label)| Series {
                 label: label.to_string(),
-                values: per.iter().map(|(_, sums)| sums[i]).collect(),
+                values: sums
+                    .iter()
+                    .map(|s| s.get(i).copied().unwrap_or(0.0))
+                    .collect(),
             })
             .collect(),
     }
@@ -202,37 +186,32 @@ const STATES: [(&str, &str); 4] = [
 /// Time per state per agent (summed over intervals and channels), the `top` agents with the most
 /// time, most first. Keys are agent names (the id when the name is missing).
 pub fn agent_states(rows: &[Value], top: usize) -> Grouped {
-    let mut per: Sums = Vec::new();
+    let mut per: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for row in rows {
         let name = row["agentName"]
             .as_str()
             .or(row["agentId"].as_str())
             .unwrap_or("—");
-        let sums = entry(&mut per, name.to_owned());
-        for channel in row["channels"]
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-        {
-            for (i, (_, field)) in STATES.iter().enumerate() {
-                sums[i] += channel[field].as_f64().unwrap_or(0.0);
-            }
+        let sums = per.entry(name.to_owned()).or_default();
+        add(sums, [0.0; 4]);
+        let channels = row["channels"].as_array().map(Vec::as_slice);
+        for channel in channels.unwrap_or_default() {
+            add(sums, STATES.map(|(_, field)| number(&channel[field])));
         }
     }
-    let labels = STATES.map(|(label, _)| label);
-    grouped(&largest_first(per, top), &labels)
+    grouped(largest_first(per, top), &STATES.map(|(label, _)| label))
 }
 
 /// Tasks per channel type, most first.
 pub fn tasks_by_channel(tasks: &[Value]) -> Grouped {
-    let mut per: Sums = Vec::new();
+    let mut per: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for task in tasks {
         let channel = task["attributes"]["channelType"]
             .as_str()
             .unwrap_or("unknown");
-        entry(&mut per, channel.to_owned())[0] += 1.0;
+        add(per.entry(channel.to_owned()).or_default(), [1.0]);
     }
-    grouped(&largest_first(per, usize::MAX), &["Tasks"])
+    grouped(largest_first(per, usize::MAX), &["Tasks"])
 }
 
 /// Tasks per hour of the window (keys: each hour's start, epoch ms), every hour shown, also empty
@@ -359,6 +338,13 @@ mod tests {
         assert_eq!(g.series[0].values, [300.0, 200.0]);
         assert_eq!(g.series[1].values, [10.0, 20.0]);
         assert_eq!(g.series.len(), 4);
+    }
+
+    #[test]
+    fn equal_totals_keep_a_stable_order_by_name() {
+        let task = |channel: &str| json!({"attributes": {"channelType": channel}});
+        let tasks = [task("social"), task("chat"), task("email"), task("chat")];
+        assert_eq!(tasks_by_channel(&tasks).keys, ["chat", "email", "social"]);
     }
 
     #[test]

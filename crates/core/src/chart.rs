@@ -1,15 +1,16 @@
 //! Geometry of the console's bar charts (inline SVG drawn by the views): a "nice" value axis and
 //! one rectangle per value, grouped side by side or stacked. Pure numbers, so it is tested here and
-//! the views only draw what it says.
+//! the views only draw what [`Drawing`] says.
 
-mod figure;
+mod drawing;
 
-pub use figure::{Figure, escape};
+pub use drawing::{CategoryLabel, Drawing, DrawnBar, GridLine};
 
 /// The drawing's size in SVG user units; the SVG scales to its container.
 pub const WIDTH: f64 = 640.0;
 pub const HEIGHT: f64 = 220.0;
-/// Room for the value axis labels (left) and the category labels (below).
+/// Room for the value axis labels (left; [`Drawing`] widens it for long labels) and the
+/// category labels (below).
 const LEFT: f64 = 56.0;
 const RIGHT: f64 = 8.0;
 const TOP: f64 = 8.0;
@@ -74,8 +75,8 @@ pub fn nice_axis(max: f64) -> (f64, f64) {
         return (1.0, 1.0);
     }
     let rough = max / 4.0;
-    // The power of ten at or below `rough`, by multiplying (no `powf`/`log10` in the wasm), at
-    // least 1: the values are counts and milliseconds, so a step is a whole number.
+    // The power of ten at or below `rough`, at least 1: the values are counts and milliseconds,
+    // so a step is a whole number.
     let mut magnitude = 1.0;
     while magnitude * 10.0 <= rough {
         magnitude *= 10.0;
@@ -89,12 +90,13 @@ pub fn nice_axis(max: f64) -> (f64, f64) {
 }
 
 /// Lays out `data` as vertical bars: per category, the series side by side (`stacked == false`)
-/// or on top of each other. Negative and non-finite values count as 0.
-pub fn layout(data: &Grouped, stacked: bool) -> Layout {
+/// or on top of each other, in a plot that starts `left` units from the drawing's left edge.
+/// Negative and non-finite values count as 0.
+pub fn layout(data: &Grouped, stacked: bool, left: f64) -> Layout {
     let plot = Rect {
-        x: LEFT,
+        x: left,
         y: TOP,
-        width: WIDTH - LEFT - RIGHT,
+        width: WIDTH - left - RIGHT,
         height: HEIGHT - TOP - BOTTOM,
     };
     let value = |s: &Series, c: usize| {
@@ -209,7 +211,7 @@ mod tests {
             &["a", "b"],
             &[("offered", &[10.0, 4.0]), ("handled", &[5.0, 0.0])],
         );
-        let l = layout(&data, false);
+        let l = layout(&data, false, LEFT);
         assert_eq!(l.bars.len(), 4);
         let (a_offered, a_handled) = (&l.bars[0].rect, &l.bars[1].rect);
         assert!((a_handled.x - (a_offered.x + a_offered.width)).abs() < 1e-9);
@@ -238,7 +240,7 @@ mod tests {
                 ("wrap-up", &[-5.0]),
             ],
         );
-        let l = layout(&data, true);
+        let l = layout(&data, true, LEFT);
         let (engaged, hold, wrap) = (&l.bars[0].rect, &l.bars[1].rect, &l.bars[2].rect);
         assert!((hold.y + hold.height - engaged.y).abs() < 1e-9);
         assert_eq!(wrap.height, 0.0, "a negative value draws nothing");
@@ -250,7 +252,7 @@ mod tests {
 
     #[test]
     fn ticks_run_from_zero_to_the_axis_maximum() {
-        let l = layout(&grouped(&["x"], &[("n", &[7.0])]), false);
+        let l = layout(&grouped(&["x"], &[("n", &[7.0])]), false, LEFT);
         let values: Vec<f64> = l.ticks.iter().map(|t| t.0).collect();
         assert_eq!(values, [0.0, 2.0, 4.0, 6.0, 8.0]);
         assert_eq!(l.ticks[0].1, l.plot.y + l.plot.height);
@@ -262,6 +264,6 @@ mod tests {
         assert!(grouped(&[], &[]).is_empty());
         assert!(grouped(&["a"], &[("n", &[0.0])]).is_empty());
         assert!(!grouped(&["a"], &[("n", &[1.0])]).is_empty());
-        assert!(layout(&grouped(&[], &[("n", &[])]), false).bars.is_empty());
+        assert!(layout(&grouped(&[], &[("n", &[])]), false, LEFT).bars.is_empty());
     }
 }

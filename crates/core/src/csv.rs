@@ -43,8 +43,9 @@ pub fn field(value: &str) -> String {
     }
 }
 
-/// A plain decimal number (`-5`, `+7`, `-1.5e3`): JSON's number syntax with an optional `+`. Read
-/// by hand, so the wasm carries no float parser.
+/// A plain decimal number (`-5`, `+7`, `-1.5e3`): JSON's number syntax with an optional `+`.
+/// Stricter than `f64`'s parser, which also takes `inf` and `NaN`: a cell such as `-inf` is text
+/// to a spreadsheet, so it is neutralised like any other text starting with `-`.
 fn is_number(text: &str) -> bool {
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
@@ -60,16 +61,12 @@ fn is_number(text: &str) -> bool {
 }
 
 /// A JSON value as a CSV cell: strings as they are, `null` and missing as empty, other values as
-/// compact JSON written by `compact` (in the browser, the engine writes the numbers, so the wasm
-/// carries no float printer).
-pub fn cell(
-    value: Option<&serde_json::Value>,
-    compact: impl Fn(&serde_json::Value) -> String,
-) -> String {
+/// compact JSON.
+pub fn cell(value: Option<&serde_json::Value>) -> String {
     match value {
         None | Some(serde_json::Value::Null) => String::new(),
         Some(serde_json::Value::String(s)) => s.clone(),
-        Some(other) => compact(other),
+        Some(other) => other.to_string(),
     }
 }
 
@@ -131,13 +128,13 @@ mod tests {
             r#"{"s":"x","n":1739145600000,"f":1.5,"b":true,"z":null,"a":[1,"b"]}"#,
         )
         .unwrap();
-        assert_eq!(cell(v.get("s"), ToString::to_string), "x");
-        assert_eq!(cell(v.get("n"), ToString::to_string), "1739145600000");
-        assert_eq!(cell(v.get("f"), ToString::to_string), "1.5");
-        assert_eq!(cell(v.get("b"), ToString::to_string), "true");
-        assert_eq!(cell(v.get("z"), ToString::to_string), "");
-        assert_eq!(cell(v.get("missing"), ToString::to_string), "");
-        assert_eq!(cell(v.get("a"), ToString::to_string), "[1,\"b\"]");
+        assert_eq!(cell(v.get("s")), "x");
+        assert_eq!(cell(v.get("n")), "1739145600000");
+        assert_eq!(cell(v.get("f")), "1.5");
+        assert_eq!(cell(v.get("b")), "true");
+        assert_eq!(cell(v.get("z")), "");
+        assert_eq!(cell(v.get("missing")), "");
+        assert_eq!(cell(v.get("a")), "[1,\"b\"]");
     }
 
     #[test]

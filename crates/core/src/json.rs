@@ -1,15 +1,10 @@
 //! JSON without derived serde impls: every JSON text is parsed once into a [`serde_json::Value`]
 //! (the SPA keeps API bodies as one anyway, for the JSON tree) and read field by field with the
-//! small strict readers here ([`optional_text`], [`optional_number`], [`text_list`]); records are
+//! small strict readers here ([`optional_text`], [`optional_number`], [`optional_flag`], [`text_list`]); records are
 //! written with [`ObjectWriter`]. A derived `Deserialize` instantiates serde's visitor, field
 //! matching and error formatting per type, code the wasm would carry for every type read.
 //!
 //! Text is parsed by [`parse`]: serde_json natively, the browser's `JSON.parse` in the wasm.
-//!
-//! Whole values are written with [`compact`] instead of `Value`'s `Display`: serde_json formats
-//! fractional numbers with its own float printer (code and tables the wasm would carry for the
-//! rare fractional number). Here the caller supplies that printer; the SPA passes the browser's
-//! `Number#toString`.
 
 use std::fmt;
 
@@ -41,50 +36,6 @@ pub fn parse(text: &str) -> Result<Value, ParseError> {
     serde_json::from_str(text).map_err(|e| ParseError {
         message: e.to_string(),
     })
-}
-
-/// `value` as compact JSON text (what `value.to_string()` gives), with fractional numbers
-/// written by `float`.
-pub fn compact(value: &Value, float: &dyn Fn(f64) -> String) -> String {
-    let mut out = String::new();
-    write_compact(value, float, &mut out);
-    out
-}
-
-fn write_compact(value: &Value, float: &dyn Fn(f64) -> String, out: &mut String) {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
-            (Some(u), _, _) => out.push_str(&u.to_string()),
-            (None, Some(i), _) => out.push_str(&i.to_string()),
-            (None, None, Some(f)) => out.push_str(&float(f)),
-            (None, None, None) => out.push_str("null"),
-        },
-        Value::String(s) => push_quoted(s, out),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_compact(item, float, out);
-            }
-            out.push(']');
-        }
-        Value::Object(map) => {
-            out.push('{');
-            for (i, (key, item)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                push_quoted(key, out);
-                out.push(':');
-                write_compact(item, float, out);
-            }
-            out.push('}');
-        }
-    }
 }
 
 /// Builds the text of a JSON object field by field, in order: what a derived `Serialize` would
@@ -198,6 +149,14 @@ pub fn optional_number(value: &Value, key: &str) -> Result<Option<u64>, WrongTyp
     }
 }
 
+/// `key` as a boolean: `Ok(None)` when missing or null.
+pub fn optional_flag(value: &Value, key: &str) -> Result<Option<bool>, WrongType> {
+    match value.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(flag) => flag.as_bool().map(Some).ok_or(WrongType),
+    }
+}
+
 /// `key` as a string that must be there: missing or null is [`WrongType`] too.
 pub fn required_text(value: &Value, key: &str) -> Result<String, WrongType> {
     optional_text(value, key)?.ok_or(WrongType)
@@ -233,28 +192,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn compact_matches_serde_json_display() {
-        let value: Value = serde_json::from_str(
-            r#"{"a":[1,-2,3.25,1e300,null,true,false],"b\"q":"line\nbreak \u2028 é","c":{},"d":[],"e":18446744073709551615}"#,
-        )
-        .unwrap();
-        let serde_float = |f: f64| serde_json::Number::from_f64(f).unwrap().to_string();
-        let ours = compact(&value, &serde_float);
-        assert_eq!(ours, value.to_string());
-        assert_eq!(
-            serde_json::from_str::<Value>(&ours).unwrap(),
-            value,
-            "round-trips"
-        );
-    }
-
-    #[test]
-    fn compact_uses_the_given_float_printer_only_for_fractions() {
-        let value: Value = serde_json::from_str("[7, -7, 0.5]").unwrap();
-        assert_eq!(compact(&value, &|_| "F".into()), "[7,-7,F]");
-    }
-
-    #[test]
     fn object_writer_writes_what_serde_would() {
         let text = ObjectWriter::default()
             .number("v", 1)
@@ -284,6 +221,12 @@ mod tests {
         assert_eq!(optional_number(&v, "n"), Ok(Some(3)));
         assert_eq!(optional_number(&v, "neg"), Err(WrongType));
         assert_eq!(optional_number(&v, "s"), Err(WrongType));
+        let flags = serde_json::json!({"yes": true, "no": false, "null": null, "text": "true"});
+        assert_eq!(optional_flag(&flags, "yes"), Ok(Some(true)));
+        assert_eq!(optional_flag(&flags, "no"), Ok(Some(false)));
+        assert_eq!(optional_flag(&flags, "null"), Ok(None));
+        assert_eq!(optional_flag(&flags, "missing"), Ok(None));
+        assert_eq!(optional_flag(&flags, "text"), Err(WrongType));
         assert_eq!(required_text(&v, "s"), Ok("x".into()));
         assert_eq!(required_text(&v, "missing"), Err(WrongType));
         assert_eq!(required_text(&v, "null"), Err(WrongType));

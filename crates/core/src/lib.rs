@@ -23,6 +23,7 @@ pub mod csv;
 pub mod curl;
 pub mod expiry;
 pub mod flow_log;
+pub mod html;
 pub mod json;
 pub mod list_query;
 pub mod model;

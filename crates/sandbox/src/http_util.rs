@@ -73,8 +73,8 @@ fn is_b64token(token: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"-._~+/".contains(&b))
 }
 
-/// Text safe in HTML text and quoted attributes (core's one escaper, shared with the SPA's charts).
-pub use wxcc_core::chart::escape as escape_html;
+/// Text safe in HTML text and quoted attributes (core's one escaper).
+pub use wxcc_core::html::escape as escape_html;
 
 #[cfg(test)]
 mod tests {
