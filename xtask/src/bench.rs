@@ -5,6 +5,7 @@
 //! command then exits non-zero, as it does when the bundle is over budget.
 
 mod bundle;
+mod floor;
 mod lambda;
 mod lighthouse;
 mod proxy;
@@ -122,26 +123,14 @@ pub fn run(args: &[String]) -> Result {
         let stack = build
             .clone()
             .and_then(|()| Servers::Optimised.build())
-            .and_then(|()| {
-                start_stack(
-                    &dist,
-                    &StackOptions {
-                        spa_port: 0,
-                        proxy_mode: "cookie",
-                        // Ten sign-ins in a minute make a hundred API calls: the sandbox's Webex-like
-                        // limit (50 a minute) would measure Retry-After waits, not the app.
-                        sandbox_args: vec!["--rate-limit".into(), "100000".into()],
-                        site: crate::spa::SiteUse::Bench.dir(),
-                        base_path: "/",
-                        // The time measured is the app's; debug servers would add their own.
-                        servers: Servers::Optimised,
-                    },
-                )
-            });
+            .and_then(|()| bench_stack(&dist, crate::spa::SiteUse::Bench));
         match stack {
             Ok(stack) => {
                 sections.push(if wanted("sign-in") {
-                    signin::section(&stack, options.runs)
+                    let floor_dist = out_dir.join("floor-dist");
+                    let floor = floor::write_dist(&floor_dist)
+                        .and_then(|()| bench_stack(&floor_dist, crate::spa::SiteUse::BenchFloor));
+                    signin::section(&stack, floor.as_ref().map_err(String::as_str), options.runs)
                 } else {
                     Section::skipped("sign-in")
                 });
@@ -192,6 +181,28 @@ pub fn run(args: &[String]) -> Result {
     println!("{table}");
     println!("written to {}", report_path.display());
     verdict(&sections)
+}
+
+/// The bench's stack serving the site deployed from `dist` into `site`'s directory. The app and the
+/// floor each run on one, started alike, so that neither is timed through servers the other lacks.
+fn bench_stack(
+    dist: &std::path::Path,
+    site: crate::spa::SiteUse,
+) -> Result<crate::services::Stack> {
+    start_stack(
+        dist,
+        &StackOptions {
+            spa_port: 0,
+            proxy_mode: "cookie",
+            // Ten sign-ins in a minute make a hundred API calls: the sandbox's Webex-like
+            // limit (50 a minute) would measure Retry-After waits, not the app.
+            sandbox_args: vec!["--rate-limit".into(), "100000".into()],
+            site: site.dir(),
+            base_path: "/",
+            // The time measured is the app's; debug servers would add their own.
+            servers: Servers::Optimised,
+        },
+    )
 }
 
 /// A partial run (`--only`) keeps the previous figures of the sections it skipped, so the next

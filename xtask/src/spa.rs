@@ -34,16 +34,19 @@ pub enum SiteUse {
     DemoSmoke,
     /// `cargo xtask bench`.
     Bench,
+    /// `cargo xtask bench`: the sign-in floor (xtask/src/bench/floor.rs), a page without wasm.
+    BenchFloor,
 }
 
 impl SiteUse {
     #[cfg(test)]
-    const ALL: [SiteUse; 5] = [
+    const ALL: [SiteUse; 6] = [
         SiteUse::Demo,
         SiteUse::EndToEnd,
         SiteUse::EndToEndSubPath,
         SiteUse::DemoSmoke,
         SiteUse::Bench,
+        SiteUse::BenchFloor,
     ];
 
     /// The directory below target/site/; the test run's are under test/.
@@ -54,6 +57,7 @@ impl SiteUse {
             SiteUse::EndToEndSubPath => "test/e2e-console",
             SiteUse::DemoSmoke => "test/demo-smoke",
             SiteUse::Bench => "bench",
+            SiteUse::BenchFloor => "bench-floor",
         }
     }
 
