@@ -29,6 +29,9 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
     hashes
 }
 
+/// The one Trusted Types policy the page may create (index.html creates it before the app starts).
+pub const TRUSTED_TYPES_POLICY: &str = "default";
+
 /// Where the policy is delivered: a `<meta>` element cannot carry `frame-ancestors` (browsers
 /// ignore it there and complain in the console), so only the header form has it.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -38,7 +41,10 @@ pub enum Delivery {
 }
 
 /// The strict policy: nothing inline but the hashed bootstrap, wasm allowed to compile, network
-/// only to the page's own origin and the configured token proxy and Webex hosts.
+/// only to the page's own origin and the configured token proxy and Webex hosts, and Trusted
+/// Types: a string reaches an HTML sink only through the page's one policy, `default` (see
+/// index.html: Leptos sets its compile-time markup as a template's innerHTML), which no other
+/// script can replace.
 pub fn policy(script_hashes: &[String], connect_origins: &[String], delivery: Delivery) -> String {
     let mut script_src = vec!["'self'".to_string(), "'wasm-unsafe-eval'".to_string()];
     script_src.extend(script_hashes.iter().cloned());
@@ -59,6 +65,8 @@ pub fn policy(script_hashes: &[String], connect_origins: &[String], delivery: De
         "base-uri 'none'".to_string(),
         "form-action 'none'".to_string(),
         "object-src 'none'".to_string(),
+        "require-trusted-types-for 'script'".to_string(),
+        format!("trusted-types {TRUSTED_TYPES_POLICY}"),
     ];
     if delivery == Delivery::Header {
         directives.push("frame-ancestors 'none'".to_string());
@@ -121,6 +129,19 @@ mod tests {
         assert!(header.contains("frame-ancestors 'none'"));
         assert!(header.contains("connect-src 'self' https://webexapis.com"));
         assert!(!header.contains("unsafe-inline"));
+        for policy in [&meta, &header] {
+            assert!(policy.contains("require-trusted-types-for 'script'"));
+            assert!(policy.contains("trusted-types default"));
+            assert!(!policy.contains("'allow-duplicates'"));
+        }
+    }
+
+    #[test]
+    fn the_page_creates_exactly_the_policy_the_csp_allows() {
+        let index = std::fs::read_to_string(crate::util::root().join("index.html")).unwrap();
+        let created = format!("trustedTypes.createPolicy('{TRUSTED_TYPES_POLICY}'");
+        assert_eq!(index.matches("createPolicy(").count(), 1);
+        assert!(index.contains(&created), "index.html must create {created}");
     }
 
     #[test]

@@ -124,10 +124,14 @@ pub fn queue_intervals(rows: &[Value]) -> Grouped {
         let Some(start) = row["intervalStartTime"].as_u64() else {
             continue;
         };
-        add(per.entry(start).or_default(), FIELDS.map(|f| number(&row[f])));
+        add(
+            per.entry(start).or_default(),
+            FIELDS.map(|f| number(&row[f])),
+        );
     }
     grouped(
-        per.into_iter().map(|(start, sums)| (start.to_string(), sums)),
+        per.into_iter()
+            .map(|(start, sums)| (start.to_string(), sums)),
         &["Offered", "Handled", "Abandoned"],
     )
 }

@@ -24,7 +24,10 @@ mod tests {
     #[test]
     fn markup_and_both_quotes_become_entities() {
         assert_eq!(escape("a'b\"c&<>"), "a&#39;b&quot;c&amp;&lt;&gt;");
-        assert_eq!(escape("<img src=x onerror=alert(1)>"), "&lt;img src=x onerror=alert(1)&gt;");
+        assert_eq!(
+            escape("<img src=x onerror=alert(1)>"),
+            "&lt;img src=x onerror=alert(1)&gt;"
+        );
         assert_eq!(escape("plain é"), "plain é");
     }
 }

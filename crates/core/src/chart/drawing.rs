@@ -184,7 +184,12 @@ mod tests {
 
     #[test]
     fn every_value_is_in_the_table_also_zero() {
-        let d = Drawing::new(&data(&["a", "b"], &[3.0, 0.0]), false, &|k| k.into(), &count);
+        let d = Drawing::new(
+            &data(&["a", "b"], &[3.0, 0.0]),
+            false,
+            &|k| k.into(),
+            &count,
+        );
         assert_eq!(
             d.rows,
             [
@@ -201,7 +206,10 @@ mod tests {
         let wide = Drawing::new(&data(&["a"], &[9.0]), false, &|k| k.into(), &long);
         let label_room = |d: &Drawing| d.grid[0].label_x;
         let widest = wide.grid.iter().map(|g| g.label.len()).max().unwrap() as f64;
-        assert!(label_room(&wide) as f64 >= widest * UNITS_PER_CHAR, "{wide:?}");
+        assert!(
+            label_room(&wide) as f64 >= widest * UNITS_PER_CHAR,
+            "{wide:?}"
+        );
         assert!(label_room(&wide) > label_room(&narrow));
         assert!(wide.bars[0].x > narrow.bars[0].x, "the plot moves right");
         assert!(wide.bars[0].x + wide.bars[0].width <= wide.width);
