@@ -2,7 +2,7 @@
 //! S3 + CloudFront): files from a folder, the `_headers` rules on every answer, an SPA fallback,
 //! and a path prefix rewritten to the token proxy, as the recommended same-site deployment does.
 //! Like those hosts it serves `/name` from `name.html` without a redirect, revalidates what
-//! `_headers` gives no `Cache-Control` (`no-cache`), and compresses text and wasm (gzip).
+//! `_headers` gives no `Cache-Control` (`no-cache`), and compresses text and wasm (brotli or gzip).
 
 mod compress;
 pub mod headers_file;
@@ -46,7 +46,6 @@ struct AppState {
     proxy_to: Option<String>,
     mount: Option<String>,
     client: reqwest::Client,
-    gzip: compress::Cache,
 }
 
 /// Largest request body forwarded to the token proxy; its own limit is smaller.
@@ -71,7 +70,6 @@ pub fn app(config: Config) -> Result<Router, String> {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?,
-        gzip: compress::Cache::default(),
     });
     let files = match config.fallback {
         Fallback::Rewrite => ServeDir::new(&config.dir)
@@ -81,6 +79,9 @@ pub fn app(config: Config) -> Result<Router, String> {
             .append_index_html_on_directories(true)
             .fallback(ServeFile::new(config.dir.join("404.html"))),
     };
+    // Files only: the token proxy's answers pass through as it sent them, as the deployment
+    // template's `/proxy/*` behaviour does (`Compress: false`).
+    let files = compress::compressed(files);
     Ok(Router::new()
         .fallback_service(files)
         .layer(middleware::from_fn_with_state(state.clone(), route))
@@ -134,8 +135,6 @@ async fn route(
         let relative = request.uri().path().trim_start_matches('/');
         !relative.is_empty() && !relative.contains("..") && state.dir.join(relative).exists()
     };
-    let method = request.method().clone();
-    let gzip_accepted = compress::accepts_gzip(request.headers());
     let mut response = next.run(request).await;
     if state.fallback == Fallback::NotFoundPage && !is_existing_file && path != "/" {
         *response.status_mut() = StatusCode::NOT_FOUND;
@@ -158,7 +157,7 @@ async fn route(
             .headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     }
-    Ok(compress::file_answer(&state.gzip, &method, &path, gzip_accepted, response).await)
+    Ok(response)
 }
 
 /// `/name` answered from `name.html` when there is no file `name` (Netlify, Cloudflare Pages and

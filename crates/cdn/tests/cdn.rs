@@ -288,43 +288,146 @@ async fn a_header_two_rules_set_gets_both_values_as_cloudflare_pages_does() {
     assert_eq!(headers["cache-control"], "no-cache, public, max-age=60");
 }
 
-#[tokio::test]
-async fn text_and_wasm_are_gzipped_for_clients_that_accept_it() {
+fn unbrotli(body: &[u8]) -> Vec<u8> {
     use std::io::Read;
+    let mut plain = Vec::new();
+    brotli::Decompressor::new(body, 4096)
+        .read_to_end(&mut plain)
+        .unwrap();
+    plain
+}
+
+fn gunzip(body: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut plain = Vec::new();
+    flate2::read::GzDecoder::new(body)
+        .read_to_end(&mut plain)
+        .unwrap();
+    plain
+}
+
+const WASM: &str = "/app-0123456789abcdef_bg.wasm";
+const JS: &str = "/app-0123456789abcdef.js";
+
+#[tokio::test]
+async fn browsers_get_text_and_wasm_in_brotli_with_the_caching_rules() {
     let site = deployed_site();
-    let router = || rewriting(&site);
+    for (path, file, content_type) in [
+        (WASM, "app-0123456789abcdef_bg.wasm", "application/wasm"),
+        (JS, "app-0123456789abcdef.js", "text/javascript"),
+    ] {
+        let original = std::fs::read(site.path.join(file)).unwrap();
+        // What Chromium sends.
+        let (status, headers, body) =
+            get_with(rewriting(&site), path, "gzip, deflate, br, zstd").await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert_eq!(headers["content-encoding"], "br", "{path}");
+        assert_eq!(headers["vary"], "accept-encoding", "{path}");
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with(content_type),
+            "{path}: {:?}",
+            headers["content-type"]
+        );
+        assert_eq!(
+            headers["cache-control"], "public, max-age=31536000, immutable",
+            "{path}"
+        );
+        assert!(!headers.contains_key("content-length"), "{path}");
+        assert!(body.len() < original.len() / 10, "{path}: {}", body.len());
+        assert_eq!(unbrotli(&body), original, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_encoding_follows_what_the_client_accepts() {
+    let site = deployed_site();
     let original = std::fs::read(site.path.join("app-0123456789abcdef_bg.wasm")).unwrap();
-    let (status, headers, body) = get_with(
-        router(),
-        "/app-0123456789abcdef_bg.wasm",
-        "gzip, deflate, br",
+    let (_, headers, body) = get_with(rewriting(&site), WASM, "gzip").await;
+    assert_eq!(headers["content-encoding"], "gzip");
+    assert_eq!(gunzip(&body), original);
+    let (_, headers, body) = get_with(rewriting(&site), WASM, "br;q=0.5, gzip;q=0.9").await;
+    assert_eq!(headers["content-encoding"], "gzip");
+    assert_eq!(gunzip(&body), original);
+    // Refused, unknown or not asked for: the file as it is, still marked as varying.
+    for accept in ["gzip;q=0", "zstd", "identity", ""] {
+        let (status, headers, body) = get_with(rewriting(&site), WASM, accept).await;
+        assert_eq!(status, StatusCode::OK, "{accept:?}");
+        assert!(!headers.contains_key("content-encoding"), "{accept:?}");
+        assert_eq!(headers["vary"], "accept-encoding", "{accept:?}");
+        assert_eq!(body, original, "{accept:?}");
+    }
+}
+
+#[tokio::test]
+async fn small_answers_and_compressed_formats_are_sent_as_they_are() {
+    let site = deployed_site();
+    site.write("logo.png", &"x".repeat(4000));
+    site.write("logo.svg", &"<svg></svg>\n".repeat(400));
+    // Tiny answers are not worth it.
+    let (_, headers, body) = get_with(rewriting(&site), "/config.json", "br, gzip").await;
+    assert!(!headers.contains_key("content-encoding"));
+    assert_eq!(body, b"{}");
+    let (_, headers, body) = get_with(rewriting(&site), "/logo.png", "br, gzip").await;
+    assert!(!headers.contains_key("content-encoding"));
+    assert!(!headers.contains_key("vary"));
+    assert_eq!(body.len(), 4000);
+    let (_, headers, _) = get_with(rewriting(&site), "/logo.svg", "br, gzip").await;
+    assert_eq!(headers["content-encoding"], "br");
+}
+
+/// A request that names `header: value` besides accepting brotli and gzip.
+async fn get_asking(
+    router: axum::Router,
+    method: &str,
+    path: &str,
+    header: (&str, &str),
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("accept-encoding", "br, gzip")
+        .header(header.0, header.1)
+        .body(Body::empty())
+        .unwrap();
+    let response = router.oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, body.to_vec())
+}
+
+#[tokio::test]
+async fn ranges_revalidation_and_head_are_answered_without_a_compressed_body() {
+    let site = deployed_site();
+    let (status, headers, body) =
+        get_asking(rewriting(&site), "GET", JS, ("range", "bytes=0-9")).await;
+    assert_eq!(status, StatusCode::PARTIAL_CONTENT);
+    assert!(!headers.contains_key("content-encoding"));
+    assert_eq!(body, b"let a = 1;");
+
+    let (_, headers, _) = get_with(rewriting(&site), JS, "br").await;
+    let modified = headers["last-modified"].to_str().unwrap().to_string();
+    let (status, headers, body) = get_asking(
+        rewriting(&site),
+        "GET",
+        JS,
+        ("if-modified-since", &modified),
     )
     .await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert!(!headers.contains_key("content-encoding"));
+    assert!(body.is_empty());
+
+    let (status, headers, body) = get_asking(rewriting(&site), "HEAD", JS, ("x-any", "1")).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(headers["content-encoding"], "gzip");
-    assert_eq!(headers["vary"], "accept-encoding");
-    assert_eq!(headers["content-type"], "application/wasm");
-    assert!(body.len() < original.len() / 10, "{} bytes", body.len());
-    let mut unzipped = Vec::new();
-    flate2::read::GzDecoder::new(&body[..])
-        .read_to_end(&mut unzipped)
-        .unwrap();
-    assert_eq!(unzipped, original);
-    // The same bytes again (compressed once), and the caching rules still apply.
-    let (_, headers, again) = get_with(router(), "/app-0123456789abcdef_bg.wasm", "gzip").await;
-    assert_eq!(again, body);
+    assert!(body.is_empty());
     assert_eq!(
         headers["cache-control"],
         "public, max-age=31536000, immutable"
     );
-
-    let (_, headers, body) = get_with(router(), "/app-0123456789abcdef.js", "br").await;
-    assert!(!headers.contains_key("content-encoding"));
-    assert_eq!(headers["vary"], "accept-encoding");
-    assert_eq!(body.len(), 4400);
-    // Tiny answers are not worth it.
-    let (_, headers, _) = get_with(router(), "/config.json", "gzip").await;
-    assert!(!headers.contains_key("content-encoding"));
 }
 
 /// A throwaway folder removed on drop (std only: no extra dependency for one test file).
