@@ -1,11 +1,16 @@
-//! `cargo xtask test`: every suite, one closing line `N passed, M failed`.
+//! `cargo xtask test`: every suite, one closing line `N passed, M failed` (`, K skipped` when a
+//! suite could not run here and need not: the conformance suite without Cisco's spec, outside CI).
 //!
 //! Suites keep running after a failure so one run shows everything that is wrong; the exit code
 //! is non-zero when anything failed.
 
+mod native;
+
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
+
+use native::{Conformance, LAMBDA_RUNTIME_TESTS};
 
 use crate::process::Process;
 use crate::services::{READY_WITHIN, Servers, StackOptions, start_stack};
@@ -17,6 +22,8 @@ struct Outcome {
     suite: &'static str,
     passed: u64,
     failed: u64,
+    /// Suites not run, deliberately: never counted as passed.
+    skipped: u64,
     note: String,
 }
 
@@ -27,8 +34,33 @@ impl Outcome {
             suite,
             passed: 0,
             failed: 1,
+            skipped: 0,
             note,
         }
+    }
+
+    /// A suite not run here (one skip), with why and how to run it.
+    fn skipped(suite: &'static str, note: String) -> Outcome {
+        Outcome {
+            suite,
+            passed: 0,
+            failed: 0,
+            skipped: 1,
+            note,
+        }
+    }
+
+    /// This suite with the results of another run of it (a second cargo command) added.
+    fn and(mut self, other: Outcome) -> Outcome {
+        self.passed += other.passed;
+        self.failed += other.failed;
+        self.skipped += other.skipped;
+        self.note = [self.note, other.note]
+            .into_iter()
+            .filter(|n| !n.is_empty())
+            .collect::<Vec<_>>()
+            .join("; ");
+        self
     }
 }
 
@@ -70,23 +102,7 @@ pub fn run(args: &[String]) -> Result {
                 "warnings",
             ]),
         ));
-        let mut native = cmd("cargo");
-        native.args(["test", "--workspace", "--exclude", "wxcc-console"]);
-        // The Lambda runtime tests are a suite of their own below; run them once.
-        native.args(["--", "--skip", LAMBDA_RUNTIME_TESTS]);
-        let spec = spec_path();
-        match &spec {
-            Some(spec) => native.env(SPEC_ENV, spec),
-            None => native.env_remove(SPEC_ENV),
-        };
-        let mut outcome = cargo_tests("unit + integration (native)", native);
-        if spec.is_none() {
-            outcome.note = match outcome.note.as_str() {
-                "" => NO_SPEC.to_string(),
-                note => format!("{NO_SPEC}; {note}"),
-            };
-        }
-        outcomes.push(outcome);
+        outcomes.extend(native_suites(native::conformance_from_env()));
         outcomes.push(lambda_runtime());
         outcomes.push(deployment_template());
         let mut browser = cmd("cargo");
@@ -116,14 +132,10 @@ pub fn run(args: &[String]) -> Result {
 
     heading("summary");
     for o in &outcomes {
-        println!(
-            "  {:<48} {:>4} passed {:>3} failed  {}",
-            o.suite, o.passed, o.failed, o.note
-        );
+        println!("{}", suite_line(o));
     }
-    let passed: u64 = outcomes.iter().map(|o| o.passed).sum();
+    println!("{}", closing_line(&outcomes));
     let failed: u64 = outcomes.iter().map(|o| o.failed).sum();
-    println!("{passed} passed, {failed} failed");
     if failed > 0 {
         Err(format!("{failed} failed"))
     } else {
@@ -131,50 +143,69 @@ pub fn run(args: &[String]) -> Result {
     }
 }
 
-const SPEC_ENV: &str = "WXCC_OPENAPI_SPEC";
-/// Where CI lays out Cisco's spec, relative to the repository.
-const SPEC_BESIDE: &str = "../shared/webex-openapi/webex-contact-center.json";
-const NO_SPEC: &str = "no OpenAPI spec for the conformance tests";
-
-/// Cisco's OpenAPI spec for the conformance tests (never copied into the repository), or None
-/// after saying plainly that it is missing and what to set.
-fn spec_path() -> Option<PathBuf> {
-    let set = std::env::var_os(SPEC_ENV)
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from);
-    let cwd = std::env::current_dir().unwrap_or_else(|_| root());
-    let beside = root().join(SPEC_BESIDE);
-    let found = locate_spec(set.clone(), &cwd, &beside);
-    match (&found, set) {
-        (Some(path), Some(_)) if !path.is_file() => println!(
-            "{SPEC_ENV}={} is not a file: the conformance tests will fail",
-            path.display()
-        ),
-        (Some(path), Some(_)) => println!("using the OpenAPI spec {SPEC_ENV}={}", path.display()),
-        (Some(path), None) => println!(
-            "using the OpenAPI spec beside the repository: {}",
-            path.display()
-        ),
-        (None, _) => println!(
-            "{NO_SPEC}: {SPEC_ENV} is not set and {} does not exist, so they will fail.\n  \
-             Set {SPEC_ENV}=/path/to/webex-contact-center.json.",
-            beside.display()
-        ),
-    }
-    found
+/// One line of the summary: the suite's counts, or that it was skipped; then the note.
+fn suite_line(o: &Outcome) -> String {
+    let counts = if o.skipped > 0 && o.passed == 0 && o.failed == 0 {
+        "SKIPPED".to_string()
+    } else {
+        format!("{:>4} passed {:>3} failed", o.passed, o.failed)
+    };
+    format!("  {:<48} {counts:<22}  {}", o.suite, o.note)
+        .trim_end()
+        .to_string()
 }
 
-/// `$WXCC_OPENAPI_SPEC` (`set`, relative to `cwd`) when set, else the copy `beside` the
-/// repository when it exists, else None.
-fn locate_spec(set: Option<PathBuf>, cwd: &Path, beside: &Path) -> Option<PathBuf> {
-    match set {
-        Some(path) => Some(cwd.join(path)),
-        None => beside.is_file().then(|| beside.to_path_buf()),
+/// `N passed, M failed`, and `, K skipped` when a suite was skipped.
+fn closing_line(outcomes: &[Outcome]) -> String {
+    let passed: u64 = outcomes.iter().map(|o| o.passed).sum();
+    let failed: u64 = outcomes.iter().map(|o| o.failed).sum();
+    let skipped: u64 = outcomes.iter().map(|o| o.skipped).sum();
+    match skipped {
+        0 => format!("{passed} passed, {failed} failed"),
+        _ => format!("{passed} passed, {failed} failed, {skipped} skipped"),
     }
 }
 
-/// The tests of `crates/token-proxy/tests/lambda_runtime.rs` are in this module.
-const LAMBDA_RUNTIME_TESTS: &str = "lambda_runtime::";
+/// The native tests but the conformance ones, then the conformance suite as `plan` says.
+fn native_suites(plan: Conformance) -> [Outcome; 2] {
+    let suite = "unit + integration (native)";
+    let conformance_suite = "conformance with Cisco's OpenAPI spec (native)";
+    let targets = match native::test_targets() {
+        Ok(targets) => targets,
+        Err(e) => {
+            return [
+                Outcome::failed(suite, e.clone()),
+                Outcome::failed(conformance_suite, e),
+            ];
+        }
+    };
+    let [tests, doc] = native::everything_but_conformance(&targets);
+    let everything_else = cargo_tests(suite, tests).and(cargo_tests(suite, doc));
+    let conformance = match plan {
+        Conformance::Run(spec) => {
+            println!("using the OpenAPI spec {}", spec.display());
+            match native::conformance_tests(&targets, &spec) {
+                Some(command) => cargo_tests(conformance_suite, command),
+                None => Outcome::failed(
+                    conformance_suite,
+                    "no conformance test target found (crates/*/tests/conformance*, *_conformance.rs)"
+                        .into(),
+                ),
+            }
+        }
+        Conformance::Skip(why) => {
+            heading(&format!("{conformance_suite}: SKIPPED"));
+            println!("{why}");
+            Outcome::skipped(conformance_suite, why)
+        }
+        Conformance::Fail(why) => {
+            heading(&format!("{conformance_suite}: FAILED"));
+            println!("{why}");
+            Outcome::failed(conformance_suite, why)
+        }
+    };
+    [everything_else, conformance]
+}
 
 /// The built `wxcc-token-proxy-lambda` under a local Lambda Runtime API, against the sandbox.
 fn lambda_runtime() -> Outcome {
@@ -221,6 +252,7 @@ fn check(suite: &'static str, command: &mut Command) -> Outcome {
         suite,
         passed: u64::from(ok),
         failed: u64::from(!ok),
+        skipped: 0,
         note: if ok {
             String::new()
         } else {
@@ -246,6 +278,7 @@ fn cargo_tests(suite: &'static str, mut command: Command) -> Outcome {
         suite,
         passed,
         failed,
+        skipped: 0,
         note: if ok {
             String::new()
         } else {
@@ -323,6 +356,7 @@ fn end_to_end() -> Outcome {
         suite,
         passed: 0,
         failed: 0,
+        skipped: 0,
         note: String::new(),
     };
     for run in [root_run, sub_run] {
@@ -467,6 +501,7 @@ fn demo_smoke() -> Outcome {
         suite,
         passed: checks.iter().filter(|(ok, _)| *ok).count() as u64,
         failed: failures.len() as u64,
+        skipped: 0,
         note: failures.join("; "),
     }
 }
@@ -488,21 +523,55 @@ mod tests {
         assert_ne!(smoke.site, default.site);
     }
 
+    fn outcome(suite: &'static str, passed: u64, failed: u64) -> Outcome {
+        Outcome {
+            suite,
+            passed,
+            failed,
+            skipped: 0,
+            note: String::new(),
+        }
+    }
+
     #[test]
-    fn the_spec_comes_from_the_variable_else_from_beside_the_repository() {
-        let cwd = Path::new("/work/here");
-        let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
-        let missing = Path::new("/nowhere/webex-contact-center.json");
+    fn a_skipped_suite_says_so_and_why_and_counts_as_skipped_not_passed() {
+        let why =
+            "no OpenAPI spec; to run it, set WXCC_OPENAPI_SPEC=/path/to/webex-contact-center.json";
+        let outcomes = [
+            outcome("unit + integration (native)", 276, 0),
+            Outcome::skipped("conformance", why.to_string()),
+        ];
+        let line = suite_line(&outcomes[1]);
+        assert!(line.starts_with("  conformance "), "{line:?}");
+        assert!(line.contains("SKIPPED") && line.ends_with(why), "{line:?}");
+        assert!(!line.contains("passed"), "{line:?}");
+        assert_eq!(closing_line(&outcomes), "276 passed, 0 failed, 1 skipped");
+    }
+
+    #[test]
+    fn without_a_skip_the_closing_line_is_passed_and_failed() {
+        let outcomes = [
+            outcome("unit + integration (native)", 276, 1),
+            Outcome::failed("conformance", "CI needs Cisco's OpenAPI spec".into()),
+        ];
+        assert_eq!(closing_line(&outcomes), "276 passed, 2 failed");
         assert_eq!(
-            locate_spec(Some("spec.json".into()), cwd, missing),
-            Some(PathBuf::from("/work/here/spec.json"))
+            suite_line(&outcomes[0]),
+            format!(
+                "  {:<48}  276 passed   1 failed",
+                "unit + integration (native)"
+            )
         );
-        assert_eq!(
-            locate_spec(Some("/abs/spec.json".into()), cwd, &beside),
-            Some(PathBuf::from("/abs/spec.json"))
-        );
-        assert_eq!(locate_spec(None, cwd, &beside), Some(beside.clone()));
-        assert_eq!(locate_spec(None, cwd, missing), None);
+        assert!(suite_line(&outcomes[1]).contains("   0 passed   1 failed  CI needs"));
+    }
+
+    #[test]
+    fn two_runs_of_a_suite_add_up() {
+        let mut doc = outcome("native", 2, 1);
+        doc.note = "retry: cargo test --doc".into();
+        let both = outcome("native", 10, 0).and(doc);
+        assert_eq!((both.passed, both.failed, both.skipped), (12, 1, 0));
+        assert_eq!(both.note, "retry: cargo test --doc");
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //!
 //! The spec stays outside the repository (see `../shared/webex-openapi/README.md`): it is named by
 //! `WXCC_OPENAPI_SPEC`, or else lies beside the repository as CI lays it out. A test that needs it
-//! fails when it is missing, saying where to put it: conformance is never skipped.
+//! fails when it is missing, saying where to put it: a test never skips itself, so a run without
+//! the spec cannot pass for one with it (`cargo xtask test` skips the conformance suite as a whole,
+//! visibly, and only outside CI).
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
