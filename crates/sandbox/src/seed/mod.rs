@@ -188,6 +188,7 @@ pub fn generate(seed: u64, now_ms: i64) -> SeedData {
     let primary = OrgShape {
         users: 300,
         teams: 24,
+        tasks_per_day: 680,
     };
     orgs.insert(
         primary_org_id.clone(),
@@ -202,6 +203,7 @@ pub fn generate(seed: u64, now_ms: i64) -> SeedData {
     let second = OrgShape {
         users: 40,
         teams: 4,
+        tasks_per_day: 40,
     };
     orgs.insert(
         second_org_id.clone(),
@@ -227,6 +229,8 @@ pub fn generate(seed: u64, now_ms: i64) -> SeedData {
 struct OrgShape {
     users: usize,
     teams: usize,
+    /// Base number of tasks a day over the seeded history.
+    tasks_per_day: u64,
 }
 
 /// One organisation: entities are made in dependency order, each kind referring only to kinds
@@ -286,8 +290,12 @@ fn generate_org(
     data.put(Collection::AddressBook, books);
     data.address_book_entries = entries;
 
+    // Tasks draw from a stream of their own, so their volume never shifts the records drawn
+    // after them (callbacks, subscriptions, flows, workspaces).
+    let mut task_rng = SeededRng::derive(seed, &format!("{org}/tasks"));
     data.tasks = tasks::generate_tasks(
-        rng,
+        &mut task_rng,
+        shape.tasks_per_day,
         data.records(Collection::User),
         data.records(Collection::Team),
         data.records(Collection::ContactServiceQueue),

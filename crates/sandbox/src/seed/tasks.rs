@@ -30,6 +30,17 @@ pub struct TaskRecord {
     pub enqueued_ms: i64,
 }
 
+/// What every task handled by one agent repeats.
+struct AgentFacts {
+    id: String,
+    name: String,
+    email: String,
+    team_id: String,
+    team_name: String,
+    site_id: String,
+    site_name: String,
+}
+
 /// Channel of each generated task, drawn uniformly: repeats weight telephony and chat.
 const TASK_CHANNELS: &[&str] = &[
     "telephony",
@@ -40,37 +51,52 @@ const TASK_CHANNELS: &[&str] = &[
     "email",
     "social",
 ];
-/// Days before `now_ms` that tasks are spread over.
-const TASK_DAYS: i64 = 7;
+/// Days before `now_ms` that tasks are spread over: a month, so that windows of days and weeks
+/// (which the Search API allows) show something.
+pub const TASK_DAYS: i64 = 31;
 
+/// `per_day` is the base daily volume; each org adds up to a tenth more, drawn once.
 pub(super) fn generate_tasks(
     rng: &mut SeededRng,
+    per_day: u64,
     users: &[Value],
     teams: &[Value],
     queues: &[Value],
     now_ms: i64,
 ) -> Vec<TaskRecord> {
-    let agents: Vec<&Value> = users
+    // Each agent's facts are looked up once: the history has tens of thousands of tasks.
+    let agents: Vec<AgentFacts> = users
         .iter()
         .filter(|u| u["contactCenterEnabled"] == json!(true))
+        .map(|user| {
+            let team_id = user["teamIds"][0].as_str().unwrap_or_default();
+            let team_name = teams
+                .iter()
+                .find(|t| field(t, "id") == team_id)
+                .map(|t| field(t, "name"))
+                .unwrap_or_default();
+            AgentFacts {
+                id: field(user, "id").to_string(),
+                name: format!("{} {}", field(user, "firstName"), field(user, "lastName")),
+                email: field(user, "email").to_string(),
+                team_id: team_id.to_string(),
+                team_name: team_name.to_string(),
+                site_id: field(user, "siteId").to_string(),
+                site_name: field(user, "siteName").to_string(),
+            }
+        })
         .collect();
-    let team_of = |user: &Value| -> (String, String) {
-        let team_id = user["teamIds"][0].as_str().unwrap_or_default();
-        let name = teams
-            .iter()
-            .find(|t| field(t, "id") == team_id)
-            .map(|t| field(t, "name"))
-            .unwrap_or_default();
-        (team_id.to_string(), name.to_string())
-    };
+    let queues: Vec<(String, String)> = queues
+        .iter()
+        .map(|q| (field(q, "id").to_string(), field(q, "name").to_string()))
+        .collect();
     let start = now_ms - TASK_DAYS * DAY_MS;
-    let count = (TASK_DAYS as u64) * (120 + rng.below(60));
+    let count = (TASK_DAYS as u64) * (per_day + rng.below(per_day / 10 + 1));
     let mut tasks: Vec<TaskRecord> = (0..count)
         .map(|_| {
             let created_ms = start + rng.below((TASK_DAYS * DAY_MS) as u64 - 3_600_000) as i64;
-            let agent = *rng.pick(&agents);
-            let queue = rng.pick(queues);
-            let (team_id, team_name) = team_of(agent);
+            let agent = rng.pick(&agents);
+            let (queue_id, queue_name) = rng.pick(&queues);
             let channel_type = *rng.pick(TASK_CHANNELS);
             let status = if rng.chance(8) {
                 "abandoned"
@@ -97,15 +123,15 @@ pub(super) fn generate_tasks(
                 status,
                 created_ms,
                 ended_ms,
-                agent_id: field(agent, "id").to_string(),
-                agent_name: format!("{} {}", field(agent, "firstName"), field(agent, "lastName")),
-                agent_email: field(agent, "email").to_string(),
-                team_id,
-                team_name,
-                site_id: field(agent, "siteId").to_string(),
-                site_name: field(agent, "siteName").to_string(),
-                queue_id: field(queue, "id").to_string(),
-                queue_name: field(queue, "name").to_string(),
+                agent_id: agent.id.clone(),
+                agent_name: agent.name.clone(),
+                agent_email: agent.email.clone(),
+                team_id: agent.team_id.clone(),
+                team_name: agent.team_name.clone(),
+                site_id: agent.site_id.clone(),
+                site_name: agent.site_name.clone(),
+                queue_id: queue_id.clone(),
+                queue_name: queue_name.clone(),
                 origin,
                 destination,
                 wrapup_code: rng.pick(WRAPUP_CODES).to_string(),

@@ -45,7 +45,10 @@ fn sizes_are_realistic_and_every_kind_has_records() {
     let org = &s.orgs[&s.primary_org_id];
     assert_eq!(org.records(Collection::User).len(), 300);
     assert_eq!(org.records(Collection::Team).len(), 24);
-    assert!(org.tasks.len() > 500);
+    // The Search API's long windows need history: at least 20,000 tasks over at least 30 days.
+    assert!(org.tasks.len() >= 20_000, "{} tasks", org.tasks.len());
+    let oldest = org.tasks.first().unwrap().created_ms;
+    assert!(NOW - oldest >= 30 * 86_400_000, "history starts {oldest}");
     assert!(org.tasks.iter().all(|t| t.created_ms < NOW));
     assert!(org.callbacks.iter().all(|c| c.trigger_ms > NOW));
     // Sign-in users are listed as users of their org, under the id they sign in with.
