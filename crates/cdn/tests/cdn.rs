@@ -126,6 +126,35 @@ async fn rewrites_the_proxy_prefix_to_the_token_proxy() {
 }
 
 #[tokio::test]
+async fn the_token_proxys_answers_pass_through_uncompressed() {
+    let long_json = format!("{{\"pad\":\"{}\"}}", "x".repeat(4000));
+    let answer = long_json.clone();
+    let upstream = axum::Router::new().route(
+        "/token",
+        axum::routing::post(
+            move || async move { ([("content-type", "application/json")], answer) },
+        ),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, upstream).await.unwrap() });
+
+    let site = site();
+    let mut cfg = config(&site, Fallback::Rewrite);
+    cfg.proxy_prefix = Some("/proxy".into());
+    cfg.proxy_to = Some(url);
+    let request = Request::post("/proxy/token")
+        .header("accept-encoding", "br, gzip")
+        .body(Body::empty())
+        .unwrap();
+    let response = app(cfg).unwrap().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(!response.headers().contains_key("content-encoding"));
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(body, long_json);
+}
+
+#[tokio::test]
 async fn a_down_token_proxy_is_a_clear_502() {
     let site = site();
     let mut cfg = config(&site, Fallback::Rewrite);
