@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use wxcc_core::list_query::ListQuery;
 use wxcc_core::model::ListPage;
-use wxcc_core::rsql::Filter;
+use wxcc_core::rsql::{self, Filter, Op};
 
 use super::json_tree::JsonTree;
 use super::table::data_table;
@@ -200,12 +200,13 @@ fn QueryEditor(resource: &'static Resource, query: AddressQuery) -> impl IntoVie
             .map(|v| v.trim().to_string())
             .filter(|v| !v.is_empty())
             .collect();
-        let condition = match op.get().as_str() {
-            "!=" => Filter::ne(field.get(), value.get()),
-            "=in=" => Filter::is_in(field.get(), values),
-            "=out=" => Filter::not_in(field.get(), values),
-            _ => Filter::eq(field.get(), value.get()),
+        let chosen = Op::from_rsql(&op.get()).unwrap_or(Op::Eq);
+        let values = if chosen.takes_list() {
+            values
+        } else {
+            vec![value.get()]
         };
+        let condition = Filter::new(field.get(), chosen, values);
         if let Err(e) = condition.validate() {
             builder_error.set(e.to_string());
             return;
@@ -216,7 +217,11 @@ fn QueryEditor(resource: &'static Resource, query: AddressQuery) -> impl IntoVie
             if r.trim().is_empty() {
                 *r = text;
             } else {
-                let separator = if join.get() == "or" { "," } else { ";" };
+                let separator = if join.get() == "or" {
+                    rsql::OR
+                } else {
+                    rsql::AND
+                };
                 *r = format!("{r}{separator}{text}");
             }
         });

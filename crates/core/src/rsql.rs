@@ -1,12 +1,17 @@
-//! Builder for the conditions of the RSQL the Contact Center list endpoints accept in `filter`:
-//! `==`, `!=`, `=in=`, `=out=`. The SPA's filter builder joins conditions with `;` (AND) and
-//! `,` (OR) in the raw filter text.
+//! The conditions of the RSQL the Contact Center list endpoints accept in `filter`: `==`, `!=`,
+//! `=in=`, `=out=`, joined with [`AND`] (`;`) and [`OR`] (`,`) in the raw filter text. The SPA's
+//! filter builder writes them; the sandbox's parser reads them back into the same [`Filter`]s.
 //!
 //! The spec notes that values with spaces must be enclosed in quotes; any value that is not made
 //! only of plainly safe characters is double-quoted, with `"` and `\` escaped by a backslash.
 //! The result still has to be URL-encoded as a query value (e.g. with `route::form_encode`).
 
 use std::fmt;
+
+/// Joins two conditions that must both hold; binds tighter than [`OR`].
+pub const AND: char = ';';
+/// Joins two conditions of which one must hold.
+pub const OR: char = ',';
 
 /// A comparison operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +23,10 @@ pub enum Op {
 }
 
 impl Op {
+    /// Every operator, in the order the filter builder offers them.
+    pub const ALL: [Op; 4] = [Op::Eq, Op::Ne, Op::In, Op::Out];
+
+    /// The operator's RSQL text, the one place it is written.
     pub fn as_rsql(self) -> &'static str {
         match self {
             Op::Eq => "==",
@@ -25,6 +34,16 @@ impl Op {
             Op::In => "=in=",
             Op::Out => "=out=",
         }
+    }
+
+    /// The operator whose RSQL text is `text`.
+    pub fn from_rsql(text: &str) -> Option<Op> {
+        Op::ALL.into_iter().find(|op| op.as_rsql() == text)
+    }
+
+    /// `=in=` and `=out=` take a parenthesised list of values; `==` and `!=` take one value.
+    pub fn takes_list(self) -> bool {
+        matches!(self, Op::In | Op::Out)
     }
 }
 
@@ -64,28 +83,30 @@ impl fmt::Display for RsqlError {
 
 impl std::error::Error for RsqlError {}
 
-fn compare(selector: impl Into<String>, op: Op, values: Vec<String>) -> Filter {
-    Filter {
-        selector: selector.into(),
-        op,
-        values,
-    }
-}
-
 impl Filter {
+    /// `selector op values`, as a parser reads it back. `Eq` and `Ne` are written with the first
+    /// value only; [`Filter::eq`] and [`Filter::ne`] give them exactly one.
+    pub fn new(selector: impl Into<String>, op: Op, values: Vec<String>) -> Filter {
+        Filter {
+            selector: selector.into(),
+            op,
+            values,
+        }
+    }
+
     pub fn eq(selector: impl Into<String>, value: impl Into<String>) -> Filter {
-        compare(selector, Op::Eq, vec![value.into()])
+        Filter::new(selector, Op::Eq, vec![value.into()])
     }
 
     pub fn ne(selector: impl Into<String>, value: impl Into<String>) -> Filter {
-        compare(selector, Op::Ne, vec![value.into()])
+        Filter::new(selector, Op::Ne, vec![value.into()])
     }
 
     pub fn is_in<I: IntoIterator<Item = S>, S: Into<String>>(
         selector: impl Into<String>,
         values: I,
     ) -> Filter {
-        compare(
+        Filter::new(
             selector,
             Op::In,
             values.into_iter().map(Into::into).collect(),
@@ -96,11 +117,24 @@ impl Filter {
         selector: impl Into<String>,
         values: I,
     ) -> Filter {
-        compare(
+        Filter::new(
             selector,
             Op::Out,
             values.into_iter().map(Into::into).collect(),
         )
+    }
+
+    /// The attribute the condition is on.
+    pub fn selector(&self) -> &str {
+        &self.selector
+    }
+
+    pub fn op(&self) -> Op {
+        self.op
+    }
+
+    pub fn values(&self) -> &[String] {
+        &self.values
     }
 
     /// Checks the selector and the number of values.
@@ -125,15 +159,12 @@ impl Filter {
             op,
             values,
         } = self;
-        match op {
-            Op::Eq | Op::Ne => {
-                let value = values.first().map(String::as_str).unwrap_or("");
-                format!("{selector}{}{}", op.as_rsql(), quote_value(value))
-            }
-            Op::In | Op::Out => {
-                let list: Vec<String> = values.iter().map(|v| quote_value(v)).collect();
-                format!("{selector}{}({})", op.as_rsql(), list.join(","))
-            }
+        if op.takes_list() {
+            let list: Vec<String> = values.iter().map(|v| quote_value(v)).collect();
+            format!("{selector}{}({})", op.as_rsql(), list.join(","))
+        } else {
+            let value = values.first().map(String::as_str).unwrap_or("");
+            format!("{selector}{}{}", op.as_rsql(), quote_value(value))
         }
     }
 }
@@ -233,6 +264,19 @@ mod tests {
         assert_eq!(
             joined,
             r#"active==true;firstName=="Ann;Lee";lastName=in=(Lee,"O,Neil")"#
+        );
+    }
+
+    #[test]
+    fn each_operator_reads_back_from_its_text() {
+        for op in Op::ALL {
+            assert_eq!(Op::from_rsql(op.as_rsql()), Some(op));
+        }
+        assert_eq!(Op::from_rsql("=gt="), None);
+        assert_eq!(
+            Op::ALL.map(Op::takes_list),
+            [false, false, true, true],
+            "only =in= and =out= take a list"
         );
     }
 

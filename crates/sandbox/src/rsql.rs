@@ -2,27 +2,18 @@
 //! `==`, `!=`, `=in=`, `=out=`, `;` (and), `,` (or), parentheses, quoted values and `*` wildcards.
 //!
 //! Pure parsing and evaluation over JSON records; the API adapter maps errors to 400 responses.
+//! The operators and the conditions are core's, the ones the SPA's filter builder writes, so what
+//! the builder writes is what this parser reads (`tests/rsql_roundtrip.rs` checks it).
 
 use serde_json::Value;
+use wxcc_core::rsql::{AND, Filter, OR, Op};
 
 /// A parsed filter expression.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
     And(Vec<Expr>),
     Or(Vec<Expr>),
-    Compare {
-        field: String,
-        op: Op,
-        values: Vec<String>,
-    },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Op {
-    Eq,
-    Ne,
-    In,
-    Out,
+    Compare(Filter),
 }
 
 /// Why a filter could not be parsed; the message names the problem and the position.
@@ -86,7 +77,7 @@ impl Parser {
 
     fn or(&mut self) -> Result<Expr, ParseError> {
         let mut parts = vec![self.and()?];
-        while self.peek() == Some(',') {
+        while self.peek() == Some(OR) {
             self.pos += 1;
             parts.push(self.and()?);
         }
@@ -99,7 +90,7 @@ impl Parser {
 
     fn and(&mut self) -> Result<Expr, ParseError> {
         let mut parts = vec![self.constraint()?];
-        while self.peek() == Some(';') {
+        while self.peek() == Some(AND) {
             self.pos += 1;
             parts.push(self.constraint()?);
         }
@@ -130,13 +121,13 @@ impl Parser {
         self.skip_ws();
         let op = self.operator()?;
         self.skip_ws();
-        let values = if matches!(op, Op::In | Op::Out) {
+        let values = if op.takes_list() {
             self.list()?
         } else {
             vec![self.value()?]
         };
         self.skip_ws();
-        Ok(Expr::Compare { field, op, values })
+        Ok(Expr::Compare(Filter::new(field, op, values)))
     }
 
     fn unreserved(&mut self) -> String {
@@ -149,20 +140,17 @@ impl Parser {
 
     fn operator(&mut self) -> Result<Op, ParseError> {
         let rest: String = self.chars[self.pos..].iter().take(6).collect();
-        for (text, op) in [
-            ("==", Op::Eq),
-            ("!=", Op::Ne),
-            ("=in=", Op::In),
-            ("=out=", Op::Out),
-        ] {
-            if rest.starts_with(text) {
-                self.pos += text.chars().count();
-                return Ok(op);
-            }
+        if let Some(op) = Op::ALL
+            .into_iter()
+            .find(|op| rest.starts_with(op.as_rsql()))
+        {
+            self.pos += op.as_rsql().chars().count();
+            return Ok(op);
         }
-        let shown: String = self.chars[self.pos..].iter().take(6).collect();
+        let [first @ .., last] = Op::ALL.map(Op::as_rsql);
         Err(self.error(&format!(
-            "unsupported operator near '{shown}'; supported operators are ==, !=, =in= and =out="
+            "unsupported operator near '{rest}'; supported operators are {} and {last}",
+            first.join(", ")
         )))
     }
 
@@ -233,7 +221,7 @@ impl Expr {
     pub fn fields(&self) -> Vec<&str> {
         match self {
             Expr::And(parts) | Expr::Or(parts) => parts.iter().flat_map(Expr::fields).collect(),
-            Expr::Compare { field, .. } => vec![field.as_str()],
+            Expr::Compare(filter) => vec![filter.selector()],
         }
     }
 
@@ -242,10 +230,12 @@ impl Expr {
         match self {
             Expr::And(parts) => parts.iter().all(|p| p.matches(record, resolve)),
             Expr::Or(parts) => parts.iter().any(|p| p.matches(record, resolve)),
-            Expr::Compare { field, op, values } => {
-                let actual = record.get(resolve(field)).unwrap_or(&Value::Null);
-                let hit = values.iter().any(|v| value_matches(actual, v));
-                match op {
+            Expr::Compare(filter) => {
+                let actual = record
+                    .get(resolve(filter.selector()))
+                    .unwrap_or(&Value::Null);
+                let hit = filter.values().iter().any(|v| value_matches(actual, v));
+                match filter.op() {
                     Op::Eq | Op::In => hit,
                     Op::Ne | Op::Out => !hit,
                 }
@@ -316,28 +306,20 @@ mod tests {
     fn parses_each_documented_example() {
         assert_eq!(
             parse("id==\"57efb0e6\"").unwrap(),
-            Expr::Compare {
-                field: "id".into(),
-                op: Op::Eq,
-                values: vec!["57efb0e6".into()]
-            }
+            Expr::Compare(Filter::eq("id", "57efb0e6"))
         );
-        assert!(matches!(
+        assert_eq!(
             parse("id!=\"a\"").unwrap(),
-            Expr::Compare { op: Op::Ne, .. }
-        ));
+            Expr::Compare(Filter::ne("id", "a"))
+        );
         assert_eq!(
             parse("id=in=(\"a\",\"b\")").unwrap(),
-            Expr::Compare {
-                field: "id".into(),
-                op: Op::In,
-                values: vec!["a".into(), "b".into()]
-            }
+            Expr::Compare(Filter::is_in("id", ["a", "b"]))
         );
-        assert!(matches!(
+        assert_eq!(
             parse("id=out=(a, 'b')").unwrap(),
-            Expr::Compare { op: Op::Out, .. }
-        ));
+            Expr::Compare(Filter::not_in("id", ["a", "b"]))
+        );
     }
 
     #[test]
@@ -346,7 +328,7 @@ mod tests {
         match e {
             Expr::Or(parts) => {
                 assert!(matches!(parts[0], Expr::And(_)));
-                assert!(matches!(parts[1], Expr::Compare { .. }));
+                assert!(matches!(parts[1], Expr::Compare(_)));
             }
             other => panic!("{other:?}"),
         }

@@ -7,6 +7,8 @@ use axum::extract::{Extension, Path, State};
 use axum::http::{StatusCode, Uri};
 use serde_json::{Map, Value, json};
 
+use wxcc_core::rsql::Op;
+
 use super::error::{ApiError, ApiErrorResponse};
 use super::guard::{Caller, authorize_read, own_org};
 use super::params::{bool_param, int_param, last_param, link_query, query_pairs};
@@ -288,7 +290,9 @@ struct Search {
 
 impl Search {
     fn parse(text: &str, allowed: &[&str]) -> Result<Search, ApiError> {
-        let structured = text.contains("==") || text.contains("=in=");
+        let structured = [Op::Eq, Op::In]
+            .into_iter()
+            .any(|op| text.contains(op.as_rsql()));
         if !structured {
             let keyword = text.trim().trim_matches('"').to_lowercase();
             return Ok(Search {
@@ -304,26 +308,21 @@ impl Search {
         let mut columns = None;
         let mut keyword = None;
         for part in parts {
-            match part {
-                rsql::Expr::Compare {
-                    field,
-                    op: rsql::Op::Eq,
-                    values,
-                } if field == "field" => columns = Some(values),
-                rsql::Expr::Compare {
-                    field,
-                    op: rsql::Op::In,
-                    values,
-                } if field == "fields" => columns = Some(values),
-                rsql::Expr::Compare {
-                    field,
-                    op: rsql::Op::Eq,
-                    mut values,
-                } if field == "value" => keyword = values.pop(),
-                other => {
+            let condition = match &part {
+                rsql::Expr::Compare(filter) => {
+                    Some((filter.selector(), filter.op(), filter.values()))
+                }
+                rsql::Expr::And(_) | rsql::Expr::Or(_) => None,
+            };
+            match condition {
+                Some(("field", Op::Eq, values) | ("fields", Op::In, values)) => {
+                    columns = Some(values.to_vec())
+                }
+                Some(("value", Op::Eq, values)) => keyword = values.last().cloned(),
+                _ => {
                     return Err(ApiError::bad_request(format!(
                         "search: unsupported part {:?}; use a keyword, field==\"col\";value==\"kw\" or fields=in=(\"a\",\"b\");value==\"kw\"",
-                        other.fields()
+                        part.fields()
                     )));
                 }
             }
