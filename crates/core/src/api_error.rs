@@ -10,6 +10,7 @@
 //! The `TrackingId` response header wins over a body tracking id.
 
 use crate::calendar::days_from_civil;
+use crate::proxy_protocol::{ErrorCode, field};
 use serde_json::Value;
 use std::fmt;
 
@@ -117,7 +118,7 @@ fn read_body(body: &str) -> BodyFacts {
             parts.push(text.to_owned());
         }
     };
-    if let Some(text) = str_at(&value, "error_description") {
+    if let Some(text) = str_at(&value, field::ERROR_DESCRIPTION) {
         push(&mut parts, text);
     }
     if let Some(text) = str_at(&value, "message") {
@@ -135,7 +136,7 @@ fn read_body(body: &str) -> BodyFacts {
         push(&mut parts, text);
     }
     let tracking_id = str_at(&value, "trackingId")
-        .or_else(|| str_at(&value, "tracking_id"))
+        .or_else(|| str_at(&value, field::TRACKING_ID))
         .map(str::to_owned);
     let error_code = value
         .get("error")
@@ -251,7 +252,7 @@ impl ApiError {
 
     /// The proxy reports the code or refresh token was rejected (OAuth `invalid_grant`).
     pub fn is_invalid_grant(&self) -> bool {
-        self.error_code.as_deref() == Some("invalid_grant")
+        self.error_code.as_deref() == Some(ErrorCode::InvalidGrant.as_str())
     }
 
     /// Worth offering "Retry" (after a wait for rate limits).

@@ -7,7 +7,8 @@
 //! Times are integer milliseconds since the Unix epoch (`now_ms: u64`, i.e. `Date.now() as u64`).
 //!
 //! Modules: [`secret`] (redacting newtypes), [`pkce`], [`config`] (`config.json`), [`authorize`],
-//! [`callback`], [`token`] (orgId/ciCluster), [`expiry`], [`session`], [`scopes`], [`rsql`],
+//! [`callback`], [`token`] (orgId/ciCluster), [`expiry`], [`session`], [`proxy_protocol`] (the
+//! token proxy's wire contract), [`scopes`], [`rsql`],
 //! [`list_query`], [`curl`], [`api_error`], [`calendar`] (dates as days since 1970), [`route`],
 //! [`web_url`].
 
@@ -28,6 +29,7 @@ pub mod json;
 pub mod list_query;
 pub mod model;
 pub mod pkce;
+pub mod proxy_protocol;
 pub mod return_path;
 pub mod route;
 pub mod rsql;

@@ -1,16 +1,19 @@
 //! The signed-in session as kept in sessionStorage: a typed, versioned record that decodes
-//! without ever panicking, and the token proxy's response it is built from.
+//! without ever panicking, built from the token proxy's answer ([`TokenResponse`], defined with
+//! the rest of the wire contract in [`crate::proxy_protocol`]).
 //!
-//! Both are read and written field by field through [`crate::json`] rather than derived serde
+//! The record is read and written field by field through [`crate::json`] rather than derived serde
 //! impls (see [`crate::model`] for why); the readers are as strict as serde was: a wrongly typed
 //! field rejects the whole record.
 
 use crate::config::ApiBase;
 use crate::expiry::Expiry;
 use crate::json::{
-    ObjectWriter, WrongType, optional_number, optional_text, required_number, required_text,
-    text_list,
+    ObjectWriter, WrongType, optional_flag, optional_number, optional_text, required_number,
+    required_text, text_list,
 };
+/// The token answer a session is built from is part of the proxy's wire contract.
+pub use crate::proxy_protocol::{TokenResponse, TokenResponseError};
 use crate::secret::{AccessToken, RefreshHandle};
 use crate::token::TokenIdentity;
 use serde_json::Value;
@@ -43,75 +46,6 @@ impl OrgSource {
             .find(|source| source.name() == name)
     }
 }
-
-/// The token proxy's success JSON for a code exchange or a refresh. Unknown fields are ignored;
-/// `Debug` redacts the token and the handle.
-#[derive(Debug, Clone)]
-pub struct TokenResponse {
-    pub access_token: AccessToken,
-    /// Seconds.
-    pub expires_in: u64,
-    /// Space-separated granted scopes. Absent means "as requested" (RFC 6749 §5.1).
-    pub scope: Option<String>,
-    pub token_type: Option<String>,
-    /// Seconds.
-    pub refresh_token_expires_in: Option<u64>,
-    /// Only in handle mode.
-    pub refresh_handle: Option<RefreshHandle>,
-    /// Seconds until the proxy ends the session whatever happens (its absolute lifetime), when the
-    /// proxy says.
-    pub session_expires_in: Option<u64>,
-    /// Whether the sign-in outlives the browser session ("Keep me signed in"), when the proxy says.
-    pub session_persistent: Option<bool>,
-}
-
-impl From<WrongType> for TokenResponseError {
-    fn from(_: WrongType) -> Self {
-        TokenResponseError
-    }
-}
-
-impl TokenResponse {
-    /// Parses the proxy's success body. The error never contains the body (it holds the token).
-    pub fn from_json(body: &str) -> Result<TokenResponse, TokenResponseError> {
-        let value: Value = crate::json::parse(body).map_err(|_| TokenResponseError)?;
-        let response = TokenResponse {
-            access_token: AccessToken::new(required_text(&value, "access_token")?),
-            expires_in: required_number(&value, "expires_in")?,
-            // An empty list says as little as none (some servers send `"scope": ""`).
-            scope: optional_text(&value, "scope")?.filter(|s| !s.trim().is_empty()),
-            token_type: optional_text(&value, "token_type")?,
-            refresh_token_expires_in: optional_number(&value, "refresh_token_expires_in")?,
-            refresh_handle: optional_text(&value, "refresh_handle")?.map(RefreshHandle::new),
-            session_expires_in: optional_number(&value, "session_expires_in")?,
-            session_persistent: optional_flag(&value, "session_persistent")?,
-        };
-        if response.access_token.is_empty() {
-            return Err(TokenResponseError);
-        }
-        if let Some(kind) = &response.token_type
-            && !kind.eq_ignore_ascii_case("bearer")
-        {
-            return Err(TokenResponseError);
-        }
-        Ok(response)
-    }
-}
-
-/// The proxy answered 200 with a body that is not a usable token response.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TokenResponseError;
-
-impl fmt::Display for TokenResponseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(
-            "the token proxy answered with something that is not a Bearer token response; \
-             check that token_proxy_url in config.json points at the proxy, then sign in again",
-        )
-    }
-}
-
-impl std::error::Error for TokenResponseError {}
 
 /// What sessionStorage holds for a signed-in tab.
 #[derive(Debug, Clone, PartialEq)]
@@ -346,14 +280,6 @@ impl SessionRecord {
             return Err(SessionDecodeError::Unreadable);
         }
         Ok(record)
-    }
-}
-
-/// A boolean field that may be absent; present with another type is an error.
-fn optional_flag(value: &Value, key: &str) -> Result<Option<bool>, WrongType> {
-    match value.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(flag) => flag.as_bool().map(Some).ok_or(WrongType),
     }
 }
 
