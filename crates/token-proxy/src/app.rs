@@ -22,6 +22,10 @@ use tower_http::sensitive_headers::{
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
+use wxcc_core::proxy_protocol::{LOGOUT_PATH, REFRESH_PATH, TOKEN_PATH};
+
+/// For load balancers, not the SPA: outside the wire contract.
+const HEALTH_PATH: &str = "/healthz";
 
 /// The client address, for hosts that know it other than through `ConnectInfo` (Lambda).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,10 +96,10 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), rate_limit));
 
     Router::new()
-        .route("/token", post(handlers::token))
-        .route("/refresh", post(handlers::refresh))
-        .route("/logout", post(handlers::logout))
-        .route("/healthz", get(healthz))
+        .route(TOKEN_PATH, post(handlers::token))
+        .route(REFRESH_PATH, post(handlers::refresh))
+        .route(LOGOUT_PATH, post(handlers::logout))
+        .route(HEALTH_PATH, get(healthz))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
         .layer(layers)
@@ -127,7 +131,8 @@ async fn rate_limit(
     next: Next,
 ) -> Result<Response, ProxyError> {
     // Health checks come from load balancers; sign-out must always work (it calls nobody upstream).
-    if matches!(request.uri().path(), "/healthz" | "/logout") {
+    let path = request.uri().path();
+    if path == HEALTH_PATH || path == LOGOUT_PATH {
         return Ok(next.run(request).await);
     }
     let client = request

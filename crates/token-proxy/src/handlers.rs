@@ -4,7 +4,7 @@ use crate::error::{ErrorCode, ProxyError};
 use crate::policy::accept_post;
 use crate::request::{self, SessionMode};
 use crate::sealing::{OpenError, SealedSession};
-use crate::session::{self, SignedOut, TokenBody};
+use crate::session;
 use crate::state::AppState;
 use crate::upstream::{self, Grant, IssuedTokens};
 use axum::Json;
@@ -13,6 +13,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
+use wxcc_core::proxy_protocol::SignedOut;
 use wxcc_core::secret::Secret;
 
 async fn call_upstream(
@@ -39,7 +40,7 @@ async fn call_upstream(
 /// Seals the session and builds the success answer: the cookie (cookie mode) or the handle in the body.
 fn issue(state: &AppState, tokens: &IssuedTokens, session: &SealedSession, now: u64) -> Response {
     let sealed = state.inner.sealer.seal(session);
-    let body = TokenBody::new(tokens, session, now, state.inner.mode, &sealed);
+    let body = session::token_answer(tokens, session, now, state.inner.mode, &sealed);
     let mut response = Json(body).into_response();
     if state.inner.mode == SessionMode::Cookie {
         let max_age = session
@@ -110,7 +111,11 @@ pub(crate) async fn refresh(
     let Some(sealed) = sealed else {
         if request.probe {
             tracing::info!("session probe: no session");
-            return Ok(Json(SignedOut::new(None, remember_days)).into_response());
+            let signed_out = SignedOut {
+                reason: None,
+                remember_days,
+            };
+            return Ok(Json(signed_out).into_response());
         }
         return Err(refused(false)(ProxyError::new(
             ErrorCode::SessionExpired,
@@ -185,14 +190,13 @@ pub(crate) struct RefreshRefused {
 
 impl RefreshRefused {
     fn new(error: ProxyError, mode: SessionMode, remember_days: u32, probe: bool) -> Self {
-        let session_over = matches!(
-            error.code,
-            ErrorCode::SessionExpired | ErrorCode::RefreshExpired
-        );
+        let session_over = error.code.ends_the_session();
         Self {
             clear_cookie: session_over && mode == SessionMode::Cookie,
-            signed_out: (probe && session_over)
-                .then(|| SignedOut::new(Some(error.code.as_str()), remember_days)),
+            signed_out: (probe && session_over).then_some(SignedOut {
+                reason: Some(error.code),
+                remember_days,
+            }),
             error,
         }
     }

@@ -5,13 +5,13 @@
 
 use crate::error::{ErrorCode, ProxyError};
 use serde_json::{Map, Value};
+use wxcc_core::proxy_protocol::{CONTENT_TYPE, field};
 use wxcc_core::secret::Secret;
 
 /// Largest accepted request body. The largest legitimate body (a refresh handle) is well under this.
 pub const MAX_BODY_BYTES: usize = 8 * 1024;
 /// The header every POST must carry; a custom header makes every cross-origin call need a CORS preflight.
-pub const REQUEST_HEADER: &str = "x-wxcc-request";
-pub const REQUEST_HEADER_VALUE: &str = "1";
+pub use wxcc_core::proxy_protocol::{REQUEST_HEADER, REQUEST_HEADER_VALUE};
 
 const MAX_CODE_LEN: usize = 2048;
 const MIN_VERIFIER_LEN: usize = 43;
@@ -55,7 +55,7 @@ pub fn check_content_type(value: Option<&str>) -> Result<(), ProxyError> {
     let value = value.ok_or_else(unsupported)?;
     let mut parts = value.split(';');
     let essence = parts.next().unwrap_or("").trim();
-    if !essence.eq_ignore_ascii_case("application/json") {
+    if !essence.eq_ignore_ascii_case(CONTENT_TYPE) {
         return Err(unsupported());
     }
     for parameter in parts {
@@ -97,9 +97,9 @@ pub fn check_origin(value: Option<&str>, allowed: &[String]) -> Result<(), Proxy
 /// Validates a `POST /token` body.
 pub fn parse_code_exchange(body: &[u8]) -> Result<CodeExchange, ProxyError> {
     let mut object = parse_object(body)?;
-    let code = take_string(&mut object, "code")?;
-    let code_verifier = take_string(&mut object, "code_verifier")?;
-    let remember = take_flag(&mut object, "remember")?;
+    let code = take_string(&mut object, field::CODE)?;
+    let code_verifier = take_string(&mut object, field::CODE_VERIFIER)?;
+    let remember = take_flag(&mut object, field::REMEMBER)?;
     reject_unknown_fields(&object)?;
     if code.len() > MAX_CODE_LEN || !code.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(invalid(
@@ -127,11 +127,14 @@ pub fn parse_code_exchange(body: &[u8]) -> Result<CodeExchange, ProxyError> {
 /// checked when it is opened (anything not base64url, or too long, is refused before decrypting).
 pub fn parse_refresh(body: &[u8], mode: SessionMode) -> Result<RefreshRequest, ProxyError> {
     let mut object = parse_object(body)?;
-    let probe = take_flag(&mut object, "probe")?;
+    let probe = take_flag(&mut object, field::PROBE)?;
     let handle = match mode {
         SessionMode::Cookie => None,
-        SessionMode::Handle if probe && !object.contains_key("refresh_handle") => None,
-        SessionMode::Handle => Some(Secret::new(take_string(&mut object, "refresh_handle")?)),
+        SessionMode::Handle if probe && !object.contains_key(field::REFRESH_HANDLE) => None,
+        SessionMode::Handle => Some(Secret::new(take_string(
+            &mut object,
+            field::REFRESH_HANDLE,
+        )?)),
     };
     reject_unknown_fields(&object)?;
     Ok(RefreshRequest { probe, handle })
