@@ -4,9 +4,11 @@
 use wxcc_core::api_error::ApiError;
 use wxcc_core::callback::CallbackError;
 use wxcc_core::config::{AppConfig, ProxyMode};
-use wxcc_core::json::ObjectWriter;
+use wxcc_core::proxy_protocol::{
+    self as protocol, ErrorCode, LogoutBody, ProbeAnswer, RefreshBody, TokenRequestBody,
+    TokenResponse,
+};
 use wxcc_core::secret::{AuthCode, PkceVerifier, RefreshHandle};
-use wxcc_core::session::TokenResponse;
 
 use crate::http::{self, HttpResponse};
 
@@ -16,8 +18,11 @@ async fn post(config: &AppConfig, path: &str, body: String) -> Result<HttpRespon
         method: "POST",
         url: &url,
         headers: vec![
-            ("content-type", "application/json".into()),
-            ("x-wxcc-request", "1".into()),
+            ("content-type", protocol::CONTENT_TYPE.into()),
+            (
+                protocol::REQUEST_HEADER,
+                protocol::REQUEST_HEADER_VALUE.into(),
+            ),
         ],
         body: Some(body),
         with_credentials: config.proxy_mode == ProxyMode::Cookie,
@@ -32,14 +37,13 @@ pub async fn exchange(
     verifier: PkceVerifier,
     remember: bool,
 ) -> Result<(TokenResponse, f64), CallbackError> {
-    let mut body = ObjectWriter::default()
-        .text("code", code.secret())
-        .text("code_verifier", verifier.secret());
-    if remember {
-        body = body.boolean("remember", true);
+    let body = TokenRequestBody {
+        code: &code,
+        code_verifier: &verifier,
+        remember,
     }
-    let body = body.finish();
-    let response = post(config, "/token", body)
+    .to_json();
+    let response = post(config, protocol::TOKEN_PATH, body)
         .await
         .map_err(|_| CallbackError::ProxyUnreachable)?;
     if response.ok() {
@@ -53,12 +57,12 @@ pub async fn exchange(
     }
     let error = answered(&response);
     // The proxy answered: its error code says whether Webex or the proxy itself is at fault.
-    Err(match error.error_code.as_deref() {
-        _ if error.is_invalid_grant() => CallbackError::InvalidGrant,
-        Some("proxy_misconfigured") => CallbackError::ProxyMisconfigured {
+    Err(match error_code(&error) {
+        Some(ErrorCode::InvalidGrant) => CallbackError::InvalidGrant,
+        Some(ErrorCode::ProxyMisconfigured) => CallbackError::ProxyMisconfigured {
             tracking_id: error.tracking_id,
         },
-        Some("upstream_unavailable" | "upstream_rate_limited") => {
+        Some(ErrorCode::UpstreamUnavailable | ErrorCode::UpstreamRateLimited) => {
             CallbackError::IdentityUnavailable {
                 status: response.status,
                 tracking_id: error.tracking_id,
@@ -85,14 +89,17 @@ pub async fn refresh(
     config: &AppConfig,
     handle: Option<&RefreshHandle>,
 ) -> Result<TokenResponse, RefreshFailure> {
-    let body = match (config.proxy_mode, handle) {
-        (ProxyMode::Handle, Some(handle)) => ObjectWriter::default()
-            .text("refresh_handle", handle.secret())
-            .finish(),
+    let refresh_handle = match (config.proxy_mode, handle) {
+        (ProxyMode::Handle, Some(handle)) => Some(handle),
         (ProxyMode::Handle, None) => return Err(RefreshFailure::SessionOver),
-        (ProxyMode::Cookie, _) => ObjectWriter::default().finish(),
+        (ProxyMode::Cookie, _) => None,
     };
-    let response = post(config, "/refresh", body)
+    let body = RefreshBody {
+        refresh_handle,
+        probe: false,
+    }
+    .to_json();
+    let response = post(config, protocol::REFRESH_PATH, body)
         .await
         .map_err(|e| RefreshFailure::Unavailable(unreachable(&e)))?;
     if response.ok() {
@@ -101,11 +108,8 @@ pub async fn refresh(
     }
     let error = answered(&response);
     let over = response.status == 401
-        || error.is_invalid_grant()
-        || matches!(
-            error.error_code.as_deref(),
-            Some("session_expired" | "refresh_expired")
-        );
+        || error_code(&error)
+            .is_some_and(|code| code == ErrorCode::InvalidGrant || code.ends_the_session());
     Err(if over {
         RefreshFailure::SessionOver
     } else {
@@ -126,8 +130,12 @@ pub enum Probe {
 /// says so, so a first visit logs no failed request. It also says whether the proxy offers
 /// "Keep me signed in on this device".
 pub async fn probe(config: &AppConfig) -> Result<Probe, RefreshFailure> {
-    let body = ObjectWriter::default().boolean("probe", true).finish();
-    let response = post(config, "/refresh", body)
+    let body = RefreshBody {
+        refresh_handle: None,
+        probe: true,
+    }
+    .to_json();
+    let response = post(config, protocol::REFRESH_PATH, body)
         .await
         .map_err(|e| RefreshFailure::Unavailable(unreachable(&e)))?;
     if !response.ok() {
@@ -138,22 +146,22 @@ pub async fn probe(config: &AppConfig) -> Result<Probe, RefreshFailure> {
             "The token proxy answered the session probe with something that is not JSON.",
         ))
     })?;
-    if value.get("signed_in") == Some(&serde_json::Value::Bool(false)) {
-        let number = |name| value.get(name).and_then(serde_json::Value::as_u64);
-        return Ok(Probe::None {
-            ended: value.get("reason").is_some(),
-            remember_days: number("remember_days").unwrap_or(0) as u32,
-        });
+    match ProbeAnswer::from_value(&value) {
+        Ok(ProbeAnswer::SignedIn(token)) => Ok(Probe::Session(token)),
+        Ok(ProbeAnswer::SignedOut(signed_out)) => Ok(Probe::None {
+            ended: signed_out.ended(),
+            remember_days: signed_out.remember_days,
+        }),
+        Err(e) => Err(RefreshFailure::Unavailable(ApiError::network(
+            &e.to_string(),
+        ))),
     }
-    TokenResponse::from_json(&response.body)
-        .map(Probe::Session)
-        .map_err(|e| RefreshFailure::Unavailable(ApiError::network(&e.to_string())))
 }
 
 /// `POST /logout`: the proxy clears its cookie. A failure says what failed and what to do: the
 /// cookie stays in the browser until it closes (or the proxy is reached).
 pub async fn logout(config: &AppConfig) -> Result<(), String> {
-    let response = post(config, "/logout", ObjectWriter::default().finish())
+    let response = post(config, protocol::LOGOUT_PATH, LogoutBody.to_json())
         .await
         .map_err(|e| {
             format!(
@@ -190,4 +198,10 @@ fn answered(response: &HttpResponse) -> ApiError {
         &response.body,
         0,
     )
+}
+
+/// The proxy's error code in an error answer (`None` for another server's error, or a code this
+/// build does not know).
+fn error_code(error: &ApiError) -> Option<ErrorCode> {
+    error.error_code.as_deref().and_then(ErrorCode::parse)
 }
