@@ -1,6 +1,16 @@
 //! The Activity page's arithmetic: windows the API accepts, paging through whole results, the
 //! charts' series from the analytics answers, durations people can read, and which ids the
 //! console can show as names.
+//!
+//! The page reports through Webex's GraphQL Search API (`POST /search`): [`window`] (presets,
+//! limits, intervals), [`query`] (the requests), [`answer`] (reading them into charts and
+//! tables), [`units`] (how values read) and [`address`] (the view and window in the URL).
+
+pub mod address;
+pub mod answer;
+pub mod query;
+pub mod units;
+pub mod window;
 
 use std::collections::BTreeMap;
 

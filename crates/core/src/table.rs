@@ -7,12 +7,18 @@ use serde_json::Value;
 use crate::activity::{NAMED_IDS, is_duration_field, is_time_field};
 
 /// Nested objects whose `{id, name}` is a record the console lists: `(key, list slug)`.
-const NAMED_OBJECTS: [(&str, &str); 5] = [
+const NAMED_OBJECTS: [(&str, &str); 10] = [
     ("owner", "users"),
     ("agent", "users"),
     ("queue", "queues"),
     ("team", "teams"),
     ("site", "sites"),
+    // The Search API's task records (`lastQueue { id name }` …).
+    ("lastAgent", "users"),
+    ("lastQueue", "queues"),
+    ("lastTeam", "teams"),
+    ("lastSite", "sites"),
+    ("lastEntryPoint", "entry-points"),
 ];
 
 /// Every scalar field of a record with its dotted path (`attributes.owner.name`), in the API's

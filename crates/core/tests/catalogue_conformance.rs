@@ -241,6 +241,7 @@ fn a_wrong_catalogue_entry_is_caught() {
         params: good_params,
         scopes: &["cjp:config_read"],
         scope_source: ScopeSource::Spec,
+        deprecated: None,
     };
     assert_eq!(problems_of(&spec, &good), Vec::<String>::new());
 

@@ -150,6 +150,7 @@ const fn config(
         params,
         scopes: CONFIG_READ,
         scope_source: ScopeSource::ConsoleRule,
+        deprecated: None,
     }
 }
 
@@ -163,6 +164,19 @@ const fn activity(
     Endpoint {
         scopes: ACTIVITY_READ,
         ..config(id, "Activity", summary, path, params)
+    }
+}
+
+/// What the explorer says beside the two statistics endpoints (Cisco's migration guide; the
+/// spec copy does not mark them).
+const STATISTICS_END_OF_LIFE: &str = "Deprecated by Cisco: end-of-life on 2027-03-31. Use the Search API \
+     (POST /search, the explorer's GraphQL tab) instead; the Activity page already does.";
+
+/// An endpoint Cisco has deprecated.
+const fn deprecated(endpoint: Endpoint, why: &'static str) -> Endpoint {
+    Endpoint {
+        deprecated: Some(why),
+        ..endpoint
     }
 }
 
@@ -572,37 +586,43 @@ pub const ENDPOINTS: &[Endpoint] = &[
             ORG_ID_QUERY,
         ],
     ),
-    activity(
-        "agent-statistics",
-        "Get Agent Statistics",
-        "/v1/agents/statistics",
-        &[
-            FROM_MS,
-            TO_MS_REQUIRED,
-            INTERVAL,
-            query(
-                "agentIds",
-                "Comma-separated agent IDs (at most 100; all when blank).",
-                "",
-            ),
-            ORG_ID_QUERY,
-        ],
+    deprecated(
+        activity(
+            "agent-statistics",
+            "Get Agent Statistics",
+            "/v1/agents/statistics",
+            &[
+                FROM_MS,
+                TO_MS_REQUIRED,
+                INTERVAL,
+                query(
+                    "agentIds",
+                    "Comma-separated agent IDs (at most 100; all when blank).",
+                    "",
+                ),
+                ORG_ID_QUERY,
+            ],
+        ),
+        STATISTICS_END_OF_LIFE,
     ),
-    activity(
-        "queue-statistics",
-        "Get Queue Statistics",
-        "/v1/queues/statistics",
-        &[
-            FROM_MS,
-            TO_MS_REQUIRED,
-            INTERVAL,
-            query(
-                "queueIds",
-                "Comma-separated queue IDs (at most 100; all when blank).",
-                "",
-            ),
-            ORG_ID_QUERY,
-        ],
+    deprecated(
+        activity(
+            "queue-statistics",
+            "Get Queue Statistics",
+            "/v1/queues/statistics",
+            &[
+                FROM_MS,
+                TO_MS_REQUIRED,
+                INTERVAL,
+                query(
+                    "queueIds",
+                    "Comma-separated queue IDs (at most 100; all when blank).",
+                    "",
+                ),
+                ORG_ID_QUERY,
+            ],
+        ),
+        STATISTICS_END_OF_LIFE,
     ),
     activity(
         "estimated-wait-time",

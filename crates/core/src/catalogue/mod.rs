@@ -20,6 +20,7 @@ use std::fmt;
 
 mod build;
 mod endpoints;
+pub mod search;
 
 pub use build::{BuildUrlError, build_url};
 pub use endpoints::ENDPOINTS;
@@ -95,6 +96,8 @@ pub struct Endpoint {
     /// Any one of these unlocks the endpoint; the first is the one to ask for.
     pub scopes: &'static [&'static str],
     pub scope_source: ScopeSource,
+    /// Why not to build on it, when Cisco has deprecated it (the explorer shows this beside it).
+    pub deprecated: Option<&'static str>,
 }
 
 impl Endpoint {
@@ -201,6 +204,21 @@ mod tests {
                 e.id
             );
         }
+    }
+
+    #[test]
+    fn the_statistics_endpoints_are_marked_deprecated_with_their_end_of_life() {
+        for id in ["agent-statistics", "queue-statistics"] {
+            let note = find(id).and_then(|e| e.deprecated).unwrap_or_default();
+            assert!(
+                note.contains("2027-03-31") && note.contains("/search"),
+                "{id}"
+            );
+        }
+        assert_eq!(
+            ENDPOINTS.iter().filter(|e| e.deprecated.is_some()).count(),
+            2
+        );
     }
 
     #[test]
