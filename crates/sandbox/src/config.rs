@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use wxcc_core::secret::Secret;
 
 /// Scopes the demo client may request; the SPA asks for a subset of these.
@@ -26,14 +26,10 @@ pub struct SandboxConfig {
     pub allowed_origins: Vec<String>,
     /// Seed for the generated organisation data; same seed, same data.
     pub seed: u64,
-    /// Lifetime of access tokens in seconds (Webex: 1209599).
-    pub access_token_lifetime_secs: u64,
     /// Lifetime of refresh tokens in seconds (Webex: 7776000), reset on every refresh.
     pub refresh_token_lifetime_secs: u64,
     /// Lifetime of authorization codes in seconds (Webex: about 5 minutes).
     pub authorization_code_lifetime_secs: u64,
-    /// Latency added to every Contact Center API request.
-    pub latency_ms: u64,
     /// Share (0.0..=1.0) of Contact Center API requests answered with 500.
     pub error_rate: f64,
     /// Answer every Contact Center API request with 429.
@@ -41,6 +37,24 @@ pub struct SandboxConfig {
     /// Requests per minute per OAuth client on the Contact Center API before 429 (Webex documents
     /// its default per client id; see the README's fidelity table).
     pub rate_limit_per_minute: u32,
+    /// Serve the `/_sandbox/faults` control endpoint on the identity port.
+    pub control: bool,
+    /// The knobs the control endpoint can change later; top-level fields of a config file.
+    #[serde(flatten)]
+    pub knobs: Knobs,
+}
+
+/// The knobs a config file (or a flag) sets at start and `POST /_sandbox/faults` changes while the
+/// sandbox runs. Declared here only: the control endpoint's state (`state::Faults`) holds them.
+// No `deny_unknown_fields` here: flattened into `SandboxConfig` (which has it), this struct sees
+// every field of the file and must leave the others to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Knobs {
+    /// Latency added to every Contact Center API request.
+    pub latency_ms: u64,
+    /// Lifetime of access tokens in seconds (Webex: 1209599); at run time, of those issued from then on.
+    pub access_token_lifetime_secs: u64,
     /// 429s carry the spec's `ApiErrorResponse` body; Webex documents them without a body.
     pub json_429: bool,
     /// Token responses report the granted `scope`; Webex documents no such field.
@@ -55,8 +69,21 @@ pub struct SandboxConfig {
     /// Status of an agent-activities page that starts beyond the spec's record cap: 400 or 413
     /// (Webex's choice is not documented).
     pub activity_cap_status: u16,
-    /// Serve the `/_sandbox/faults` control endpoint on the identity port.
-    pub control: bool,
+}
+
+impl Default for Knobs {
+    fn default() -> Self {
+        Knobs {
+            latency_ms: 0,
+            access_token_lifetime_secs: 1_209_599,
+            json_429: false,
+            report_scope: false,
+            omit_refresh_token_expires_in: false,
+            stable_refresh_secs: 0,
+            token_latency_ms: 0,
+            activity_cap_status: 400,
+        }
+    }
 }
 
 /// One registered OAuth client (an "integration" in Webex terms).
@@ -80,20 +107,13 @@ impl Default for SandboxConfig {
             clients: Vec::new(),
             allowed_origins: Vec::new(),
             seed: 42,
-            access_token_lifetime_secs: 1_209_599,
             refresh_token_lifetime_secs: 7_776_000,
             authorization_code_lifetime_secs: 300,
-            latency_ms: 0,
             error_rate: 0.0,
             force_429: false,
             rate_limit_per_minute: 50,
-            json_429: false,
-            report_scope: false,
-            omit_refresh_token_expires_in: false,
-            stable_refresh_secs: 0,
-            token_latency_ms: 0,
-            activity_cap_status: 400,
             control: false,
+            knobs: Knobs::default(),
         }
     }
 }
@@ -151,7 +171,7 @@ impl SandboxConfig {
         if self.rate_limit_per_minute == 0 {
             return Err("rate_limit_per_minute must be at least 1".into());
         }
-        check_activity_cap_status(self.activity_cap_status)?;
+        check_activity_cap_status(self.knobs.activity_cap_status)?;
         for origin in &self.allowed_origins {
             let parsed = url::Url::parse(origin)
                 .map_err(|e| format!("allowed_origins entry {origin:?} is not a URL: {e}"))?;
@@ -196,21 +216,27 @@ mod tests {
     #[test]
     fn defaults_match_webex() {
         let c = SandboxConfig::default();
-        assert_eq!(c.access_token_lifetime_secs, 1_209_599);
+        assert_eq!(c.knobs.access_token_lifetime_secs, 1_209_599);
         assert_eq!(c.refresh_token_lifetime_secs, 7_776_000);
         assert_eq!(c.rate_limit_per_minute, 50);
-        assert!(!c.json_429 && !c.report_scope && !c.omit_refresh_token_expires_in);
-        assert_eq!((c.stable_refresh_secs, c.activity_cap_status), (0, 400));
+        let k = &c.knobs;
+        assert!(!k.json_429 && !k.report_scope && !k.omit_refresh_token_expires_in);
+        assert_eq!((k.stable_refresh_secs, k.activity_cap_status), (0, 400));
     }
 
     #[test]
     fn toml_file_with_partial_fields() {
         let c: SandboxConfig = toml::from_str(
-            "seed = 7\naccess_token_lifetime_secs = 20\n[[clients]]\nclient_id = \"a\"\nclient_secret = \"s\"\nredirect_uris = [\"http://x/cb\"]\n",
+            "seed = 7\naccess_token_lifetime_secs = 20\njson_429 = true\n[[clients]]\nclient_id = \"a\"\nclient_secret = \"s\"\nredirect_uris = [\"http://x/cb\"]\n",
         )
         .unwrap();
         assert_eq!(c.seed, 7);
-        assert_eq!(c.access_token_lifetime_secs, 20);
+        assert_eq!(c.knobs.access_token_lifetime_secs, 20);
+        assert!(c.knobs.json_429);
+        assert_eq!(
+            c.knobs.activity_cap_status, 400,
+            "unnamed knobs keep their default"
+        );
         assert_eq!(c.clients[0].scopes.len(), DEMO_SCOPES.len());
         assert_eq!(c.clients[0].client_secret.secret(), "s");
     }
@@ -225,13 +251,20 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("invalid type"), "{err}");
+        let err = serde_json::from_str::<SandboxConfig>("{\"latency_ms\": \"x\"}")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("invalid type"), "{err}");
         let bad = SandboxConfig {
             error_rate: 2.0,
             ..SandboxConfig::default()
         };
         assert!(bad.validate().unwrap_err().contains("error_rate"));
         let bad = SandboxConfig {
-            activity_cap_status: 404,
+            knobs: Knobs {
+                activity_cap_status: 404,
+                ..Knobs::default()
+            },
             ..SandboxConfig::default()
         };
         assert!(bad.validate().unwrap_err().contains("activity_cap_status"));

@@ -4,48 +4,24 @@
 
 use std::collections::HashMap;
 
+use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Extension, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::config::check_activity_cap_status;
-use crate::http_util::TrackingId;
 use crate::identity::WebexError;
-use crate::state::{AppState, Grant, now_ms};
+use crate::state::{AppState, Faults, Grant, now_ms};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/_sandbox/faults", get(get_faults).post(set_faults))
 }
 
-/// Body of `POST /_sandbox/faults`; every field optional, each replaces the current value.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FaultRequest {
-    pub force_429: Option<u32>,
-    pub force_5xx: Option<u32>,
-    #[serde(default)]
-    pub expire_access_tokens: bool,
-    #[serde(default)]
-    pub expire_refresh_tokens: bool,
-    pub latency_ms: Option<u64>,
-    pub access_token_lifetime_secs: Option<u64>,
-    pub opaque_tokens: Option<bool>,
-    pub json_429: Option<bool>,
-    pub report_scope: Option<bool>,
-    pub omit_refresh_token_expires_in: Option<bool>,
-    pub stable_refresh_secs: Option<u64>,
-    pub token_latency_ms: Option<u64>,
-    pub activity_cap_status: Option<u16>,
-}
-
-/// Every field a fault request may carry, for the error that names an unknown one.
-const FIELDS: &str = "force_429, force_5xx, expire_access_tokens, expire_refresh_tokens, latency_ms, \
-    access_token_lifetime_secs, opaque_tokens, json_429, report_scope, omit_refresh_token_expires_in, \
-    stable_refresh_secs, token_latency_ms, activity_cap_status";
+/// The actions a fault request may ask for besides setting knobs: `true` expires every such token now.
+const EXPIRE_ACCESS_TOKENS: &str = "expire_access_tokens";
+const EXPIRE_REFRESH_TOKENS: &str = "expire_refresh_tokens";
 
 async fn get_faults(State(state): State<AppState>) -> Json<Value> {
     Json(fault_view(&state))
@@ -69,77 +45,142 @@ fn fault_view(state: &AppState) -> Value {
     view
 }
 
+/// `POST /_sandbox/faults`: a JSON object with any of the two actions and of the fields of
+/// [`Faults`], each replacing the current value (`null` leaves it).
 async fn set_faults(
     State(state): State<AppState>,
-    Extension(tracking): Extension<TrackingId>,
-    body: Result<Json<FaultRequest>, JsonRejection>,
+    body: Result<Json<Map<String, Value>>, JsonRejection>,
 ) -> Result<Json<Value>, WebexError> {
-    let bad_request = |detail: String| WebexError::new(StatusCode::BAD_REQUEST, detail, &tracking);
-    let Json(req) = body.map_err(|e| {
-        bad_request(format!(
-            "Invalid fault request: {}. Send JSON with any of {FIELDS}.",
-            e.body_text()
-        ))
-    })?;
-    if let Some(status) = req.activity_cap_status {
-        check_activity_cap_status(status).map_err(bad_request)?;
+    let invalid = |detail: &str| {
+        WebexError::new(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "Invalid fault request: {detail}. Send JSON with any of {}.",
+                request_fields().join(", ")
+            ),
+        )
+    };
+    let Json(mut request) = body.map_err(|e| invalid(&e.body_text()))?;
+    let logged = request.clone();
+    let expire_access = take_action(&mut request, EXPIRE_ACCESS_TOKENS).map_err(|e| invalid(&e))?;
+    let expire_refresh =
+        take_action(&mut request, EXPIRE_REFRESH_TOKENS).map_err(|e| invalid(&e))?;
+    {
+        let mut store = state.store();
+        let faults = changed(&store.faults, request).map_err(|e| invalid(&e))?;
+        check_activity_cap_status(faults.knobs.activity_cap_status)
+            .map_err(|e| WebexError::new(StatusCode::BAD_REQUEST, e))?;
+        store.faults = faults;
+        let now = now_ms();
+        let expire = |grants: &mut HashMap<String, Grant>| {
+            grants
+                .values_mut()
+                .for_each(|g| g.expires_at_ms = g.expires_at_ms.min(now));
+        };
+        if expire_access {
+            expire(&mut store.access_tokens);
+        }
+        if expire_refresh {
+            expire(&mut store.refresh_tokens);
+        }
     }
-    apply(&state, &req);
-    tracing::info!(?req, "faults updated");
+    tracing::info!(request = ?logged, "faults updated");
     Ok(Json(fault_view(&state)))
 }
 
-fn apply(state: &AppState, req: &FaultRequest) {
-    let now = now_ms();
-    let mut store = state.store();
-    let faults = &mut store.faults;
-    replace(&mut faults.force_429, req.force_429);
-    replace(&mut faults.force_5xx, req.force_5xx);
-    replace(&mut faults.latency_ms, req.latency_ms);
-    replace(
-        &mut faults.access_token_lifetime_secs,
-        req.access_token_lifetime_secs,
-    );
-    replace(&mut faults.opaque_tokens, req.opaque_tokens);
-    replace(&mut faults.json_429, req.json_429);
-    replace(&mut faults.report_scope, req.report_scope);
-    replace(
-        &mut faults.omit_refresh_token_expires_in,
-        req.omit_refresh_token_expires_in,
-    );
-    replace(&mut faults.stable_refresh_secs, req.stable_refresh_secs);
-    replace(&mut faults.token_latency_ms, req.token_latency_ms);
-    replace(&mut faults.activity_cap_status, req.activity_cap_status);
-    let expire = |grants: &mut HashMap<String, Grant>| {
-        grants
-            .values_mut()
-            .for_each(|g| g.expires_at_ms = g.expires_at_ms.min(now));
-    };
-    if req.expire_access_tokens {
-        expire(&mut store.access_tokens);
-    }
-    if req.expire_refresh_tokens {
-        expire(&mut store.refresh_tokens);
+/// Every field a fault request may carry, for the error that names an unknown one.
+fn request_fields() -> Vec<String> {
+    let knobs = serde_json::to_value(Faults::from_config(&Default::default()));
+    let knob_names = knobs.ok().and_then(|v| match v {
+        Value::Object(fields) => Some(fields.into_iter().map(|(name, _)| name)),
+        _ => None,
+    });
+    knob_names
+        .into_iter()
+        .flatten()
+        .chain([EXPIRE_ACCESS_TOKENS, EXPIRE_REFRESH_TOKENS].map(String::from))
+        .collect()
+}
+
+/// Removes the action `name` from the request: whether it asks for it.
+fn take_action(request: &mut Map<String, Value>, name: &str) -> Result<bool, String> {
+    match request.remove(name) {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(on)) => Ok(on),
+        Some(other) => Err(format!("{name} must be true or false, got {other}")),
     }
 }
 
-fn replace<T>(slot: &mut T, value: Option<T>) {
-    if let Some(v) = value {
-        *slot = v;
+/// `current` with the knobs the request names replaced, typed and checked as [`Faults`] is.
+fn changed(current: &Faults, request: Map<String, Value>) -> Result<Faults, String> {
+    let Ok(Value::Object(mut fields)) = serde_json::to_value(current) else {
+        return Err("the current knobs cannot be shown".into());
+    };
+    for (name, value) in request {
+        if !fields.contains_key(&name) {
+            return Err(format!("unknown field `{name}`"));
+        }
+        if !value.is_null() {
+            fields.insert(name, value);
+        }
     }
+    serde_json::from_value(Value::Object(fields)).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::{Knobs, SandboxConfig};
+
+    fn request(body: Value) -> Map<String, Value> {
+        match body {
+            Value::Object(fields) => fields,
+            other => panic!("not an object: {other}"),
+        }
+    }
 
     #[test]
-    fn fault_request_names_an_unknown_field() {
-        assert!(
-            serde_json::from_str::<FaultRequest>("{\"force_42\": 1}")
-                .unwrap_err()
-                .to_string()
-                .contains("force_42")
-        );
+    fn a_request_replaces_the_knobs_it_names_and_keeps_the_others() {
+        let current = Faults::from_config(&SandboxConfig::default());
+        let next = changed(
+            &current,
+            request(json!({"force_429": 2, "json_429": true, "latency_ms": null})),
+        )
+        .unwrap();
+        let expected = Faults {
+            force_429: 2,
+            knobs: Knobs {
+                json_429: true,
+                ..current.knobs.clone()
+            },
+            ..current
+        };
+        assert_eq!(next, expected);
+    }
+
+    #[test]
+    fn a_fault_request_names_an_unknown_field_or_a_wrong_type() {
+        let current = Faults::from_config(&SandboxConfig::default());
+        let err = changed(&current, request(json!({"force_42": 1}))).unwrap_err();
+        assert!(err.contains("force_42"), "{err}");
+        let err = changed(&current, request(json!({"latency_ms": "slow"}))).unwrap_err();
+        assert!(err.contains("invalid type"), "{err}");
+        let mut expire = request(json!({"expire_access_tokens": 1}));
+        let err = take_action(&mut expire, EXPIRE_ACCESS_TOKENS).unwrap_err();
+        assert!(err.contains("expire_access_tokens"), "{err}");
+    }
+
+    #[test]
+    fn the_error_lists_every_knob_and_action() {
+        let fields = request_fields();
+        for name in [
+            "force_429",
+            "opaque_tokens",
+            "activity_cap_status",
+            "token_latency_ms",
+            "expire_refresh_tokens",
+        ] {
+            assert!(fields.iter().any(|f| f == name), "{name} in {fields:?}");
+        }
     }
 }

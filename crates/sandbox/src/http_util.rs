@@ -1,36 +1,6 @@
-//! Small HTTP helpers shared by both ports: tracking ids, bearer tokens, HTML escaping.
+//! Small HTTP helpers shared by both ports: bearer tokens, HTML escaping.
 
-use axum::extract::Request;
-use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
-use axum::middleware::Next;
-use axum::response::Response;
-
-use crate::ids;
-
-/// Header Webex uses to correlate requests; echoed on every response.
-pub static TRACKING_ID: HeaderName = HeaderName::from_static("trackingid");
-
-/// The tracking id of the current request, available to handlers as an extension.
-#[derive(Debug, Clone)]
-pub struct TrackingId(pub String);
-
-/// Uses the caller's `TrackingId` header when it sends a sane one, otherwise makes one, and
-/// sets it on the response.
-pub async fn tracking_id(mut request: Request, next: Next) -> Response {
-    let id = request
-        .headers()
-        .get(&TRACKING_ID)
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic()))
-        .map(str::to_string)
-        .unwrap_or_else(|| format!("SANDBOX_{}", ids::random_uuid()));
-    request.extensions_mut().insert(TrackingId(id.clone()));
-    let mut response = next.run(request).await;
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(TRACKING_ID.clone(), value);
-    }
-    response
-}
+use axum::http::{HeaderMap, header};
 
 /// What a request's `Authorization` header says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +48,8 @@ pub use wxcc_core::html::escape as escape_html;
 
 #[cfg(test)]
 mod tests {
+    use axum::http::HeaderValue;
+
     use super::*;
 
     #[test]

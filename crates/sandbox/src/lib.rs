@@ -13,6 +13,7 @@ mod ids;
 pub mod rsql;
 mod seed;
 mod state;
+mod tracking;
 
 use std::net::SocketAddr;
 
@@ -26,10 +27,10 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 
 pub use api::READ_SCOPES;
-pub use config::{ClientConfig, DEMO_SCOPES, SandboxConfig};
-pub use http_util::TRACKING_ID;
+pub use config::{ClientConfig, DEMO_SCOPES, Knobs, SandboxConfig};
 pub use seed::{Role, SignInUser};
 pub use state::AppState;
+pub use tracking::TRACKING_ID;
 /// The type of [`ClientConfig::client_secret`], re-exported so callers can build a config.
 pub use wxcc_core::secret::Secret;
 
@@ -43,7 +44,7 @@ pub fn identity_app(state: AppState) -> Router {
     routes
         .route("/healthz", get(healthz))
         .fallback(identity_not_found)
-        .layer(axum::middleware::from_fn(http_util::tracking_id))
+        .layer(axum::middleware::from_fn(tracking::tracking_id))
         .layer(trace_layer())
         .layer(cors)
         .with_state(state)
@@ -61,7 +62,7 @@ pub fn api_app(state: AppState) -> Router {
         .merge(guarded)
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
-        .layer(axum::middleware::from_fn(http_util::tracking_id))
+        .layer(axum::middleware::from_fn(tracking::tracking_id))
         .layer(trace_layer())
         .layer(cors)
         .with_state(state)
@@ -71,15 +72,12 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-async fn identity_not_found(
-    axum::extract::Extension(tracking): axum::extract::Extension<http_util::TrackingId>,
-    uri: axum::http::Uri,
-) -> identity::WebexError {
+async fn identity_not_found(uri: axum::http::Uri) -> identity::WebexError {
     let message = format!(
         "No such endpoint {} on the sandbox identity service.",
         uri.path()
     );
-    identity::WebexError::new(axum::http::StatusCode::NOT_FOUND, message, &tracking)
+    identity::WebexError::new(axum::http::StatusCode::NOT_FOUND, message)
 }
 
 /// CORS as Webex answers it: only the configured origins, Authorization allowed, Retry-After and

@@ -122,13 +122,13 @@ fn build_config(args: &Args) -> Result<SandboxConfig, String> {
         config.seed = v;
     }
     if let Some(v) = args.access_token_lifetime {
-        config.access_token_lifetime_secs = v;
+        config.knobs.access_token_lifetime_secs = v;
     }
     if let Some(v) = args.refresh_token_lifetime {
         config.refresh_token_lifetime_secs = v;
     }
     if let Some(v) = args.latency_ms {
-        config.latency_ms = v;
+        config.knobs.latency_ms = v;
     }
     if let Some(v) = args.error_rate {
         config.error_rate = v;
@@ -139,17 +139,17 @@ fn build_config(args: &Args) -> Result<SandboxConfig, String> {
     if let Some(v) = args.rate_limit {
         config.rate_limit_per_minute = v;
     }
-    config.json_429 |= args.json_429;
-    config.report_scope |= args.report_scope;
-    config.omit_refresh_token_expires_in |= args.omit_refresh_token_expires_in;
+    config.knobs.json_429 |= args.json_429;
+    config.knobs.report_scope |= args.report_scope;
+    config.knobs.omit_refresh_token_expires_in |= args.omit_refresh_token_expires_in;
     if let Some(v) = args.stable_refresh_secs {
-        config.stable_refresh_secs = v;
+        config.knobs.stable_refresh_secs = v;
     }
     if let Some(v) = args.token_latency_ms {
-        config.token_latency_ms = v;
+        config.knobs.token_latency_ms = v;
     }
     if let Some(v) = args.activity_cap_status {
-        config.activity_cap_status = v;
+        config.knobs.activity_cap_status = v;
     }
     if args.control {
         config.control = true;
@@ -277,16 +277,17 @@ mod tests {
             "413",
         ]))
         .unwrap();
-        assert_eq!(c.access_token_lifetime_secs, 20);
+        assert_eq!(c.knobs.access_token_lifetime_secs, 20);
         assert_eq!(c.rate_limit_per_minute, 5);
         assert_eq!(c.clients[0].client_id, "x");
         assert_eq!(c.clients[0].client_secret.secret(), "y");
         assert_eq!(c.seed, 9);
         assert!(c.force_429);
-        assert!(c.json_429 && c.report_scope && c.omit_refresh_token_expires_in);
-        assert_eq!(c.stable_refresh_secs, 86_400);
-        assert_eq!(c.token_latency_ms, 1_500);
-        assert_eq!(c.activity_cap_status, 413);
+        let k = &c.knobs;
+        assert!(k.json_429 && k.report_scope && k.omit_refresh_token_expires_in);
+        assert_eq!(k.stable_refresh_secs, 86_400);
+        assert_eq!(k.token_latency_ms, 1_500);
+        assert_eq!(k.activity_cap_status, 413);
     }
 
     #[test]

@@ -4,9 +4,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::config::SandboxConfig;
+use crate::config::{Knobs, SandboxConfig};
 use crate::seed::{self, SeedData, SignInUser};
 
 /// A sign-in the consent page is waiting on, keyed by an opaque transaction id.
@@ -41,32 +41,20 @@ pub struct Grant {
     pub expires_at_ms: i64,
 }
 
-/// The knobs of the control endpoint, starting from the configuration's values.
-#[derive(Debug, Clone, Serialize)]
+/// What the control endpoint shows and changes: the counters and the run-time-only switch, and the
+/// configuration's knobs, starting from the configuration's values. Serialized flat, one field per
+/// knob, as `GET /_sandbox/faults` shows it and `POST` names it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Faults {
     /// The next N API requests answer 429.
     pub force_429: u32,
     /// The next N API requests answer 503.
     pub force_5xx: u32,
-    /// Latency added to every Contact Center API request.
-    pub latency_ms: u64,
-    /// Lifetime of access tokens issued from now on (to watch proactive refresh without a restart).
-    pub access_token_lifetime_secs: u64,
     /// Issue access tokens without the `_<ciCluster>_<orgId>` tail from now on.
     pub opaque_tokens: bool,
-    /// 429s carry the spec's `ApiErrorResponse` body instead of none (Webex's documented answer).
-    pub json_429: bool,
-    /// Token responses report the granted `scope` (Webex documents no such field).
-    pub report_scope: bool,
-    /// Token responses leave out `refresh_token_expires_in`, as a standard OAuth 2.0 server may.
-    pub omit_refresh_token_expires_in: bool,
-    /// A refresh within this many seconds of the last access token's issue returns that same token
-    /// with its remaining lifetime; 0 turns it off.
-    pub stable_refresh_secs: u64,
-    /// Latency added to the identity token endpoint only.
-    pub token_latency_ms: u64,
-    /// Status of an agent-activities page that starts beyond the spec's record cap (400 or 413).
-    pub activity_cap_status: u16,
+    #[serde(flatten)]
+    pub knobs: Knobs,
 }
 
 impl Faults {
@@ -74,15 +62,8 @@ impl Faults {
         Faults {
             force_429: 0,
             force_5xx: 0,
-            latency_ms: config.latency_ms,
-            access_token_lifetime_secs: config.access_token_lifetime_secs,
             opaque_tokens: false,
-            json_429: config.json_429,
-            report_scope: config.report_scope,
-            omit_refresh_token_expires_in: config.omit_refresh_token_expires_in,
-            stable_refresh_secs: config.stable_refresh_secs,
-            token_latency_ms: config.token_latency_ms,
-            activity_cap_status: config.activity_cap_status,
+            knobs: config.knobs.clone(),
         }
     }
 }

@@ -8,10 +8,9 @@ use axum::extract::{Extension, State};
 use axum::http::{StatusCode, Uri};
 use serde_json::{Value, json};
 
-use super::error::{ApiError, ApiErrorResponse};
+use super::error::ApiError;
 use super::guard::{Caller, authorize_read, check_org};
 use super::params::{int_param, last_param, query_pairs};
-use crate::http_util::TrackingId;
 use crate::seed::TaskRecord;
 use crate::state::{AppState, now_ms};
 
@@ -130,12 +129,9 @@ fn in_list(list: &Option<Vec<String>>, value: &str) -> bool {
 pub async fn tasks(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(tracking): Extension<TrackingId>,
     uri: Uri,
-) -> Result<Json<Value>, ApiErrorResponse> {
-    tasks_body(&state, &caller, &uri)
-        .map(Json)
-        .map_err(|e| e.tracked(&tracking))
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(tasks_body(&state, &caller, &uri)?))
 }
 
 fn tasks_body(state: &AppState, caller: &Caller, uri: &Uri) -> Result<Value, ApiError> {
@@ -171,12 +167,9 @@ fn tasks_body(state: &AppState, caller: &Caller, uri: &Uri) -> Result<Value, Api
 pub async fn agent_activities(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(tracking): Extension<TrackingId>,
     uri: Uri,
-) -> Result<Json<Value>, ApiErrorResponse> {
-    agent_activities_body(&state, &caller, &uri)
-        .map(Json)
-        .map_err(|e| e.tracked(&tracking))
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(agent_activities_body(&state, &caller, &uri)?))
 }
 
 fn agent_activities_body(state: &AppState, caller: &Caller, uri: &Uri) -> Result<Value, ApiError> {
@@ -235,7 +228,7 @@ fn beyond_the_record_cap(state: &AppState, page: i64, page_size: usize) -> ApiEr
     let message = format!(
         "At most {ACTIVITY_RECORD_CAP} records can be fetched for one from/to: page {page} of size {page_size} starts beyond them. Narrow the window."
     );
-    match state.store().faults.activity_cap_status {
+    match state.store().faults.knobs.activity_cap_status {
         413 => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "Content Too Large", message),
         _ => ApiError::bad_request(message),
     }
@@ -266,12 +259,9 @@ fn bucket_of(created: i64, from: i64, interval: Option<i64>) -> i64 {
 pub async fn agent_statistics(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(tracking): Extension<TrackingId>,
     uri: Uri,
-) -> Result<Json<Value>, ApiErrorResponse> {
-    agent_statistics_body(&state, &caller, &uri)
-        .map(Json)
-        .map_err(|e| e.tracked(&tracking))
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(agent_statistics_body(&state, &caller, &uri)?))
 }
 
 fn agent_statistics_body(state: &AppState, caller: &Caller, uri: &Uri) -> Result<Value, ApiError> {
@@ -324,12 +314,9 @@ fn agent_statistics_body(state: &AppState, caller: &Caller, uri: &Uri) -> Result
 pub async fn queue_statistics(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(tracking): Extension<TrackingId>,
     uri: Uri,
-) -> Result<Json<Value>, ApiErrorResponse> {
-    queue_statistics_body(&state, &caller, &uri)
-        .map(Json)
-        .map_err(|e| e.tracked(&tracking))
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(queue_statistics_body(&state, &caller, &uri)?))
 }
 
 fn queue_statistics_body(state: &AppState, caller: &Caller, uri: &Uri) -> Result<Value, ApiError> {

@@ -9,17 +9,21 @@ use axum::http::Uri;
 use serde_json::{Value, json};
 
 use super::config_lists::{not_found, page_links};
-use super::error::{ApiError, ApiErrorResponse};
+use super::error::ApiError;
 use super::guard::{Caller, own_org};
 use super::params::{int_param, last_param, link_query, query_pairs};
-use crate::http_util::TrackingId;
 use crate::seed::{OrgData, ScheduledCallback};
 use crate::state::{AppState, now_ms};
 
 /// "Requires 'cjp:user' scope for authorization" (the spec, both operations).
 const CALLBACK_SCOPES: &[&str] = &["cjp:user"];
 
-fn org_data<'a>(state: &'a AppState, caller: &Caller, org: &str) -> Result<&'a OrgData, ApiError> {
+/// The seeded data of `org` for a caller with the `cjp:user` scope (any role), in their own org.
+fn user_scope_org<'a>(
+    state: &'a AppState,
+    caller: &Caller,
+    org: &str,
+) -> Result<&'a OrgData, ApiError> {
     caller.require_scope(
         CALLBACK_SCOPES,
         "The access token is missing the required scope cjp:user.",
@@ -60,12 +64,11 @@ fn one_of<'a>(
 pub async fn list(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(tracking): Extension<TrackingId>,
     Path(org): Path<String>,
     uri: Uri,
-) -> Result<Json<Value>, ApiErrorResponse> {
-    let body = org_data(&state, &caller, &org).and_then(|data| list_body(data, &org, &uri));
-    body.map(Json).map_err(|e| e.tracked(&tracking))
+) -> Result<Json<Value>, ApiError> {
+    let data = user_scope_org(&state, &caller, &org)?;
+    Ok(Json(list_body(data, &org, &uri)?))
 }
 
 fn list_body(data: &OrgData, org: &str, uri: &Uri) -> Result<Value, ApiError> {
@@ -163,18 +166,15 @@ fn list_body(data: &OrgData, org: &str, uri: &Uri) -> Result<Value, ApiError> {
 pub async fn get(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(tracking): Extension<TrackingId>,
     Path((org, id)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiErrorResponse> {
-    let body = org_data(&state, &caller, &org).and_then(|data| {
-        upcoming(data)
-            .find(|c| {
-                c.record["id"]
-                    .as_str()
-                    .is_some_and(|x| x.eq_ignore_ascii_case(&id))
-            })
-            .map(|c| c.record.clone())
-            .ok_or_else(|| not_found("scheduled callback", &id))
-    });
-    body.map(Json).map_err(|e| e.tracked(&tracking))
+) -> Result<Json<Value>, ApiError> {
+    let data = user_scope_org(&state, &caller, &org)?;
+    let callback = upcoming(data)
+        .find(|c| {
+            c.record["id"]
+                .as_str()
+                .is_some_and(|x| x.eq_ignore_ascii_case(&id))
+        })
+        .ok_or_else(|| not_found("scheduled callback", &id))?;
+    Ok(Json(callback.record.clone()))
 }

@@ -8,12 +8,12 @@ use axum::http::Uri;
 use serde_json::{Value, json};
 
 use super::config_lists::{
-    ListShape, check_flags, not_found, org_data, paging, parse_attributes, parse_filter, project,
+    ListShape, admin_read_org, check_flags, not_found, paging, parse_attributes, parse_filter,
+    project,
 };
-use super::error::{ApiError, ApiErrorResponse};
+use super::error::ApiError;
 use super::guard::Caller;
 use super::params::{bool_param, last_param, query_pairs};
-use crate::http_util::TrackingId;
 use crate::seed::{Collection, OrgData, known_fields};
 use crate::state::AppState;
 
@@ -54,15 +54,12 @@ pub async fn get_item(
     collection: Collection,
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(tracking): Extension<TrackingId>,
     Path((org, id)): Path<(String, String)>,
     uri: Uri,
-) -> Result<Json<Value>, ApiErrorResponse> {
-    let body = org_data(&state, &caller, &org).and_then(|data| {
-        item_flags(&uri)?;
-        find(data, collection, &id).cloned()
-    });
-    body.map(Json).map_err(|e| e.tracked(&tracking))
+) -> Result<Json<Value>, ApiError> {
+    let data = admin_read_org(&state, &caller, &org)?;
+    item_flags(&uri)?;
+    Ok(Json(find(data, collection, &id)?.clone()))
 }
 
 /// `GET /organization/{orgid}/v2/user/by-ci-user-id/{id}`: `includeUserProfile=true` adds the
@@ -70,27 +67,24 @@ pub async fn get_item(
 pub async fn user_by_ci_user_id(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(tracking): Extension<TrackingId>,
     Path((org, ci_user_id)): Path<(String, String)>,
     uri: Uri,
-) -> Result<Json<Value>, ApiErrorResponse> {
-    let body = org_data(&state, &caller, &org).and_then(|data| {
-        let pairs = item_flags(&uri)?;
-        let mut user = data
-            .records(Collection::User)
-            .iter()
-            .find(|u| u["ciUserId"] == json!(ci_user_id))
-            .cloned()
-            .ok_or_else(|| not_found("user with the CI user id", &ci_user_id))?;
-        if last_param(&pairs, "includeUserProfile") == Some("true") {
-            let profile_id = user["userProfileId"].as_str().unwrap_or_default();
-            if let Some(profile) = data.record(Collection::UserProfile, profile_id) {
-                user["userProfileGranularAccessData"] = profile.clone();
-            }
+) -> Result<Json<Value>, ApiError> {
+    let data = admin_read_org(&state, &caller, &org)?;
+    let pairs = item_flags(&uri)?;
+    let mut user = data
+        .records(Collection::User)
+        .iter()
+        .find(|u| u["ciUserId"] == json!(ci_user_id))
+        .cloned()
+        .ok_or_else(|| not_found("user with the CI user id", &ci_user_id))?;
+    if last_param(&pairs, "includeUserProfile") == Some("true") {
+        let profile_id = user["userProfileId"].as_str().unwrap_or_default();
+        if let Some(profile) = data.record(Collection::UserProfile, profile_id) {
+            user["userProfileGranularAccessData"] = profile.clone();
         }
-        Ok(user)
-    });
-    body.map(Json).map_err(|e| e.tracked(&tracking))
+    }
+    Ok(Json(user))
 }
 
 fn with_entries(data: &OrgData, book: &Value) -> Value {
@@ -109,16 +103,13 @@ fn with_entries(data: &OrgData, book: &Value) -> Value {
 pub async fn address_book_with_entries(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(tracking): Extension<TrackingId>,
     Path((org, id)): Path<(String, String)>,
     uri: Uri,
-) -> Result<Json<Value>, ApiErrorResponse> {
-    let body = org_data(&state, &caller, &org).and_then(|data| {
-        item_flags(&uri)?;
-        let book = find(data, Collection::AddressBook, &id)?;
-        Ok(with_entries(data, book))
-    });
-    body.map(Json).map_err(|e| e.tracked(&tracking))
+) -> Result<Json<Value>, ApiError> {
+    let data = admin_read_org(&state, &caller, &org)?;
+    item_flags(&uri)?;
+    let book = find(data, Collection::AddressBook, &id)?;
+    Ok(Json(with_entries(data, book)))
 }
 
 /// `GET /organization/{orgid}/<kind>`: the older list, a plain array. The spec documents `filter`
@@ -128,12 +119,11 @@ pub async fn legacy_list(
     collection: Collection,
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(tracking): Extension<TrackingId>,
     Path(org): Path<String>,
     uri: Uri,
-) -> Result<Json<Value>, ApiErrorResponse> {
-    let body = org_data(&state, &caller, &org).and_then(|data| legacy_body(collection, data, &uri));
-    body.map(Json).map_err(|e| e.tracked(&tracking))
+) -> Result<Json<Value>, ApiError> {
+    let data = admin_read_org(&state, &caller, &org)?;
+    Ok(Json(legacy_body(collection, data, &uri)?))
 }
 
 fn legacy_body(collection: Collection, data: &OrgData, uri: &Uri) -> Result<Value, ApiError> {

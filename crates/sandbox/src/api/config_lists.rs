@@ -9,10 +9,9 @@ use serde_json::{Map, Value, json};
 
 use wxcc_core::rsql::Op;
 
-use super::error::{ApiError, ApiErrorResponse};
+use super::error::ApiError;
 use super::guard::{Caller, authorize_read, own_org};
 use super::params::{bool_param, int_param, last_param, link_query, query_pairs};
-use crate::http_util::TrackingId;
 use crate::rsql;
 use crate::seed::{ALWAYS_UNFILTERABLE, Collection, OrgData, known_fields};
 use crate::state::AppState;
@@ -69,8 +68,9 @@ impl ListShape {
     }
 }
 
-/// The records of `collection` in the caller's org, after the read and org checks.
-pub fn org_data<'a>(
+/// The seeded data of `org` for a caller with a configuration read scope and the admin role, in
+/// their own org: what configuration reads need.
+pub fn admin_read_org<'a>(
     state: &'a AppState,
     caller: &Caller,
     org: &str,
@@ -92,40 +92,41 @@ pub async fn list_config(
     list_path: &'static str,
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(tracking): Extension<TrackingId>,
     Path(org): Path<String>,
     uri: Uri,
-) -> Result<Json<Value>, ApiErrorResponse> {
-    let body = org_data(&state, &caller, &org).and_then(|data| {
-        let base = format!("/organization/{org}/{list_path}");
-        paged(
-            data.records(collection),
-            &ListShape::of(collection),
-            &org,
-            &base,
-            &uri,
-        )
-    });
-    body.map(Json).map_err(|e| e.tracked(&tracking))
+) -> Result<Json<Value>, ApiError> {
+    let data = admin_read_org(&state, &caller, &org)?;
+    let base = format!("/organization/{org}/{list_path}");
+    let shape = ListShape::of(collection);
+    Ok(Json(paged(
+        data.records(collection),
+        &shape,
+        &org,
+        &base,
+        &uri,
+    )?))
 }
 
 /// `GET /organization/{orgid}/v2/address-book/{addressBookId}/entry`.
 pub async fn list_entries(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(tracking): Extension<TrackingId>,
     Path((org, book)): Path<(String, String)>,
     uri: Uri,
-) -> Result<Json<Value>, ApiErrorResponse> {
-    let body = org_data(&state, &caller, &org).and_then(|data| {
-        let entries = data
-            .address_book_entries
-            .get(&book)
-            .ok_or_else(|| not_found("address book", &book))?;
-        let base = format!("/organization/{org}/v2/address-book/{book}/entry");
-        paged(entries, &ListShape::entries(), &org, &base, &uri)
-    });
-    body.map(Json).map_err(|e| e.tracked(&tracking))
+) -> Result<Json<Value>, ApiError> {
+    let data = admin_read_org(&state, &caller, &org)?;
+    let entries = data
+        .address_book_entries
+        .get(&book)
+        .ok_or_else(|| not_found("address book", &book))?;
+    let base = format!("/organization/{org}/v2/address-book/{book}/entry");
+    Ok(Json(paged(
+        entries,
+        &ListShape::entries(),
+        &org,
+        &base,
+        &uri,
+    )?))
 }
 
 /// `page` (≥ 0, default 0) and `pageSize` (≥ 1, default 100, clamped to the maximum).

@@ -1,20 +1,25 @@
-//! The API port's errors and their wire form, the spec's `ApiErrorResponse` (with `Retry-After` on 429s).
+//! The API port's errors and their wire form, the spec's `ApiErrorResponse` (with `Retry-After` on
+//! 429s). Handlers return them with `?`; the tracking middleware writes the request's tracking id
+//! into the body.
 
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::http_util::TrackingId;
+use crate::tracking::{TrackedAnswer, TrackingId, awaiting_tracking_id};
 
 /// Why an API request failed: status, the spec's `reason`, a message for the developer and, for
-/// 429s, the seconds for `Retry-After`. It is sent with the request's tracking id, see [`ApiError::tracked`].
+/// 429s, the seconds for `Retry-After`. It answers as the spec's `ApiErrorResponse`:
+/// `{"trackingId", "error": {"key", "reason", "message": [{"description"}]}}`, or only the status
+/// and headers after [`ApiError::without_body`].
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
     pub reason: &'static str,
     pub message: String,
     pub retry_after: Option<u64>,
+    with_body: bool,
 }
 
 impl ApiError {
@@ -24,6 +29,7 @@ impl ApiError {
             reason,
             message: message.into(),
             retry_after: None,
+            with_body: true,
         }
     }
 
@@ -35,52 +41,29 @@ impl ApiError {
         ApiError::new(StatusCode::FORBIDDEN, "Forbidden", message)
     }
 
-    /// The response for the request with this tracking id.
-    pub fn tracked(self, tracking: &TrackingId) -> ApiErrorResponse {
-        ApiErrorResponse {
-            error: self,
-            tracking: tracking.clone(),
-            with_body: true,
-        }
-    }
-}
-
-/// The spec's `ApiErrorResponse`: `{"trackingId", "error": {"key", "reason", "message": [{"description"}]}}`,
-/// or only the status and headers when sent without a body.
-#[derive(Debug)]
-pub struct ApiErrorResponse {
-    error: ApiError,
-    tracking: TrackingId,
-    with_body: bool,
-}
-
-impl ApiErrorResponse {
-    pub fn status(&self) -> StatusCode {
-        self.error.status
-    }
-
     /// The same status and headers (`Retry-After`, the tracking id) with an empty body.
     pub fn without_body(self) -> Self {
-        ApiErrorResponse {
+        ApiError {
             with_body: false,
             ..self
         }
     }
 }
 
-impl IntoResponse for ApiErrorResponse {
+impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let ApiErrorResponse {
-            error,
-            tracking,
-            with_body,
-        } = self;
-        let mut response = if with_body {
-            (error.status, Json(error_body(&error, &tracking))).into_response()
+        awaiting_tracking_id(self)
+    }
+}
+
+impl TrackedAnswer for ApiError {
+    fn answer(&self, tracking: &TrackingId) -> Response {
+        let mut response = if self.with_body {
+            (self.status, Json(error_body(self, tracking))).into_response()
         } else {
-            error.status.into_response()
+            self.status.into_response()
         };
-        if let Some(secs) = error.retry_after {
+        if let Some(secs) = self.retry_after {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));

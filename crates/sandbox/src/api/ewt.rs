@@ -10,10 +10,9 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::analytics::org_tasks;
-use super::error::{ApiError, ApiErrorResponse};
+use super::error::ApiError;
 use super::guard::{Caller, authorize_read, check_org};
 use super::params::{int_param, last_param, query_pairs};
-use crate::http_util::TrackingId;
 use crate::state::AppState;
 
 /// An integer parameter within the spec's `minimum`..=`maximum`.
@@ -41,17 +40,12 @@ fn bounded(
 pub async fn estimated_wait_time(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(tracking): Extension<TrackingId>,
     uri: Uri,
-) -> Result<Response, ApiErrorResponse> {
-    ewt(&state, &caller, &uri).map_err(|e| e.tracked(&tracking))
-}
-
-fn ewt(state: &AppState, caller: &Caller, uri: &Uri) -> Result<Response, ApiError> {
-    authorize_read(caller)?;
-    let pairs = query_pairs(uri)?;
+) -> Result<Response, ApiError> {
+    authorize_read(&caller)?;
+    let pairs = query_pairs(&uri)?;
     if let Some(org) = last_param(&pairs, "orgId") {
-        check_org(caller, org)?;
+        check_org(&caller, org)?;
     }
     let queue = last_param(&pairs, "queueId")
         .filter(|q| !q.is_empty())
@@ -59,7 +53,7 @@ fn ewt(state: &AppState, caller: &Caller, uri: &Uri) -> Result<Response, ApiErro
     bounded(&pairs, "lookbackMinutes", 5..=240, true)?;
     bounded(&pairs, "maxCV", 1..=100, false)?;
     bounded(&pairs, "minValidSamples", 1..=100, false)?;
-    let waits: Vec<i64> = org_tasks(state, caller)
+    let waits: Vec<i64> = org_tasks(&state, &caller)
         .iter()
         .filter(|t| t.queue_id == queue)
         .map(|t| t.enqueued_ms)

@@ -9,10 +9,9 @@ use axum::http::Uri;
 use serde_json::{Value, json};
 
 use super::config_lists::not_found;
-use super::error::{ApiError, ApiErrorResponse};
+use super::error::ApiError;
 use super::guard::{Caller, check_org};
 use super::params::{bool_param, int_param, last_param, query_pairs};
-use crate::http_util::TrackingId;
 use crate::seed::{FLOW_PROJECT_ID, Flow, OrgData};
 use crate::state::AppState;
 
@@ -49,12 +48,11 @@ fn flows_of<'a>(
 pub async fn list(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(tracking): Extension<TrackingId>,
     Path((org, project)): Path<(String, String)>,
     uri: Uri,
-) -> Result<Json<Value>, ApiErrorResponse> {
-    let body = flows_of(&state, &caller, &org, &project).and_then(|flows| list_body(flows, &uri));
-    body.map(Json).map_err(|e| e.tracked(&tracking))
+) -> Result<Json<Value>, ApiError> {
+    let flows = flows_of(&state, &caller, &org, &project)?;
+    Ok(Json(list_body(flows, &uri)?))
 }
 
 fn list_body(flows: &[Flow], uri: &Uri) -> Result<Value, ApiError> {
@@ -118,34 +116,32 @@ fn list_body(flows: &[Flow], uri: &Uri) -> Result<Value, ApiError> {
 pub async fn export(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(tracking): Extension<TrackingId>,
     Path((org, project, segment)): Path<(String, String, String)>,
     uri: Uri,
-) -> Result<Json<Value>, ApiErrorResponse> {
-    let body = flows_of(&state, &caller, &org, &project).and_then(|flows| {
-        let Some(flow_id) = segment.strip_suffix(":export") else {
-            return Err(not_found("flow-store operation", &segment));
-        };
-        let flow = flows
+) -> Result<Json<Value>, ApiError> {
+    let flows = flows_of(&state, &caller, &org, &project)?;
+    let Some(flow_id) = segment.strip_suffix(":export") else {
+        return Err(not_found("flow-store operation", &segment));
+    };
+    let flow = flows
+        .iter()
+        .find(|f| f.id() == flow_id)
+        .ok_or_else(|| not_found("flow", flow_id))?;
+    let pairs = query_pairs(&uri)?;
+    let version = match last_param(&pairs, "version").unwrap_or("latest") {
+        "latest" => flow.versions.last(),
+        "draft" => Some(&flow.draft),
+        id => flow
+            .versions
             .iter()
-            .find(|f| f.id() == flow_id)
-            .ok_or_else(|| not_found("flow", flow_id))?;
-        let pairs = query_pairs(&uri)?;
-        let version = match last_param(&pairs, "version").unwrap_or("latest") {
-            "latest" => flow.versions.last(),
-            "draft" => Some(&flow.draft),
-            id => flow
-                .versions
-                .iter()
-                .chain([&flow.draft])
-                .find(|v| v["id"] == json!(id)),
-        };
-        version.cloned().ok_or_else(|| {
-            not_found(
-                "flow version",
-                last_param(&pairs, "version").unwrap_or_default(),
-            )
-        })
-    });
-    body.map(Json).map_err(|e| e.tracked(&tracking))
+            .chain([&flow.draft])
+            .find(|v| v["id"] == json!(id)),
+    };
+    let version = version.ok_or_else(|| {
+        not_found(
+            "flow version",
+            last_param(&pairs, "version").unwrap_or_default(),
+        )
+    })?;
+    Ok(Json(version.clone()))
 }

@@ -9,8 +9,8 @@ use axum::middleware::Next;
 use axum::response::Response;
 use rand::Rng;
 
-use super::error::{ApiError, ApiErrorResponse};
-use crate::http_util::{Credentials, TrackingId, credentials};
+use super::error::ApiError;
+use crate::http_util::{Credentials, credentials};
 use crate::seed::{OrgData, Role};
 use crate::state::{AppState, TokenProblem, now_ms};
 
@@ -30,19 +30,13 @@ pub async fn guard(
     State(state): State<AppState>,
     mut request: Request,
     next: Next,
-) -> Result<Response, ApiErrorResponse> {
-    let tracking = request
-        .extensions()
-        .get::<TrackingId>()
-        .cloned()
-        .unwrap_or(TrackingId(String::new()));
+) -> Result<Response, ApiError> {
     admit(&state, &mut request).await.map_err(|e| {
-        let response = e.tracked(&tracking);
         // Webex documents its 429s as carrying CORS headers but no body; the spec gives them one.
-        if response.status() == StatusCode::TOO_MANY_REQUESTS && !state.store().faults.json_429 {
-            response.without_body()
+        if e.status == StatusCode::TOO_MANY_REQUESTS && !state.store().faults.knobs.json_429 {
+            e.without_body()
         } else {
-            response
+            e
         }
     })?;
     Ok(next.run(request).await)
@@ -50,7 +44,7 @@ pub async fn guard(
 
 async fn admit(state: &AppState, request: &mut Request) -> Result<(), ApiError> {
     let cfg = state.config();
-    let latency = state.store().faults.latency_ms;
+    let latency = state.store().faults.knobs.latency_ms;
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }

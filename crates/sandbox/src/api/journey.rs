@@ -12,10 +12,10 @@ use super::config_lists::not_found;
 use super::error::ApiError;
 use super::guard::Caller;
 use super::params::{int_param, last_param, query_pairs};
-use crate::http_util::TrackingId;
 use crate::rsql;
 use crate::seed::rfc3339;
 use crate::state::{AppState, now_ms};
+use crate::tracking::{TrackedAnswer, TrackingId, awaiting_tracking_id};
 
 /// "It requires the appropriate cjds:admin_org_read or cjds:admin_org_write scopes or
 /// cjp:config_read or cjp:config_write scopes" (the spec, both operations).
@@ -28,31 +28,34 @@ const JOURNEY_SCOPES: &[&str] = &[
 /// Fields a workspace filter or sort may name (the spec's example spells them `workspaces.<field>`).
 const FIELDS: &[&str] = &["id", "name"];
 
-/// The Journey API's error body.
+/// An [`ApiError`] answered in the Journey API's error shape.
 #[derive(Debug)]
-pub struct JourneyError {
-    error: ApiError,
-    tracking: TrackingId,
+pub struct JourneyError(ApiError);
+
+impl From<ApiError> for JourneyError {
+    fn from(error: ApiError) -> Self {
+        JourneyError(error)
+    }
 }
 
 impl IntoResponse for JourneyError {
     fn into_response(self) -> Response {
-        let status = self.error.status;
-        let body = json!({
-            "status": format!("{} {}", status.as_u16(), status.canonical_reason().unwrap_or_default().to_uppercase().replace(' ', "_")),
-            "message": self.error.message,
-            "errors": [self.error.message],
-            "timestamp": rfc3339(now_ms()),
-            "trackingId": self.tracking.0,
-        });
-        (status, Json(body)).into_response()
+        awaiting_tracking_id(self)
     }
 }
 
-fn tracked(tracking: &TrackingId) -> impl Fn(ApiError) -> JourneyError + '_ {
-    |error| JourneyError {
-        error,
-        tracking: tracking.clone(),
+impl TrackedAnswer for JourneyError {
+    fn answer(&self, tracking: &TrackingId) -> Response {
+        let JourneyError(error) = self;
+        let status = error.status;
+        let body = json!({
+            "status": format!("{} {}", status.as_u16(), status.canonical_reason().unwrap_or_default().to_uppercase().replace(' ', "_")),
+            "message": error.message,
+            "errors": [error.message],
+            "timestamp": rfc3339(now_ms()),
+            "trackingId": tracking.0,
+        });
+        (status, Json(body)).into_response()
     }
 }
 
@@ -83,11 +86,10 @@ fn field_name(name: &str) -> Result<&str, ApiError> {
 pub async fn list(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(tracking): Extension<TrackingId>,
     uri: Uri,
 ) -> Result<Json<Value>, JourneyError> {
-    let body = workspaces_of(&state, &caller).and_then(|all| list_body(all, &caller, &uri));
-    body.map(Json).map_err(tracked(&tracking))
+    let all = workspaces_of(&state, &caller)?;
+    Ok(Json(list_body(all, &caller, &uri)?))
 }
 
 fn list_body(all: &[Value], caller: &Caller, uri: &Uri) -> Result<Value, ApiError> {
@@ -143,15 +145,13 @@ fn list_body(all: &[Value], caller: &Caller, uri: &Uri) -> Result<Value, ApiErro
 pub async fn get(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(tracking): Extension<TrackingId>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, JourneyError> {
-    let body = workspaces_of(&state, &caller).and_then(|all| {
-        let workspace = all
-            .iter()
-            .find(|w| w["id"] == json!(id))
-            .ok_or_else(|| not_found("workspace", &id))?;
-        Ok(json!({"meta": {"organizationId": caller.org_id}, "data": workspace}))
-    });
-    body.map(Json).map_err(tracked(&tracking))
+    let workspace = workspaces_of(&state, &caller)?
+        .iter()
+        .find(|w| w["id"] == json!(id))
+        .ok_or_else(|| not_found("workspace", &id))?;
+    Ok(Json(
+        json!({"meta": {"organizationId": caller.org_id}, "data": workspace}),
+    ))
 }

@@ -16,15 +16,13 @@ mod params;
 mod subscriptions;
 
 use axum::Router;
-use axum::extract::Extension;
 use axum::http::{StatusCode, Uri};
 use axum::routing::get;
 
-use crate::http_util::TrackingId;
 use crate::seed::Collection;
 use crate::state::AppState;
 
-pub use error::{ApiError, ApiErrorResponse};
+pub use error::ApiError;
 pub use guard::{READ_SCOPES, guard};
 
 pub fn routes() -> Router<AppState> {
@@ -81,26 +79,24 @@ fn configuration_routes() -> Router<AppState> {
         for &list_path in rules.lists {
             router = router.route(
                 &format!("/organization/{{orgid}}/{list_path}"),
-                get(move |state, caller, tracking, path, uri| {
-                    config_lists::list_config(
-                        collection, list_path, state, caller, tracking, path, uri,
-                    )
+                get(move |state, caller, path, uri| {
+                    config_lists::list_config(collection, list_path, state, caller, path, uri)
                 }),
             );
         }
         for item_path in rules.items {
             router = router.route(
                 &format!("/organization/{{orgid}}/{item_path}/{{id}}"),
-                get(move |state, caller, tracking, path, uri| {
-                    config_items::get_item(collection, state, caller, tracking, path, uri)
+                get(move |state, caller, path, uri| {
+                    config_items::get_item(collection, state, caller, path, uri)
                 }),
             );
         }
         if let Some(legacy) = rules.legacy_list {
             router = router.route(
                 &format!("/organization/{{orgid}}/{legacy}"),
-                get(move |state, caller, tracking, path, uri| {
-                    config_items::legacy_list(collection, state, caller, tracking, path, uri)
+                get(move |state, caller, path, uri| {
+                    config_items::legacy_list(collection, state, caller, path, uri)
                 }),
             );
         }
@@ -109,20 +105,18 @@ fn configuration_routes() -> Router<AppState> {
 }
 
 /// 404 for paths the sandbox does not serve, in the API's error shape.
-pub async fn not_found(Extension(tracking): Extension<TrackingId>, uri: Uri) -> ApiErrorResponse {
+pub async fn not_found(uri: Uri) -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         "Not Found",
         format!("No such endpoint {} in the sandbox.", uri.path()),
     )
-    .tracked(&tracking)
 }
 
-pub async fn method_not_allowed(Extension(tracking): Extension<TrackingId>) -> ApiErrorResponse {
+pub async fn method_not_allowed() -> ApiError {
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "Method Not Allowed",
         "The sandbox serves this path with GET only.",
     )
-    .tracked(&tracking)
 }

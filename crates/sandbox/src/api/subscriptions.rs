@@ -12,38 +12,42 @@ use super::config_lists::not_found;
 use super::error::ApiError;
 use super::guard::{Caller, check_org};
 use super::params::{last_param, query_pairs};
-use crate::http_util::TrackingId;
 use crate::seed::{OrgData, event_types};
 use crate::state::AppState;
+use crate::tracking::{TrackedAnswer, TrackingId, awaiting_tracking_id};
 
 /// "Registering and managing Subscriptions requires an administrator role and the appropriate
 /// cjp:config_read or cjp:config_write scopes" (developer.webex.com, Subscriptions).
 const SUBSCRIPTION_SCOPES: &[&str] = &["cjp:config_read", "cjp:config_write"];
 
-/// The spec's `ErrorResult`: `{"trackingId", "error": {"key": <status>, "message": [{"description"}]}}`.
+/// An [`ApiError`] answered as the spec's `ErrorResult`:
+/// `{"trackingId", "error": {"key": <status>, "message": [{"description"}]}}`.
 #[derive(Debug)]
-pub struct ErrorResult {
-    error: ApiError,
-    tracking: TrackingId,
+pub struct ErrorResult(ApiError);
+
+impl From<ApiError> for ErrorResult {
+    fn from(error: ApiError) -> Self {
+        ErrorResult(error)
+    }
 }
 
 impl IntoResponse for ErrorResult {
     fn into_response(self) -> Response {
-        let body = json!({
-            "trackingId": self.tracking.0,
-            "error": {
-                "key": self.error.status.as_u16(),
-                "message": [{"description": self.error.message}],
-            }
-        });
-        (self.error.status, Json(body)).into_response()
+        awaiting_tracking_id(self)
     }
 }
 
-fn tracked(tracking: &TrackingId) -> impl Fn(ApiError) -> ErrorResult + '_ {
-    |error| ErrorResult {
-        error,
-        tracking: tracking.clone(),
+impl TrackedAnswer for ErrorResult {
+    fn answer(&self, tracking: &TrackingId) -> Response {
+        let ErrorResult(error) = self;
+        let body = json!({
+            "trackingId": tracking.0,
+            "error": {
+                "key": error.status.as_u16(),
+                "message": [{"description": error.message}],
+            }
+        });
+        (error.status, Json(body)).into_response()
     }
 }
 
@@ -74,10 +78,9 @@ fn org_of_request<'a>(
 pub async fn list(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(tracking): Extension<TrackingId>,
     uri: Uri,
 ) -> Result<Json<Value>, ErrorResult> {
-    let data = org_of_request(&state, &caller, &uri).map_err(tracked(&tracking))?;
+    let data = org_of_request(&state, &caller, &uri)?;
     Ok(Json(json!({
         "meta": {"orgId": caller.org_id, "subscriptionCount": data.subscriptions.len()},
         "data": data.subscriptions,
@@ -89,17 +92,15 @@ pub async fn list(
 pub async fn get(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(tracking): Extension<TrackingId>,
     Path(id): Path<String>,
     uri: Uri,
 ) -> Result<Json<Value>, ErrorResult> {
-    let data = org_of_request(&state, &caller, &uri).map_err(tracked(&tracking))?;
+    let data = org_of_request(&state, &caller, &uri)?;
     let subscription = data
         .subscriptions
         .iter()
         .find(|s| s["id"] == json!(id))
-        .ok_or_else(|| not_found("subscription", &id))
-        .map_err(tracked(&tracking))?;
+        .ok_or_else(|| not_found("subscription", &id))?;
     Ok(Json(
         json!({"meta": {"orgId": caller.org_id}, "data": subscription}),
     ))
@@ -109,10 +110,9 @@ pub async fn get(
 pub async fn event_types_list(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Extension(tracking): Extension<TrackingId>,
     uri: Uri,
 ) -> Result<Json<Value>, ErrorResult> {
-    org_of_request(&state, &caller, &uri).map_err(tracked(&tracking))?;
+    org_of_request(&state, &caller, &uri)?;
     let (types, versions) = event_types();
     Ok(Json(json!({
         "meta": {"orgId": caller.org_id, "resourceVersionList": versions},

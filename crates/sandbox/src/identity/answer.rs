@@ -17,7 +17,7 @@ pub fn issue_access_token(
     org_id: &str,
     now_ms: i64,
 ) -> (String, u64) {
-    let lifetime = store.faults.access_token_lifetime_secs;
+    let lifetime = store.faults.knobs.access_token_lifetime_secs;
     let access = if store.faults.opaque_tokens {
         ids::opaque_token()
     } else {
@@ -60,13 +60,13 @@ impl TokenAnswer {
             "token_type": "Bearer",
         });
         if let Some(fields) = body.as_object_mut() {
-            if !faults.omit_refresh_token_expires_in {
+            if !faults.knobs.omit_refresh_token_expires_in {
                 fields.insert(
                     "refresh_token_expires_in".into(),
                     json!(tokens.refresh_token_expires_in),
                 );
             }
-            if faults.report_scope {
+            if faults.knobs.report_scope {
                 fields.insert("scope".into(), json!(tokens.scopes.join(" ")));
             }
         }

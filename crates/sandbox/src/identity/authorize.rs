@@ -3,13 +3,13 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Extension, Form, Query, State};
+use axum::extract::{Form, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::responses::{SignInError, html, redirect_with};
-use crate::http_util::{TrackingId, escape_html};
+use crate::http_util::escape_html;
 use crate::ids;
 use crate::seed::Role;
 use crate::state::{AppState, IssuedCode, PendingAuthorization, now_ms};
@@ -19,7 +19,6 @@ const PENDING_LIFETIME_MS: i64 = 10 * 60 * 1000;
 
 pub async fn authorize(
     State(state): State<AppState>,
-    Extension(tracking): Extension<TrackingId>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, SignInError> {
     let client_id = q.get("client_id").map(String::as_str).unwrap_or_default();
@@ -36,7 +35,7 @@ pub async fn authorize(
                 "The client_id {client_id:?} is not registered with this Webex sandbox. Check the application's client id."
             )
         };
-        return Err(SignInError::page("Unknown application", detail, &tracking));
+        return Err(SignInError::page("Unknown application", detail));
     };
     let redirect_uri = q
         .get("redirect_uri")
@@ -48,11 +47,7 @@ pub async fn authorize(
             "The redirect_uri {redirect_uri:?} is not registered for this application. \
              Register it in the sandbox config (clients[].redirect_uris) or fix the application's redirect URI."
         );
-        return Err(SignInError::page(
-            "Redirect URI mismatch",
-            detail,
-            &tracking,
-        ));
+        return Err(SignInError::page("Redirect URI mismatch", detail));
     }
     let app_state = q.get("state").cloned();
     let refuse = |error, description: &str| {
@@ -204,7 +199,6 @@ pub struct DecisionForm {
 
 pub async fn decision(
     State(state): State<AppState>,
-    Extension(tracking): Extension<TrackingId>,
     Form(form): Form<DecisionForm>,
 ) -> Result<Response, SignInError> {
     let pending = form
@@ -215,7 +209,6 @@ pub async fn decision(
         return Err(SignInError::page(
             "Sign-in request expired",
             "This sign-in request has expired or was already answered. Go back to the application and sign in again.",
-            &tracking,
         ));
     };
     let st = pending.state.as_deref();
@@ -233,7 +226,6 @@ pub async fn decision(
             return Err(SignInError::page(
                 "No decision",
                 "Choose Accept or Decline. Go back to the application and sign in again.",
-                &tracking,
             ));
         }
     }
@@ -241,7 +233,6 @@ pub async fn decision(
         return Err(SignInError::page(
             "No user chosen",
             "Pick one of the listed users. Go back to the application and sign in again.",
-            &tracking,
         ));
     };
     let code = ids::authorization_code(&user.org_id);

@@ -1,25 +1,23 @@
 //! `GET /v1/people/me`: the signed-in user, as Webex describes a person.
 
 use axum::Json;
-use axum::extract::{Extension, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
 
 use super::responses::WebexError;
-use crate::http_util::{TrackingId, bearer_token};
+use crate::http_util::bearer_token;
 use crate::ids::hydra_id;
 use crate::state::{AppState, TokenProblem};
 
 pub async fn people_me(
     State(state): State<AppState>,
-    Extension(tracking): Extension<TrackingId>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, WebexError> {
     let Some(token) = bearer_token(&headers) else {
         return Err(WebexError::new(
             StatusCode::UNAUTHORIZED,
             "The request requires a valid access token set in the Authorization request header.",
-            &tracking,
         ));
     };
     let grant = match state.access_grant(token) {
@@ -28,14 +26,12 @@ pub async fn people_me(
             return Err(WebexError::new(
                 StatusCode::UNAUTHORIZED,
                 "The access token has expired. Refresh it and retry.",
-                &tracking,
             ));
         }
         Err(TokenProblem::Unknown) => {
             return Err(WebexError::new(
                 StatusCode::UNAUTHORIZED,
                 "The request requires a valid access token set in the Authorization request header.",
-                &tracking,
             ));
         }
     };
@@ -43,7 +39,6 @@ pub async fn people_me(
         return Err(WebexError::new(
             StatusCode::NOT_FOUND,
             "The user no longer exists.",
-            &tracking,
         ));
     };
     Ok(Json(json!({

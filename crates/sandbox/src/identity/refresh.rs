@@ -5,17 +5,15 @@ use std::collections::HashMap;
 
 use super::answer::{IssuedTokens, TokenAnswer, issue_access_token};
 use super::responses::{OAuthError, required};
-use crate::http_util::TrackingId;
 use crate::state::{AppState, Store, now_ms};
 
 pub fn refresh(
     state: &AppState,
     client_id: &str,
     form: &HashMap<String, String>,
-    tracking: &TrackingId,
 ) -> Result<TokenAnswer, OAuthError> {
-    let grant_err = |d: &str| OAuthError::bad_request("invalid_grant", d, tracking);
-    let refresh_token = required(form, "refresh_token", tracking)?;
+    let grant_err = |d: &str| OAuthError::bad_request("invalid_grant", d);
+    let refresh_token = required(form, "refresh_token")?;
     let now = now_ms();
     let refresh_lifetime = state.config().refresh_token_lifetime_secs;
     let mut store = state.store();
@@ -58,7 +56,7 @@ pub fn refresh(
 /// With stable refresh on: the last access token this refresh token produced, and its remaining
 /// whole seconds, while it was issued within the window and has at least a second left.
 fn reusable_access_token(store: &Store, refresh_token: &str, now: i64) -> Option<(String, u64)> {
-    let window_ms = store.faults.stable_refresh_secs as i64 * 1000;
+    let window_ms = store.faults.knobs.stable_refresh_secs as i64 * 1000;
     let access = store.last_access_token.get(refresh_token)?;
     let grant = store.access_tokens.get(access)?;
     let remaining_ms = grant.expires_at_ms - now;
@@ -69,13 +67,16 @@ fn reusable_access_token(store: &Store, refresh_token: &str, now: i64) -> Option
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::SandboxConfig;
+    use crate::config::{Knobs, SandboxConfig};
     use crate::state::Grant;
 
     #[test]
     fn a_token_is_reused_only_within_the_window_and_with_a_second_left() {
         let state = AppState::new(SandboxConfig {
-            stable_refresh_secs: 3_600,
+            knobs: Knobs {
+                stable_refresh_secs: 3_600,
+                ..Knobs::default()
+            },
             ..SandboxConfig::default()
         });
         let mut store = state.store();
@@ -104,7 +105,7 @@ mod tests {
                 "{issued_ago} {remaining_ms}"
             );
         }
-        store.faults.stable_refresh_secs = 0;
+        store.faults.knobs.stable_refresh_secs = 0;
         assert_eq!(reusable_access_token(&store, "rt", now), None);
         assert_eq!(reusable_access_token(&store, "other", now), None);
     }

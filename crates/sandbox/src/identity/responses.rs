@@ -1,5 +1,6 @@
 //! The identity port's answers that are not a success body: Webex's JSON error shapes, the HTML
-//! page shell (with its security headers) and redirects back to the client.
+//! page shell (with its security headers) and redirects back to the client. Errors whose body
+//! names the tracking id get it from the tracking middleware (`crate::tracking`).
 
 use std::collections::HashMap;
 
@@ -8,7 +9,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::http_util::{TrackingId, escape_html};
+use crate::http_util::escape_html;
+use crate::tracking::{TrackedAnswer, TrackingId, awaiting_tracking_id};
 
 /// A token-endpoint error: Webex's JSON error shape (`message`, `errors[].description`,
 /// `trackingId`) plus the OAuth fields `error`/`error_description` that OAuth clients look for.
@@ -17,31 +19,20 @@ pub struct OAuthError {
     status: StatusCode,
     code: &'static str,
     description: String,
-    tracking: TrackingId,
 }
 
 impl OAuthError {
-    pub fn new(
-        status: StatusCode,
-        code: &'static str,
-        description: impl Into<String>,
-        tracking: &TrackingId,
-    ) -> Self {
+    pub fn new(status: StatusCode, code: &'static str, description: impl Into<String>) -> Self {
         OAuthError {
             status,
             code,
             description: description.into(),
-            tracking: tracking.clone(),
         }
     }
 
     /// A 400 with the OAuth error `code` (`invalid_request`, `invalid_grant`).
-    pub fn bad_request(
-        code: &'static str,
-        description: impl Into<String>,
-        tracking: &TrackingId,
-    ) -> Self {
-        OAuthError::new(StatusCode::BAD_REQUEST, code, description, tracking)
+    pub fn bad_request(code: &'static str, description: impl Into<String>) -> Self {
+        OAuthError::new(StatusCode::BAD_REQUEST, code, description)
     }
 }
 
@@ -49,21 +40,25 @@ impl OAuthError {
 pub fn required<'a>(
     form: &'a HashMap<String, String>,
     name: &str,
-    tracking: &TrackingId,
 ) -> Result<&'a String, OAuthError> {
-    form.get(name).ok_or_else(|| {
-        OAuthError::bad_request("invalid_request", format!("{name} is required"), tracking)
-    })
+    form.get(name)
+        .ok_or_else(|| OAuthError::bad_request("invalid_request", format!("{name} is required")))
 }
 
 impl IntoResponse for OAuthError {
     fn into_response(self) -> Response {
+        awaiting_tracking_id(self)
+    }
+}
+
+impl TrackedAnswer for OAuthError {
+    fn answer(&self, tracking: &TrackingId) -> Response {
         let body = json!({
             "error": self.code,
             "error_description": self.description,
             "message": self.description,
             "errors": [{"description": self.description}],
-            "trackingId": self.tracking.0,
+            "trackingId": tracking.0,
         });
         let mut response = (self.status, Json(body)).into_response();
         response
@@ -84,22 +79,26 @@ impl IntoResponse for OAuthError {
 pub struct WebexError {
     status: StatusCode,
     message: String,
-    tracking: TrackingId,
 }
 
 impl WebexError {
-    pub fn new(status: StatusCode, message: impl Into<String>, tracking: &TrackingId) -> Self {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
         WebexError {
             status,
             message: message.into(),
-            tracking: tracking.clone(),
         }
     }
 }
 
 impl IntoResponse for WebexError {
     fn into_response(self) -> Response {
-        let body = json!({"message": self.message, "errors": [{"description": self.message}], "trackingId": self.tracking.0});
+        awaiting_tracking_id(self)
+    }
+}
+
+impl TrackedAnswer for WebexError {
+    fn answer(&self, tracking: &TrackingId) -> Response {
+        let body = json!({"message": self.message, "errors": [{"description": self.message}], "trackingId": tracking.0});
         (self.status, Json(body)).into_response()
     }
 }
@@ -110,11 +109,7 @@ pub enum SignInError {
     /// A 400 HTML page for the user: used while the client or its redirect URI is not trusted, so
     /// the sandbox never redirects to an unregistered URI (no open redirector), and for a broken
     /// consent form.
-    Page {
-        title: &'static str,
-        detail: String,
-        tracking: TrackingId,
-    },
+    Page { title: &'static str, detail: String },
     /// A redirect back to the registered redirect URI with `error`, `error_description` and `state`.
     Redirect {
         redirect_uri: String,
@@ -125,11 +120,10 @@ pub enum SignInError {
 }
 
 impl SignInError {
-    pub fn page(title: &'static str, detail: impl Into<String>, tracking: &TrackingId) -> Self {
+    pub fn page(title: &'static str, detail: impl Into<String>) -> Self {
         SignInError::Page {
             title,
             detail: detail.into(),
-            tracking: tracking.clone(),
         }
     }
 
@@ -150,18 +144,20 @@ impl SignInError {
 
 impl IntoResponse for SignInError {
     fn into_response(self) -> Response {
+        awaiting_tracking_id(self)
+    }
+}
+
+impl TrackedAnswer for SignInError {
+    fn answer(&self, tracking: &TrackingId) -> Response {
         match self {
-            SignInError::Page {
-                title,
-                detail,
-                tracking,
-            } => {
+            SignInError::Page { title, detail } => {
                 let body = format!(
                     "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title>\
                      <link rel=\"stylesheet\" href=\"/v1/authorize/style.css\"></head><body><main class=\"card\">\
                      <h1>{t}</h1><p class=\"error\">{d}</p><p class=\"muted\">Tracking id: {id}</p></main></body></html>",
                     t = escape_html(title),
-                    d = escape_html(&detail),
+                    d = escape_html(detail),
                     id = escape_html(&tracking.0)
                 );
                 html(StatusCode::BAD_REQUEST, body, "'self'")
@@ -172,11 +168,11 @@ impl IntoResponse for SignInError {
                 description,
                 state,
             } => {
-                let mut params = vec![("error", error), ("error_description", &description)];
-                if let Some(s) = &state {
+                let mut params = vec![("error", *error), ("error_description", description)];
+                if let Some(s) = state {
                     params.push(("state", s));
                 }
-                redirect_with(&redirect_uri, &params)
+                redirect_with(redirect_uri, &params)
             }
         }
     }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Extension, Form, State};
+use axum::extract::{Form, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -15,21 +15,19 @@ use wxcc_core::secret::{Secret, constant_time_eq};
 use super::answer::{IssuedTokens, TokenAnswer, issue_access_token};
 use super::refresh;
 use super::responses::{OAuthError, required};
-use crate::http_util::TrackingId;
 use crate::ids;
 use crate::state::{AppState, Grant, now_ms};
 
 pub async fn access_token(
     State(state): State<AppState>,
-    Extension(tracking): Extension<TrackingId>,
     headers: HeaderMap,
     form: Result<Form<HashMap<String, String>>, FormRejection>,
 ) -> Result<TokenAnswer, OAuthError> {
-    let latency = state.store().faults.token_latency_ms;
+    let latency = state.store().faults.knobs.token_latency_ms;
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }
-    let bad = |status, code, d: &str| OAuthError::new(status, code, d, &tracking);
+    let bad = |status, code, d: &str| OAuthError::new(status, code, d);
     let Form(form) = form.map_err(|_| {
         bad(
             StatusCode::BAD_REQUEST,
@@ -37,7 +35,7 @@ pub async fn access_token(
             "Send the token request as an application/x-www-form-urlencoded body",
         )
     })?;
-    let grant_type = required(&form, "grant_type", &tracking)?;
+    let grant_type = required(&form, "grant_type")?;
     if grant_type != "authorization_code" && grant_type != "refresh_token" {
         return Err(bad(
             StatusCode::BAD_REQUEST,
@@ -73,9 +71,9 @@ pub async fn access_token(
     };
     let client_id = client.client_id.clone();
     if grant_type == "authorization_code" {
-        redeem_code(&state, &client_id, &form, &tracking)
+        redeem_code(&state, &client_id, &form)
     } else {
-        refresh::refresh(&state, &client_id, &form, &tracking)
+        refresh::refresh(&state, &client_id, &form)
     }
 }
 
@@ -100,10 +98,9 @@ fn redeem_code(
     state: &AppState,
     client_id: &str,
     form: &HashMap<String, String>,
-    tracking: &TrackingId,
 ) -> Result<TokenAnswer, OAuthError> {
-    let grant_err = |d: &str| OAuthError::bad_request("invalid_grant", d, tracking);
-    let code = required(form, "code", tracking)?;
+    let grant_err = |d: &str| OAuthError::bad_request("invalid_grant", d);
+    let code = required(form, "code")?;
     let mut store = state.store();
     // Single use: the code is gone after the first redemption attempt, whatever its outcome.
     let Some(issued) = store.codes.remove(code) else {
