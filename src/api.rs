@@ -65,12 +65,34 @@ fn not_signed_in() -> ApiError {
     }
 }
 
+/// POST a GraphQL request (`{"query", "variables"}` as JSON text) to the Search API,
+/// `/search?orgId=…` on the session's API base: the same token, refresh and rate-limit handling as
+/// [`get`].
+pub async fn search(ctx: Ctx, body: String) -> Result<ApiCall, ApiError> {
+    let org = org_id(ctx)?;
+    let base = ctx
+        .session()
+        .map(|s| s.region_or_api_base.url())
+        .unwrap_or_else(|| ctx.config.with_value(|c| c.api_base_url()));
+    let url = search_url(&base, &org);
+    send_with_retries(ctx, &url, Some(body)).await
+}
+
+/// The Search API's address on `base` for `org`.
+pub fn search_url(base: &str, org: &str) -> String {
+    format!(
+        "{}{}?orgId={org}",
+        base.trim_end_matches('/'),
+        wxcc_core::catalogue::search::PATH
+    )
+}
+
 pub async fn get_absolute(ctx: Ctx, url: &str) -> Result<ApiCall, ApiError> {
     let first_call = ctx.flow.with_untracked(|f| f.awaiting_first_call());
     if first_call {
         browser::mark("wxcc:first-api-start");
     }
-    let result = get_with_retries(ctx, url).await;
+    let result = send_with_retries(ctx, url, None).await;
     if first_call && ctx.flow.with_untracked(|f| f.awaiting_first_call()) {
         browser::mark("wxcc:first-api-end");
         record_first_call(ctx, url, &result);
@@ -78,20 +100,25 @@ pub async fn get_absolute(ctx: Ctx, url: &str) -> Result<ApiCall, ApiError> {
     result
 }
 
-async fn get_with_retries(ctx: Ctx, url: &str) -> Result<ApiCall, ApiError> {
+/// GET `url`, or POST `body` (JSON) to it.
+async fn send_with_retries(ctx: Ctx, url: &str, body: Option<String>) -> Result<ApiCall, ApiError> {
     let mut may_refresh = true;
     let mut rate_limit_retries = 0;
     loop {
         let session = ctx.session().ok_or_else(not_signed_in)?;
         let token = session.access_token;
+        let mut headers = vec![
+            ("authorization", format!("Bearer {}", token.secret())),
+            ("accept", "application/json".into()),
+        ];
+        if body.is_some() {
+            headers.push(("content-type", "application/json".into()));
+        }
         let response = http::send(http::Request {
-            method: "GET",
+            method: if body.is_some() { "POST" } else { "GET" },
             url,
-            headers: vec![
-                ("authorization", format!("Bearer {}", token.secret())),
-                ("accept", "application/json".into()),
-            ],
-            body: None,
+            headers,
+            body: body.clone(),
             with_credentials: false,
         })
         .await
