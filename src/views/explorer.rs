@@ -1,6 +1,9 @@
 //! The API explorer: every catalogued GET endpoint of the official spec, callable from a form,
 //! with the response as a JSON tree, status, timing and trackingId, and "Copy as cURL" that
 //! redacts the token unless asked. Endpoint and parameters live in the address (deep links).
+//! The GraphQL tab (`?tab=graphql`, [`graphql`]) does the same for the Search API.
+
+mod graphql;
 
 use leptos::prelude::*;
 use wxcc_core::catalogue::{self, ENDPOINTS, Endpoint};
@@ -15,8 +18,49 @@ use crate::router::use_router;
 pub fn ExplorerPage() -> impl IntoView {
     view! {
         <Gate title="API explorer">
-            <Explorer />
+            <ExplorerTabs />
         </Gate>
+    }
+}
+
+/// The REST tab (every catalogued GET) or the GraphQL tab (`POST /search`), by links in the
+/// address so each can be bookmarked; the current one is marked for assistive technology.
+#[component]
+fn ExplorerTabs() -> impl IntoView {
+    let router = use_router();
+    let graphql = crate::load::flag(move || router.query("tab").as_deref() == Some("graphql"));
+    let tab = move |label: &'static str, to: &'static str, is_graphql: bool| {
+        let click = move |ev: leptos::ev::MouseEvent| {
+            if ev.button() != 0 || ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key()
+            {
+                return;
+            }
+            ev.prevent_default();
+            router.go(to);
+        };
+        let current = move || {
+            if graphql.get() == is_graphql {
+                "page"
+            } else {
+                "false"
+            }
+            .to_string()
+        };
+        view! { <a href=crate::browser::app_href(to) aria-current=current on:click=click>{label}</a> }.into_any()
+    };
+    view! {
+        <section>
+            <h1>"API explorer"</h1>
+            <nav class="tabs" aria-label="Explorer" data-testid="explorer-tabs">
+                {tab("REST (GET)", "/explorer", false)}
+                {tab("GraphQL (POST /search)", "/explorer?tab=graphql", true)}
+            </nav>
+            {move || if graphql.get() {
+                view! { <graphql::GraphQlTab /> }.into_any()
+            } else {
+                view! { <Explorer /> }.into_any()
+            }}
+        </section>
     }
 }
 
@@ -241,8 +285,7 @@ fn Explorer() -> impl IntoView {
     });
     let groups = catalogue::groups();
     view! {
-        <section>
-            <h1>"API explorer"</h1>
+        <div>
             <p class="muted">{format!("{} GET endpoints from Cisco's official Contact Center OpenAPI spec.", ENDPOINTS.len())}</p>
             <label class="wide">
                 "Endpoint "
@@ -255,7 +298,7 @@ fn Explorer() -> impl IntoView {
                                     {ENDPOINTS
                                         .iter()
                                         .filter(|e| e.group == g)
-                                        .map(|e| view! { <option value=e.id>{format!("{} — {}", e.path, e.summary)}</option> }.into_any())
+                                        .map(|e| view! { <option value=e.id>{format!("{} — {}{}", e.path, e.summary, if e.deprecated.is_some() { " (deprecated)" } else { "" })}</option> }.into_any())
                                         .collect_view()}
                                 </optgroup>
                             }
@@ -269,6 +312,7 @@ fn Explorer() -> impl IntoView {
                 view! {
                     <p><code>{format!("{} {}", e.method, e.path)}</code></p>
                     <p class="muted">{e.summary}" · needs one of: "{e.scopes.join(", ")}</p>
+                    {e.deprecated.map(|why| view! { <p class="notice" role="note" data-testid="deprecated">{why}</p> }.into_any())}
                 }
                 .into_any()
             }}
@@ -355,6 +399,6 @@ fn Explorer() -> impl IntoView {
                     Err(error) => view! { <ApiErrorView error focus=true on_retry=Callback::new(move |_| response.refetch()) /> }.into_any(),
                 },
             }}
-        </section>
+        </div>
     }
 }
