@@ -86,7 +86,7 @@ fn charts_view(answer: Loaded<Answer>, test_id: &'static str) -> AnyView {
                         .charts
                         .into_iter()
                         .map(|c| {
-                            if c.data.is_empty() {
+                            if c.data.keys.is_empty() {
                                 view! {
                                     <div class="card" data-testid="empty"><strong>{c.title}</strong><p>"Nothing in this window."</p></div>
                                 }
