@@ -110,10 +110,17 @@ fn test_targets_in(metadata: &serde_json::Value) -> Vec<String> {
     names
 }
 
-/// `cargo test` for the natively tested packages, the targets chosen by `args`.
+/// `cargo test` for the natively tested packages, the targets chosen by `args`. Every test binary
+/// runs even after one fails, so the closing line counts every failure, not just the first.
 fn workspace_tests<'a>(args: impl IntoIterator<Item = &'a str>) -> Command {
     let mut command = cmd("cargo");
-    command.args(["test", "--workspace", "--exclude", SPA_PACKAGE]);
+    command.args([
+        "test",
+        "--no-fail-fast",
+        "--workspace",
+        "--exclude",
+        SPA_PACKAGE,
+    ]);
     command.args(args);
     command
 }
@@ -201,6 +208,7 @@ mod tests {
             args(&tests),
             [
                 "test",
+                "--no-fail-fast",
                 "--workspace",
                 "--exclude",
                 "wxcc-console",
@@ -215,7 +223,14 @@ mod tests {
         );
         assert_eq!(
             args(&doc),
-            ["test", "--workspace", "--exclude", "wxcc-console", "--doc"]
+            [
+                "test",
+                "--no-fail-fast",
+                "--workspace",
+                "--exclude",
+                "wxcc-console",
+                "--doc"
+            ]
         );
     }
 
@@ -227,6 +242,7 @@ mod tests {
             args(&tests),
             [
                 "test",
+                "--no-fail-fast",
                 "--workspace",
                 "--exclude",
                 "wxcc-console",
