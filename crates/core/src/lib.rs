@@ -7,8 +7,9 @@
 //! Times are integer milliseconds since the Unix epoch (`now_ms: u64`, i.e. `Date.now() as u64`).
 //!
 //! Modules: [`secret`] (redacting newtypes), [`pkce`], [`config`] (`config.json`), [`authorize`],
-//! [`callback`], [`token`] (orgId/ciCluster), [`expiry`], [`session`], [`proxy_protocol`] (the
-//! token proxy's wire contract), [`scopes`], [`rsql`],
+//! [`callback`], [`dpop`] (handle mode's proofs of possession), [`token`] (orgId/ciCluster),
+//! [`expiry`], [`session`], [`proxy_protocol`] (the token proxy's wire contract), [`scopes`],
+//! [`rsql`],
 //! [`list_query`], [`curl`], [`api_error`], [`calendar`] (dates as days since 1970), [`route`],
 //! [`web_url`].
 
@@ -22,6 +23,7 @@ pub mod chart;
 pub mod config;
 pub mod csv;
 pub mod curl;
+pub mod dpop;
 pub mod expiry;
 pub mod flow_log;
 pub mod html;

@@ -72,9 +72,18 @@ pub struct SessionRecord {
     pub session_expires_at_ms: Option<u64>,
     /// The sign-in outlives the browser session ("Keep me signed in on this device").
     pub session_persistent: bool,
+    /// Handle mode: the RFC 7638 thumbprint of the browser key the handle is bound to (the key
+    /// itself stays in IndexedDB, non-extractable). Not a secret: a hash of a public key.
+    pub key_thumbprint: Option<String>,
     /// Whether the token response listed the granted scopes. Webex's often does not: the granted
     /// scopes are then assumed to be the requested ones, and the API's answer decides.
     pub scopes_reported: bool,
+}
+
+/// What every tab says when the session's absolute end comes. `at` is the end as the browser's
+/// locale writes a time of day (e.g. `20:00` or `8:00 PM`).
+pub fn ended_notice(at: &str) -> String {
+    format!("Your session ended at {at} — sign in again.")
 }
 
 /// Why a stored session was discarded. Both are shown as a calm notice, then the user signs in.
@@ -144,6 +153,7 @@ impl SessionRecord {
             session_expires_at_ms: None,
             session_persistent: false,
             scopes_reported: false,
+            key_thumbprint: None,
         };
         record.apply_refresh(response, now_ms);
         record
@@ -164,7 +174,12 @@ impl SessionRecord {
             self.session_persistent = persistent;
         }
         self.access_issued_at_ms = now_ms;
-        self.access_expires_at_ms = Expiry::from_expires_in(response.expires_in, now_ms).at_ms;
+        // The token is of no use past the session's end, whatever Webex says about its lifetime.
+        let token_expiry = Expiry::from_expires_in(response.expires_in, now_ms).at_ms;
+        self.access_expires_at_ms = match self.session_expires_at_ms {
+            Some(end) => token_expiry.min(end),
+            None => token_expiry,
+        };
         if let Some(secs) = response.refresh_token_expires_in {
             self.refresh_expires_at_ms = Some(Expiry::from_expires_in(secs, now_ms).at_ms);
         }
@@ -214,6 +229,25 @@ impl SessionRecord {
         self.session_expires_at_ms.map(|at_ms| Expiry { at_ms })
     }
 
+    /// Whether the session's absolute end has come: the tab signs out, and its token is used no
+    /// more (a refresh could not extend it).
+    pub fn has_ended(&self, now_ms: u64) -> bool {
+        self.session_expiry()
+            .is_some_and(|end| end.is_expired(now_ms))
+    }
+
+    /// Whether to refresh now: the access token is within its margin of expiry and expires before
+    /// the session ends (a token that lasts to the end is not refreshed: the end comes first).
+    pub fn refresh_due(&self, now_ms: u64) -> bool {
+        let outlives_token = self
+            .session_expires_at_ms
+            .is_none_or(|end| end > self.access_expires_at_ms);
+        outlives_token
+            && self
+                .access_expiry()
+                .refresh_due(now_ms, self.refresh_margin_ms())
+    }
+
     /// The sessionStorage form.
     pub fn encode(&self) -> String {
         ObjectWriter::default()
@@ -235,6 +269,7 @@ impl SessionRecord {
             .optional_number("session_expires_at_ms", self.session_expires_at_ms)
             .boolean("session_persistent", self.session_persistent)
             .boolean("scopes_reported", self.scopes_reported)
+            .optional_text("key_thumbprint", self.key_thumbprint.as_deref())
             .finish()
     }
 
@@ -260,6 +295,7 @@ impl SessionRecord {
             // Absent in records of older builds: a browser session whose scopes were reported.
             session_persistent: optional_flag(value, "session_persistent")?.unwrap_or(false),
             scopes_reported: optional_flag(value, "scopes_reported")?.unwrap_or(true),
+            key_thumbprint: optional_text(value, "key_thumbprint")?,
         })
     }
 

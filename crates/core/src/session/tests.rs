@@ -307,3 +307,55 @@ fn scopes_not_reported_are_assumed_as_requested_and_flagged() {
         SessionRecord::from_token_response(reported, NOW, requested, ApiBase::Region(Region::Us1));
     assert!(r.scopes_reported);
 }
+
+fn session_ending_in(session_secs: u64, token_secs: u64) -> SessionRecord {
+    let response = TokenResponse::from_json(&format!(
+        r#"{{"access_token":"{}","expires_in":{token_secs},"session_expires_in":{session_secs}}}"#,
+        token()
+    ))
+    .unwrap();
+    SessionRecord::from_token_response(response, NOW, vec![], ApiBase::Region(Region::Us1))
+}
+
+#[test]
+fn a_token_that_outlives_the_session_is_cut_at_its_end() {
+    // Webex's 14-day token in a 20-second session.
+    let r = session_ending_in(20, 1_209_599);
+    assert_eq!(r.access_expires_at_ms, NOW + 20_000);
+    assert!(!r.has_ended(NOW + 19_999));
+    assert!(r.has_ended(NOW + 20_000));
+    // Lasting to the end, it is never refreshed: the end comes first.
+    assert!(!r.refresh_due(NOW + 19_999));
+    assert!(!r.refresh_due(NOW + 25_000));
+}
+
+#[test]
+fn a_token_that_expires_before_the_session_end_is_refreshed_inside_its_margin() {
+    let r = session_ending_in(43_200, 20);
+    assert_eq!(r.access_expires_at_ms, NOW + 20_000);
+    assert!(!r.refresh_due(NOW + 15_999));
+    assert!(r.refresh_due(NOW + 16_000));
+    assert!(!r.has_ended(NOW + 16_000));
+    // Without a stated end the session never ends here (the proxy's refusal ends it).
+    let mut open = r.clone();
+    open.session_expires_at_ms = None;
+    assert!(!open.has_ended(u64::MAX));
+    assert!(open.refresh_due(NOW + 16_000));
+}
+
+#[test]
+fn the_key_thumbprint_is_kept_and_older_records_have_none() {
+    let mut r = record();
+    assert_eq!(r.key_thumbprint, None);
+    r.key_thumbprint = Some("0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I".into());
+    assert_eq!(SessionRecord::decode(&r.encode()).unwrap(), r);
+    let without = r.encode().replace(
+        r#","key_thumbprint":"0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I""#,
+        "",
+    );
+    assert_ne!(without, r.encode());
+    assert_eq!(
+        SessionRecord::decode(&without).unwrap().key_thumbprint,
+        None
+    );
+}
