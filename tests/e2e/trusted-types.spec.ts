@@ -33,9 +33,9 @@ test('every page runs without a CSP or Trusted Types violation', async ({ page, 
   await resetFaults(request);
   await signIn(page);
   await overviewLoaded(page);
-  // Each page through the app's own navigation, then reloaded (a fresh start of the wasm).
+  // Each page loaded afresh (the wasm starts again and restores the session).
   const pages: [string, () => Promise<void>][] = [
-    ['/token', () => expect(page.getByTestId('org-id')).toBeVisible()],
+    ['/token', () => expect(page.getByTestId('inspector-org-id')).toBeVisible()],
     ['/flow', () => expect(page.getByRole('heading', { level: 1 })).toContainText('Grant flow')],
     ['/activity', () => expect(page.getByTestId('chart').first()).toBeVisible()],
     ['/explorer', () => expect(page.getByRole('heading', { level: 1 })).toContainText('explorer')],
