@@ -7,6 +7,7 @@
 pub mod app;
 pub mod clock;
 pub mod config;
+pub mod dpop;
 pub mod error;
 mod handlers;
 pub mod lambda;

@@ -66,6 +66,14 @@ error_codes! {
     UpstreamUnavailable => "upstream_unavailable", 502;
     /// A bug in the proxy.
     InternalError => "internal_error", 500;
+    /// Handle mode: the handle is bound to a browser's key and the request carried no `DPoP` proof.
+    DpopProofMissing => "dpop_proof_missing", 401;
+    /// Handle mode: the proof is signed by another key than the one the handle is bound to (a
+    /// handle copied out of the browser that signed in).
+    DpopKeyMismatch => "dpop_key_mismatch", 401;
+    /// Handle mode: the proof is malformed, badly signed, for another method or URL, outside the
+    /// clock window, or already used.
+    DpopProofInvalid => "dpop_proof_invalid", 400;
 }
 
 impl ErrorCode {
@@ -80,6 +88,12 @@ impl ErrorCode {
     /// The session that was presented is over: the user must sign in again.
     pub fn ends_the_session(self) -> bool {
         matches!(self, ErrorCode::SessionExpired | ErrorCode::RefreshExpired)
+    }
+
+    /// The handle presented is bound to a key this browser does not hold: another browser signed
+    /// in with it.
+    pub fn bound_elsewhere(self) -> bool {
+        matches!(self, ErrorCode::DpopProofMissing | ErrorCode::DpopKeyMismatch)
     }
 }
 

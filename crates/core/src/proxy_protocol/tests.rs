@@ -46,10 +46,13 @@ fn the_code_list_is_exhaustive_and_names_are_distinct() {
         | ErrorCode::ProxyMisconfigured
         | ErrorCode::UpstreamRateLimited
         | ErrorCode::UpstreamUnavailable
-        | ErrorCode::InternalError => ErrorCode::ALL.contains(&code),
+        | ErrorCode::InternalError
+        | ErrorCode::DpopProofMissing
+        | ErrorCode::DpopKeyMismatch
+        | ErrorCode::DpopProofInvalid => ErrorCode::ALL.contains(&code),
     };
     assert!(ErrorCode::ALL.iter().all(|&code| known(code)));
-    assert_eq!(ErrorCode::ALL.len(), 15);
+    assert_eq!(ErrorCode::ALL.len(), 18);
     let names: BTreeSet<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
     assert_eq!(names.len(), ErrorCode::ALL.len(), "two codes share a name");
 }
@@ -78,11 +81,19 @@ fn the_wire_names_and_statuses_stay_as_the_spa_and_deployments_know_them() {
             ("upstream_rate_limited", 503),
             ("upstream_unavailable", 502),
             ("internal_error", 500),
+            ("dpop_proof_missing", 401),
+            ("dpop_key_mismatch", 401),
+            ("dpop_proof_invalid", 400),
         ]
     );
     assert!(ErrorCode::SessionExpired.ends_the_session());
     assert!(ErrorCode::RefreshExpired.ends_the_session());
     assert!(!ErrorCode::InvalidGrant.ends_the_session());
+    // A handle bound to another browser's key: that browser's sign-in, not this one's.
+    assert!(ErrorCode::DpopKeyMismatch.bound_elsewhere());
+    assert!(ErrorCode::DpopProofMissing.bound_elsewhere());
+    assert!(!ErrorCode::DpopProofInvalid.bound_elsewhere());
+    assert!(!ErrorCode::SessionExpired.bound_elsewhere());
 }
 
 #[test]
