@@ -41,6 +41,8 @@ pub async fn exchange(
         code: &code,
         code_verifier: &verifier,
         remember,
+        // Set once handle mode binds sessions to a browser key (issue #24, item 3).
+        key_thumbprint: None,
     }
     .to_json();
     let response = post(config, protocol::TOKEN_PATH, body)

@@ -36,6 +36,8 @@ pub mod field {
     pub const CODE: &str = "code";
     pub const CODE_VERIFIER: &str = "code_verifier";
     pub const REMEMBER: &str = "remember";
+    /// The RFC 7638 thumbprint of the browser's key a handle-mode session is bound to.
+    pub const KEY_THUMBPRINT: &str = "key_thumbprint";
     // The refresh request (the handle also travels in the token answer).
     pub const PROBE: &str = "probe";
     pub const REFRESH_HANDLE: &str = "refresh_handle";

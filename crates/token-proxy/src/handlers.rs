@@ -3,7 +3,7 @@
 use crate::error::{ErrorCode, ProxyError};
 use crate::policy::accept_post;
 use crate::request::{self, SessionMode};
-use crate::sealing::{OpenError, SealedSession};
+use crate::sealing::{OpenError, SealedSession, SessionId};
 use crate::session;
 use crate::state::AppState;
 use crate::upstream::{self, Grant, IssuedTokens};
@@ -81,6 +81,9 @@ pub(crate) async fn token(
             exchange.remember,
             state.inner.mode,
         ),
+        // New at every sign-in, so sign-out revokes this session and no other.
+        session_id: SessionId::random(),
+        key_thumbprint: exchange.key_thumbprint,
     };
     Ok(issue(&state, &tokens, &session, now))
 }
@@ -159,11 +162,13 @@ async fn renew_session(state: &AppState, sealed: &Secret) -> Result<Response, Pr
         (None, Some(_)) => now.saturating_add(assumed_refresh_lifetime(state)),
         (None, None) => current.refresh_expires_at,
     };
-    // Same sign-in time, same end: a refresh never extends the session.
+    // Same sign-in time, same end, same id and key: a refresh never extends or detaches the session.
     let session = SealedSession {
         refresh_token,
         refresh_expires_at,
         times: times.within(refresh_expires_at),
+        session_id: current.session_id,
+        key_thumbprint: current.key_thumbprint,
     };
     Ok(issue(state, &tokens, &session, now))
 }
@@ -239,7 +244,22 @@ fn clear_cookie_header() -> [(HeaderName, HeaderValue); 1] {
     )]
 }
 
+/// The answer for a sealed value that does not open, logged with why (the value itself never is).
+/// A value of another deployment or mode, a forged one or an unknown key is worth an operator's
+/// look (`warn`); an ended or expired session is the normal course of things.
 fn open_error(error: OpenError) -> ProxyError {
+    match error {
+        OpenError::Expired | OpenError::SessionEnded | OpenError::Outdated => {
+            tracing::info!(reason = error.reason(), "sealed session refused");
+        }
+        OpenError::Malformed
+        | OpenError::UnknownKey
+        | OpenError::OtherMode
+        | OpenError::OtherDeployment
+        | OpenError::Tampered => {
+            tracing::warn!(reason = error.reason(), "sealed session refused");
+        }
+    }
     match error {
         OpenError::Expired => ProxyError::new(
             ErrorCode::RefreshExpired,
@@ -252,6 +272,14 @@ fn open_error(error: OpenError) -> ProxyError {
         OpenError::Outdated => ProxyError::new(
             ErrorCode::SessionExpired,
             "The session was created by an earlier version of the token proxy, which did not record when it ends; sign in again.",
+        ),
+        OpenError::OtherMode => ProxyError::new(
+            ErrorCode::SessionExpired,
+            "The session was created while the token proxy ran in the other session mode; sign in again.",
+        ),
+        OpenError::OtherDeployment => ProxyError::new(
+            ErrorCode::SessionExpired,
+            "The session was created by another deployment of the token proxy (another client id, other origins or another deployment id); sign in again.",
         ),
         OpenError::UnknownKey => ProxyError::new(
             ErrorCode::SessionExpired,

@@ -4,6 +4,7 @@
 //! precisely what is wrong without ever quoting a value, which could be a secret.
 
 use crate::error::{ErrorCode, ProxyError};
+use crate::sealing::KeyThumbprint;
 use serde_json::{Map, Value};
 use wxcc_core::proxy_protocol::{CONTENT_TYPE, field};
 use wxcc_core::secret::Secret;
@@ -33,6 +34,8 @@ pub struct CodeExchange {
     pub code_verifier: Secret,
     /// "Keep me signed in on this device" was ticked (honoured only when the proxy offers it).
     pub remember: bool,
+    /// The browser key the session is to be bound to, when the SPA sent one (sealed, not checked here).
+    pub key_thumbprint: Option<KeyThumbprint>,
 }
 
 /// A validated `POST /refresh` body.
@@ -100,6 +103,17 @@ pub fn parse_code_exchange(body: &[u8]) -> Result<CodeExchange, ProxyError> {
     let code = take_string(&mut object, field::CODE)?;
     let code_verifier = take_string(&mut object, field::CODE_VERIFIER)?;
     let remember = take_flag(&mut object, field::REMEMBER)?;
+    let key_thumbprint = match object.contains_key(field::KEY_THUMBPRINT) {
+        false => None,
+        true => Some(
+            KeyThumbprint::from_base64url(&take_string(&mut object, field::KEY_THUMBPRINT)?)
+                .ok_or_else(|| {
+                    invalid(
+                        "Field `key_thumbprint` must be an RFC 7638 SHA-256 JWK thumbprint (43 base64url characters); sign in again.",
+                    )
+                })?,
+        ),
+    };
     reject_unknown_fields(&object)?;
     if code.len() > MAX_CODE_LEN || !code.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(invalid(
@@ -119,6 +133,7 @@ pub fn parse_code_exchange(body: &[u8]) -> Result<CodeExchange, ProxyError> {
         code: Secret::new(code),
         code_verifier: Secret::new(code_verifier),
         remember,
+        key_thumbprint,
     })
 }
 
@@ -324,5 +339,34 @@ mod tests {
         }
         let error = parse_code_exchange(body(r#","remember_me":true"#).as_bytes()).unwrap_err();
         assert!(error.description.contains("Unknown field"));
+    }
+
+    #[test]
+    fn the_key_thumbprint_is_optional_and_must_be_a_sha256_thumbprint() {
+        let body = |extra: &str| format!(r#"{{"code":"abc","code_verifier":"{VERIFIER}"{extra}}}"#);
+        assert_eq!(
+            parse_code_exchange(body("").as_bytes())
+                .unwrap()
+                .key_thumbprint,
+            None
+        );
+        let thumbprint = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs";
+        let exchange =
+            parse_code_exchange(body(&format!(r#","key_thumbprint":"{thumbprint}""#)).as_bytes())
+                .unwrap();
+        assert_eq!(
+            exchange.key_thumbprint.map(|t| t.to_base64url()).as_deref(),
+            Some(thumbprint)
+        );
+        for bad in [
+            r#","key_thumbprint":"short""#,
+            r#","key_thumbprint":"""#,
+            r#","key_thumbprint":7"#,
+            r#","key_thumbprint":null"#,
+        ] {
+            let error = parse_code_exchange(body(bad).as_bytes()).unwrap_err();
+            assert_eq!(error.code, ErrorCode::InvalidRequest, "{bad}");
+            assert!(error.description.contains("`key_thumbprint`"), "{bad}");
+        }
     }
 }

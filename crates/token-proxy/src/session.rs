@@ -38,7 +38,7 @@ pub fn find_session_cookie<'a>(
         .filter(|value| !value.is_empty())
 }
 
-/// The success body: the access token and the session's times; the sealed handle only in handle
+/// The success body: the access token (its lifetime capped at the session's end) and the session's times; the sealed handle only in handle
 /// mode. The raw refresh token is never part of it. For `tokens`, with `session` sealed as
 /// `sealed`, at `now` (unix seconds).
 pub fn token_answer(
@@ -50,7 +50,9 @@ pub fn token_answer(
 ) -> TokenResponse {
     TokenResponse {
         access_token: AccessToken::new(tokens.access_token.secret()),
-        expires_in: tokens.expires_in,
+        // Never past the session's end: the SPA stops using the token when the session ends, even
+        // though Webex would accept it for longer.
+        expires_in: tokens.expires_in.min(session.times.remaining(now)),
         // Absent when the identity service did not list the granted scopes (RFC 6749 §5.1: then
         // they are the requested ones); Webex often leaves it out.
         scope: Some(tokens.scope.clone()).filter(|s| !s.trim().is_empty()),
@@ -90,5 +92,44 @@ mod tests {
         assert_eq!(found.secret(), "q");
         assert!(find_session_cookie(["wxcc_rt=xyz"]).is_none());
         assert!(find_session_cookie(["__Host-wxcc_rt="]).is_none());
+    }
+
+    #[test]
+    fn the_access_token_lifetime_never_outlasts_the_session() {
+        use crate::lifetime::SessionTimes;
+        use crate::sealing::SessionId;
+        let tokens = IssuedTokens {
+            access_token: Secret::new("at"),
+            expires_in: 1_209_599,
+            scope: String::new(),
+            token_type: "Bearer".into(),
+            refresh_token: None,
+            refresh_token_expires_in: None,
+        };
+        let session = |ends_at| SealedSession {
+            refresh_token: Secret::new("rt"),
+            refresh_expires_at: 10_000_000,
+            times: SessionTimes {
+                issued_at: 0,
+                ends_at,
+                persistent: false,
+            },
+            session_id: SessionId::random(),
+            key_thumbprint: None,
+        };
+        let sealed = Secret::new("sealed");
+        let answer = |ends_at| {
+            token_answer(
+                &tokens,
+                &session(ends_at),
+                1_000,
+                SessionMode::Cookie,
+                &sealed,
+            )
+        };
+        assert_eq!(answer(44_200).expires_in, 43_200);
+        assert_eq!(answer(44_200).session_expires_in, Some(43_200));
+        // A session that outlives the token leaves the token's own lifetime alone.
+        assert_eq!(answer(5_000_000).expires_in, 1_209_599);
     }
 }

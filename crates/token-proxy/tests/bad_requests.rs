@@ -28,14 +28,20 @@ struct Row {
     code: &'static str,
 }
 
-/// A session whose refresh token expires at `expires_at`, sealed with `key`.
-fn sealed_with(key: &str, token: &str, expires_at: u64) -> String {
-    sealed_session(key, token, expires_at, expires_at)
+/// A session whose refresh token expires at `expires_at`, sealed with `key` in `mode`.
+fn sealed_with(mode: &str, key: &str, token: &str, expires_at: u64) -> String {
+    sealed_session(mode, key, token, expires_at, expires_at)
 }
 
-/// A session signed in a moment ago, sealed with `key`.
-fn sealed_session(key: &str, token: &str, refresh_expires_at: u64, ends_at: u64) -> String {
-    seal_session(key, token, now() - 10, refresh_expires_at, ends_at)
+/// A session signed in a moment ago, sealed with `key` in `mode`.
+fn sealed_session(
+    mode: &str,
+    key: &str,
+    token: &str,
+    refresh_expires_at: u64,
+    ends_at: u64,
+) -> String {
+    seal_session(mode, key, token, now() - 10, refresh_expires_at, ends_at)
 }
 
 fn far_future() -> u64 {
@@ -84,7 +90,7 @@ fn rows() -> Vec<Row> {
             serde_json::json!({"code": code, "code_verifier": verifier}).to_string(),
         )
     };
-    let live_handle = sealed_with(KEY_A, "stub-refresh-token-unknown", far_future());
+    let live_handle = sealed_with("handle", KEY_A, "stub-refresh-token-unknown", far_future());
     let row = |name, mode, upstream, request, status, code| Row {
         name,
         mode,
@@ -193,21 +199,21 @@ fn rows() -> Vec<Row> {
         row("overlong handle", "handle", Normal, json("/refresh", handle_body(&"A".repeat(5000))), 401, "session_expired"),
         row("tampered handle", "handle", Normal, json("/refresh", handle_body(&tampered(&live_handle))), 401, "session_expired"),
         row("foreign-key handle", "handle", Normal,
-            json("/refresh", handle_body(&sealed_with(KEY_B, "stub-refresh-token-1-Rr9", far_future()))), 401, "session_expired"),
+            json("/refresh", handle_body(&sealed_with("handle", KEY_B, "stub-refresh-token-1-Rr9", far_future()))), 401, "session_expired"),
         row("expired handle", "handle", Normal,
-            json("/refresh", handle_body(&sealed_with(KEY_A, "stub-refresh-token-1-Rr9", 1_000))), 401, "refresh_expired"),
+            json("/refresh", handle_body(&sealed_with("handle", KEY_A, "stub-refresh-token-1-Rr9", 1_000))), 401, "refresh_expired"),
         row("revoked refresh token", "handle", Normal, json("/refresh", handle_body(&live_handle)), 401, "refresh_expired"),
         // Cookie mode sessions.
         row("refresh without cookie", "cookie", Normal, json("/refresh", "{}"), 401, "session_expired"),
         row("handle sent in cookie mode", "cookie", Normal, json("/refresh", handle_body(&live_handle)), 400, "invalid_request"),
         row("tampered cookie", "cookie", Normal, with_cookie(&tampered(&live_handle)), 401, "session_expired"),
         row("foreign-key cookie", "cookie", Normal,
-            with_cookie(&sealed_with(KEY_B, "stub-refresh-token-1-Rr9", far_future())), 401, "session_expired"),
-        row("expired cookie", "cookie", Normal, with_cookie(&sealed_with(KEY_A, "rt", 1_000)), 401, "refresh_expired"),
+            with_cookie(&sealed_with("cookie", KEY_B, "stub-refresh-token-1-Rr9", far_future())), 401, "session_expired"),
+        row("expired cookie", "cookie", Normal, with_cookie(&sealed_with("cookie", KEY_A, "rt", 1_000)), 401, "refresh_expired"),
         row("cookie past its session end", "cookie", Normal,
-            with_cookie(&sealed_session(KEY_A, "rt", far_future(), now() - 1)), 401, "session_expired"),
+            with_cookie(&sealed_session("cookie", KEY_A, "rt", far_future(), now() - 1)), 401, "session_expired"),
         row("handle past its session end", "handle", Normal,
-            json("/refresh", handle_body(&sealed_session(KEY_A, "rt", far_future(), now() - 1))), 401, "session_expired"),
+            json("/refresh", handle_body(&sealed_session("handle", KEY_A, "rt", far_future(), now() - 1))), 401, "session_expired"),
         // Upstream failures.
         row("upstream 400 invalid_grant", "cookie", Fixed(400, r#"{"error":"invalid_grant","trackingId":"T1"}"#),
             json("/token", good()), 400, "invalid_grant"),

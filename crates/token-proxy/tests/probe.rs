@@ -57,7 +57,14 @@ async fn without_a_cookie_the_probe_says_signed_out_with_a_success_status() {
 /// The stub's first refresh token, sealed with `key` as of a sign-in just before [`CLOCK_START`].
 fn sealed(key: &str, refresh_expires_at: u64, ends_at: u64) -> String {
     let token = "stub-refresh-token-1-Rr9";
-    seal_session(key, token, CLOCK_START - 10, refresh_expires_at, ends_at)
+    seal_session(
+        "cookie",
+        key,
+        token,
+        CLOCK_START - 10,
+        refresh_expires_at,
+        ends_at,
+    )
 }
 
 /// A cookie that opens and is in time, its session and refresh token ending a while after

@@ -10,7 +10,7 @@ use wxcc_core::proxy_protocol::{
 use wxcc_core::secret::{AccessToken, AuthCode, PkceVerifier, RefreshHandle};
 use wxcc_token_proxy::lifetime::SessionTimes;
 use wxcc_token_proxy::request::{self, SessionMode};
-use wxcc_token_proxy::sealing::SealedSession;
+use wxcc_token_proxy::sealing::{SealedSession, SessionId};
 use wxcc_token_proxy::session::token_answer;
 use wxcc_token_proxy::upstream::IssuedTokens;
 use wxcc_token_proxy::{ProxyError, Secret};
@@ -77,6 +77,8 @@ fn session(persistent: bool) -> SealedSession {
             ends_at: NOW + 28_800,
             persistent,
         },
+        session_id: SessionId::random(),
+        key_thumbprint: None,
     }
 }
 
@@ -99,7 +101,8 @@ fn token_answers_read_back_in_cookie_and_handle_mode() {
         );
         let expected = TokenResponse {
             access_token: AccessToken::new("tok_PF84_1eb65fdf-9643-417f-9974-ad72cae0e10f"),
-            expires_in: 43_199,
+            // Webex's 43 199 seconds, capped at the session's end.
+            expires_in: 28_800,
             scope: Some(scope.to_string()).filter(|s| !s.trim().is_empty()),
             token_type: Some("Bearer".into()),
             refresh_token_expires_in: Some(7_776_000),
@@ -150,13 +153,28 @@ fn the_code_exchange_the_spa_writes_is_accepted() {
             code: &code,
             code_verifier: &verifier,
             remember,
+            key_thumbprint: None,
         }
         .to_json();
         let exchange = request::parse_code_exchange(body.as_bytes()).unwrap();
         assert_eq!(exchange.code.secret(), "abc123");
         assert_eq!(exchange.code_verifier.secret(), VERIFIER);
         assert_eq!(exchange.remember, remember);
+        assert_eq!(exchange.key_thumbprint, None);
     }
+    let thumbprint = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs";
+    let body = TokenRequestBody {
+        code: &code,
+        code_verifier: &verifier,
+        remember: false,
+        key_thumbprint: Some(thumbprint),
+    }
+    .to_json();
+    let exchange = request::parse_code_exchange(body.as_bytes()).unwrap();
+    assert_eq!(
+        exchange.key_thumbprint.map(|t| t.to_base64url()).as_deref(),
+        Some(thumbprint)
+    );
 }
 
 #[test]

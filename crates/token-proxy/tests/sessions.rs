@@ -282,3 +282,46 @@ async fn turning_remember_off_ends_remembered_sessions_by_the_plain_lifetime() {
     let refused = call(&forgetting, "/refresh", "{}", refreshed.cookie().as_deref()).await;
     assert_eq!(refused.body["error"], "session_expired");
 }
+
+#[tokio::test]
+async fn the_access_token_lifetime_is_capped_at_the_session_end_in_every_answer() {
+    for mode in ["cookie", "handle"] {
+        let (_, clock, router) =
+            proxy_with_clock(mode, &[(config::SESSION_LIFETIME_SECS, "600")]).await;
+        // The stub grants 43 199 seconds; the session has 600 left.
+        let signed_in = call(&router, "/token", &token_body("good-1"), None).await;
+        assert_eq!(signed_in.status, 200, "{mode}: {:?}", signed_in.body);
+        assert_eq!(
+            signed_in.body["expires_in"], 600,
+            "{mode}: the token exchange"
+        );
+
+        clock.advance(400);
+        let (body, cookie) = match mode {
+            "cookie" => ("{}".to_owned(), signed_in.cookie()),
+            _ => (
+                handle_body(signed_in.body["refresh_handle"].as_str().unwrap()),
+                None,
+            ),
+        };
+        let refreshed = call(&router, "/refresh", &body, cookie.as_deref()).await;
+        assert_eq!(refreshed.status, 200, "{mode}: {:?}", refreshed.body);
+        assert_eq!(refreshed.body["expires_in"], 200, "{mode}: the refresh");
+
+        clock.advance(50);
+        let (body, cookie) = match mode {
+            "cookie" => (r#"{"probe":true}"#.to_owned(), refreshed.cookie()),
+            _ => (
+                serde_json::json!({
+                    "probe": true,
+                    "refresh_handle": refreshed.body["refresh_handle"],
+                })
+                .to_string(),
+                None,
+            ),
+        };
+        let probed = call(&router, "/refresh", &body, cookie.as_deref()).await;
+        assert_eq!(probed.status, 200, "{mode}: {:?}", probed.body);
+        assert_eq!(probed.body["expires_in"], 150, "{mode}: the probe");
+    }
+}

@@ -12,20 +12,25 @@ pub struct TokenRequestBody<'a> {
     pub code_verifier: &'a PkceVerifier,
     /// "Keep me signed in on this device" (honoured only when the proxy offers it).
     pub remember: bool,
+    /// The RFC 7638 JWK thumbprint (base64url SHA-256) of the key the session is bound to (handle
+    /// mode's proofs of possession); the proxy seals it into the session.
+    pub key_thumbprint: Option<&'a str>,
 }
 
 impl TokenRequestBody<'_> {
     pub fn to_json(&self) -> String {
-        let body = ObjectWriter::default()
+        let mut body = ObjectWriter::default()
             .text(field::CODE, self.code.secret())
             .text(field::CODE_VERIFIER, self.code_verifier.secret());
         // Left out when not ticked, so the body is the one a proxy without that option accepts
         // (the proxy refuses fields it does not know).
         if self.remember {
-            body.boolean(field::REMEMBER, true).finish()
-        } else {
-            body.finish()
+            body = body.boolean(field::REMEMBER, true);
         }
+        if let Some(thumbprint) = self.key_thumbprint {
+            body = body.text(field::KEY_THUMBPRINT, thumbprint);
+        }
+        body.finish()
     }
 }
 
@@ -56,5 +61,30 @@ pub struct LogoutBody;
 impl LogoutBody {
     pub fn to_json(&self) -> String {
         ObjectWriter::default().finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_thumbprint_is_sent_only_when_there_is_one() {
+        let (code, verifier) = (AuthCode::new("abc"), PkceVerifier::new("v".repeat(43)));
+        let body = |key_thumbprint| {
+            TokenRequestBody {
+                code: &code,
+                code_verifier: &verifier,
+                remember: false,
+                key_thumbprint,
+            }
+            .to_json()
+        };
+        let without: serde_json::Value = serde_json::from_str(&body(None)).unwrap();
+        assert!(without.get(field::KEY_THUMBPRINT).is_none());
+        let thumbprint = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs";
+        let with: serde_json::Value = serde_json::from_str(&body(Some(thumbprint))).unwrap();
+        assert_eq!(with[field::KEY_THUMBPRINT], thumbprint);
+        assert_eq!(with[field::CODE], "abc");
     }
 }

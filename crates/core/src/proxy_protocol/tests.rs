@@ -234,6 +234,7 @@ fn request_bodies_use_the_contract_names() {
                 code: &code,
                 code_verifier: &verifier,
                 remember,
+                key_thumbprint: None,
             }
             .to_json(),
         )

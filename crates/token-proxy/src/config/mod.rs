@@ -11,7 +11,7 @@ mod tests;
 
 use crate::lifetime::SessionRules;
 use crate::request::SessionMode;
-use crate::sealing::Sealer;
+use crate::sealing::{DeploymentBinding, DeploymentScope, Sealer};
 use parse::{parse_keys, parse_number, parse_origins, parse_web_url, printable};
 use session::parse_session_rules;
 use std::collections::HashMap;
@@ -40,6 +40,7 @@ pub const RATE_LIMIT_PER_MINUTE: &str = "WXCC_PROXY_RATE_LIMIT_PER_MINUTE";
 pub const SESSION_LIFETIME_SECS: &str = "WXCC_PROXY_SESSION_LIFETIME_SECS";
 pub const REMEMBER_DAYS: &str = "WXCC_PROXY_REMEMBER_DAYS";
 pub const DEFAULT_REFRESH_LIFETIME_SECS: &str = "WXCC_PROXY_DEFAULT_REFRESH_LIFETIME_SECS";
+pub const DEPLOYMENT_ID: &str = "WXCC_PROXY_DEPLOYMENT_ID";
 
 /// `--flag` → the variable it overrides.
 const FLAGS: &[(&str, &str)] = &[
@@ -58,6 +59,7 @@ const FLAGS: &[(&str, &str)] = &[
         "--default-refresh-lifetime-secs",
         DEFAULT_REFRESH_LIFETIME_SECS,
     ),
+    ("--deployment-id", DEPLOYMENT_ID),
 ];
 
 pub const USAGE: &str = "\
@@ -94,6 +96,9 @@ USAGE: wxcc-token-proxy [--flag value]...   (every flag overrides its environmen
       default 0 (off); 1..90 offers \"keep me signed in\" for that many days (cookie mode)
   WXCC_PROXY_DEFAULT_REFRESH_LIFETIME_SECS  --default-refresh-lifetime-secs
       default 7776000 (90 days): the refresh-token lifetime assumed when the token answer omits it
+  WXCC_PROXY_DEPLOYMENT_ID                  --deployment-id
+      default: the allowed origins; sealed sessions are bound to the mode, the client id and this
+      (set it to keep sessions across origin changes; give every deployment its own)
 ";
 
 /// What the command line asks for.
@@ -214,6 +219,7 @@ const ALL_VARIABLES: &[&str] = &[
     SESSION_LIFETIME_SECS,
     REMEMBER_DAYS,
     DEFAULT_REFRESH_LIFETIME_SECS,
+    DEPLOYMENT_ID,
 ];
 
 impl Config {
@@ -289,7 +295,7 @@ impl Config {
             "handle" => SessionMode::Handle,
             _ => return Err(error(MODE, "must be `cookie` or `handle`")),
         };
-        let sealer = parse_keys(&require(
+        let keys = parse_keys(&require(
             SEALING_KEYS,
             "one or more base64url 32-byte keys (create one with --generate-key)",
         )?)?;
@@ -317,6 +323,22 @@ impl Config {
             100_000,
         )? as u32;
         let sessions = parse_session_rules(&get)?;
+        let deployment_id = get(DEPLOYMENT_ID);
+        if let Some(id) = &deployment_id
+            && (id.len() > 200 || id.chars().any(char::is_control))
+        {
+            return Err(error(
+                DEPLOYMENT_ID,
+                "must be at most 200 printable characters, e.g. `console-production`",
+            ));
+        }
+        // Values are bound to their deployment, so staging and production sharing keys, or a mode
+        // switch, refuse each other's sessions.
+        let scope = match &deployment_id {
+            Some(id) => DeploymentScope::Id(id),
+            None => DeploymentScope::Origins(&allowed_origins),
+        };
+        let sealer = Sealer::new(keys, DeploymentBinding::new(mode, &client_id, scope));
 
         Ok(Self {
             client_id,

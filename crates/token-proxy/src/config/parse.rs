@@ -2,7 +2,7 @@
 //! Each error names its variable and never quotes a secret.
 
 use super::{ALLOWED_ORIGINS, ConfigError, SEALING_KEYS, error};
-use crate::sealing::{Sealer, SealingKey};
+use crate::sealing::SealingKey;
 use std::net::IpAddr;
 use url::{Host, Url};
 
@@ -88,7 +88,7 @@ pub(super) fn parse_origins(text: &str) -> Result<Vec<String>, ConfigError> {
     Ok(origins)
 }
 
-pub(super) fn parse_keys(text: &str) -> Result<Sealer, ConfigError> {
+pub(super) fn parse_keys(text: &str) -> Result<Vec<SealingKey>, ConfigError> {
     let mut keys = Vec::new();
     for (index, item) in text.split(',').map(str::trim).enumerate() {
         let key = SealingKey::from_base64url(item).map_err(|e| {
@@ -102,5 +102,5 @@ pub(super) fn parse_keys(text: &str) -> Result<Sealer, ConfigError> {
         })?;
         keys.push(key);
     }
-    Ok(Sealer::new(keys))
+    Ok(keys)
 }

@@ -445,6 +445,7 @@ mod tests {
             code: Secret::new("CODE-SECRET"),
             code_verifier: Secret::new("VERIFIER-SECRET"),
             remember: false,
+            key_thumbprint: None,
         };
         let debug = format!("{tokens:?} {form:?} {exchange:?} {:?}", client());
         for secret in [

@@ -14,7 +14,7 @@ use wxcc_token_proxy::Secret;
 use wxcc_token_proxy::clock::ManualClock;
 use wxcc_token_proxy::config::{self, Command, Config};
 use wxcc_token_proxy::lifetime::SessionTimes;
-use wxcc_token_proxy::sealing::{SealedSession, Sealer, SealingKey};
+use wxcc_token_proxy::sealing::{SealedSession, Sealer, SessionId};
 use wxcc_token_proxy::{AppState, app};
 
 pub const CLIENT_ID: &str = "test-client-id";
@@ -336,9 +336,11 @@ pub fn handle_body(handle: &str) -> String {
     serde_json::json!({ "refresh_handle": handle }).to_string()
 }
 
-/// A session sealed with `key` as the proxy seals it: signed in at `issued_at`, its refresh token
-/// expiring at `refresh_expires_at`, ending at `ends_at` (unix seconds), not remembered.
+/// A session sealed with `key` as the test deployment ([`env`]) seals it in `mode`: signed in at
+/// `issued_at`, its refresh token expiring at `refresh_expires_at`, ending at `ends_at` (unix
+/// seconds), not remembered, with a fresh session id.
 pub fn seal_session(
+    mode: &str,
     key: &str,
     refresh_token: &str,
     issued_at: u64,
@@ -353,11 +355,22 @@ pub fn seal_session(
             ends_at,
             persistent: false,
         },
+        session_id: SessionId::random(),
+        key_thumbprint: None,
     };
-    Sealer::new(vec![SealingKey::from_base64url(key).unwrap()])
-        .seal(&session)
-        .secret()
-        .to_owned()
+    sealer_of(&env_with(
+        "http://127.0.0.1:1",
+        mode,
+        &[(config::SEALING_KEYS, key)],
+    ))
+    .seal(&session)
+    .secret()
+    .to_owned()
+}
+
+/// The sealer of the deployment configured by `env`.
+pub fn sealer_of(env: &HashMap<String, String>) -> Sealer {
+    config_from(env).sealer
 }
 
 /// `sealed` with one character in the middle changed.
