@@ -100,10 +100,13 @@ impl Ctx {
             .with_value(|c| c.proxy_mode == ProxyMode::Cookie)
     }
 
-    /// The session, if signed in (not tracked: for use inside async tasks).
+    /// The session, if signed in and not past its absolute end (not tracked: for use inside
+    /// async tasks). Past the end there is none, so no call goes out with its token even before
+    /// the tick signs the tab out.
     pub fn session(&self) -> Option<SessionRecord> {
+        let now = crate::browser::now_ms();
         self.auth.with_untracked(|a| match a {
-            Auth::SignedIn(s) => Some(s.clone()),
+            Auth::SignedIn(s) if !s.has_ended(now) => Some(s.clone()),
             _ => None,
         })
     }

@@ -62,7 +62,21 @@ pub async fn complete(ctx: Ctx) -> Option<String> {
     ctx.auth.set(Auth::Exchanging);
     browser::mark("wxcc:exchange-start");
     let config = ctx.config.get_value();
-    let result = super::proxy::exchange(&config, code, verifier, remember).await;
+    // Handle mode: the session is bound to a key made now, in this browser.
+    let key_thumbprint = match config.proxy_mode {
+        ProxyMode::Handle => match super::dpop::new_key().await {
+            Ok(thumbprint) => Some(thumbprint),
+            Err(problem) => {
+                ctx.auth.set(Auth::SignedOut {
+                    notice: Some(problem),
+                });
+                return None;
+            }
+        },
+        ProxyMode::Cookie => None,
+    };
+    let result =
+        super::proxy::exchange(&config, code, verifier, remember, key_thumbprint.as_deref()).await;
     browser::mark("wxcc:exchange-end");
     match result {
         Ok((response, elapsed)) => {
@@ -99,12 +113,13 @@ pub async fn complete(ctx: Ctx) -> Option<String> {
                 );
                 crate::flow::save(flow);
             });
-            let session = SessionRecord::from_token_response(
+            let mut session = SessionRecord::from_token_response(
                 response,
                 browser::now_ms(),
                 requested,
                 config.api_base.clone(),
             );
+            session.key_thumbprint = key_thumbprint;
             super::shared::note_new_token(&session);
             ctx.set_session(session);
             // Every open tab of this origin signs in with it.

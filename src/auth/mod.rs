@@ -3,6 +3,9 @@
 //! change lives in [`crate::ctx`].
 
 pub mod callback;
+pub mod dpop;
+pub mod end;
+mod key_store;
 pub mod proxy;
 pub mod refresh;
 pub mod shared;
@@ -36,6 +39,10 @@ const ADOPT_WAIT_MS: u32 = 1_000;
 /// of another open tab, else a quiet probe of the proxy's cookie, else signed out.
 pub fn restore(ctx: Ctx) {
     match storage::get(SESSION_KEY).map(|text| SessionRecord::decode(&text)) {
+        // Past its end (a reload or a tab restored after the end): it ends here, saying when.
+        Some(Ok(session)) if session.has_ended(crate::browser::now_ms()) => {
+            ctx.end_session(end::notice(&session))
+        }
         // Signed out in another tab while this one was closed or loading: it ends here too.
         Some(Ok(session)) if shared::ended_elsewhere(&session) => {
             ctx.end_session(refresh::ENDED_ELSEWHERE)
@@ -61,6 +68,22 @@ pub fn restore(ctx: Ctx) {
 /// retry ([`Ctx::sign_out_problem`]).
 pub async fn sign_out(ctx: Ctx, also_webex: bool) {
     let result = tabs::exclusive(shared::REFRESH_LOCK, |_| async move {
+        let config = ctx.config.get_value();
+        // Read before the session is cleared: the proof of its key, in handle mode.
+        let key = ctx.auth.with_untracked(|a| match a {
+            Auth::SignedIn(s) => s.key_thumbprint.clone(),
+            _ => None,
+        });
+        let proof = dpop::proof_for(
+            &config,
+            wxcc_core::proxy_protocol::LOGOUT_PATH,
+            key.as_deref(),
+        )
+        .await
+        .unwrap_or_else(|problem| {
+            leptos::logging::warn!("sign-out goes without a proof: {problem:?}");
+            None
+        });
         ctx.end_session("You are signed out.");
         shared::note_ended();
         flow::clear();
@@ -68,7 +91,10 @@ pub async fn sign_out(ctx: Ctx, also_webex: bool) {
         shared::tell(&TabMessage::SignedOut(
             "You signed out in another tab.".into(),
         ));
-        proxy::logout(&ctx.config.get_value()).await
+        let result = proxy::logout(&config, proof.as_ref()).await;
+        // The key goes with the session: nothing of it can be proven from this browser now.
+        dpop::forget().await;
+        result
     })
     .await;
     finish_sign_out(ctx, result);
@@ -84,7 +110,8 @@ pub async fn sign_out(ctx: Ctx, also_webex: bool) {
 /// "Retry sign-out" after a failed `/logout`.
 pub async fn retry_sign_out(ctx: Ctx) {
     let config = ctx.config.get_value();
-    finish_sign_out(ctx, proxy::logout(&config).await);
+    // The session and its key are gone by now: the proxy is asked without a proof.
+    finish_sign_out(ctx, proxy::logout(&config, None).await);
 }
 
 fn finish_sign_out(ctx: Ctx, result: Result<(), String>) {

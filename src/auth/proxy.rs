@@ -4,26 +4,41 @@
 use wxcc_core::api_error::ApiError;
 use wxcc_core::callback::CallbackError;
 use wxcc_core::config::{AppConfig, ProxyMode};
+use wxcc_core::dpop;
 use wxcc_core::proxy_protocol::{
     self as protocol, ErrorCode, LogoutBody, ProbeAnswer, RefreshBody, TokenRequestBody,
     TokenResponse,
 };
-use wxcc_core::secret::{AuthCode, PkceVerifier, RefreshHandle};
+use wxcc_core::secret::{AuthCode, PkceVerifier, RefreshHandle, Secret};
 
 use crate::http::{self, HttpResponse};
 
-async fn post(config: &AppConfig, path: &str, body: String) -> Result<HttpResponse, String> {
-    let url = format!("{}{path}", config.token_proxy_url.trim_end_matches('/'));
+/// The proxy's URL for `path` (also the `htu` of a proof for it).
+pub fn url(config: &AppConfig, path: &str) -> String {
+    format!("{}{path}", config.token_proxy_url.trim_end_matches('/'))
+}
+
+async fn post(
+    config: &AppConfig,
+    path: &str,
+    body: String,
+    proof: Option<&Secret>,
+) -> Result<HttpResponse, String> {
+    let url = url(config, path);
+    let mut headers = vec![
+        ("content-type", protocol::CONTENT_TYPE.into()),
+        (
+            protocol::REQUEST_HEADER,
+            protocol::REQUEST_HEADER_VALUE.into(),
+        ),
+    ];
+    if let Some(proof) = proof {
+        headers.push((dpop::HEADER, proof.secret().into()));
+    }
     http::send(http::Request {
         method: "POST",
         url: &url,
-        headers: vec![
-            ("content-type", protocol::CONTENT_TYPE.into()),
-            (
-                protocol::REQUEST_HEADER,
-                protocol::REQUEST_HEADER_VALUE.into(),
-            ),
-        ],
+        headers,
         body: Some(body),
         with_credentials: config.proxy_mode == ProxyMode::Cookie,
     })
@@ -36,16 +51,16 @@ pub async fn exchange(
     code: AuthCode,
     verifier: PkceVerifier,
     remember: bool,
+    key_thumbprint: Option<&str>,
 ) -> Result<(TokenResponse, f64), CallbackError> {
     let body = TokenRequestBody {
         code: &code,
         code_verifier: &verifier,
         remember,
-        // Set once handle mode binds sessions to a browser key (issue #24, item 3).
-        key_thumbprint: None,
+        key_thumbprint,
     }
     .to_json();
-    let response = post(config, protocol::TOKEN_PATH, body)
+    let response = post(config, protocol::TOKEN_PATH, body, None)
         .await
         .map_err(|_| CallbackError::ProxyUnreachable)?;
     if response.ok() {
@@ -86,14 +101,30 @@ pub enum RefreshFailure {
     Unavailable(ApiError),
 }
 
-/// `POST /refresh` with the cookie (cookie mode) or the sealed handle (handle mode).
+/// Why `/refresh` gave no token, as the refresh logic needs to tell it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Refused {
+    Failure(RefreshFailure),
+    /// The handle is bound to a key this browser does not hold (`dpop_key_mismatch`,
+    /// `dpop_proof_missing`): the session cannot continue here.
+    BoundElsewhere,
+}
+
+impl From<RefreshFailure> for Refused {
+    fn from(failure: RefreshFailure) -> Self {
+        Refused::Failure(failure)
+    }
+}
+
+/// `POST /refresh` with the cookie (cookie mode) or the sealed handle and its proof (handle mode).
 pub async fn refresh(
     config: &AppConfig,
     handle: Option<&RefreshHandle>,
-) -> Result<TokenResponse, RefreshFailure> {
+    proof: Option<&Secret>,
+) -> Result<TokenResponse, Refused> {
     let refresh_handle = match (config.proxy_mode, handle) {
         (ProxyMode::Handle, Some(handle)) => Some(handle),
-        (ProxyMode::Handle, None) => return Err(RefreshFailure::SessionOver),
+        (ProxyMode::Handle, None) => return Err(RefreshFailure::SessionOver.into()),
         (ProxyMode::Cookie, _) => None,
     };
     let body = RefreshBody {
@@ -101,21 +132,24 @@ pub async fn refresh(
         probe: false,
     }
     .to_json();
-    let response = post(config, protocol::REFRESH_PATH, body)
+    let response = post(config, protocol::REFRESH_PATH, body, proof)
         .await
         .map_err(|e| RefreshFailure::Unavailable(unreachable(&e)))?;
     if response.ok() {
         return TokenResponse::from_json(&response.body)
-            .map_err(|e| RefreshFailure::Unavailable(ApiError::network(&e.to_string())));
+            .map_err(|e| RefreshFailure::Unavailable(ApiError::network(&e.to_string())).into());
     }
     let error = answered(&response);
+    if error_code(&error).is_some_and(ErrorCode::bound_elsewhere) {
+        return Err(Refused::BoundElsewhere);
+    }
     let over = response.status == 401
         || error_code(&error)
             .is_some_and(|code| code == ErrorCode::InvalidGrant || code.ends_the_session());
     Err(if over {
-        RefreshFailure::SessionOver
+        RefreshFailure::SessionOver.into()
     } else {
-        RefreshFailure::Unavailable(error)
+        RefreshFailure::Unavailable(error).into()
     })
 }
 
@@ -137,7 +171,7 @@ pub async fn probe(config: &AppConfig) -> Result<Probe, RefreshFailure> {
         probe: true,
     }
     .to_json();
-    let response = post(config, protocol::REFRESH_PATH, body)
+    let response = post(config, protocol::REFRESH_PATH, body, None)
         .await
         .map_err(|e| RefreshFailure::Unavailable(unreachable(&e)))?;
     if !response.ok() {
@@ -160,10 +194,11 @@ pub async fn probe(config: &AppConfig) -> Result<Probe, RefreshFailure> {
     }
 }
 
-/// `POST /logout`: the proxy clears its cookie. A failure says what failed and what to do: the
-/// cookie stays in the browser until it closes (or the proxy is reached).
-pub async fn logout(config: &AppConfig) -> Result<(), String> {
-    let response = post(config, protocol::LOGOUT_PATH, LogoutBody.to_json())
+/// `POST /logout` (in handle mode with the proof of the session's key): the proxy clears its
+/// cookie. A failure says what failed and what to do: the cookie stays in the browser until it
+/// closes (or the proxy is reached).
+pub async fn logout(config: &AppConfig, proof: Option<&Secret>) -> Result<(), String> {
+    let response = post(config, protocol::LOGOUT_PATH, LogoutBody.to_json(), proof)
         .await
         .map_err(|e| {
             format!(

@@ -7,12 +7,14 @@ use leptos::prelude::*;
 
 use futures::FutureExt;
 use futures::future::{LocalBoxFuture, Shared};
+use wxcc_core::api_error::ApiError;
 use wxcc_core::secret::AccessToken;
 use wxcc_core::session::SessionRecord;
 
 use wxcc_core::tab_message::TabMessage;
 
-use super::proxy::{self, Probe, RefreshFailure};
+use super::dpop::{self, ProofProblem};
+use super::proxy::{self, Probe, RefreshFailure, Refused};
 use super::shared;
 use crate::browser;
 use crate::ctx::{Auth, Ctx};
@@ -126,8 +128,21 @@ async fn refresh_now(ctx: Ctx, started_with: &AccessToken) -> Result<(), Refresh
         return Err(RefreshFailure::SessionOver);
     };
     let config = ctx.config.get_value();
+    let proof = match dpop::proof_for(
+        &config,
+        wxcc_core::proxy_protocol::REFRESH_PATH,
+        session.key_thumbprint.as_deref(),
+    )
+    .await
+    {
+        Ok(proof) => proof,
+        Err(ProofProblem::KeyMissing) => return Err(bound_elsewhere(ctx)),
+        Err(ProofProblem::Browser(problem)) => {
+            return Err(RefreshFailure::Unavailable(ApiError::network(&problem)));
+        }
+    };
     ctx.refreshes.update(|n| *n += 1);
-    match proxy::refresh(&config, session.refresh_handle.as_ref()).await {
+    match proxy::refresh(&config, session.refresh_handle.as_ref(), proof.as_ref()).await {
         Ok(response) => {
             // Signed out (or signed in anew) while this refresh was on the wire: drop its result
             // rather than bring an ended session back.
@@ -154,15 +169,30 @@ async fn refresh_now(ctx: Ctx, started_with: &AccessToken) -> Result<(), Refresh
             shared::tell_session(ctx);
             Ok(())
         }
-        Err(RefreshFailure::SessionOver) => {
+        Err(Refused::BoundElsewhere) => Err(bound_elsewhere(ctx)),
+        Err(Refused::Failure(RefreshFailure::SessionOver)) => {
             let notice = "Your session has ended (the refresh token expired or was revoked). Sign in again to continue.";
             ctx.end_session(notice);
             shared::note_ended();
             shared::tell(&TabMessage::SignedOut(notice.into()));
             Err(RefreshFailure::SessionOver)
         }
-        Err(other) => Err(other),
+        Err(Refused::Failure(other)) => Err(other),
     }
+}
+
+/// What a tab says when its handle is bound to a key this browser does not hold.
+pub const BOUND_ELSEWHERE: &str = "This sign-in is bound to another browser: its key is not in \
+     this one (the browser's site data was cleared, or the session was copied from elsewhere), so \
+     it cannot continue here. Sign in again in this browser.";
+
+/// Ends this tab's session, bound to another browser's key. Other tabs of this browser hold the
+/// same session and key store, so they end too.
+fn bound_elsewhere(ctx: Ctx) -> RefreshFailure {
+    ctx.end_session(BOUND_ELSEWHERE);
+    shared::note_ended();
+    shared::tell(&TabMessage::SignedOut(BOUND_ELSEWHERE.into()));
+    RefreshFailure::SessionOver
 }
 
 /// For a caller whose request with `used` got a 401: if the session already holds a newer token
@@ -175,11 +205,16 @@ pub async fn after_unauthorized(ctx: Ctx, used: &AccessToken) -> Result<(), Refr
     }
 }
 
-/// Once a second (and on waking): refresh when the token is within its margin of expiry.
+/// Once a second (and on waking): sign out at the session's end; before it, refresh when the token
+/// is within its margin of expiry.
 pub fn tick(ctx: Ctx) {
+    // The session's end comes before any refresh: past it, the tab signs out and calls nobody.
+    if super::end::check(ctx) {
+        return;
+    }
     let now = browser::now_ms();
     let due = ctx.auth.with_untracked(|a| match a {
-        Auth::SignedIn(s) => s.access_expiry().refresh_due(now, s.refresh_margin_ms()),
+        Auth::SignedIn(s) => s.refresh_due(now),
         _ => false,
     });
     let idle = REFRESHER.with(|r| {

@@ -101,6 +101,10 @@ fn receive(ctx: Ctx, message: TabMessage) {
 /// Takes another tab's session: after its sign-in or refresh, or as the answer to `Hello`. A tab
 /// in the middle of its own sign-in keeps to it; a signed-in tab keeps its own region choice.
 fn adopt(ctx: Ctx, mut session: SessionRecord) {
+    // A session past its end is adopted by no tab (the sender's own tick ends it there).
+    if session.has_ended(browser::now_ms()) {
+        return;
+    }
     let adopt = ctx.auth.with_untracked(|a| match a {
         Auth::SignedIn(current) => {
             if current.access_token.secret() == session.access_token.secret() {
