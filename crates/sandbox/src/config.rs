@@ -69,6 +69,21 @@ pub struct Knobs {
     /// Status of an agent-activities page that starts beyond the spec's record cap: 400 or 413
     /// (Webex's choice is not documented).
     pub activity_cap_status: u16,
+    /// `POST /search`: a `to` later than now is `"reject"`ed (400, as `SearchRequest.query`
+    /// says) or `"clamp"`ed to now (as the API reference says); the sources conflict.
+    pub search_future_to: String,
+    /// `POST /search`: status of a query the GraphQL engine refuses, `400` with the spec's
+    /// `ApiErrorResponse` or `200` with a GraphQL `errors` array (no source shows which).
+    pub search_query_error_status: u16,
+    /// `POST /search`: the org is in the "Queue Based Reporting Early Access" programme, so
+    /// `taskLegDetails` returns records; without it the query answers none.
+    pub search_task_legs: bool,
+    /// `POST /search`: `variables` are `"accept"`ed or refused unless `"persisted_only"` (the
+    /// spec's "only for persisted queries" read literally).
+    pub search_variables: String,
+    /// `POST /search`: unit of agent sessions' `channelInfo.totalDuration`, `"ms"` like every
+    /// other duration or `"s"` as the ASR data dictionary says.
+    pub search_asr_total_duration_unit: String,
 }
 
 impl Default for Knobs {
@@ -82,6 +97,11 @@ impl Default for Knobs {
             stable_refresh_secs: 0,
             token_latency_ms: 0,
             activity_cap_status: 400,
+            search_future_to: "reject".into(),
+            search_query_error_status: 400,
+            search_task_legs: true,
+            search_variables: "accept".into(),
+            search_asr_total_duration_unit: "ms".into(),
         }
     }
 }
@@ -172,6 +192,7 @@ impl SandboxConfig {
             return Err("rate_limit_per_minute must be at least 1".into());
         }
         check_activity_cap_status(self.knobs.activity_cap_status)?;
+        crate::search::check_knobs(&self.knobs)?;
         for origin in &self.allowed_origins {
             let parsed = url::Url::parse(origin)
                 .map_err(|e| format!("allowed_origins entry {origin:?} is not a URL: {e}"))?;

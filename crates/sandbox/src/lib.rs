@@ -11,6 +11,7 @@ mod http_util;
 mod identity;
 mod ids;
 pub mod rsql;
+mod search;
 mod seed;
 mod state;
 mod tracking;
@@ -28,6 +29,7 @@ use tower_http::trace::TraceLayer;
 
 pub use api::READ_SCOPES;
 pub use config::{ClientConfig, DEMO_SCOPES, Knobs, SandboxConfig};
+pub use search::{BenchRun, interval_aggregation_benchmark, schema_sdl};
 pub use seed::{Role, SignInUser};
 pub use state::AppState;
 pub use tracking::TRACKING_ID;
