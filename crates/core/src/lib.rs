@@ -10,7 +10,8 @@
 //! [`callback`], [`dpop`] (handle mode's proofs of possession), [`token`] (orgId/ciCluster),
 //! [`expiry`], [`session`], [`proxy_protocol`] (the token proxy's wire contract), [`scopes`],
 //! [`rsql`],
-//! [`list_query`], [`curl`], [`api_error`], [`calendar`] (dates as days since 1970), [`route`],
+//! [`list_query`], [`curl`], [`api_error`], [`scheduler`] (the API budget shared by the tabs),
+//! [`calendar`] (dates as days since 1970), [`route`],
 //! [`web_url`].
 
 pub mod activity;
@@ -35,6 +36,7 @@ pub mod proxy_protocol;
 pub mod return_path;
 pub mod route;
 pub mod rsql;
+pub mod scheduler;
 pub mod scopes;
 pub mod secret;
 pub mod session;

@@ -6,8 +6,9 @@
 //!
 //! [`RawConfig`] reads the file (`raw`), [`validate()`] checks it for the page it runs on and gives
 //! the [`AppConfig`] the app runs with (`validate`); [`Region`] and [`ApiBase`] say where API calls
-//! go (`region`).
+//! go (`region`); the API budget's fields are read and checked in `budget`.
 
+mod budget;
 mod raw;
 mod region;
 mod validate;
@@ -89,6 +90,9 @@ pub struct AppConfig {
     pub api_base: ApiBase,
     pub identity_api_base_url: String,
     pub logout_url: Option<String>,
+    /// What every tab together may spend of the client id's rate limit (`api_requests_per_minute`,
+    /// `api_reserve_percent`).
+    pub api_budget: crate::scheduler::Budget,
     /// Non-fatal remarks (unknown fields, ignored settings) to show in the inspector.
     pub warnings: Vec<String>,
 }

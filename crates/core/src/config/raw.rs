@@ -19,12 +19,15 @@ pub struct RawConfig {
     pub api_base_url: Option<String>,
     pub identity_api_base_url: Option<String>,
     pub logout_url: Option<String>,
+    /// Whole numbers as written; [`super::validate()`] checks their range.
+    pub api_requests_per_minute: Option<i64>,
+    pub api_reserve_percent: Option<i64>,
     /// Fields the app does not know; reported as warnings, not errors, so an old app keeps working
     /// with a newer config file.
     pub unknown_fields: Vec<String>,
 }
 
-pub(super) const KNOWN_FIELDS: [&str; 10] = [
+pub(super) const KNOWN_FIELDS: [&str; 12] = [
     "client_id",
     "redirect_uri",
     "scopes",
@@ -35,6 +38,8 @@ pub(super) const KNOWN_FIELDS: [&str; 10] = [
     "api_base_url",
     "identity_api_base_url",
     "logout_url",
+    super::budget::REQUESTS_PER_MINUTE,
+    super::budget::RESERVE_PERCENT,
 ];
 
 // Fields are read by reference (not taken out of the map): removal would link BTreeMap's
@@ -135,6 +140,16 @@ impl RawConfig {
             api_base_url: read_string(&map, "api_base_url", &mut errors),
             identity_api_base_url: read_string(&map, "identity_api_base_url", &mut errors),
             logout_url: read_string(&map, "logout_url", &mut errors),
+            api_requests_per_minute: super::budget::read_whole_number(
+                &map,
+                super::budget::REQUESTS_PER_MINUTE,
+                &mut errors,
+            ),
+            api_reserve_percent: super::budget::read_whole_number(
+                &map,
+                super::budget::RESERVE_PERCENT,
+                &mut errors,
+            ),
             unknown_fields: Vec::new(),
         };
         raw.unknown_fields = map

@@ -279,6 +279,12 @@ pub fn validate(
         Some(value) => valid_url_or_push("logout_url", value, &mut errors).map(|u| u.to_string()),
     };
 
+    let api_budget = super::budget::validate_budget(
+        raw.api_requests_per_minute,
+        raw.api_reserve_percent,
+        &mut errors,
+    );
+
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -292,6 +298,7 @@ pub fn validate(
         api_base,
         identity_api_base_url,
         logout_url,
+        api_budget,
         warnings,
     })
 }
@@ -342,6 +349,8 @@ mod tests {
             api_base_url: None,
             identity_api_base_url: Some("not a url".into()),
             logout_url: Some("ftp://example.com/logout".into()),
+            api_requests_per_minute: None,
+            api_reserve_percent: None,
             unknown_fields: vec![],
         };
         let errors = validate(raw, ORIGIN, "/").unwrap_err();
