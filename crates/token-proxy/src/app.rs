@@ -46,6 +46,8 @@ pub fn app(state: AppState) -> Router {
         .allow_headers([
             header::CONTENT_TYPE,
             HeaderName::from_static(REQUEST_HEADER),
+            // Handle mode's proof of possession.
+            HeaderName::from_static(wxcc_core::dpop::HEADER_LOWER),
         ])
         .expose_headers([header::RETRY_AFTER, x_request_id.clone()])
         // The cookie only travels when credentials are allowed; handle mode needs no credentials.

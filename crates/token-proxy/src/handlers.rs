@@ -1,5 +1,6 @@
 //! The three session endpoints: `/token` (sign-in), `/refresh` and `/logout`.
 
+use crate::dpop::ProvenRequest;
 use crate::error::{ErrorCode, ProxyError};
 use crate::policy::accept_post;
 use crate::request::{self, SessionMode};
@@ -13,7 +14,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use wxcc_core::proxy_protocol::SignedOut;
+use wxcc_core::proxy_protocol::{REFRESH_PATH, SignedOut};
 use wxcc_core::secret::Secret;
 
 async fn call_upstream(
@@ -125,7 +126,7 @@ pub(crate) async fn refresh(
             "There is no session cookie (signed out, expired, or blocked by the browser); sign in again.",
         )));
     };
-    renew_session(&state, &sealed)
+    renew_session(&state, &sealed, &headers)
         .await
         .map_err(refused(request.probe))
 }
@@ -137,13 +138,28 @@ fn remember_days(state: &AppState) -> u32 {
 
 /// Opens the sealed session, refreshes upstream and seals the current refresh token with the same
 /// session times.
-async fn renew_session(state: &AppState, sealed: &Secret) -> Result<Response, ProxyError> {
+async fn renew_session(
+    state: &AppState,
+    sealed: &Secret,
+    headers: &HeaderMap,
+) -> Result<Response, ProxyError> {
     let now = state.now_unix();
     let current = state
         .inner
         .sealer
         .open(sealed.secret(), now)
         .map_err(open_error)?;
+    // A handle bound to a browser key mints only with that key's proof (see `dpop`).
+    if let Some(thumbprint) = &current.key_thumbprint {
+        let request = ProvenRequest {
+            method: "POST",
+            path: REFRESH_PATH,
+        };
+        state
+            .inner
+            .proofs
+            .verify(dpop_header(headers), thumbprint.as_bytes(), request, now)?;
+    }
     // The rules in force now apply to sessions sealed earlier (a shortened lifetime ends them sooner).
     let times = state.inner.sessions.cap(current.times, state.inner.mode);
     if now >= times.ends_at {
@@ -235,6 +251,15 @@ pub(crate) async fn logout(
         cookie_mode.then(clear_cookie_header),
         StatusCode::NO_CONTENT,
     ))
+}
+
+/// The `DPoP` header, when there is exactly one that is text.
+fn dpop_header(headers: &HeaderMap) -> Option<&str> {
+    let mut values = headers.get_all(wxcc_core::dpop::HEADER_LOWER).iter();
+    match (values.next(), values.next()) {
+        (Some(value), None) => value.to_str().ok(),
+        _ => None,
+    }
 }
 
 fn clear_cookie_header() -> [(HeaderName, HeaderValue); 1] {

@@ -5,6 +5,7 @@
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
+use crate::dpop::{ProofRules, ProofVerifier};
 use crate::lifetime::SessionRules;
 use crate::limiter::RateLimiter;
 use crate::request::SessionMode;
@@ -29,6 +30,8 @@ pub(crate) struct Inner {
     pub(crate) limiter: RateLimiter,
     pub(crate) sessions: SessionRules,
     pub(crate) clock: Arc<dyn Clock>,
+    /// Handle mode's proof checks and the jtis already used (in-process: see `dpop`).
+    pub(crate) proofs: ProofVerifier,
 }
 
 impl AppState {
@@ -56,6 +59,7 @@ impl AppState {
                 limiter: RateLimiter::per_minute(config.rate_limit_per_minute),
                 sessions: config.sessions,
                 clock,
+                proofs: ProofVerifier::new(ProofRules::default()),
             }),
         })
     }
