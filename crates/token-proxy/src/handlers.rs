@@ -1,5 +1,7 @@
 //! The three session endpoints: `/token` (sign-in), `/refresh` and `/logout`.
 
+mod signout;
+
 use crate::dpop::ProvenRequest;
 use crate::error::{ErrorCode, ProxyError};
 use crate::policy::accept_post;
@@ -165,6 +167,8 @@ async fn renew_session(
     if now >= times.ends_at {
         return Err(open_error(OpenError::SessionEnded));
     }
+    // Signed out: every value of the session (this one, copies, earlier re-sealings) is refused.
+    signout::refuse_revoked(state, &current, now).await?;
     let form = upstream::refresh_form(&state.inner.client, &current.refresh_token);
     let tokens = call_upstream(state, Grant::RefreshToken, &form).await?;
     // Webex may hand back the same refresh token or rotate it; seal whatever is current.
@@ -239,27 +243,37 @@ impl IntoResponse for RefreshRefused {
     }
 }
 
+/// `/logout`: revokes the session named by the cookie (cookie mode) or the handle in the body (handle
+/// mode), then clears the cookie, even when the revocation could not be recorded (that error says so).
 pub(crate) async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Body,
-) -> Result<impl IntoResponse, ProxyError> {
+) -> Result<Response, ProxyError> {
     let body = accept_post(&state, &headers, body).await?;
-    request::parse_logout(&body)?;
+    let handle = request::parse_logout(&body, state.inner.mode)?;
     let cookie_mode = state.inner.mode == SessionMode::Cookie;
-    Ok((
-        cookie_mode.then(clear_cookie_header),
-        StatusCode::NO_CONTENT,
-    ))
-}
-
-/// The `DPoP` header, when there is exactly one that is text.
-fn dpop_header(headers: &HeaderMap) -> Option<&str> {
-    let mut values = headers.get_all(wxcc_core::dpop::HEADER_LOWER).iter();
-    match (values.next(), values.next()) {
-        (Some(value), None) => value.to_str().ok(),
-        _ => None,
-    }
+    let sealed = handle.or_else(|| {
+        cookie_mode
+            .then(|| {
+                session::find_session_cookie(
+                    headers
+                        .get_all(header::COOKIE)
+                        .iter()
+                        .filter_map(|v| v.to_str().ok()),
+                )
+            })
+            .flatten()
+    });
+    let revoked = match &sealed {
+        Some(sealed) => signout::revoke(&state, sealed).await,
+        None => Ok(()),
+    };
+    let clear = cookie_mode.then(clear_cookie_header);
+    Ok(match revoked {
+        Ok(()) => (clear, StatusCode::NO_CONTENT).into_response(),
+        Err(error) => (clear, error).into_response(),
+    })
 }
 
 fn clear_cookie_header() -> [(HeaderName, HeaderValue); 1] {

@@ -16,6 +16,7 @@ pub mod limiter;
 pub mod logging;
 mod policy;
 pub mod request;
+pub mod revocation;
 pub mod sealing;
 pub mod secrets_manager;
 pub mod session;

@@ -155,10 +155,18 @@ pub fn parse_refresh(body: &[u8], mode: SessionMode) -> Result<RefreshRequest, P
     Ok(RefreshRequest { probe, handle })
 }
 
-/// Validates a `POST /logout` body: `{}`.
-pub fn parse_logout(body: &[u8]) -> Result<(), ProxyError> {
-    let object = parse_object(body)?;
-    reject_unknown_fields(&object)
+/// Validates a `POST /logout` body: `{}`, in handle mode optionally `{"refresh_handle": "..."}` (the
+/// session to revoke; a cookie-mode session is named by its cookie). Returns the handle.
+pub fn parse_logout(body: &[u8], mode: SessionMode) -> Result<Option<Secret>, ProxyError> {
+    let mut object = parse_object(body)?;
+    let handle = match mode {
+        SessionMode::Handle if object.contains_key(field::REFRESH_HANDLE) => Some(Secret::new(
+            take_string(&mut object, field::REFRESH_HANDLE)?,
+        )),
+        _ => None,
+    };
+    reject_unknown_fields(&object)?;
+    Ok(handle)
 }
 
 fn invalid(description: impl Into<String>) -> ProxyError {

@@ -9,6 +9,7 @@ use crate::dpop::{ProofRules, ProofVerifier};
 use crate::lifetime::SessionRules;
 use crate::limiter::RateLimiter;
 use crate::request::SessionMode;
+use crate::revocation::{self, RevocationStore};
 use crate::sealing::Sealer;
 use crate::transport::TokenEndpoint;
 use crate::upstream::ClientRegistration;
@@ -30,6 +31,8 @@ pub(crate) struct Inner {
     pub(crate) limiter: RateLimiter,
     pub(crate) sessions: SessionRules,
     pub(crate) clock: Arc<dyn Clock>,
+    /// The sessions signed out before their end (see `revocation`).
+    pub(crate) revocations: Arc<dyn RevocationStore>,
     /// Handle mode's proof checks and the jtis already used (in-process: see `dpop`).
     pub(crate) proofs: ProofVerifier,
 }
@@ -59,6 +62,7 @@ impl AppState {
                 limiter: RateLimiter::per_minute(config.rate_limit_per_minute),
                 sessions: config.sessions,
                 clock,
+                revocations: revocation::open_store(&config.revocation),
                 proofs: ProofVerifier::new(ProofRules::default()),
             }),
         })

@@ -199,5 +199,10 @@ fn the_refresh_probe_and_logout_bodies_the_spa_writes_are_accepted() {
     assert!(!refresh.probe);
     assert_eq!(refresh.handle.unwrap().secret(), "v1.sealed-handle");
 
-    request::parse_logout(LogoutBody.to_json().as_bytes()).unwrap();
+    for mode in [SessionMode::Cookie, SessionMode::Handle] {
+        assert_eq!(
+            request::parse_logout(LogoutBody.to_json().as_bytes(), mode).unwrap(),
+            None
+        );
+    }
 }

@@ -5,14 +5,18 @@
 //! user of the machine (`ps`). Use the environment or `--client-secret-file`.
 
 mod parse;
+mod revocation;
 mod session;
 #[cfg(test)]
 mod tests;
 
 use crate::lifetime::SessionRules;
+use crate::revocation::StoreChoice;
 use crate::request::SessionMode;
 use crate::sealing::{DeploymentBinding, DeploymentScope, Sealer};
 use parse::{parse_keys, parse_number, parse_origins, parse_web_url, printable};
+use revocation::parse_revocation_store;
+pub use revocation::{DYNAMODB_ENDPOINT, REVOCATION_STORE, REVOCATION_TABLE};
 use session::parse_session_rules;
 use std::collections::HashMap;
 use std::fmt;
@@ -99,6 +103,10 @@ USAGE: wxcc-token-proxy [--flag value]...   (every flag overrides its environmen
   WXCC_PROXY_DEPLOYMENT_ID                  --deployment-id
       default: the allowed origins; sealed sessions are bound to the mode, the client id and this
       (set it to keep sessions across origin changes; give every deployment its own)
+  WXCC_PROXY_REVOCATION_STORE
+      memory (default: one standalone server) | dynamodb (Lambda, several instances): where sign-outs
+      are kept until the session's end; dynamodb reads WXCC_PROXY_REVOCATION_TABLE, AWS_REGION,
+      AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and AWS_ENDPOINT_URL_DYNAMODB
 ";
 
 /// What the command line asks for.
@@ -124,6 +132,8 @@ pub struct Config {
     pub upstream_timeout: Duration,
     pub rate_limit_per_minute: u32,
     pub sessions: SessionRules,
+    /// Where sign-outs are recorded.
+    pub revocation: StoreChoice,
 }
 
 /// A configuration problem: which variable, and what is wrong with it (never its value).
@@ -168,7 +178,11 @@ impl Command {
     ) -> Result<Self, ConfigError> {
         let mut values: HashMap<&str, String> = HashMap::new();
         for (name, value) in env {
-            if let Some(known) = ALL_VARIABLES.iter().find(|v| **v == name.as_str()) {
+            if let Some(known) = ALL_VARIABLES
+                .iter()
+                .chain(revocation::VARIABLES)
+                .find(|v| **v == name.as_str())
+            {
                 values.insert(known, value.clone());
             }
         }
@@ -339,6 +353,7 @@ impl Config {
             None => DeploymentScope::Origins(&allowed_origins),
         };
         let sealer = Sealer::new(keys, DeploymentBinding::new(mode, &client_id, scope));
+        let revocation = parse_revocation_store(&get)?;
 
         Ok(Self {
             client_id,
@@ -352,6 +367,7 @@ impl Config {
             upstream_timeout: Duration::from_millis(upstream_timeout_ms),
             rate_limit_per_minute,
             sessions,
+            revocation,
         })
     }
 }
