@@ -276,6 +276,15 @@ pub(crate) async fn logout(
     })
 }
 
+/// The `DPoP` header, when there is exactly one that is text.
+fn dpop_header(headers: &HeaderMap) -> Option<&str> {
+    let mut values = headers.get_all(wxcc_core::dpop::HEADER_LOWER).iter();
+    match (values.next(), values.next()) {
+        (Some(value), None) => value.to_str().ok(),
+        _ => None,
+    }
+}
+
 fn clear_cookie_header() -> [(HeaderName, HeaderValue); 1] {
     [(
         header::SET_COOKIE,
