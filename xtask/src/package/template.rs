@@ -391,4 +391,21 @@ mod tests {
             Deployment::from_config(&config("/proxy"), "http://127.0.0.1:8080", "/").unwrap_err();
         assert!(error.contains("not https"), "{error}");
     }
+
+    #[test]
+    fn the_revocation_table_expires_items_by_ttl_and_the_function_uses_it() {
+        let table = SOURCE
+            .split("\n  RevocationTable:\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n\n").next())
+            .expect("the template has a RevocationTable resource");
+        assert!(table.contains("Type: AWS::DynamoDB::Table"));
+        assert!(table.contains("AttributeName: session_id"));
+        assert!(table.contains(
+            "TimeToLiveSpecification:\n        AttributeName: expires_at\n        Enabled: true"
+        ));
+        assert!(SOURCE.contains("WXCC_PROXY_REVOCATION_STORE: dynamodb"));
+        assert!(SOURCE.contains("WXCC_PROXY_REVOCATION_TABLE: !Ref RevocationTable"));
+        assert!(SOURCE.contains("Action: [dynamodb:PutItem, dynamodb:GetItem]\n                Resource: !GetAtt RevocationTable.Arn"));
+    }
 }
