@@ -21,6 +21,8 @@ Against the local Webex sandbox (default):
   --port N                      port of the SPA on 127.0.0.1 (default 8080)
   --mode cookie|handle          token proxy mode (default cookie: refresh token sealed in an HttpOnly cookie)
   --access-token-lifetime SECS  short-lived access tokens to watch the refresh happen (e.g. 30)
+  --rate-limit N                the sandbox's API requests per minute per client id (default 300,
+                                Webex's documented limit; 50 tries a busy org on one machine)
   --site DIR                    where the configured copy of the app is served from
                                 (default target/site/demo; `cargo xtask test` runs its demo elsewhere)
 
@@ -78,6 +80,13 @@ pub fn parse(args: &[String]) -> Result<Option<DemoArgs>> {
                 let secs = value("--access-token-lifetime")?;
                 out.sandbox_args
                     .extend(["--access-token-lifetime".to_string(), secs]);
+            }
+            "--rate-limit" => {
+                let limit = value("--rate-limit")?;
+                limit.parse::<u32>().ok().filter(|n| *n >= 1).ok_or(format!(
+                    "--rate-limit takes a number of requests per minute of at least 1 (e.g. 50), not `{limit}`"
+                ))?;
+                out.sandbox_args.extend(["--rate-limit".to_string(), limit]);
             }
             "--site" => out.site = value("--site")?.into(),
             "--real" => out.real = true,
@@ -234,4 +243,24 @@ fn real_settings(args: &DemoArgs) -> Result<(String, Secret)> {
         return Err("--real needs a sealing key: export WXCC_PROXY_SEALING_KEYS=$(cargo run -q -p wxcc-token-proxy -- --generate-key)".into());
     }
     Ok((client_id, secret))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|a| a.to_string()).collect()
+    }
+
+    #[test]
+    fn the_rate_limit_goes_to_the_sandbox_and_a_bad_one_is_refused() {
+        let parsed = parse(&args(&["--rate-limit", "50"])).unwrap().unwrap();
+        assert_eq!(parsed.sandbox_args, ["--rate-limit", "50"]);
+        for bad in ["0", "fifty", "-3"] {
+            let error = parse(&args(&["--rate-limit", bad])).err().unwrap();
+            assert!(error.to_string().contains("--rate-limit"), "{error}");
+        }
+        assert!(parse(&args(&["--rate-limit"])).is_err());
+    }
 }

@@ -34,8 +34,9 @@ pub struct SandboxConfig {
     pub error_rate: f64,
     /// Answer every Contact Center API request with 429.
     pub force_429: bool,
-    /// Requests per minute per OAuth client on the Contact Center API before 429 (Webex documents
-    /// its default per client id; see the README's fidelity table).
+    /// Requests per minute per OAuth client on the Contact Center API before 429: by default the
+    /// 300 of Webex Contact Center's current Rate Limiting page; the older generic page's 50 is a
+    /// knob (`--rate-limit 50`; the README's fidelity table cites both).
     pub rate_limit_per_minute: u32,
     /// Serve the `/_sandbox/faults` control endpoint on the identity port.
     pub control: bool,
@@ -131,7 +132,7 @@ impl Default for SandboxConfig {
             authorization_code_lifetime_secs: 300,
             error_rate: 0.0,
             force_429: false,
-            rate_limit_per_minute: 50,
+            rate_limit_per_minute: 300,
             control: false,
             knobs: Knobs::default(),
         }
@@ -239,7 +240,7 @@ mod tests {
         let c = SandboxConfig::default();
         assert_eq!(c.knobs.access_token_lifetime_secs, 1_209_599);
         assert_eq!(c.refresh_token_lifetime_secs, 7_776_000);
-        assert_eq!(c.rate_limit_per_minute, 50);
+        assert_eq!(c.rate_limit_per_minute, 300);
         let k = &c.knobs;
         assert!(!k.json_429 && !k.report_scope && !k.omit_refresh_token_expires_in);
         assert_eq!((k.stable_refresh_secs, k.activity_cap_status), (0, 400));

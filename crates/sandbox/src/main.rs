@@ -56,7 +56,8 @@ struct Args {
     /// Answer every API request with 429.
     #[arg(long)]
     force_429: bool,
-    /// API requests per minute per client before 429.
+    /// API requests per minute per client before 429 (default 300, Webex Contact Center's current
+    /// documented limit; 50 is the older generic page's).
     #[arg(long = "rate-limit", value_name = "N")]
     rate_limit: Option<u32>,
     /// Answer 429s with the spec's JSON error body (Webex documents them without a body).
