@@ -54,7 +54,12 @@ pub fn app(state: AppState) -> Router {
         .allow_credentials(state.inner.mode == SessionMode::Cookie)
         .max_age(Duration::from_secs(600));
 
-    let sensitive = [header::COOKIE, header::AUTHORIZATION];
+    // A fresh proof is a credential for one request: kept out of logs like the cookie.
+    let sensitive = [
+        header::COOKIE,
+        header::AUTHORIZATION,
+        HeaderName::from_static(wxcc_core::dpop::HEADER_LOWER),
+    ];
     let layers = ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
