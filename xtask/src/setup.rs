@@ -7,6 +7,9 @@ use crate::util::{Result, cmd, first_line, heading, root, run, target_dir};
 pub const TRUNK_VERSION: &str = "0.21.14";
 /// cfn-lint from PyPI, which `cargo xtask test` runs on the deployment template.
 pub const CFN_LINT_VERSION: &str = "1.58.0";
+/// moto from PyPI, whose server mode is the local DynamoDB `cargo xtask test` runs the revocation
+/// store's tests against.
+pub const MOTO_VERSION: &str = "5.2.6";
 
 pub fn run_all() -> Result {
     heading("setup: checking the toolchain (each step is skipped when already satisfied)");
@@ -16,6 +19,7 @@ pub fn run_all() -> Result {
     chromium()?;
     npm_tools()?;
     cfn_lint()?;
+    moto()?;
     println!("setup: all tools present");
     Ok(())
 }
@@ -155,6 +159,44 @@ fn cfn_lint() -> Result {
             "--quiet",
             "--disable-pip-version-check",
             &format!("cfn-lint=={CFN_LINT_VERSION}"),
+        ]),
+    )
+}
+
+/// moto's server in a virtualenv of its own below the target directory (as cfn-lint's).
+pub fn moto_server_path() -> PathBuf {
+    moto_venv().join("bin/moto_server")
+}
+
+fn moto_venv() -> PathBuf {
+    target_dir().join("tools/moto")
+}
+
+fn moto() -> Result {
+    let want = format!("moto {MOTO_VERSION}");
+    let installed = first_line(
+        std::process::Command::new(moto_venv().join("bin/python")).args([
+            "-c",
+            "import moto, flask; print('moto ' + moto.__version__)",
+        ]),
+    );
+    if installed.as_deref() == Some(want.as_str()) && moto_server_path().exists() {
+        println!("  ok   {want} (target/tools/moto)");
+        return Ok(());
+    }
+    println!("  get  {want} (server mode) from PyPI into a virtualenv (target/tools/moto)");
+    let venv = moto_venv();
+    run(
+        "creating the virtualenv for moto",
+        cmd("python3").args(["-m", "venv", "--clear"]).arg(&venv),
+    )?;
+    run(
+        "installing moto's server",
+        cmd(venv.join("bin/pip").to_str().unwrap_or("pip")).args([
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            &format!("moto[server]=={MOTO_VERSION}"),
         ]),
     )
 }

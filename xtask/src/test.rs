@@ -4,6 +4,7 @@
 //! Suites keep running after a failure so one run shows everything that is wrong; the exit code
 //! is non-zero when anything failed.
 
+mod dynamodb;
 mod native;
 
 use std::io::{BufRead, BufReader};
@@ -105,6 +106,7 @@ pub fn run(args: &[String]) -> Result {
         outcomes.extend(native_suites(native::conformance_from_env()));
         outcomes.push(lambda_runtime());
         outcomes.push(deployment_template());
+        outcomes.push(dynamodb::suite());
         let mut browser = cmd("cargo");
         browser
             .args([
