@@ -26,7 +26,7 @@ pub struct BenchRun {
 
 fn synthetic_tasks(count: usize, now: i64) -> Vec<TaskRecord> {
     let mut rng = SeededRng::derive(23, "search-bench");
-    let channels = ["telephony", "telephony", "chat", "email", "social"];
+    const CHANNELS: [&str; 5] = ["telephony", "telephony", "chat", "email", "social"];
     let start = now - 7 * DAY_MS;
     let mut tasks: Vec<TaskRecord> = (0..count)
         .map(|i| {
@@ -36,7 +36,7 @@ fn synthetic_tasks(count: usize, now: i64) -> Vec<TaskRecord> {
             let queue = rng.below(30);
             TaskRecord {
                 id: format!("bench-task-{i:07}"),
-                channel_type: *rng.pick(&channels),
+                channel_type: CHANNELS[rng.below(CHANNELS.len() as u64) as usize],
                 status: if rng.chance(8) {
                     "abandoned"
                 } else {

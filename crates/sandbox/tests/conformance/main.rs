@@ -9,6 +9,7 @@ mod common;
 
 mod checker;
 mod requests;
+mod search;
 mod spec;
 
 use checker::Checker;

@@ -157,7 +157,15 @@ impl Spec {
         op
     }
 
-    fn schema_of(response: &Value) -> Option<Value> {
+    /// The POST operation at `template` (`/search`, the one POST the sandbox serves).
+    pub fn post_operation(&self, template: &str) -> &Value {
+        let op = &self.doc["paths"][template]["post"];
+        assert!(op.is_object(), "POST {template} is not in the spec");
+        op
+    }
+
+    /// The body schema of a response (`application/json`, `*/*` or HAL), when it has one.
+    pub fn schema_of(response: &Value) -> Option<Value> {
         let content = &response["content"];
         ["application/json", "*/*", "application/hal+json"]
             .iter()

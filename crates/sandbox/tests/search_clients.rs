@@ -1,0 +1,79 @@
+//! The requests the console's Activity page sends (`wxcc_core::activity::query`) are answered by
+//! `POST /search` with records, for a short and a week-long window: the sandbox and the page
+//! agree on the query grammar.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use wxcc_core::activity::query::{self, QueueSource};
+use wxcc_core::activity::window::{Interval, Window};
+use wxcc_sandbox::SandboxConfig;
+
+const HOUR_MS: i64 = 3_600_000;
+const DAY_MS: i64 = 86_400_000;
+
+#[tokio::test]
+async fn every_request_of_the_activity_page_is_answered_with_records() {
+    let config = SandboxConfig {
+        rate_limit_per_minute: 100_000,
+        ..SandboxConfig::demo(SPA_ORIGIN, REDIRECT_URI)
+    };
+    let sb = start(config).await;
+    let token = token_for(&sb, "admin").await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let now = now_ms();
+    for span in [4 * HOUR_MS, 7 * DAY_MS] {
+        let window = Window {
+            from: (now - span) as u64,
+            to: now as u64,
+        };
+        let interval = Interval::for_span(window.span_ms());
+        let requests = [
+            ("taskDetails", "tasks", query::contacts_by_channel(window)),
+            (
+                "taskDetails",
+                "tasks",
+                query::contacts_per_interval(window, interval, "Europe/Berlin"),
+            ),
+            (
+                "taskLegDetails",
+                "taskLegs",
+                query::per_queue(window, QueueSource::Legs),
+            ),
+            (
+                "taskDetails",
+                "tasks",
+                query::per_queue(window, QueueSource::Contacts),
+            ),
+            ("agentSession", "agentSessions", query::per_agent(window)),
+            ("taskDetails", "tasks", query::task_total(window)),
+            (
+                "taskDetails",
+                "tasks",
+                query::task_page(window, query::FIRST_CURSOR),
+            ),
+        ];
+        for (name, list, request) in requests {
+            let response = client()
+                .post(format!("{}/search", sb.api_url()))
+                .bearer_auth(&token)
+                .header("content-type", "application/json")
+                .body(request.body())
+                .send()
+                .await
+                .unwrap();
+            let status = response.status();
+            let body: Value = response.json().await.unwrap();
+            assert_eq!(status, 200, "{}: {body}", request.query);
+            let records = body["data"][name][list].as_array();
+            assert!(
+                records.is_some_and(|r| !r.is_empty()),
+                "{}: {body}",
+                request.query
+            );
+        }
+    }
+}
