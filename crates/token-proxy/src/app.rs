@@ -2,8 +2,12 @@
 
 use crate::error::{ErrorCode, ProxyError};
 use crate::handlers;
+use crate::policy::{self, ORIGIN_VERIFY_HEADER};
 use crate::request::{REQUEST_HEADER, SessionMode};
 use crate::state::AppState;
+use axum::BoxError;
+use axum::body::Body;
+use axum::error_handling::HandleErrorLayer;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::header::{self, HeaderName, HeaderValue};
 use axum::http::{Method, StatusCode};
@@ -14,22 +18,31 @@ use axum::{Json, Router};
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 use tower::ServiceBuilder;
+use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::sensitive_headers::{
     SetSensitiveRequestHeadersLayer, SetSensitiveResponseHeadersLayer,
 };
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutBody};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 use wxcc_core::proxy_protocol::{LOGOUT_PATH, REFRESH_PATH, TOKEN_PATH};
 
 /// For load balancers, not the SPA: outside the wire contract.
 const HEALTH_PATH: &str = "/healthz";
+/// How soon a shed request may try again: the requests in progress finish within the request timeout,
+/// most of them far sooner.
+const OVERLOADED_RETRY_AFTER_SECS: u64 = 1;
 
 /// The client address, for hosts that know it other than through `ConnectInfo` (Lambda).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIp(pub IpAddr);
+
+/// The viewer's address as stated by the CDN, put there only after its origin secret matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ViewerIp(IpAddr);
 
 /// The whole proxy as a `Router`: routes, security policy, CORS, rate limit, request ids and tracing.
 pub fn app(state: AppState) -> Router {
@@ -54,10 +67,11 @@ pub fn app(state: AppState) -> Router {
         .allow_credentials(state.inner.mode == SessionMode::Cookie)
         .max_age(Duration::from_secs(600));
 
-    // A fresh proof is a credential for one request: kept out of logs like the cookie.
     let sensitive = [
         header::COOKIE,
         header::AUTHORIZATION,
+        HeaderName::from_static(ORIGIN_VERIFY_HEADER),
+        // A fresh proof is a credential for one request: kept out of logs like the cookie.
         HeaderName::from_static(wxcc_core::dpop::HEADER_LOWER),
     ];
     let layers = ServiceBuilder::new()
@@ -99,13 +113,35 @@ pub fn app(state: AppState) -> Router {
                 .on_request(())
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
+        // Before CORS, so a preflight sent around the CDN is refused too.
+        .layer(middleware::from_fn_with_state(state.clone(), verify_origin))
         .layer(cors)
         .layer(middleware::from_fn_with_state(state.clone(), rate_limit));
 
-    Router::new()
+    // /healthz stays outside the concurrency limit: it calls nobody and answers at once, and a load
+    // balancer that saw it shed would take a merely busy instance out of service (or restart it),
+    // turning a burst into an outage.
+    let limits = &state.inner.limits;
+    let session_routes = Router::new()
         .route(TOKEN_PATH, post(handlers::token))
         .route(REFRESH_PATH, post(handlers::refresh))
         .route(LOGOUT_PATH, post(handlers::logout))
+        .route_layer(
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(shed_or_timed_out))
+                // Refuse at once when full: a queue would hold sockets and memory for clients that
+                // are likely to give up anyway.
+                .load_shed()
+                .layer(GlobalConcurrencyLimitLayer::new(
+                    limits.max_concurrent_requests,
+                ))
+                .timeout(limits.request_timeout)
+                .layer(RequestBodyTimeoutLayer::new(limits.body_timeout))
+                .map_request(|request: Request<TimeoutBody<Body>>| request.map(Body::new)),
+        );
+
+    Router::new()
+        .merge(session_routes)
         .route(HEALTH_PATH, get(healthz))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
@@ -132,6 +168,55 @@ impl IntoResponse for ProxyError {
     }
 }
 
+/// With an origin secret configured, every request but `/healthz` must carry it: the function URL is
+/// public, and only the CDN in front knows the secret. Only then is the CDN's viewer address believed.
+async fn verify_origin(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Result<Response, ProxyError> {
+    let Some(secret) = &state.inner.limits.origin_secret else {
+        return Ok(next.run(request).await);
+    };
+    if policy::came_through_cdn(request.headers(), secret) {
+        if let Some(viewer) = policy::viewer_address(request.headers()) {
+            request.extensions_mut().insert(ViewerIp(viewer));
+        }
+    } else if request.uri().path() != HEALTH_PATH {
+        // A health check says nothing and calls nobody, so the deployment's own probe may go
+        // straight to the function URL.
+        return Err(policy::direct_access_refused());
+    }
+    Ok(next.run(request).await)
+}
+
+/// The concurrency limit's and the request timeout's refusals, in the proxy's error shape.
+async fn shed_or_timed_out(error: BoxError) -> ProxyError {
+    if error.is::<tower::load_shed::error::Overloaded>() {
+        tracing::warn!("request shed: the proxy is at its limit of requests in progress");
+        ProxyError::new(
+            ErrorCode::Overloaded,
+            format!(
+                "The token proxy is busy with as many requests as it takes at once; try again in {OVERLOADED_RETRY_AFTER_SECS} second."
+            ),
+        )
+        .with_retry_after(Some(OVERLOADED_RETRY_AFTER_SECS))
+    } else if error.is::<tower::timeout::error::Elapsed>() {
+        tracing::warn!("request timed out before its answer was ready");
+        ProxyError::new(
+            ErrorCode::RequestTimeout,
+            "The request took longer than the token proxy waits; try again in a moment.",
+        )
+        .with_status(503)
+    } else {
+        tracing::warn!("request failed in the proxy's limits: {error}");
+        ProxyError::new(
+            ErrorCode::InternalError,
+            "The token proxy hit an unexpected state; try again, and report it if it persists.",
+        )
+    }
+}
+
 async fn rate_limit(
     State(state): State<AppState>,
     request: Request,
@@ -144,8 +229,9 @@ async fn rate_limit(
     }
     let client = request
         .extensions()
-        .get::<ClientIp>()
+        .get::<ViewerIp>()
         .map(|ip| ip.0)
+        .or_else(|| request.extensions().get::<ClientIp>().map(|ip| ip.0))
         .or_else(|| {
             request
                 .extensions()

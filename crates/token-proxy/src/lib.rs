@@ -1,8 +1,8 @@
 //! wxcc-token-proxy: a small, stateless token-mediating backend (IETF browser-based-apps BCP §6.2).
 //!
 //! Layout: a pure core ([`request`], [`upstream`], [`sealing`], [`session`], [`lifetime`], [`config`]) with no I/O, and thin
-//! adapters: [`transport`] (the upstream HTTP call), [`app`] (the axum `Router`, over the shared [`state`]), [`lambda`] (Lambda host) and
-//! the two binaries.
+//! adapters: [`transport`] (the upstream HTTP call), [`app`] (the axum `Router`, over the shared [`state`]), [`server`] (the standalone accept
+//! loop), [`lambda`] (Lambda host) and the two binaries.
 
 pub mod app;
 pub mod clock;
@@ -19,6 +19,7 @@ pub mod request;
 pub mod revocation;
 pub mod sealing;
 pub mod secrets_manager;
+pub mod server;
 pub mod session;
 pub mod state;
 pub mod transport;

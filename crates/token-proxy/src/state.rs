@@ -4,7 +4,7 @@
 //! the other back.
 
 use crate::clock::{Clock, SystemClock};
-use crate::config::Config;
+use crate::config::{Config, ServerLimits};
 use crate::dpop::{ProofRules, ProofVerifier};
 use crate::lifetime::SessionRules;
 use crate::limiter::RateLimiter;
@@ -35,6 +35,8 @@ pub(crate) struct Inner {
     pub(crate) revocations: Arc<dyn RevocationStore>,
     /// Handle mode's proof checks and the jtis already used (in-process: see `dpop`).
     pub(crate) proofs: ProofVerifier,
+    /// Timeouts, the concurrency limit and the CDN's origin secret (see `config::server`).
+    pub(crate) limits: ServerLimits,
 }
 
 impl AppState {
@@ -64,6 +66,7 @@ impl AppState {
                 clock,
                 revocations: revocation::open_store(&config.revocation),
                 proofs: ProofVerifier::new(ProofRules::default()),
+                limits: config.limits.clone(),
             }),
         })
     }

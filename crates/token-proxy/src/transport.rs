@@ -1,8 +1,12 @@
 //! The upstream token endpoint, I/O half: one form-encoded POST with redirects off, a timeout and a cap on
-//! the answer size.
+//! the answer size, held back while the identity service's last 429 says to wait.
 
-use crate::upstream::{MAX_UPSTREAM_BODY_BYTES, TransportFailure, UpstreamReply};
-use std::time::Duration;
+use crate::upstream::{
+    DEFAULT_HOLD_SECS, MAX_UPSTREAM_BODY_BYTES, TransportFailure, UpstreamGate, UpstreamReply,
+    retry_after_secs,
+};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 use url::Url;
 use wxcc_core::secret::Secret;
 
@@ -10,6 +14,8 @@ use wxcc_core::secret::Secret;
 pub struct TokenEndpoint {
     http: reqwest::Client,
     url: Url,
+    /// Shared by every request of the process (clones share it).
+    gate: Arc<UpstreamGate>,
 }
 
 impl TokenEndpoint {
@@ -21,7 +27,11 @@ impl TokenEndpoint {
             .connect_timeout(timeout.min(Duration::from_secs(5)))
             .user_agent(concat!("wxcc-token-proxy/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        Ok(Self { http, url })
+        Ok(Self {
+            http,
+            url,
+            gate: Arc::default(),
+        })
     }
 
     pub fn url(&self) -> &Url {
@@ -29,6 +39,22 @@ impl TokenEndpoint {
     }
 
     pub async fn post_form(&self, form: &Secret) -> Result<UpstreamReply, TransportFailure> {
+        if let Err(retry_after) = self.gate.check(Instant::now()) {
+            tracing::info!(
+                retry_after,
+                "token endpoint not called: it rate limited the proxy and asked it to wait"
+            );
+            return Err(TransportFailure::HeldBack { retry_after });
+        }
+        let reply = self.send(form).await?;
+        if reply.status == 429 {
+            let hold = retry_after_secs(&reply).unwrap_or(DEFAULT_HOLD_SECS);
+            self.gate.close_for(hold, Instant::now());
+        }
+        Ok(reply)
+    }
+
+    async fn send(&self, form: &Secret) -> Result<UpstreamReply, TransportFailure> {
         let mut response = self
             .http
             .post(self.url.clone())

@@ -66,6 +66,13 @@ error_codes! {
     UpstreamUnavailable => "upstream_unavailable", 502;
     /// A bug in the proxy.
     InternalError => "internal_error", 500;
+    /// The proxy is at its limit of requests in progress and sheds this one: retry after `Retry-After`.
+    Overloaded => "overloaded", 503;
+    /// The request (its body, or the whole exchange) took longer than the proxy waits.
+    RequestTimeout => "request_timeout", 408;
+    /// The request did not come through the deployment's CDN (its origin-verify header is missing or
+    /// wrong): call the proxy at the console's own address.
+    DirectAccessRefused => "direct_access_refused", 403;
     /// Handle mode: the handle is bound to a browser's key and the request carried no `DPoP` proof.
     DpopProofMissing => "dpop_proof_missing", 401;
     /// Handle mode: the proof is signed by another key than the one the handle is bound to (a
@@ -93,7 +100,10 @@ impl ErrorCode {
     /// The handle presented is bound to a key this browser does not hold: another browser signed
     /// in with it.
     pub fn bound_elsewhere(self) -> bool {
-        matches!(self, ErrorCode::DpopProofMissing | ErrorCode::DpopKeyMismatch)
+        matches!(
+            self,
+            ErrorCode::DpopProofMissing | ErrorCode::DpopKeyMismatch
+        )
     }
 }
 

@@ -47,12 +47,15 @@ fn the_code_list_is_exhaustive_and_names_are_distinct() {
         | ErrorCode::UpstreamRateLimited
         | ErrorCode::UpstreamUnavailable
         | ErrorCode::InternalError
+        | ErrorCode::Overloaded
+        | ErrorCode::RequestTimeout
+        | ErrorCode::DirectAccessRefused
         | ErrorCode::DpopProofMissing
         | ErrorCode::DpopKeyMismatch
         | ErrorCode::DpopProofInvalid => ErrorCode::ALL.contains(&code),
     };
     assert!(ErrorCode::ALL.iter().all(|&code| known(code)));
-    assert_eq!(ErrorCode::ALL.len(), 18);
+    assert_eq!(ErrorCode::ALL.len(), 21);
     let names: BTreeSet<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
     assert_eq!(names.len(), ErrorCode::ALL.len(), "two codes share a name");
 }
@@ -81,6 +84,9 @@ fn the_wire_names_and_statuses_stay_as_the_spa_and_deployments_know_them() {
             ("upstream_rate_limited", 503),
             ("upstream_unavailable", 502),
             ("internal_error", 500),
+            ("overloaded", 503),
+            ("request_timeout", 408),
+            ("direct_access_refused", 403),
             ("dpop_proof_missing", 401),
             ("dpop_key_mismatch", 401),
             ("dpop_proof_invalid", 400),

@@ -2,10 +2,9 @@
 //! Ctrl-C or SIGTERM.
 
 use std::io::Write;
-use std::net::SocketAddr;
 use std::process::ExitCode;
 use wxcc_token_proxy::config::{self, Command};
-use wxcc_token_proxy::{AppState, app, logging, sealing};
+use wxcc_token_proxy::{AppState, app, logging, sealing, server};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -57,6 +56,11 @@ async fn main() -> ExitCode {
         sealing_key_id = %config.sealer.sealing_key_id(),
         session_lifetime_secs = config.sessions.lifetime_secs,
         remember_days = config.sessions.remember_days_for(config.mode),
+        header_timeout_ms = config.limits.header_timeout.as_millis() as u64,
+        body_timeout_ms = config.limits.body_timeout.as_millis() as u64,
+        request_timeout_ms = config.limits.request_timeout.as_millis() as u64,
+        max_concurrent_requests = config.limits.max_concurrent_requests,
+        origin_secret = config.limits.origin_secret.is_some(),
         "token proxy started"
     );
     // The one stdout line the lead's tooling waits for.
@@ -65,14 +69,13 @@ async fn main() -> ExitCode {
     let _ = stdout.flush();
     drop(stdout);
 
-    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    if let Err(error) = axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-    {
-        eprintln!("wxcc-token-proxy: server error: {error}");
-        return ExitCode::FAILURE;
-    }
+    server::serve(
+        listener,
+        app(state),
+        config.limits.header_timeout,
+        shutdown_signal(),
+    )
+    .await;
     tracing::info!("token proxy stopped");
     ExitCode::SUCCESS
 }

@@ -6,6 +6,7 @@
 
 mod parse;
 mod revocation;
+mod server;
 mod session;
 #[cfg(test)]
 mod tests;
@@ -15,6 +16,11 @@ use crate::revocation::StoreChoice;
 use crate::request::SessionMode;
 use crate::sealing::{DeploymentBinding, DeploymentScope, Sealer};
 use parse::{parse_keys, parse_number, parse_origins, parse_web_url, printable};
+use server::parse_server_limits;
+pub use server::{
+    BODY_TIMEOUT_MS, HEADER_TIMEOUT_MS, MAX_CONCURRENT_REQUESTS, ORIGIN_SECRET, REQUEST_TIMEOUT_MS,
+    ServerLimits,
+};
 use revocation::parse_revocation_store;
 pub use revocation::{DYNAMODB_ENDPOINT, REVOCATION_STORE, REVOCATION_TABLE};
 use session::parse_session_rules;
@@ -63,6 +69,10 @@ const FLAGS: &[(&str, &str)] = &[
         "--default-refresh-lifetime-secs",
         DEFAULT_REFRESH_LIFETIME_SECS,
     ),
+    ("--header-timeout-ms", HEADER_TIMEOUT_MS),
+    ("--body-timeout-ms", BODY_TIMEOUT_MS),
+    ("--request-timeout-ms", REQUEST_TIMEOUT_MS),
+    ("--max-concurrent-requests", MAX_CONCURRENT_REQUESTS),
     ("--deployment-id", DEPLOYMENT_ID),
 ];
 
@@ -100,6 +110,16 @@ USAGE: wxcc-token-proxy [--flag value]...   (every flag overrides its environmen
       default 0 (off); 1..90 offers \"keep me signed in\" for that many days (cookie mode)
   WXCC_PROXY_DEFAULT_REFRESH_LIFETIME_SECS  --default-refresh-lifetime-secs
       default 7776000 (90 days): the refresh-token lifetime assumed when the token answer omits it
+  WXCC_PROXY_HEADER_TIMEOUT_MS              --header-timeout-ms
+      default 10000: a connection that has not sent a request's headers by then is closed
+  WXCC_PROXY_BODY_TIMEOUT_MS                --body-timeout-ms
+      default 10000: a body not received by then is refused (request_timeout)
+  WXCC_PROXY_REQUEST_TIMEOUT_MS             --request-timeout-ms
+      default 30000 (at least the upstream timeout plus the body timeout); must exceed the upstream timeout
+  WXCC_PROXY_MAX_CONCURRENT_REQUESTS        --max-concurrent-requests
+      default 256: session requests worked on at once; more are refused at once (overloaded, 503)
+  WXCC_PROXY_ORIGIN_SECRET
+      behind a CDN: the value it adds as X-WXCC-Origin-Verify; requests without it are refused
   WXCC_PROXY_DEPLOYMENT_ID                  --deployment-id
       default: the allowed origins; sealed sessions are bound to the mode, the client id and this
       (set it to keep sessions across origin changes; give every deployment its own)
@@ -134,6 +154,8 @@ pub struct Config {
     pub sessions: SessionRules,
     /// Where sign-outs are recorded.
     pub revocation: StoreChoice,
+    /// Timeouts, the concurrency limit and the CDN's origin secret.
+    pub limits: ServerLimits,
 }
 
 /// A configuration problem: which variable, and what is wrong with it (never its value).
@@ -233,6 +255,11 @@ const ALL_VARIABLES: &[&str] = &[
     SESSION_LIFETIME_SECS,
     REMEMBER_DAYS,
     DEFAULT_REFRESH_LIFETIME_SECS,
+    HEADER_TIMEOUT_MS,
+    BODY_TIMEOUT_MS,
+    REQUEST_TIMEOUT_MS,
+    MAX_CONCURRENT_REQUESTS,
+    ORIGIN_SECRET,
     DEPLOYMENT_ID,
 ];
 
@@ -354,6 +381,8 @@ impl Config {
         };
         let sealer = Sealer::new(keys, DeploymentBinding::new(mode, &client_id, scope));
         let revocation = parse_revocation_store(&get)?;
+        let upstream_timeout = Duration::from_millis(upstream_timeout_ms);
+        let limits = parse_server_limits(&get, upstream_timeout)?;
 
         Ok(Self {
             client_id,
@@ -364,10 +393,11 @@ impl Config {
             mode,
             sealer,
             bind,
-            upstream_timeout: Duration::from_millis(upstream_timeout_ms),
+            upstream_timeout,
             rate_limit_per_minute,
             sessions,
             revocation,
+            limits,
         })
     }
 }

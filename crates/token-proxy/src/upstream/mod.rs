@@ -2,11 +2,13 @@
 //! (success, OAuth error, rate limit, outage, garbage) to a typed result with a stable error code.
 //! Upstream bodies are never echoed: only the `trackingId` is kept.
 
+mod gate;
 mod tokens;
 
 use crate::error::{ErrorCode, ProxyError};
 use serde_json::Value;
 use tokens::parse_tokens;
+pub use gate::{DEFAULT_HOLD_SECS, UpstreamGate};
 pub use tokens::{IssuedTokens, Unreadable};
 use url::Url;
 use wxcc_core::secret::Secret;
@@ -72,6 +74,17 @@ pub enum TransportFailure {
     Timeout,
     Unreachable,
     BodyTooLarge,
+    /// Not sent: the identity service rate limited the proxy and its `Retry-After` has not passed.
+    HeldBack { retry_after: u64 },
+}
+
+/// The reply's `Retry-After` in seconds (the delta-seconds form Webex sends), at most an hour.
+pub fn retry_after_secs(reply: &UpstreamReply) -> Option<u64> {
+    reply
+        .retry_after_header
+        .as_deref()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(|s| s.min(3600))
 }
 
 pub fn map_transport_failure(failure: TransportFailure) -> ProxyError {
@@ -92,6 +105,13 @@ pub fn map_transport_failure(failure: TransportFailure) -> ProxyError {
             );
             garbage(None)
         }
+        TransportFailure::HeldBack { retry_after } => ProxyError::new(
+            ErrorCode::UpstreamRateLimited,
+            format!(
+                "The Webex identity service is rate limiting sign-ins, so the proxy is not calling it for now; wait {retry_after} seconds and try again."
+            ),
+        )
+        .with_retry_after(Some(retry_after)),
     }
 }
 
@@ -147,13 +167,7 @@ pub fn map_reply(grant: Grant, reply: &UpstreamReply) -> Result<IssuedTokens, Pr
                 "The Webex identity service is rate limiting sign-ins; wait a little and try again.",
             )
             .with_tracking_id(tracking_id)
-            .with_retry_after(
-                reply
-                    .retry_after_header
-                    .as_deref()
-                    .and_then(|v| v.trim().parse::<u64>().ok())
-                    .map(|s| s.min(3600)),
-            ))
+            .with_retry_after(retry_after_secs(reply)))
         }
         500..=599 => {
             tracing::warn!(
