@@ -75,7 +75,8 @@ test('presets set the window in the address, and the overview charts it from agg
   }
   await page.getByRole('button', { name: 'Yesterday', exact: true }).click();
   await expectReadableCharts(page.locator('[data-testid="chart-by-channel"], [data-testid="chart-per-interval"]'), 2);
-  await expect(page.getByTestId('window')).toContainText(TIME_ZONE);
+  // Chromium's ICU names the zone by its older IANA link, Asia/Calcutta: either name is the zone.
+  await expect(page.getByTestId('window')).toContainText(/Asia\/(Kolkata|Calcutta)/);
   // Reloading keeps the view and the window.
   await page.reload();
   await expect(page.getByRole('button', { name: 'Yesterday', exact: true })).toHaveAttribute('aria-pressed', 'true');
