@@ -1,5 +1,9 @@
 //! The one API client every view uses: Bearer token from the session, one refresh-and-retry on
 //! 401 (single flight), bounded waits on 429 honouring Retry-After, decoded errors otherwise.
+//! Every call goes through the origin's one scheduler (`scheduler`): a token of the budget the
+//! tabs share, identical GETs as one request, list and count answers kept briefly for every tab.
+
+mod scheduler;
 
 use leptos::prelude::*;
 use wxcc_core::api_error::{ApiError, ApiErrorKind};
@@ -10,6 +14,9 @@ use crate::browser;
 use crate::ctx::{Auth, Ctx};
 use crate::flow::Step;
 use crate::http;
+
+pub use scheduler::start as start_scheduler;
+pub use wxcc_core::scheduler::{Freshness, Priority};
 
 /// How often a rate-limited call is retried, and the longest single wait honoured.
 const MAX_RATE_LIMIT_RETRIES: u32 = 2;
@@ -25,15 +32,44 @@ pub struct ApiCall {
     pub elapsed_ms: f64,
 }
 
+/// How a call waits its turn: who is waiting for it, and whether a kept answer will do.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Call {
+    pub priority: Priority,
+    pub freshness: Freshness,
+}
+
+impl Call {
+    /// Counts, CSV paging, bulk work: yields to what the person is looking at.
+    pub const BACKGROUND: Call = Call {
+        priority: Priority::Background,
+        freshness: Freshness::Cached,
+    };
+
+    /// The person asked for the current answer ("Refresh", the explorer's "Send").
+    pub fn refreshed(self) -> Call {
+        Call {
+            freshness: Freshness::Refresh,
+            ..self
+        }
+    }
+}
+
 /// GET `path_and_query` on the session's Contact Center API base (`/organization/{orgId}/…`).
 pub async fn get(ctx: Ctx, path_and_query: &str) -> Result<ApiCall, ApiError> {
+    get_with(ctx, path_and_query, Call::default()).await
+}
+
+/// [`get`], waiting its turn as `call` says.
+pub async fn get_with(ctx: Ctx, path_and_query: &str, call: Call) -> Result<ApiCall, ApiError> {
     let base = ctx
         .session()
         .map(|s| s.region_or_api_base.url())
         .unwrap_or_else(|| ctx.config.with_value(|c| c.api_base_url()));
-    get_absolute(
+    get_absolute_with(
         ctx,
         &format!("{}{path_and_query}", base.trim_end_matches('/')),
+        call,
     )
     .await
 }
@@ -75,7 +111,8 @@ pub async fn search(ctx: Ctx, body: String) -> Result<ApiCall, ApiError> {
         .map(|s| s.region_or_api_base.url())
         .unwrap_or_else(|| ctx.config.with_value(|c| c.api_base_url()));
     let url = search_url(&base, &org);
-    send_with_retries(ctx, &url, Some(body)).await
+    let send = Box::pin(send_with_retries(ctx, url.clone(), Some(body), Priority::Foreground));
+    scheduler::answer("POST", &url, Freshness::Refresh, send).await
 }
 
 /// The Search API's address on `base` for `org`.
@@ -88,11 +125,17 @@ pub fn search_url(base: &str, org: &str) -> String {
 }
 
 pub async fn get_absolute(ctx: Ctx, url: &str) -> Result<ApiCall, ApiError> {
+    get_absolute_with(ctx, url, Call::default()).await
+}
+
+/// [`get_absolute`], waiting its turn as `call` says.
+pub async fn get_absolute_with(ctx: Ctx, url: &str, call: Call) -> Result<ApiCall, ApiError> {
     let first_call = ctx.flow.with_untracked(|f| f.awaiting_first_call());
     if first_call {
         browser::mark("wxcc:first-api-start");
     }
-    let result = send_with_retries(ctx, url, None).await;
+    let send = Box::pin(send_with_retries(ctx, url.to_string(), None, call.priority));
+    let result = scheduler::answer("GET", url, call.freshness, send).await;
     if first_call && ctx.flow.with_untracked(|f| f.awaiting_first_call()) {
         browser::mark("wxcc:first-api-end");
         record_first_call(ctx, url, &result);
@@ -100,11 +143,18 @@ pub async fn get_absolute(ctx: Ctx, url: &str) -> Result<ApiCall, ApiError> {
     result
 }
 
-/// GET `url`, or POST `body` (JSON) to it.
-async fn send_with_retries(ctx: Ctx, url: &str, body: Option<String>) -> Result<ApiCall, ApiError> {
+/// GET `url`, or POST `body` (JSON) to it, each attempt with a token of the shared budget.
+async fn send_with_retries(
+    ctx: Ctx,
+    url: String,
+    body: Option<String>,
+    priority: Priority,
+) -> Result<scheduler::Fetched, ApiError> {
+    let url = url.as_str();
     let mut may_refresh = true;
     let mut rate_limit_retries = 0;
     loop {
+        scheduler::take_token(ctx, priority).await;
         let session = ctx.session().ok_or_else(not_signed_in)?;
         let token = session.access_token;
         let mut headers = vec![
@@ -135,12 +185,15 @@ async fn send_with_retries(ctx: Ctx, url: &str, body: Option<String>) -> Result<
                     error_code: None,
                 })?
             };
-            return Ok(ApiCall {
-                url: url.to_string(),
-                status: response.status,
-                json,
-                tracking_id: response.tracking_id,
-                elapsed_ms: response.elapsed_ms,
+            return Ok(scheduler::Fetched {
+                call: ApiCall {
+                    url: url.to_string(),
+                    status: response.status,
+                    json,
+                    tracking_id: response.tracking_id,
+                    elapsed_ms: response.elapsed_ms,
+                },
+                body: response.body,
             });
         }
         let error = ApiError::from_response(
@@ -163,17 +216,8 @@ async fn send_with_retries(ctx: Ctx, url: &str, body: Option<String>) -> Result<
             {
                 rate_limit_retries += 1;
                 let secs = retry_after_secs.unwrap_or(2).clamp(1, MAX_RETRY_AFTER_SECS);
-                // Concurrent calls share one banner: it shows the latest deadline, and only the call
-                // that set it clears it.
-                let deadline = browser::now_ms() + secs * 1000;
-                ctx.retry_until
-                    .update(|until| *until = (*until).max(deadline));
-                browser::sleep_ms((secs * 1000) as u32).await;
-                ctx.retry_until.update(|until| {
-                    if *until == deadline {
-                        *until = 0;
-                    }
-                });
+                // The whole budget pauses, in every tab; the next attempt's token waits it out.
+                scheduler::pause(ctx, browser::now_ms() + secs * 1000).await;
             }
             _ => return Err(error),
         }

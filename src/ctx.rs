@@ -39,9 +39,11 @@ pub struct Ctx {
     pub flow: RwSignal<FlowLog>,
     /// Wall clock in ms, ticking every second for countdowns and proactive refresh.
     pub now: RwSignal<u64>,
-    /// Until when (ms) a rate-limited call waits before it retries, shown as a countdown; 0 when
-    /// none is waiting.
+    /// Until when (ms) a 429 pauses every API call of every tab, shown as a countdown while it
+    /// lies ahead.
     pub retry_until: RwSignal<u64>,
+    /// How many of this tab's API calls wait for the shared API budget (shown as a status).
+    pub api_queued: RwSignal<u32>,
     /// How many refreshes this tab has done (shown in the inspector).
     pub refreshes: RwSignal<u32>,
     /// What the inspector should say about the last refresh (e.g. Webex returned the same token);
@@ -69,6 +71,7 @@ impl Ctx {
             flow: RwSignal::new(crate::flow::load()),
             now: RwSignal::new(crate::browser::now_ms()),
             retry_until: RwSignal::new(0),
+            api_queued: RwSignal::new(0),
             refreshes: RwSignal::new(0),
             refresh_note: RwSignal::new(String::new()),
             sign_out_problem: RwSignal::new(String::new()),

@@ -56,6 +56,7 @@ fn Console(config: AppConfig) -> impl IntoView {
     if untrack(|| router.route()) != Route::Callback {
         auth::restore(ctx);
     }
+    api::start_scheduler(ctx);
     api::look_up_org_when_needed(ctx);
     set_interval(
         move || {

@@ -11,6 +11,7 @@ use wxcc_core::curl::render_curl;
 
 use super::json_tree::JsonTree;
 use super::{ApiErrorView, Gate};
+use crate::api::Call;
 use crate::ctx::use_ctx;
 use crate::router::use_router;
 
@@ -228,7 +229,8 @@ fn Explorer() -> impl IntoView {
                 return None;
             }
             Some(match target {
-                Ok(url) => crate::api::get_absolute(ctx, &url).await,
+                // "Send" asks the API itself, never a kept answer.
+                Ok(url) => crate::api::get_absolute_with(ctx, &url, Call::default().refreshed()).await,
                 Err(missing) => Err(wxcc_core::api_error::ApiError {
                     status: 0,
                     kind: wxcc_core::api_error::ApiErrorKind::Client,

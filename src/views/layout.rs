@@ -1,4 +1,5 @@
-//! Header with navigation and the session controls, the rate-limit banner, and the page.
+//! Header with navigation and the session controls, the rate-limit banner, the API budget's
+//! queue, and the page.
 
 use leptos::prelude::*;
 
@@ -20,9 +21,11 @@ pub fn Layout(children: Children) -> impl IntoView {
             auth::sign_out(ctx, also_webex).await;
         })
     };
+    // The 429's pause, shared by every tab: shown while it lies ahead, hidden once it has passed.
     let retry_in = move || {
         let until = ctx.retry_until.get();
-        (until > 0).then(|| until.saturating_sub(ctx.now.get()).div_ceil(1000).max(1))
+        let now = ctx.now.get();
+        (until > now).then(|| (until - now).div_ceil(1000).max(1))
     };
     view! {
         <a class="skip" href="#main">{first_paint::SKIP_LINK}</a>
@@ -57,6 +60,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     .into_any()
                 })
         }}
+        <BudgetQueue />
         {move || {
             let problem = ctx.sign_out_problem.get();
             (!problem.is_empty())
@@ -73,6 +77,23 @@ pub fn Layout(children: Children) -> impl IntoView {
         }}
         <main id="main">{children()}</main>
         <footer class="muted">{first_paint::FOOTER}</footer>
+    }
+}
+
+/// Calls of this tab waiting for a token of the shared API budget: said, never a silent stall.
+#[component]
+fn BudgetQueue() -> impl IntoView {
+    let ctx = use_ctx();
+    move || {
+        let queued = ctx.api_queued.get();
+        (queued > 0).then(|| {
+            let requests = if queued == 1 { "request" } else { "requests" };
+            view! {
+                <p class="banner" role="status" data-testid="api-budget">
+                    {format!("Waiting for the API budget: {queued} {requests} queued")}
+                </p>
+            }
+        })
     }
 }
 

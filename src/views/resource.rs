@@ -10,6 +10,7 @@ use wxcc_core::rsql::{self, Filter, Op};
 use super::json_tree::JsonTree;
 use super::table::data_table;
 use super::{ApiErrorView, Gate};
+use crate::api::Call;
 use crate::ctx::use_ctx;
 use crate::resources::{Resource, by_slug, cell};
 use crate::router::{Link, Router, use_router};
@@ -56,9 +57,21 @@ fn ResourceList(resource: &'static Resource) -> impl IntoView {
     let router = use_router();
     let query = AddressQuery(router);
     let source = move || (query.get(), ctx.api_target.get());
-    let items = crate::load::load(source, move |(q, _target)| async move {
-        crate::api::get(ctx, &list_url(ctx, resource, &q)?).await
+    // "Refresh" asks the API for the next load, whatever answer the tabs keep.
+    let refresh_next = StoredValue::new(false);
+    let items = crate::load::load(source, move |(q, _target)| {
+        let call = if refresh_next.get_value() {
+            refresh_next.set_value(false);
+            Call::default().refreshed()
+        } else {
+            Call::default()
+        };
+        async move { crate::api::get_with(ctx, &list_url(ctx, resource, &q)?, call).await }
     });
+    let refresh = move |_| {
+        refresh_next.set_value(true);
+        items.refetch();
+    };
     let go = move |q: ListQuery| show(router, resource, &q);
     let page_by = move |delta: i64| {
         let mut q = query.get_untracked();
@@ -85,7 +98,7 @@ fn ResourceList(resource: &'static Resource) -> impl IntoView {
                     Ok(url) => url,
                     Err(e) => return exporting.set(e.message),
                 };
-                let call = match crate::api::get(ctx, &url).await {
+                let call = match crate::api::get_with(ctx, &url, Call::BACKGROUND).await {
                     Ok(call) => call,
                     Err(e) => {
                         return exporting.set(format!(
@@ -127,6 +140,7 @@ fn ResourceList(resource: &'static Resource) -> impl IntoView {
                 <button on:click=move |_| page_by(-1) prop:disabled=move || query.get().page == 0>"Previous"</button>
                 <span data-testid="page-indicator">{move || format!("Page {}", query.get().page + 1)}</span>
                 <button on:click=move |_| page_by(1)>"Next"</button>
+                <button type="button" on:click=refresh data-testid="refresh">"Refresh"</button>
                 <button type="button" on:click=export data-testid="export-csv">"Export CSV"</button>
                 <span role="status" data-testid="export-status">{move || exporting.get()}</span>
             </div>

@@ -25,9 +25,10 @@ pub const DEFAULT_RESERVE_PERCENT: u8 = 20;
 pub const MAX_RESERVE_PERCENT: u8 = 90;
 
 /// Who is waiting for a call's answer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Priority {
     /// What the person is looking at: a list, a record, an explorer request.
+    #[default]
     Foreground,
     /// Work nobody is watching call by call: overview counts, CSV paging, bulk writes. It yields
     /// to foreground calls and never spends the reserve.
