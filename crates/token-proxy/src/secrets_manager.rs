@@ -14,6 +14,9 @@ use wxcc_core::secret::Secret;
 
 /// Names the secret (its ARN or name).
 pub const SECRET_ARN: &str = "WXCC_PROXY_SECRET_ARN";
+/// Names the secret the CDN adds as its origin-verify header: a plain string the stack generates, read
+/// at start-up into `WXCC_PROXY_ORIGIN_SECRET` so its value is never a plain environment value.
+pub const ORIGIN_SECRET_ARN: &str = "WXCC_PROXY_ORIGIN_SECRET_ARN";
 /// The AWS SDKs' variable for another Secrets Manager endpoint (tests point it at loopback).
 pub const ENDPOINT: &str = "AWS_ENDPOINT_URL_SECRETS_MANAGER";
 const TIMEOUT: Duration = Duration::from_secs(5);
@@ -21,6 +24,7 @@ const TIMEOUT: Duration = Duration::from_secs(5);
 /// Replaces `WXCC_PROXY_SECRET_ARN` in `env` by the two variables the secret holds. Does nothing
 /// when the variable is not set. Errors name what is wrong, never a secret's value.
 pub async fn resolve(env: &mut HashMap<String, String>) -> Result<(), String> {
+    resolve_origin_secret(env).await?;
     let Some(secret_id) = env.get(SECRET_ARN).cloned() else {
         return Ok(());
     };
@@ -53,6 +57,28 @@ pub async fn resolve(env: &mut HashMap<String, String>) -> Result<(), String> {
         env.insert(variable.to_string(), value.clone());
     }
     env.remove(SECRET_ARN);
+    Ok(())
+}
+
+/// Replaces `WXCC_PROXY_ORIGIN_SECRET_ARN` by `WXCC_PROXY_ORIGIN_SECRET`, the secret's whole text.
+async fn resolve_origin_secret(env: &mut HashMap<String, String>) -> Result<(), String> {
+    let Some(secret_id) = env.remove(ORIGIN_SECRET_ARN) else {
+        return Ok(());
+    };
+    if env.contains_key(config::ORIGIN_SECRET) {
+        return Err(format!(
+            "{ORIGIN_SECRET_ARN} and {} are both set: keep the origin secret in one place",
+            config::ORIGIN_SECRET
+        ));
+    }
+    let text = get_secret_value(env, &secret_id).await?;
+    if text.secret().trim().is_empty() {
+        return Err(format!("the secret {secret_id} is empty"));
+    }
+    env.insert(
+        config::ORIGIN_SECRET.to_string(),
+        text.secret().trim().to_owned(),
+    );
     Ok(())
 }
 
@@ -294,6 +320,25 @@ mod tests {
         let error = resolve(&mut env).await.unwrap_err();
         assert!(
             error.contains("both set") && !error.contains("plain"),
+            "{error}"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_origin_secret_set_both_ways_is_refused_without_showing_it() {
+        let mut env = HashMap::from([
+            (
+                ORIGIN_SECRET_ARN.to_string(),
+                "arn:aws:secretsmanager:x".to_string(),
+            ),
+            (
+                config::ORIGIN_SECRET.to_string(),
+                "plain-origin-secret".to_string(),
+            ),
+        ]);
+        let error = resolve(&mut env).await.unwrap_err();
+        assert!(
+            error.contains("both set") && !error.contains("plain-origin-secret"),
             "{error}"
         );
     }

@@ -408,4 +408,33 @@ mod tests {
         assert!(SOURCE.contains("WXCC_PROXY_REVOCATION_TABLE: !Ref RevocationTable"));
         assert!(SOURCE.contains("Action: [dynamodb:PutItem, dynamodb:GetItem]\n                Resource: !GetAtt RevocationTable.Arn"));
     }
+
+    #[test]
+    fn cloudfront_sends_the_stacks_origin_secret_and_the_function_reads_it() {
+        let secret = SOURCE
+            .split("\n  OriginVerifySecret:\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n\n").next())
+            .expect("the template has an OriginVerifySecret resource");
+        assert!(secret.contains("Type: AWS::SecretsManager::Secret"));
+        assert!(secret.contains("GenerateSecretString:"));
+        assert!(
+            secret.contains("ExcludePunctuation: true"),
+            "the value travels as a header"
+        );
+        assert!(SOURCE.contains(
+            "OriginCustomHeaders:\n              - HeaderName: X-WXCC-Origin-Verify\n                HeaderValue: !Sub \"{{resolve:secretsmanager:${OriginVerifySecret}:SecretString}}\""
+        ));
+        assert!(SOURCE.contains("WXCC_PROXY_ORIGIN_SECRET_ARN: !Ref OriginVerifySecret"));
+        assert!(SOURCE.contains("Resource: [!Ref ProxySecretArn, !Ref OriginVerifySecret]"));
+        assert!(
+            SOURCE.contains(
+                "Headers: [Origin, Content-Type, X-WXCC-Request, CloudFront-Viewer-Address"
+            ),
+            "the proxy's rate limiter needs the viewer's address"
+        );
+        assert!(
+            SOURCE.contains("ReservedConcurrentExecutions: !If\n        - HasReservedConcurrency")
+        );
+    }
 }
