@@ -15,11 +15,15 @@ use crate::util::{Result, heading, root, target_dir};
 
 const USAGE: &str = "\
 usage: cargo xtask package --config FILE [--public-url /sub/] [--origin https://host] [--out DIR]
+                          [--allow-shared-origin]
 
   --config FILE      the runtime config.json to deploy (validated as the app validates it)
   --public-url P     the path the app is served under (default /)
   --origin O         the https origin agents open, when the config has no redirect_uri
   --out DIR          where to write site/, lambda/ and template.yaml (default target/package)
+  --allow-shared-origin
+                     deploy even to an origin other people's pages share (e.g. *.github.io),
+                     which is refused otherwise: every page of an origin can read the session
 ";
 
 #[derive(Debug, PartialEq)]
@@ -28,6 +32,8 @@ pub struct Options {
     pub public_url: String,
     pub origin: Option<String>,
     pub out: PathBuf,
+    /// Deploy even to an origin other people's pages share (see `spa::shared_origin`).
+    pub allow_shared_origin: bool,
 }
 
 pub fn parse_args(args: &[String]) -> Result<Options> {
@@ -35,6 +41,7 @@ pub fn parse_args(args: &[String]) -> Result<Options> {
     let mut public_url = "/".to_string();
     let mut origin = None;
     let mut out = target_dir().join("package");
+    let mut allow_shared_origin = false;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = |what: &str| {
@@ -47,6 +54,7 @@ pub fn parse_args(args: &[String]) -> Result<Options> {
             "--public-url" => public_url = value("a path such as /console/")?,
             "--origin" => origin = Some(value("an origin such as https://console.example.com")?),
             "--out" => out = PathBuf::from(value("a folder")?),
+            spa::shared_origin::ALLOW_FLAG => allow_shared_origin = true,
             "--help" | "-h" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown package option `{other}`.\n\n{USAGE}")),
         }
@@ -62,6 +70,7 @@ pub fn parse_args(args: &[String]) -> Result<Options> {
         public_url,
         origin,
         out,
+        allow_shared_origin,
     })
 }
 
@@ -74,6 +83,7 @@ pub fn run(args: &[String]) -> Result {
         )
     })?;
     let console_origin = console_origin(&config_text, options.origin.as_deref())?;
+    spa::shared_origin::check(&console_origin, options.allow_shared_origin)?;
     let config = wxcc_core::config::load_config(&config_text, &console_origin, &options.public_url)
         .map_err(|errors| {
             let lines: Vec<String> = errors
@@ -226,9 +236,12 @@ mod tests {
                 config: "c.json".into(),
                 public_url: "/".into(),
                 origin: None,
-                out: "/tmp/p".into()
+                out: "/tmp/p".into(),
+                allow_shared_origin: false,
             }
         );
+        let o = parse_args(&args(&["--config", "c.json", "--allow-shared-origin"])).unwrap();
+        assert!(o.allow_shared_origin);
         assert!(
             parse_args(&[])
                 .unwrap_err()
@@ -263,5 +276,23 @@ mod tests {
             "https://other.example"
         );
         assert!(console_origin("{}", None).is_err());
+    }
+
+    #[test]
+    fn a_package_for_a_shared_origin_is_refused_before_building() {
+        let dir = target_dir().join("shared-origin-package-test");
+        std::fs::create_dir_all(&dir).unwrap();
+        let config = dir.join("config.json");
+        std::fs::write(
+            &config,
+            r#"{"client_id": "C1", "redirect_uri": "https://acme.github.io/console/callback"}"#,
+        )
+        .unwrap();
+        let error = run(&args(&["--config", &config.to_string_lossy()])).unwrap_err();
+        assert!(
+            error.contains("refusing to deploy the console to https://acme.github.io"),
+            "{error}"
+        );
+        assert!(error.contains("--allow-shared-origin"), "{error}");
     }
 }

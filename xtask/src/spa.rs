@@ -4,6 +4,7 @@
 
 mod headers;
 mod page;
+pub mod shared_origin;
 
 use std::path::{Path, PathBuf};
 
@@ -72,11 +73,12 @@ impl SiteUse {
     }
 }
 
-/// `cargo xtask build [--public-url /sub/] [--config FILE]`
+/// `cargo xtask build [--public-url /sub/] [--config FILE] [--origin O] [--allow-shared-origin]`
 pub fn build_command(args: &[String]) -> Result {
     let mut public_url = "/".to_string();
     let mut config: Option<PathBuf> = None;
     let mut origin: Option<String> = None;
+    let mut allow_shared_origin = false;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -89,6 +91,7 @@ pub fn build_command(args: &[String]) -> Result {
                         .clone(),
                 )
             }
+            shared_origin::ALLOW_FLAG => allow_shared_origin = true,
             other => {
                 return Err(format!(
                     "unknown build option `{other}` (see cargo xtask help)"
@@ -96,8 +99,6 @@ pub fn build_command(args: &[String]) -> Result {
             }
         }
     }
-    build(&public_url)?;
-    let dist = dist();
     let config_json = match &config {
         Some(path) => Some(
             std::fs::read_to_string(path)
@@ -105,6 +106,18 @@ pub fn build_command(args: &[String]) -> Result {
         ),
         None => None,
     };
+    // Refused before the (long) build: a config says where the console will be served.
+    if let Some(text) = &config_json {
+        let page_origin = match &origin {
+            Some(origin) => Some(origin.trim_end_matches('/').to_string()),
+            None => redirect_uri_origin(text),
+        };
+        if let Some(page_origin) = page_origin {
+            shared_origin::check(&page_origin, allow_shared_origin)?;
+        }
+    }
+    build(&public_url)?;
+    let dist = dist();
     let site = Site {
         config_json: config_json.as_deref(),
         page_origin: origin,
@@ -223,6 +236,15 @@ pub fn deploy(dist: &Path, target: &Path, site: &Site) -> Result {
         &headers::headers_file(&header_policy, &headers::hashed_assets(target)?),
     )?;
     Ok(())
+}
+
+/// The origin of the config's `redirect_uri`, when it has one.
+fn redirect_uri_origin(config_text: &str) -> Option<String> {
+    serde_json::from_str::<serde_json::Value>(config_text)
+        .ok()?
+        .get("redirect_uri")?
+        .as_str()
+        .and_then(csp::origin_of)
 }
 
 /// Validates the config exactly as the app will (wxcc-core) and returns it with the origin the
@@ -408,6 +430,35 @@ mod tests {
         assert_eq!(
             strip_meta(html, CSP_META),
             "<meta charset=\"utf-8\"><title>"
+        );
+    }
+
+    #[test]
+    fn a_build_for_a_github_io_config_is_refused_before_building() {
+        let dir = crate::util::target_dir().join("shared-origin-build-test");
+        std::fs::create_dir_all(&dir).unwrap();
+        let config = dir.join("config.json");
+        std::fs::write(
+            &config,
+            r#"{"client_id": "C1", "redirect_uri": "https://alice.github.io/console/callback"}"#,
+        )
+        .unwrap();
+        let config = config.to_string_lossy().to_string();
+        let error = build_command(&["--config".to_string(), config.clone()]).unwrap_err();
+        assert!(
+            error.contains("refusing to deploy the console to https://alice.github.io"),
+            "{error}"
+        );
+        let error = build_command(&[
+            "--config".to_string(),
+            config,
+            "--origin".to_string(),
+            "https://bob.gitlab.io".to_string(),
+        ])
+        .unwrap_err();
+        assert!(
+            error.contains("https://bob.gitlab.io"),
+            "--origin decides: {error}"
         );
     }
 }
