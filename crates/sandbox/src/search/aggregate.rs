@@ -251,7 +251,7 @@ pub fn answer(
         .map(|a| depth(kind, &a.field))
         .collect();
     let mut taken: HashSet<(usize, usize, Vec<usize>)> = HashSet::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut index: HashMap<(Option<i64>, Vec<Val>), usize> = HashMap::new();
     let mut groups: Vec<Group> = Vec::new();
     let mut values = Vec::new();
     for unit in units(&roots, unit_depth) {
@@ -269,30 +269,33 @@ pub fn answer(
         let bucket = args
             .interval
             .map(|b| b.start(matched_time(&unit.chain[0], args.ended_time)));
-        let composite = key_order
-            .iter()
-            .map(|(path, i)| {
-                let text = i.map_or_else(
-                    || bucket.unwrap_or_default().to_string(),
-                    |i| keys[i].key_text(),
-                );
-                format!("{path}={text}")
-            })
-            .collect::<Vec<_>>()
-            .join("::");
-        let at = *index.entry(composite.clone()).or_insert_with(|| {
-            groups.push(Group {
-                bucket,
-                keys,
-                composite,
-                accumulators: args
-                    .aggregations
+        let at = *index
+            .entry((bucket, keys))
+            .or_insert_with_key(|(bucket, keys)| {
+                // The cursor text is made once per group, not per record.
+                let composite = key_order
                     .iter()
-                    .map(|_| Accumulator::default())
-                    .collect(),
+                    .map(|(path, i)| {
+                        let text = i.map_or_else(
+                            || bucket.unwrap_or_default().to_string(),
+                            |i| keys[i].key_text(),
+                        );
+                        format!("{path}={text}")
+                    })
+                    .collect::<Vec<_>>()
+                    .join("::");
+                groups.push(Group {
+                    bucket: *bucket,
+                    keys: keys.clone(),
+                    composite,
+                    accumulators: args
+                        .aggregations
+                        .iter()
+                        .map(|_| Accumulator::default())
+                        .collect(),
+                });
+                groups.len() - 1
             });
-            groups.len() - 1
-        });
         for (k, (aggregation, accumulator)) in args
             .aggregations
             .iter()

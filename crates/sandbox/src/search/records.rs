@@ -19,7 +19,7 @@ pub const WRAPUP_MS: i64 = 20_000;
 pub const SERVICE_LEVEL_MS: i64 = 30_000;
 
 /// A scalar field value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Val<'a> {
     Null,
     Str(Cow<'a, str>),
