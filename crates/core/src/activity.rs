@@ -1,11 +1,13 @@
 //! The Activity page's arithmetic. It reports through Webex's GraphQL Search API (`POST
 //! /search`): [`window`] (presets, limits, intervals), [`query`] (the requests), [`answer`]
-//! (reading them into charts and tables), [`units`] (how values read) and [`address`] (the view
-//! and window in the URL). Here: durations people can read, and which fields hold times,
-//! durations and ids the console can show as names (also for every other table).
+//! (reading them into charts and tables), [`pager`] (cursor paging of the task records),
+//! [`units`] (how values read) and [`address`] (the view and window in the URL). Here: durations
+//! people can read, and which fields hold times, durations and ids the console can show as names
+//! (also for every other table).
 
 pub mod address;
 pub mod answer;
+pub mod pager;
 pub mod query;
 pub mod units;
 pub mod window;

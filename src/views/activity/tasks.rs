@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use leptos::prelude::*;
 use serde_json::Value;
 use wxcc_core::activity::answer::{self, TASK_COLUMNS};
+use wxcc_core::activity::pager::Pager;
 use wxcc_core::activity::query::{self, FIRST_CURSOR, names};
 use wxcc_core::activity::units::format_count;
 use wxcc_core::activity::window::Window;
@@ -59,40 +60,43 @@ pub fn TaskRecords(window: Memo<Window>) -> impl IntoView {
         move || (window.get(), ctx.api_target.get()),
         move |(w, _)| total(ctx, w),
     );
-    // The cursors of the pages after the first, for the window they belong to: another window
-    // starts again on its first page.
-    let cursors = RwSignal::new((None::<Window>, Vec::<String>::new()));
-    let stack = move || {
-        let w = window.get();
-        cursors.with(|(of, stack)| {
-            if *of == Some(w) {
-                stack.clone()
-            } else {
-                Vec::new()
-            }
-        })
-    };
+    // The cursors of the pages after the first, for the window they belong to. Each answer
+    // carries the page it answers: the loader keeps the previous answer on screen while the next
+    // page loads, and "Next" must not take that answer's cursor a second time.
+    let pager = RwSignal::new(Pager::default());
     let page = crate::load::load(
-        move || (window.get(), stack().last().cloned(), ctx.api_target.get()),
-        move |(w, cursor, _)| async move {
-            let cursor = cursor.unwrap_or_else(|| FIRST_CURSOR.to_string());
-            fetch::search(ctx, query::task_page(w, &cursor), "taskDetails", "tasks").await
+        move || (pager.with(|p| p.key(window.get())), ctx.api_target.get()),
+        move |(key, _)| async move {
+            let cursor = key.cursor.as_deref().unwrap_or(FIRST_CURSOR);
+            let answer = fetch::search(
+                ctx,
+                query::task_page(key.window, cursor),
+                "taskDetails",
+                "tasks",
+            )
+            .await;
+            (key, answer)
         },
     );
+    // The end cursor of the answer on screen when it answers the page the view is on.
+    let can_go_next = move || {
+        let w = window.get();
+        match page.get() {
+            Some((key, Ok((_, end)))) => pager.with(|p| p.can_go_next(w, &key, end.as_deref())),
+            _ => false,
+        }
+    };
     let next = move |_| {
-        let Some(Ok((_, Some(cursor)))) = untrack(|| page.get()) else {
-            return;
-        };
         let w = window.get_untracked();
-        let mut pages = untrack(stack);
-        pages.push(cursor);
-        cursors.set((Some(w), pages));
+        if let Some((key, Ok((_, end)))) = untrack(|| page.get()) {
+            pager.update(|p| {
+                p.next(w, &key, end.as_deref());
+            });
+        }
     };
     let previous = move |_| {
         let w = window.get_untracked();
-        let mut pages = untrack(stack);
-        pages.pop();
-        cursors.set((Some(w), pages));
+        pager.update(|p| p.previous(w));
     };
     let pages = move || {
         total
@@ -112,7 +116,7 @@ pub fn TaskRecords(window: Memo<Window>) -> impl IntoView {
                 </span>
                 <Export window total=Signal::derive(move || total.get().and_then(Result::ok)) />
             </p>
-            {move || match page.get() {
+            {move || match page.get().map(|(_, answer)| answer) {
                 None => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
                 Some(Err(error)) => search_error(error, Callback::new(move |_| page.refetch())),
                 Some(Ok((records, _))) if records.is_empty() => {
@@ -121,10 +125,10 @@ pub fn TaskRecords(window: Memo<Window>) -> impl IntoView {
                 Some(Ok((records, _))) => records_table(&records),
             }}
             <p class="pager">
-                <button type="button" prop:disabled=move || stack().is_empty() on:click=previous>"Previous"</button>
+                <button type="button" prop:disabled=move || !pager.with(|p| p.has_previous(window.get())) on:click=previous>"Previous"</button>
                 <span data-testid="page">
                     {move || {
-                        let number = stack().len() + 1;
+                        let number = pager.with(|p| p.number(window.get()));
                         match pages() {
                             Some(of) => format!("Page {number} of {of}"),
                             None => format!("Page {number}"),
@@ -133,7 +137,7 @@ pub fn TaskRecords(window: Memo<Window>) -> impl IntoView {
                 </span>
                 <button
                     type="button"
-                    prop:disabled=move || !matches!(page.get(), Some(Ok((_, Some(_)))))
+                    prop:disabled=move || !can_go_next()
                     on:click=next
                 >
                     "Next"
