@@ -11,7 +11,10 @@ pub mod refresh;
 pub mod shared;
 pub mod signin;
 
+use std::cell::RefCell;
+
 use leptos::prelude::*;
+use wxcc_core::secret::RefreshHandle;
 use wxcc_core::session::SessionRecord;
 
 use wxcc_core::tab_message::TabMessage;
@@ -62,27 +65,33 @@ pub fn restore(ctx: Ctx) {
     }
 }
 
+/// What "Retry sign-out" needs in handle mode: the handle the proxy should revoke and the key
+/// whose proof it asks for (kept, with the key itself, until a `/logout` succeeds).
+#[derive(Clone, Default)]
+struct UnfinishedSignOut {
+    handle: Option<RefreshHandle>,
+    key_thumbprint: Option<String>,
+}
+
+thread_local! {
+    static UNFINISHED: RefCell<UnfinishedSignOut> = RefCell::default();
+}
+
 /// Ends the session in every tab: waits for any refresh in flight in any tab (so none can set a
-/// fresh cookie after it), clears every tab's copy, then asks the proxy to drop the sealed refresh
-/// token, and optionally continues to Webex's own logout page. A failed `/logout` is shown with a
-/// retry ([`Ctx::sign_out_problem`]).
+/// fresh cookie after it), clears every tab's copy, then asks the proxy to revoke the session
+/// (the cookie names it, or in handle mode the handle with its key's proof), and optionally
+/// continues to Webex's own logout page. A failed `/logout` is shown with a retry
+/// ([`Ctx::sign_out_problem`]).
 pub async fn sign_out(ctx: Ctx, also_webex: bool) {
     let result = tabs::exclusive(shared::REFRESH_LOCK, |_| async move {
         let config = ctx.config.get_value();
-        // Read before the session is cleared: the proof of its key, in handle mode.
-        let key = ctx.auth.with_untracked(|a| match a {
-            Auth::SignedIn(s) => s.key_thumbprint.clone(),
-            _ => None,
-        });
-        let proof = dpop::proof_for(
-            &config,
-            wxcc_core::proxy_protocol::LOGOUT_PATH,
-            key.as_deref(),
-        )
-        .await
-        .unwrap_or_else(|problem| {
-            leptos::logging::warn!("sign-out goes without a proof: {problem:?}");
-            None
+        // Read before the session is cleared: what the proxy revokes, in handle mode.
+        let unfinished = ctx.auth.with_untracked(|a| match a {
+            Auth::SignedIn(s) => UnfinishedSignOut {
+                handle: s.refresh_handle.clone(),
+                key_thumbprint: s.key_thumbprint.clone(),
+            },
+            _ => UnfinishedSignOut::default(),
         });
         ctx.end_session("You are signed out.");
         shared::note_ended();
@@ -91,10 +100,7 @@ pub async fn sign_out(ctx: Ctx, also_webex: bool) {
         shared::tell(&TabMessage::SignedOut(
             "You signed out in another tab.".into(),
         ));
-        let result = proxy::logout(&config, proof.as_ref()).await;
-        // The key goes with the session: nothing of it can be proven from this browser now.
-        dpop::forget().await;
-        result
+        revoke(&config, unfinished).await
     })
     .await;
     finish_sign_out(ctx, result);
@@ -107,11 +113,37 @@ pub async fn sign_out(ctx: Ctx, also_webex: bool) {
     }
 }
 
-/// "Retry sign-out" after a failed `/logout`.
+/// "Retry sign-out" after a failed `/logout`: the same request again, with a fresh proof.
 pub async fn retry_sign_out(ctx: Ctx) {
     let config = ctx.config.get_value();
-    // The session and its key are gone by now: the proxy is asked without a proof.
-    finish_sign_out(ctx, proxy::logout(&config, None).await);
+    let unfinished = UNFINISHED.with_borrow(Clone::clone);
+    finish_sign_out(ctx, revoke(&config, unfinished).await);
+}
+
+/// `POST /logout` for `unfinished`; the key goes once the proxy has the sign-out (nothing of the
+/// session can be proven from this browser then), and stays for a retry when it does not.
+async fn revoke(
+    config: &wxcc_core::config::AppConfig,
+    unfinished: UnfinishedSignOut,
+) -> Result<(), String> {
+    let proof = dpop::proof_for(
+        config,
+        wxcc_core::proxy_protocol::LOGOUT_PATH,
+        unfinished.key_thumbprint.as_deref(),
+    )
+    .await
+    .unwrap_or_else(|problem| {
+        leptos::logging::warn!("sign-out goes without a proof: {problem:?}");
+        None
+    });
+    let result = proxy::logout(config, unfinished.handle.as_ref(), proof.as_ref()).await;
+    if result.is_ok() {
+        dpop::forget().await;
+        UNFINISHED.set(UnfinishedSignOut::default());
+    } else {
+        UNFINISHED.set(unfinished);
+    }
+    result
 }
 
 fn finish_sign_out(ctx: Ctx, result: Result<(), String>) {

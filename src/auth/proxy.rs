@@ -194,11 +194,16 @@ pub async fn probe(config: &AppConfig) -> Result<Probe, RefreshFailure> {
     }
 }
 
-/// `POST /logout` (in handle mode with the proof of the session's key): the proxy clears its
-/// cookie. A failure says what failed and what to do: the cookie stays in the browser until it
+/// `POST /logout` (in handle mode with the handle and the proof of the session's key): the proxy
+/// revokes the session and clears its cookie. A failure says what failed and what to do: the cookie stays in the browser until it
 /// closes (or the proxy is reached).
-pub async fn logout(config: &AppConfig, proof: Option<&Secret>) -> Result<(), String> {
-    let response = post(config, protocol::LOGOUT_PATH, LogoutBody.to_json(), proof)
+pub async fn logout(
+    config: &AppConfig,
+    refresh_handle: Option<&RefreshHandle>,
+    proof: Option<&Secret>,
+) -> Result<(), String> {
+    let body = LogoutBody { refresh_handle }.to_json();
+    let response = post(config, protocol::LOGOUT_PATH, body, proof)
         .await
         .map_err(|e| {
             format!(

@@ -266,7 +266,7 @@ pub(crate) async fn logout(
             .flatten()
     });
     let revoked = match &sealed {
-        Some(sealed) => signout::revoke(&state, sealed).await,
+        Some(sealed) => signout::revoke(&state, sealed, dpop_header(&headers)).await,
         None => Ok(()),
     };
     let clear = cookie_mode.then(clear_cookie_header);

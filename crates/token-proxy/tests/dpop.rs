@@ -190,3 +190,43 @@ async fn the_preflight_lets_the_browser_send_the_proof() {
         .to_ascii_lowercase();
     assert!(allowed.split(',').any(|h| h.trim() == "dpop"), "{allowed}");
 }
+
+/// `/logout` with the handle and, when given, a `DPoP` header.
+async fn logout(router: &axum::Router, handle: &str, proof: Option<&str>) -> u16 {
+    let mut request = post("/logout");
+    if let Some(proof) = proof {
+        request = request.header("dpop", proof);
+    }
+    let request = request.body(Body::from(handle_body(handle))).unwrap();
+    let (status, _, _) = read(router.clone().oneshot(request).await.unwrap()).await;
+    status.as_u16()
+}
+
+#[tokio::test]
+async fn a_bound_handle_is_signed_out_only_with_its_keys_proof() {
+    const LOGOUT_HTU: &str = "https://proxy.example/logout";
+    let browser = Browser::new(5);
+    let (_upstream, router, handle) = signed_in(&browser).await;
+    // A copy of the handle without the key cannot end its owner's session.
+    assert_eq!(logout(&router, &handle, None).await, 401);
+    let other = Browser::new(6).proof(LOGOUT_HTU, CLOCK_START, "jti-other");
+    assert_eq!(logout(&router, &handle, Some(&other)).await, 401);
+    let (status, body) = refresh(
+        &router,
+        &handle,
+        Some(&browser.proof(HTU, CLOCK_START, "jti-still")),
+    )
+    .await;
+    assert_eq!(status, 200, "still signed in: {body}");
+    // The owner signs out with a proof for /logout, and the session is revoked.
+    let proof = browser.proof(LOGOUT_HTU, CLOCK_START, "jti-out");
+    assert_eq!(logout(&router, &handle, Some(&proof)).await, 204);
+    let (status, body) = refresh(
+        &router,
+        &handle,
+        Some(&browser.proof(HTU, CLOCK_START, "jti-after")),
+    )
+    .await;
+    assert_eq!(status, 401, "signed out: {body}");
+    assert_eq!(body["error"], "session_expired");
+}

@@ -201,8 +201,13 @@ fn the_refresh_probe_and_logout_bodies_the_spa_writes_are_accepted() {
 
     for mode in [SessionMode::Cookie, SessionMode::Handle] {
         assert_eq!(
-            request::parse_logout(LogoutBody.to_json().as_bytes(), mode).unwrap(),
+            request::parse_logout(LogoutBody::default().to_json().as_bytes(), mode).unwrap(),
             None
         );
     }
+    let logout = LogoutBody {
+        refresh_handle: Some(&handle),
+    };
+    let parsed = request::parse_logout(logout.to_json().as_bytes(), SessionMode::Handle).unwrap();
+    assert_eq!(parsed.unwrap().secret(), "v1.sealed-handle");
 }

@@ -55,12 +55,20 @@ impl RefreshBody<'_> {
     }
 }
 
-/// `POST /logout`: an empty object.
-pub struct LogoutBody;
+/// `POST /logout`: `{}` in cookie mode (the cookie names the session), the sealed handle in
+/// handle mode, so the proxy can revoke the session it holds.
+#[derive(Default)]
+pub struct LogoutBody<'a> {
+    pub refresh_handle: Option<&'a RefreshHandle>,
+}
 
-impl LogoutBody {
+impl LogoutBody<'_> {
     pub fn to_json(&self) -> String {
-        ObjectWriter::default().finish()
+        let mut body = ObjectWriter::default();
+        if let Some(handle) = self.refresh_handle {
+            body = body.text(field::REFRESH_HANDLE, handle.secret());
+        }
+        body.finish()
     }
 }
 

@@ -268,5 +268,9 @@ fn request_bodies_use_the_contract_names() {
         refresh(Some(&handle), true),
         r#"{"refresh_handle":"h","probe":true}"#
     );
-    assert_eq!(LogoutBody.to_json(), "{}");
+    assert_eq!(LogoutBody::default().to_json(), "{}");
+    let logout = LogoutBody {
+        refresh_handle: Some(&handle),
+    };
+    assert_eq!(logout.to_json(), r#"{"refresh_handle":"h"}"#);
 }

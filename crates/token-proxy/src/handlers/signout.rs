@@ -1,20 +1,37 @@
 //! Sign-out that revokes: `/logout` records the session's id in the revocation store until the
 //! session's end, and a refresh of any value of that session is refused.
 
+use crate::dpop::ProvenRequest;
 use crate::error::{ErrorCode, ProxyError};
 use crate::revocation::StoreError;
 use crate::sealing::SealedSession;
 use crate::state::AppState;
+use wxcc_core::proxy_protocol::LOGOUT_PATH;
 use wxcc_core::secret::Secret;
 
 /// Records the session sealed in `sealed` as signed out. A value that does not open (or whose session
-/// has ended) names no live session: there is nothing to revoke.
-pub(super) async fn revoke(state: &AppState, sealed: &Secret) -> Result<(), ProxyError> {
+/// has ended) names no live session: there is nothing to revoke. A handle bound to a browser key
+/// is signed out only with that key's `proof`, so a copied handle cannot end its owner's session.
+pub(super) async fn revoke(
+    state: &AppState,
+    sealed: &Secret,
+    proof: Option<&str>,
+) -> Result<(), ProxyError> {
     let now = state.now_unix();
     let Ok(session) = state.inner.sealer.open(sealed.secret(), now) else {
         tracing::info!("sign-out without a live session: nothing to revoke");
         return Ok(());
     };
+    if let Some(thumbprint) = &session.key_thumbprint {
+        let request = ProvenRequest {
+            method: "POST",
+            path: LOGOUT_PATH,
+        };
+        state
+            .inner
+            .proofs
+            .verify(proof, thumbprint.as_bytes(), request, now)?;
+    }
     // Until the end in force now: past it every value of the session is refused anyway.
     let until = state
         .inner
