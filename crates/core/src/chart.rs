@@ -264,6 +264,10 @@ mod tests {
         assert!(grouped(&[], &[]).is_empty());
         assert!(grouped(&["a"], &[("n", &[0.0])]).is_empty());
         assert!(!grouped(&["a"], &[("n", &[1.0])]).is_empty());
-        assert!(layout(&grouped(&[], &[("n", &[])]), false, LEFT).bars.is_empty());
+        assert!(
+            layout(&grouped(&[], &[("n", &[])]), false, LEFT)
+                .bars
+                .is_empty()
+        );
     }
 }
