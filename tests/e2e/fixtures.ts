@@ -62,6 +62,13 @@ export async function overviewLoaded(page: Page) {
   await expect(page.getByTestId('tile-profile').locator('.name')).not.toBeEmpty();
 }
 
+/** Forgets the list and count answers the tabs keep (issue 25's cache), so the next visit calls. */
+export async function forgetKeptAnswers(page: Page) {
+  await page.evaluate(() => {
+    for (const key of Object.keys(localStorage)) if (key.startsWith('wxcc.api-cache ')) localStorage.removeItem(key);
+  });
+}
+
 /** Starts a sign-in and stops on the sandbox's consent page; returns the authorize URL's params. */
 export async function startSignIn(page: Page): Promise<URLSearchParams> {
   await page.goto('/');

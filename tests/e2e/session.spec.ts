@@ -1,6 +1,6 @@
 // Keeping the session alive and calling the APIs: refresh (proactive, reactive, single flight),
 // rate limits, server errors, scopes and roles.
-import { test, expect, signIn, faults, resetFaults, overviewLoaded } from './fixtures';
+import { test, expect, signIn, faults, resetFaults, overviewLoaded, forgetKeptAnswers } from './fixtures';
 
 test.beforeEach(async ({ request }) => resetFaults(request));
 
@@ -17,7 +17,8 @@ test('ten concurrent 401s cause exactly one refresh, then every call succeeds', 
     if (r.status() === 401 && !r.url().includes('/proxy/')) unauthorized.push(r.url());
   });
   // Reloading the overview fires ten API calls at once (nine counts and the profile), all with the
-  // now-expired token.
+  // now-expired token, once the counts it keeps are forgotten.
+  await forgetKeptAnswers(page);
   await page.reload();
   await overviewLoaded(page);
   expect(unauthorized, 'the calls that met the expired token').toHaveLength(10);

@@ -47,7 +47,7 @@ test('three tabs whose access tokens expired make exactly one refresh', async ({
   for (const tab of tabs) await overviewLoaded(tab);
   await faults(request, { expire_access_tokens: true });
   const calls = proxyCalls(context);
-  // All three reload at once: thirty API calls meet the expired token.
+  // All three reload at once: every call not answered from the kept counts meets the expired token.
   await Promise.all(tabs.map((tab) => tab.reload()));
   for (const tab of tabs) await overviewLoaded(tab);
   expect(calls.filter((c) => c === '/proxy/refresh')).toHaveLength(1);

@@ -1,0 +1,142 @@
+// One API budget for every tab of the origin (issue 25): identical GETs from two tabs are one
+// request, a list or count visited again within 30 s costs nothing and Refresh asks again, one 429
+// pauses every tab with one countdown, and three tabs under a low configured limit keep to it.
+import type { BrowserContext, Page } from '@playwright/test';
+import { test, expect, signIn, faults, resetFaults, overviewLoaded, sandbox } from './fixtures';
+
+test.beforeEach(async ({ request }) => resetFaults(request));
+
+type Seen = { at: number; url: string };
+
+/** Every Contact Center API request any tab of `context` makes from now on. */
+function apiRequests(context: BrowserContext): Seen[] {
+  const seen: Seen[] = [];
+  context.on('request', (r) => {
+    if (r.url().startsWith(sandbox.api) && r.method() !== 'OPTIONS') seen.push({ at: Date.now(), url: r.url() });
+  });
+  return seen;
+}
+
+/** The requests for a list page (the overview's one-item count pages left out). */
+const listCalls = (seen: Seen[], api: string) =>
+  seen.filter((s) => s.url.includes(`/${api}?`) && new URL(s.url).searchParams.get('pageSize') !== '1');
+const countCalls = (seen: Seen[]) => seen.filter((s) => new URL(s.url).searchParams.get('pageSize') === '1');
+
+/** Another tab of the same browser, failing the test on any error it logs. */
+async function openTab(context: BrowserContext, path = '/'): Promise<Page> {
+  const tab = await context.newPage();
+  tab.on('pageerror', (error) => {
+    throw new Error(`uncaught in another tab: ${error.message}`);
+  });
+  await tab.goto(path);
+  return tab;
+}
+
+/** config.json with these fields added, for every tab of `context`. */
+async function withConfig(context: BrowserContext, fields: Record<string, unknown>) {
+  await context.route('**/config.json', async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, json: { ...(await response.json()), ...fields } });
+  });
+}
+
+test('two tabs opening the same list at once make one request', async ({ page, context }) => {
+  await signIn(page);
+  await overviewLoaded(page);
+  const second = await openTab(context);
+  await overviewLoaded(second);
+  const seen = apiRequests(context);
+  await Promise.all([page.goto('/config/users'), second.goto('/config/users')]);
+  for (const tab of [page, second]) await expect(tab.getByTestId('row').first()).toBeVisible();
+  expect(listCalls(seen, 'v2/user')).toHaveLength(1);
+});
+
+test('a list and the overview visited again within 30 s make no request; Refresh makes one', async ({ page, context }) => {
+  await signIn(page);
+  await overviewLoaded(page);
+  await page.getByRole('link', { name: 'Users', exact: true }).click();
+  await expect(page.getByTestId('row').first()).toBeVisible();
+  const seen = apiRequests(context);
+  await page.getByRole('link', { name: 'Token', exact: true }).click();
+  await page.getByRole('link', { name: 'Users', exact: true }).click();
+  await expect(page.getByTestId('row').first()).toBeVisible();
+  expect(listCalls(seen, 'v2/user'), 'the list came from the kept answer').toEqual([]);
+  const refreshed = page.waitForResponse((r) => r.url().startsWith(sandbox.api) && r.url().includes('/v2/user?'));
+  await page.getByTestId('refresh').click();
+  expect((await refreshed).status()).toBe(200);
+  expect(listCalls(seen, 'v2/user')).toHaveLength(1);
+  // Back on the overview: every count comes from the kept answers.
+  await page.locator('a.brand').click();
+  await overviewLoaded(page);
+  expect(countCalls(seen)).toEqual([]);
+});
+
+test('one 429 pauses every tab with one countdown, and the other tab waits it out', async ({ page, context, request }) => {
+  await signIn(page);
+  await overviewLoaded(page);
+  const second = await openTab(context, '/token');
+  await expect(second.getByTestId('access-token')).toBeVisible();
+  const seen = apiRequests(context);
+  let limitedAt = 0;
+  const answered: { tab: number; status: number; at: number }[] = [];
+  context.on('response', (r) => {
+    if (r.status() === 429 && !limitedAt) limitedAt = Date.now();
+    if (r.request().method() === 'GET' && r.url().includes('/v2/user?') && new URL(r.url()).searchParams.get('pageSize') !== '1') {
+      answered.push({ tab: r.frame().page() === page ? 1 : 2, status: r.status(), at: Date.now() });
+    }
+  });
+  await faults(request, { force_429: 1 });
+  await page.getByRole('link', { name: 'Users', exact: true }).click();
+  // The tab that met the 429 and the tab that made no call show the same one countdown.
+  for (const tab of [page, second]) {
+    await expect(tab.getByTestId('rate-limited')).toBeVisible();
+    await expect(tab.getByTestId('rate-limited')).toHaveCount(1);
+  }
+  await second.getByRole('link', { name: 'Users', exact: true }).click();
+  for (const tab of [page, second]) {
+    await expect(tab.getByTestId('row').first()).toBeVisible({ timeout: 15_000 });
+    await expect(tab.getByTestId('rate-limited')).toBeHidden();
+  }
+  // The forced 429's Retry-After is 2 s: nothing was sent, by either tab, until it had passed.
+  expect(limitedAt).toBeGreaterThan(0);
+  const during = seen.filter((s) => s.at > limitedAt && s.at < limitedAt + 1_800);
+  expect(during, 'requests sent during the pause').toEqual([]);
+  // One 429, and every other answer to the list a success sent after the pause.
+  const report = answered.map((a) => ({ ...a, at: a.at - limitedAt }));
+  console.log(`the list's answers, ms after the 429: ${JSON.stringify(report)}`);
+  expect(report.filter((a) => a.status === 429), JSON.stringify(report)).toHaveLength(1);
+  for (const a of report.filter((a) => a.status !== 429)) expect(a.status, JSON.stringify(report)).toBe(200);
+});
+
+test('three tabs under a low configured limit keep to it, say what they wait for, and show every view', async ({ page, context }) => {
+  test.setTimeout(120_000);
+  const limit = 12;
+  await withConfig(context, { api_requests_per_minute: limit, api_reserve_percent: 20 });
+  const started = Date.now();
+  const seen = apiRequests(context);
+  const limited: string[] = [];
+  context.on('response', (r) => {
+    if (r.status() === 429) limited.push(r.url());
+  });
+  await signIn(page);
+  await overviewLoaded(page);
+  const tabs = [page, await openTab(context), await openTab(context)];
+  for (const tab of tabs) await overviewLoaded(tab);
+  // The overview's counts are shared: the other tabs took them from the kept answers.
+  expect(countCalls(seen)).toHaveLength(9);
+  const lists = ['Open users', 'Open queues', 'Open teams'];
+  await Promise.all(tabs.map((tab, i) => tab.getByRole('link', { name: lists[i], exact: true }).click()));
+  // The budget is spent: the calls queue, and the tabs say so instead of stalling silently.
+  await expect
+    .poll(async () => (await Promise.all(tabs.map((tab) => tab.getByTestId('api-budget').isVisible()))).some(Boolean), { timeout: 10_000 })
+    .toBe(true);
+  const status = tabs.map((tab) => tab.getByTestId('api-budget'));
+  for (const s of status) if (await s.isVisible()) await expect(s).toHaveText(/^Waiting for the API budget: \d+ requests? queued$/);
+  for (const tab of tabs) await expect(tab.getByTestId('row').first()).toBeVisible({ timeout: 60_000 });
+  for (const tab of tabs) await expect(tab.getByTestId('api-budget')).toBeHidden();
+  // A full bucket may spend the limit at once and then earns it over the minute, in all tabs
+  // together.
+  const minutes = (Date.now() - started) / 60_000;
+  expect(seen.length).toBeLessThanOrEqual(limit + Math.ceil(limit * minutes));
+  expect(limited).toEqual([]);
+});
