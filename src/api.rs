@@ -111,7 +111,12 @@ pub async fn search(ctx: Ctx, body: String) -> Result<ApiCall, ApiError> {
         .map(|s| s.region_or_api_base.url())
         .unwrap_or_else(|| ctx.config.with_value(|c| c.api_base_url()));
     let url = search_url(&base, &org);
-    let send = Box::pin(send_with_retries(ctx, url.clone(), Some(body), Priority::Foreground));
+    let send = Box::pin(send_with_retries(
+        ctx,
+        url.clone(),
+        Some(body),
+        Priority::Foreground,
+    ));
     scheduler::answer("POST", &url, Freshness::Refresh, send).await
 }
 

@@ -230,7 +230,9 @@ fn Explorer() -> impl IntoView {
             }
             Some(match target {
                 // "Send" asks the API itself, never a kept answer.
-                Ok(url) => crate::api::get_absolute_with(ctx, &url, Call::default().refreshed()).await,
+                Ok(url) => {
+                    crate::api::get_absolute_with(ctx, &url, Call::default().refreshed()).await
+                }
                 Err(missing) => Err(wxcc_core::api_error::ApiError {
                     status: 0,
                     kind: wxcc_core::api_error::ApiErrorKind::Client,
