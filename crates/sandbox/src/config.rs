@@ -5,6 +5,10 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use wxcc_core::secret::Secret;
 
+mod search_knobs;
+
+pub use search_knobs::check_knobs as check_search_knobs;
+
 /// Scopes the demo client may request; the SPA asks for a subset of these.
 pub const DEMO_SCOPES: &[&str] = &[
     "cjp:config",
@@ -193,7 +197,7 @@ impl SandboxConfig {
             return Err("rate_limit_per_minute must be at least 1".into());
         }
         check_activity_cap_status(self.knobs.activity_cap_status)?;
-        crate::search::check_knobs(&self.knobs)?;
+        search_knobs::check_knobs(&self.knobs)?;
         for origin in &self.allowed_origins {
             let parsed = url::Url::parse(origin)
                 .map_err(|e| format!("allowed_origins entry {origin:?} is not a URL: {e}"))?;

@@ -69,7 +69,7 @@ async fn set_faults(
         let mut store = state.store();
         let faults = changed(&store.faults, request).map_err(|e| invalid(&e))?;
         check_activity_cap_status(faults.knobs.activity_cap_status)
-            .and_then(|()| crate::search::check_knobs(&faults.knobs))
+            .and_then(|()| crate::config::check_search_knobs(&faults.knobs))
             .map_err(|e| WebexError::new(StatusCode::BAD_REQUEST, e))?;
         store.faults = faults;
         let now = now_ms();

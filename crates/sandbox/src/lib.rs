@@ -55,10 +55,15 @@ pub fn identity_app(state: AppState) -> Router {
 /// Router for the Contact Center API port.
 pub fn api_app(state: AppState) -> Router {
     let cors = cors_layer(&state);
-    let guarded = api::routes().route_layer(axum::middleware::from_fn_with_state(
-        state.clone(),
-        api::guard,
-    ));
+    // The Search API shares the REST routes' guard (bearer token, rate limit) but is a module of
+    // its own, which uses api's errors and caller checks.
+    let guarded =
+        api::routes()
+            .merge(search::routes())
+            .route_layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                api::guard,
+            ));
     Router::new()
         .route("/healthz", get(healthz))
         .merge(guarded)

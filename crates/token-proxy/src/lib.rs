@@ -14,6 +14,7 @@ pub mod lambda;
 pub mod lifetime;
 pub mod limiter;
 pub mod logging;
+pub mod mode;
 mod policy;
 pub mod request;
 pub mod revocation;

@@ -6,7 +6,7 @@
 //! later), and sooner when the refresh token expires first. Refreshing never moves the end (it is not
 //! sliding).
 
-use crate::request::SessionMode;
+use crate::mode::SessionMode;
 
 /// Webex's refresh-token lifetime (90 days), assumed when the identity service does not say.
 pub const DEFAULT_REFRESH_LIFETIME_SECS: u64 = 90 * 24 * 60 * 60;

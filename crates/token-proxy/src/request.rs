@@ -18,14 +18,7 @@ const MAX_CODE_LEN: usize = 2048;
 const MIN_VERIFIER_LEN: usize = 43;
 const MAX_VERIFIER_LEN: usize = 128;
 
-/// How the sealed refresh token travels between the browser and the proxy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SessionMode {
-    /// A `__Host-` cookie: the proxy must be served same-site with the SPA.
-    Cookie,
-    /// An opaque handle in the JSON body, kept by the SPA (cross-site deployments).
-    Handle,
-}
+pub use crate::mode::SessionMode;
 
 /// A validated `POST /token` body.
 #[derive(Debug, Clone)]

@@ -27,7 +27,6 @@ pub use guard::{Caller, READ_SCOPES, check_org, guard};
 
 pub fn routes() -> Router<AppState> {
     configuration_routes()
-        .merge(crate::search::routes())
         .route("/v1/tasks", get(analytics::tasks))
         .route("/v1/agents/activities", get(analytics::agent_activities))
         .route("/v1/agents/statistics", get(analytics::agent_statistics))

@@ -13,7 +13,6 @@ mod bench;
 mod fields;
 mod filter;
 mod interval;
-mod knobs;
 mod query;
 mod raw;
 mod records;
@@ -40,7 +39,6 @@ use crate::seed::{Collection, TaskRecord};
 use crate::state::{AppState, now_ms};
 
 pub use bench::{BenchRun, interval_aggregation_benchmark};
-pub use knobs::check_knobs;
 use records::EntryPoint;
 
 /// Scopes that allow `/search` (any one suffices).

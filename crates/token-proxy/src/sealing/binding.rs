@@ -3,7 +3,7 @@
 //! production that share keys, or one deployment switched from cookie to handle mode, then refuse
 //! each other's values instead of accepting them.
 
-use crate::request::SessionMode;
+use crate::mode::SessionMode;
 use sha2::{Digest, Sha256};
 
 const LABEL: &[u8] = b"wxcc-token-proxy deployment";

@@ -2,7 +2,7 @@
 //! outdated formats.
 
 use super::*;
-use crate::request::SessionMode;
+use crate::mode::SessionMode;
 
 fn binding(mode: SessionMode, client_id: &str) -> DeploymentBinding {
     DeploymentBinding::new(

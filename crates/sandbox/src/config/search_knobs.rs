@@ -1,9 +1,10 @@
 //! The `search_*` knobs (declared with the others in `config::Knobs`) stand for what Cisco's
 //! Search API documentation leaves open, marked UNCONFIRMED or CONFLICT in the reference notes.
 //! Each default is the stricter reading. This checks their values, for the config file and the
-//! control endpoint alike.
+//! control endpoint alike. It lives with the knobs, not in `search`, so the config does not
+//! import the Search API's module (which imports the config).
 
-use crate::config::Knobs;
+use super::Knobs;
 
 /// A message naming the first `search_*` knob with a value the sandbox does not know.
 pub fn check_knobs(knobs: &Knobs) -> Result<(), String> {
