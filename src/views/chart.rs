@@ -64,7 +64,8 @@ pub fn bar_chart(
         .iter()
         .enumerate()
         .map(|(s, label)| {
-            view! { <li><span class=format!("swatch s{}", s % 4)></span>{label.clone()}</li> }.into_any()
+            view! { <li><span class=format!("swatch s{}", s % 4)></span>{label.clone()}</li> }
+                .into_any()
         })
         .collect_view();
     let heads = drawing

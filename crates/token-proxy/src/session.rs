@@ -1,7 +1,7 @@
 //! The browser-facing half of a session: the `__Host-` cookie and the success body (whose shape is
 //! the SPA's [`TokenResponse`], in core's wire contract). Pure, no I/O.
 
-use crate::request::SessionMode;
+use crate::mode::SessionMode;
 use crate::sealing::SealedSession;
 use crate::upstream::IssuedTokens;
 use wxcc_core::proxy_protocol::TokenResponse;

@@ -8,7 +8,7 @@ use crate::config::{Config, ServerLimits};
 use crate::dpop::{ProofRules, ProofVerifier};
 use crate::lifetime::SessionRules;
 use crate::limiter::RateLimiter;
-use crate::request::SessionMode;
+use crate::mode::SessionMode;
 use crate::revocation::{self, RevocationStore};
 use crate::sealing::Sealer;
 use crate::transport::TokenEndpoint;

@@ -12,17 +12,17 @@ mod session;
 mod tests;
 
 use crate::lifetime::SessionRules;
+use crate::mode::SessionMode;
 use crate::revocation::StoreChoice;
-use crate::request::SessionMode;
 use crate::sealing::{DeploymentBinding, DeploymentScope, Sealer};
 use parse::{parse_keys, parse_number, parse_origins, parse_web_url, printable};
+use revocation::parse_revocation_store;
+pub use revocation::{DYNAMODB_ENDPOINT, REVOCATION_STORE, REVOCATION_TABLE};
 use server::parse_server_limits;
 pub use server::{
     BODY_TIMEOUT_MS, HEADER_TIMEOUT_MS, MAX_CONCURRENT_REQUESTS, ORIGIN_SECRET, REQUEST_TIMEOUT_MS,
     ServerLimits,
 };
-use revocation::parse_revocation_store;
-pub use revocation::{DYNAMODB_ENDPOINT, REVOCATION_STORE, REVOCATION_TABLE};
 use session::parse_session_rules;
 use std::collections::HashMap;
 use std::fmt;

@@ -6,9 +6,9 @@ mod gate;
 mod tokens;
 
 use crate::error::{ErrorCode, ProxyError};
+pub use gate::{DEFAULT_HOLD_SECS, UpstreamGate};
 use serde_json::Value;
 use tokens::parse_tokens;
-pub use gate::{DEFAULT_HOLD_SECS, UpstreamGate};
 pub use tokens::{IssuedTokens, Unreadable};
 use url::Url;
 use wxcc_core::secret::Secret;
@@ -75,7 +75,9 @@ pub enum TransportFailure {
     Unreachable,
     BodyTooLarge,
     /// Not sent: the identity service rate limited the proxy and its `Retry-After` has not passed.
-    HeldBack { retry_after: u64 },
+    HeldBack {
+        retry_after: u64,
+    },
 }
 
 /// The reply's `Retry-After` in seconds (the delta-seconds form Webex sends), at most an hour.
