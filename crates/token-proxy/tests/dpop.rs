@@ -63,19 +63,29 @@ async fn signed_in(browser: &Browser) -> (Stub, axum::Router, String) {
     (upstream, router, handle)
 }
 
-/// `/refresh` with the handle and, when given, a `DPoP` header.
-async fn refresh(
+/// `path` with the handle and, when given, a `DPoP` header.
+async fn with_handle(
     router: &axum::Router,
+    path: &str,
     handle: &str,
     proof: Option<&str>,
 ) -> (u16, serde_json::Value) {
-    let mut request = post("/refresh");
+    let mut request = post(path);
     if let Some(proof) = proof {
         request = request.header("dpop", proof);
     }
     let request = request.body(Body::from(handle_body(handle))).unwrap();
     let (status, _, body) = read(router.clone().oneshot(request).await.unwrap()).await;
     (status.as_u16(), body)
+}
+
+/// `/refresh` with the handle and, when given, a `DPoP` header.
+async fn refresh(
+    router: &axum::Router,
+    handle: &str,
+    proof: Option<&str>,
+) -> (u16, serde_json::Value) {
+    with_handle(router, "/refresh", handle, proof).await
 }
 
 #[tokio::test]
@@ -191,15 +201,9 @@ async fn the_preflight_lets_the_browser_send_the_proof() {
     assert!(allowed.split(',').any(|h| h.trim() == "dpop"), "{allowed}");
 }
 
-/// `/logout` with the handle and, when given, a `DPoP` header.
+/// `/logout` with the handle and, when given, a `DPoP` header; its status.
 async fn logout(router: &axum::Router, handle: &str, proof: Option<&str>) -> u16 {
-    let mut request = post("/logout");
-    if let Some(proof) = proof {
-        request = request.header("dpop", proof);
-    }
-    let request = request.body(Body::from(handle_body(handle))).unwrap();
-    let (status, _, _) = read(router.clone().oneshot(request).await.unwrap()).await;
-    status.as_u16()
+    with_handle(router, "/logout", handle, proof).await.0
 }
 
 #[tokio::test]
