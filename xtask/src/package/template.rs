@@ -434,6 +434,10 @@ mod tests {
             "the proxy's rate limiter needs the viewer's address"
         );
         assert!(
+            SOURCE.contains("CloudFront-Viewer-Address, DPoP]"),
+            "handle mode's /refresh and /logout need their DPoP proof forwarded"
+        );
+        assert!(
             SOURCE.contains("ReservedConcurrentExecutions: !If\n        - HasReservedConcurrency")
         );
     }
