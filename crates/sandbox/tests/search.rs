@@ -4,42 +4,10 @@
 
 mod common;
 
+use common::search::*;
 use common::*;
 use serde_json::{Value, json};
-use wxcc_sandbox::{RunningSandbox, SandboxConfig};
-
-const HOUR_MS: i64 = 3_600_000;
-const DAY_MS: i64 = 86_400_000;
-
-/// The demo sandbox with a rate limit no test reaches (the rate-limit test sets its own).
-async fn start_search() -> (RunningSandbox, String) {
-    let config = SandboxConfig {
-        rate_limit_per_minute: 100_000,
-        ..SandboxConfig::demo(SPA_ORIGIN, REDIRECT_URI)
-    };
-    let sb = start(config).await;
-    let token = token_for(&sb, "admin").await["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    (sb, token)
-}
-
-/// Start of the current UTC hour: seeded tasks end an hour before it.
-fn hour() -> i64 {
-    let now = now_ms();
-    now - now.rem_euclid(HOUR_MS)
-}
-
-async fn post(sb: &RunningSandbox, token: &str, body: Value) -> reqwest::Response {
-    client()
-        .post(format!("{}/search", sb.api_url()))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-}
+use wxcc_sandbox::RunningSandbox;
 
 /// The answer of a query that must succeed: `data.<query>`.
 async fn data(sb: &RunningSandbox, token: &str, query: &str) -> Value {
@@ -50,14 +18,6 @@ async fn data(sb: &RunningSandbox, token: &str, query: &str) -> Value {
     assert!(body.get("errors").is_none(), "{body}");
     let (_, answer) = body["data"].as_object().unwrap().iter().next().unwrap();
     answer.clone()
-}
-
-/// Status and ApiErrorResponse description of a query that must fail.
-async fn refused(sb: &RunningSandbox, token: &str, query: &str) -> (u16, String) {
-    let r = post(sb, token, json!({ "query": query })).await;
-    let status = r.status().as_u16();
-    let body: Value = r.json().await.unwrap();
-    (status, api_error_description(&body, status))
 }
 
 /// `value` of the aggregation called `name` in a row.
@@ -96,41 +56,37 @@ async fn all_pages(
     query: &str,
     list: &str,
 ) -> (Vec<Value>, Vec<usize>) {
-    let (mut records, mut sizes) = (Vec::new(), Vec::new());
-    let mut cursor = "NA".to_string();
-    loop {
+    page_through("NA", list, |cursor| {
         let body = json!({ "query": query, "variables": { "cursor": cursor } });
-        let r = post(sb, token, body).await;
-        assert_eq!(r.status(), 200);
-        let body: Value = r.json().await.unwrap();
-        let (_, answer) = body["data"].as_object().unwrap().iter().next().unwrap();
-        let page = answer[list].as_array().unwrap();
-        sizes.push(page.len());
-        records.extend(page.iter().cloned());
-        if answer["pageInfo"]["hasNextPage"] == json!(false) {
-            assert_eq!(answer["pageInfo"]["endCursor"], Value::Null);
-            return (records, sizes);
+        async move {
+            let r = post(sb, token, body).await;
+            assert_eq!(r.status(), 200);
+            let body: Value = r.json().await.unwrap();
+            let (_, answer) = body["data"].as_object().unwrap().iter().next().unwrap();
+            answer.clone()
         }
-        cursor = answer["pageInfo"]["endCursor"]
-            .as_str()
-            .unwrap()
-            .to_string();
-    }
+    })
+    .await
+}
+
+/// `GET /v1/tasks` for `[from, to)`, up to 1000 tasks.
+async fn v1_tasks(sb: &RunningSandbox, token: &str, from: i64, to: i64) -> Value {
+    api_get(
+        sb,
+        token,
+        &format!("/v1/tasks?from={from}&to={to}&pageSize=1000"),
+    )
+    .await
+    .json()
+    .await
+    .unwrap()
 }
 
 #[tokio::test]
 async fn raw_tasks_page_to_the_last_page_and_are_the_tasks_of_v1_tasks() {
     let (sb, token) = start_search().await;
     let (from, to) = (hour() - 30 * HOUR_MS, hour() - HOUR_MS);
-    let rest: Value = api_get(
-        &sb,
-        &token,
-        &format!("/v1/tasks?from={from}&to={to}&pageSize=1000"),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let rest = v1_tasks(&sb, &token, from, to).await;
     let mut rest_ids: Vec<String> = rest["data"]
         .as_array()
         .unwrap()
@@ -175,15 +131,7 @@ async fn raw_tasks_page_to_the_last_page_and_are_the_tasks_of_v1_tasks() {
 async fn counts_per_channel_agree_with_v1_tasks_and_the_legacy_and_leg_queries_agree() {
     let (sb, token) = start_search().await;
     let (from, to) = (hour() - 20 * HOUR_MS, hour() - 2 * HOUR_MS);
-    let rest: Value = api_get(
-        &sb,
-        &token,
-        &format!("/v1/tasks?from={from}&to={to}&pageSize=1000"),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let rest = v1_tasks(&sb, &token, from, to).await;
     let aggregation = |query: &str, list: &str| {
         format!(
             r#"{{ {query}(from: {from}, to: {to}, aggregations: [{{field: "id", type: count, name: "contacts"}}]) {{
@@ -274,74 +222,35 @@ async fn agent_sessions_agree_with_agent_activities_for_a_day() {
 async fn every_filter_operator_and_compound_means_what_it_says() {
     let (sb, token) = start_search().await;
     let (from, to) = (hour() - 2 * DAY_MS, hour() - HOUR_MS);
-    let all = count(&sb, &token, from, to, "{}").await;
+    let tasks = async |filter: &str| count(&sb, &token, from, to, filter).await;
+    let all = tasks("{}").await;
     assert!(all > 1000.0, "{all}");
-    let phone = count(&sb, &token, from, to, "{channelType: {equals: telephony}}").await;
-    let not_phone = count(
-        &sb,
-        &token,
-        from,
-        to,
-        "{channelType: {notequals: telephony}}",
-    )
-    .await;
+    let phone = tasks("{channelType: {equals: telephony}}").await;
+    let not_phone = tasks("{channelType: {notequals: telephony}}").await;
     assert!(phone > 0.0 && not_phone > 0.0);
     assert_eq!(phone + not_phone, all);
-    let chat = count(&sb, &token, from, to, "{channelType: {equals: chat}}").await;
-    let either = count(
-        &sb,
-        &token,
-        from,
-        to,
-        "{or: [{channelType: {equals: telephony}}, {channelType: {equals: chat}}]}",
-    )
-    .await;
+    let chat = tasks("{channelType: {equals: chat}}").await;
+    let either =
+        tasks("{or: [{channelType: {equals: telephony}}, {channelType: {equals: chat}}]}").await;
     assert_eq!(either, phone + chat);
-    let not = count(
-        &sb,
-        &token,
-        from,
-        to,
-        "{not: {channelType: {equals: telephony}}}",
-    )
-    .await;
+    let not = tasks("{not: {channelType: {equals: telephony}}}").await;
     assert_eq!(not, not_phone);
-    let long_wait = count(&sb, &token, from, to, "{queueDuration: {gt: 60000}}").await;
-    let short_wait = count(&sb, &token, from, to, "{queueDuration: {lte: 60000}}").await;
+    let long_wait = tasks("{queueDuration: {gt: 60000}}").await;
+    let short_wait = tasks("{queueDuration: {lte: 60000}}").await;
     assert_eq!(long_wait + short_wait, all);
-    let at_least = count(&sb, &token, from, to, "{queueDuration: {gte: 60000}}").await;
-    let below = count(&sb, &token, from, to, "{queueDuration: {lt: 60000}}").await;
+    let at_least = tasks("{queueDuration: {gte: 60000}}").await;
+    let below = tasks("{queueDuration: {lt: 60000}}").await;
     assert_eq!(at_least + below, all);
-    let between = count(
-        &sb,
-        &token,
-        from,
-        to,
-        "{and: [{queueDuration: {gte: 30000}}, {queueDuration: {lt: 60000}}]}",
-    )
-    .await;
+    let between =
+        tasks("{and: [{queueDuration: {gte: 30000}}, {queueDuration: {lt: 60000}}]}").await;
     assert!(between > 0.0 && between < below);
     // Cisco's own example pattern, with its leading +.
-    let us = count(&sb, &token, from, to, r#"{origin: {match: "+1555.+"}}"#).await;
+    let us = tasks(r#"{origin: {match: "+1555.+"}}"#).await;
     assert_eq!(us, phone);
-    let contains = count(
-        &sb,
-        &token,
-        from,
-        to,
-        r#"{destination: {contains: "wxcc-sandbox"}}"#,
-    )
-    .await;
+    let contains = tasks(r#"{destination: {contains: "wxcc-sandbox"}}"#).await;
     assert_eq!(contains, all - phone);
-    let handled = count(&sb, &token, from, to, "{isContactHandled: {equals: true}}").await;
-    let abandoned = count(
-        &sb,
-        &token,
-        from,
-        to,
-        r#"{contactHandleType: {equals: "abandoned"}}"#,
-    )
-    .await;
+    let handled = tasks("{isContactHandled: {equals: true}}").await;
+    let abandoned = tasks(r#"{contactHandleType: {equals: "abandoned"}}"#).await;
     assert_eq!(handled + abandoned, all);
     // Nested objects are followed to their scalar fields.
     let queue: Value = data(
@@ -351,13 +260,9 @@ async fn every_filter_operator_and_compound_means_what_it_says() {
     )
     .await;
     let queue_id = queue["tasks"][0]["lastQueue"]["id"].as_str().unwrap();
-    let in_queue = count(
-        &sb,
-        &token,
-        from,
-        to,
-        &format!(r#"{{lastQueue: {{id: {{equals: "{queue_id}"}}}}}}"#),
-    )
+    let in_queue = tasks(&format!(
+        r#"{{lastQueue: {{id: {{equals: "{queue_id}"}}}}}}"#
+    ))
     .await;
     assert!(in_queue >= 1.0 && in_queue < all);
     // extFilter: tasks with a parked activity in that queue are the tasks whose last queue it is.

@@ -4,26 +4,15 @@
 
 mod common;
 
+use common::search::*;
 use common::*;
 use serde_json::Value;
 use wxcc_core::activity::query::{self, QueueSource};
 use wxcc_core::activity::window::{Interval, Window};
-use wxcc_sandbox::SandboxConfig;
-
-const HOUR_MS: i64 = 3_600_000;
-const DAY_MS: i64 = 86_400_000;
 
 #[tokio::test]
 async fn every_request_of_the_activity_page_is_answered_with_records() {
-    let config = SandboxConfig {
-        rate_limit_per_minute: 100_000,
-        ..SandboxConfig::demo(SPA_ORIGIN, REDIRECT_URI)
-    };
-    let sb = start(config).await;
-    let token = token_for(&sb, "admin").await["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (sb, token) = start_search().await;
     let now = now_ms();
     for span in [4 * HOUR_MS, 7 * DAY_MS] {
         let window = Window {
@@ -57,14 +46,7 @@ async fn every_request_of_the_activity_page_is_answered_with_records() {
             ),
         ];
         for (name, list, request) in requests {
-            let response = client()
-                .post(format!("{}/search", sb.api_url()))
-                .bearer_auth(&token)
-                .header("content-type", "application/json")
-                .body(request.body())
-                .send()
-                .await
-                .unwrap();
+            let response = post_text(&sb, &token, request.body()).await;
             let status = response.status();
             let body: Value = response.json().await.unwrap();
             assert_eq!(status, 200, "{}: {body}", request.query);

@@ -4,48 +4,9 @@
 
 mod common;
 
+use common::search::*;
 use common::*;
 use serde_json::{Value, json};
-use wxcc_sandbox::{RunningSandbox, SandboxConfig};
-
-const HOUR_MS: i64 = 3_600_000;
-const DAY_MS: i64 = 86_400_000;
-
-async fn start_search() -> (RunningSandbox, String) {
-    let config = SandboxConfig {
-        rate_limit_per_minute: 100_000,
-        ..SandboxConfig::demo(SPA_ORIGIN, REDIRECT_URI)
-    };
-    let sb = start(config).await;
-    let token = token_for(&sb, "admin").await["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    (sb, token)
-}
-
-fn hour() -> i64 {
-    let now = now_ms();
-    now - now.rem_euclid(HOUR_MS)
-}
-
-async fn post(sb: &RunningSandbox, token: &str, body: Value) -> reqwest::Response {
-    client()
-        .post(format!("{}/search", sb.api_url()))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-}
-
-/// Status and ApiErrorResponse description of a refused request.
-async fn refused(sb: &RunningSandbox, token: &str, query: &str) -> (u16, String) {
-    let r = post(sb, token, json!({ "query": query })).await;
-    let status = r.status().as_u16();
-    let body: Value = r.json().await.unwrap();
-    (status, api_error_description(&body, status))
-}
 
 fn raw(from: i64, to: i64) -> String {
     format!(
@@ -146,7 +107,7 @@ async fn query_errors_answer_400_with_the_api_error_shape_or_graphql_errors_by_k
 #[tokio::test]
 async fn the_body_must_be_a_search_request() {
     let (sb, token) = start_search().await;
-    let url = format!("{}/search", sb.api_url());
+    let url = search_url(&sb);
     let sent = |body: &'static str, content_type: &'static str| {
         client()
             .post(&url)
@@ -243,62 +204,31 @@ async fn caps_group_by_filter_arguments_paging_activity_span_and_the_ext_filter_
 async fn scope_role_org_and_token_are_checked() {
     let (sb, token) = start_search().await;
     let query = raw(hour() - 2 * HOUR_MS, hour() - HOUR_MS);
-    let url = format!("{}/search", sb.api_url());
-    let r = client()
-        .post(&url)
-        .json(&json!({"query": query}))
-        .send()
-        .await
-        .unwrap();
+    let body = json!({"query": query});
+    let url = search_url(&sb);
+    let r = post_to(&url, None, &body).await;
     assert_eq!(r.status(), 400);
-    let r = client()
-        .post(&url)
-        .bearer_auth("not-a-token")
-        .json(&json!({"query": query}))
-        .send()
-        .await
-        .unwrap();
+    let r = post_to(&url, Some("not-a-token"), &body).await;
     assert_eq!(r.status(), 401);
     let people_only = token_with_scope(&sb, "admin", "spark:people_read").await;
     let (status, message) = refused(&sb, &people_only, &query).await;
     assert_eq!(status, 403);
     assert!(message.contains("cjp:config_read"), "{message}");
-    let agent = token_for(&sb, "agent").await["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let agent = access_token(&sb, "agent").await;
     let (status, message) = refused(&sb, &agent, &query).await;
     assert_eq!(status, 403);
     assert!(message.contains("Supervisor"), "{message}");
-    let r = client()
-        .post(format!("{url}?orgId={}", sb.state().second_org_id()))
-        .bearer_auth(&token)
-        .json(&json!({"query": query}))
-        .send()
-        .await
-        .unwrap();
+    let second = format!("{url}?orgId={}", sb.state().second_org_id());
+    let r = post_to(&second, Some(&token), &body).await;
     assert_eq!(r.status(), 403);
-    let r = client()
-        .post(format!("{url}?orgId={}", sb.state().primary_org_id()))
-        .bearer_auth(&token)
-        .json(&json!({"query": query}))
-        .send()
-        .await
-        .unwrap();
+    let primary = format!("{url}?orgId={}", sb.state().primary_org_id());
+    let r = post_to(&primary, Some(&token), &body).await;
     assert_eq!(r.status(), 200);
 }
 
 #[tokio::test]
 async fn search_counts_toward_the_rate_limit_and_its_429_has_no_body() {
-    let config = SandboxConfig {
-        rate_limit_per_minute: 2,
-        ..SandboxConfig::demo(SPA_ORIGIN, REDIRECT_URI)
-    };
-    let sb = start(config).await;
-    let token = token_for(&sb, "admin").await["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (sb, token) = start_search_limited(2).await;
     let query = json!({"query": raw(hour() - 2 * HOUR_MS, hour() - HOUR_MS)});
     for _ in 0..2 {
         assert_eq!(post(&sb, &token, query.clone()).await.status(), 200);
@@ -320,7 +250,7 @@ async fn answers_over_the_size_threshold_are_gzipped_only_when_asked_and_cors_al
         "{{ taskDetails(from: {from}, to: {to}) {{ tasks {{ id {} }} }} }}",
         aliases.join(" ")
     );
-    let url = format!("{}/search", sb.api_url());
+    let url = search_url(&sb);
     let send = |query: &str, gzip: bool| {
         let mut request = client()
             .post(&url)

@@ -4,38 +4,19 @@
 
 mod common;
 
+use common::search::*;
 use common::*;
 use serde_json::{Value, json};
 use wxcc_core::activity::query::{self, FIRST_CURSOR, SearchRequest, names};
 use wxcc_core::activity::window::{Clock, Interval, Preset, Window, WindowChoice};
-use wxcc_sandbox::{RunningSandbox, SandboxConfig};
+use wxcc_sandbox::RunningSandbox;
 
 /// Raw `taskDetails` records come 250 a page.
 const PAGE_SIZE: usize = 250;
 
-async fn start_search() -> (RunningSandbox, String) {
-    let config = SandboxConfig {
-        rate_limit_per_minute: 100_000,
-        ..SandboxConfig::demo(SPA_ORIGIN, REDIRECT_URI)
-    };
-    let sb = start(config).await;
-    let token = token_for(&sb, "admin").await["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    (sb, token)
-}
-
 /// `data.taskDetails` of a body that must succeed.
 async fn task_details(sb: &RunningSandbox, token: &str, body: String) -> Value {
-    let r = client()
-        .post(format!("{}/search", sb.api_url()))
-        .bearer_auth(token)
-        .header("Content-Type", "application/json")
-        .body(body.clone())
-        .send()
-        .await
-        .unwrap();
+    let r = post_text(sb, token, body.clone()).await;
     let status = r.status().as_u16();
     let answer: Value = r.json().await.unwrap();
     assert_eq!(status, 200, "{body}\n{answer}");
@@ -107,23 +88,14 @@ async fn raw_records(
     token: &str,
     page_for: impl Fn(&str) -> SearchRequest,
 ) -> (Vec<Value>, Vec<usize>) {
-    let (mut records, mut sizes) = (Vec::new(), Vec::new());
-    let mut cursor = FIRST_CURSOR.to_string();
-    loop {
-        let answer = task_details(sb, token, page_for(&cursor).body()).await;
-        let page = answer["tasks"].as_array().unwrap();
-        sizes.push(page.len());
-        records.extend(page.iter().cloned());
-        if answer["pageInfo"]["hasNextPage"] == json!(false) {
-            assert_eq!(answer["pageInfo"]["endCursor"], Value::Null);
-            return (records, sizes);
-        }
-        cursor = answer["pageInfo"]["endCursor"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        assert!(sizes.len() < 500, "paging does not end");
-    }
+    let mut pages = 0;
+    page_through(FIRST_CURSOR, "tasks", |cursor| {
+        // A page past the 500th is asked for only when the 500th said it has a next.
+        pages += 1;
+        assert!(pages <= 500, "paging does not end");
+        task_details(sb, token, page_for(&cursor).body())
+    })
+    .await
 }
 
 /// The e2e test's window: yesterday in India (UTC+05:30), as the page computes it.

@@ -1,6 +1,8 @@
 //! Helpers that drive the sandbox over real loopback HTTP, the way a browser and a token proxy would.
 #![allow(dead_code)]
 
+pub mod search;
+
 use std::net::SocketAddr;
 
 use base64::Engine;
