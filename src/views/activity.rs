@@ -34,7 +34,6 @@ fn Activity() -> impl IntoView {
     // The browser's clock: read again on every choice, so "Today" clicked later ends later.
     let clock = RwSignal::new(fetch::clock());
     let window = Memo::new(move |_| address(router).window.resolve(&clock.get()));
-    let zone = Memo::new(move |_| clock.with(|c| (c.time_zone.clone(), c.utc_offset_minutes)));
     let problem = Memo::new(move |_| window::check(window.get(), clock.with(|c| c.now_ms)).err());
     let view_now = Memo::new(move |_| address(router).view);
     view! {
@@ -48,9 +47,9 @@ fn Activity() -> impl IntoView {
                     view! { <Notice text /> }.into_any()
                 }
                 None => match view_now.get() {
-                    View::Overview => view! { <charts::Overview window zone /> }.into_any(),
-                    View::Queues => view! { <charts::Queues window zone /> }.into_any(),
-                    View::Agents => view! { <charts::Agents window zone /> }.into_any(),
+                    View::Overview => view! { <charts::Overview window clock /> }.into_any(),
+                    View::Queues => view! { <charts::Queues window clock /> }.into_any(),
+                    View::Agents => view! { <charts::Agents window clock /> }.into_any(),
                     View::Tasks => view! { <tasks::TaskRecords window /> }.into_any(),
                 },
             }}
@@ -90,33 +89,18 @@ fn WindowPicker(
     let presets = Preset::ALL
         .into_iter()
         .map(|preset| {
-            let pressed = move || {
-                (address(router).window == WindowChoice::Preset(preset)).to_string()
-            };
             view! {
-                <button type="button" aria-pressed=pressed on:click=move |_| choose(WindowChoice::Preset(preset))>
+                <button
+                    type="button"
+                    aria-pressed=move || (address(router).window == WindowChoice::Preset(preset)).to_string()
+                    on:click=move |_| choose(WindowChoice::Preset(preset))
+                >
                     {preset.label()}
                 </button>
             }
             .into_any()
         })
         .collect_view();
-    let shown = move || {
-        let w = window.get();
-        let zone = clock.with(|c| c.time_zone.clone());
-        let interval = Interval::for_span(w.span_ms());
-        format!(
-            "{} – {} ({}; charts {})",
-            crate::browser::format_time(w.from),
-            crate::browser::format_time(w.to),
-            if zone.is_empty() {
-                "your time zone".to_string()
-            } else {
-                zone
-            },
-            interval.per()
-        )
-    };
     view! {
         <div class="toolbar" role="group" aria-label="Window presets">{presets}</div>
         <form class="toolbar" on:submit=apply aria-label="Custom window">
@@ -130,7 +114,24 @@ fn WindowPicker(
             </label>
             <button type="submit" class="primary">"Show"</button>
         </form>
-        <p class="muted" data-testid="window">{shown}</p>
+        <p class="muted" data-testid="window">
+            {move || {
+                let w = window.get();
+                let zone = clock.with(|c| c.time_zone.clone());
+                let interval = Interval::for_span(w.span_ms());
+                format!(
+                    "{} – {} ({}; charts {})",
+                    crate::browser::format_time(w.from),
+                    crate::browser::format_time(w.to),
+                    if zone.is_empty() {
+                        "your time zone".to_string()
+                    } else {
+                        zone
+                    },
+                    interval.per()
+                )
+            }}
+        </p>
     }
 }
 
@@ -150,11 +151,14 @@ fn ViewTabs() -> impl IntoView {
                 ev.prevent_default();
                 router.go(&to());
             };
-            let current = move || {
-                if address(router).view == v { "page" } else { "false" }.to_string()
-            };
             view! {
-                <a href=move || crate::browser::app_href(&to()) aria-current=current on:click=click>{v.label()}</a>
+                <a
+                    href=move || crate::browser::app_href(&to())
+                    aria-current=move || if address(router).view == v { "page" } else { "false" }.to_string()
+                    on:click=click
+                >
+                    {v.label()}
+                </a>
             }
             .into_any()
         })

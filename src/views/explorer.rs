@@ -39,15 +39,16 @@ fn ExplorerTabs() -> impl IntoView {
             ev.prevent_default();
             router.go(to);
         };
-        let current = move || {
-            if graphql.get() == is_graphql {
-                "page"
-            } else {
-                "false"
-            }
-            .to_string()
-        };
-        view! { <a href=crate::browser::app_href(to) aria-current=current on:click=click>{label}</a> }.into_any()
+        view! {
+            <a
+                href=crate::browser::app_href(to)
+                aria-current=move || if graphql.get() == is_graphql { "page" } else { "false" }.to_string()
+                on:click=click
+            >
+                {label}
+            </a>
+        }
+        .into_any()
     };
     view! {
         <section>

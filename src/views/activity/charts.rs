@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use wxcc_core::activity::answer::{self, QueueFigures};
 use wxcc_core::activity::query::{self, QueueSource};
 use wxcc_core::activity::units::{self, TimeUnit, format_count, format_percent};
-use wxcc_core::activity::window::{self, Interval, Window};
+use wxcc_core::activity::window::{self, Clock, Interval, Window};
 use wxcc_core::api_error::{ApiError, ApiErrorKind};
 use wxcc_core::chart::Grouped;
 
@@ -104,21 +104,25 @@ fn charts_view(answer: Loaded<Answer>, test_id: &'static str) -> AnyView {
     .into_any()
 }
 
-/// Reruns when the window, the zone or the API target (region, orgId) changes.
+/// Reruns when the window, the zone (IANA name and UTC offset, read from the clock) or the API
+/// target (region, orgId) changes.
 type Target = Option<(String, Option<String>)>;
 
 fn source(
     window: Memo<Window>,
-    zone: Memo<(String, i64)>,
+    clock: RwSignal<Clock>,
     ctx: Ctx,
 ) -> impl Fn() -> (Window, (String, i64), Target) {
-    move || (window.get(), zone.get(), ctx.api_target.get())
+    move || {
+        let zone = clock.with(|c| (c.time_zone.clone(), c.utc_offset_minutes));
+        (window.get(), zone, ctx.api_target.get())
+    }
 }
 
 #[component]
-pub fn Overview(window: Memo<Window>, zone: Memo<(String, i64)>) -> impl IntoView {
+pub fn Overview(window: Memo<Window>, clock: RwSignal<Clock>) -> impl IntoView {
     let ctx = use_ctx();
-    let by_channel = crate::load::load(source(window, zone, ctx), move |(w, _, _)| async move {
+    let by_channel = crate::load::load(source(window, clock, ctx), move |(w, _, _)| async move {
         let (rows, _) =
             fetch::search(ctx, query::contacts_by_channel(w), "taskDetails", "tasks").await?;
         Ok(Charts {
@@ -134,7 +138,7 @@ pub fn Overview(window: Memo<Window>, zone: Memo<(String, i64)>) -> impl IntoVie
         })
     });
     let per_interval = crate::load::load(
-        source(window, zone, ctx),
+        source(window, clock, ctx),
         move |(w, (zone, offset), _)| async move {
             let interval = Interval::for_span(w.span_ms());
             let (rows, _) = fetch::search(
@@ -235,9 +239,9 @@ async fn queue_figures(
 }
 
 #[component]
-pub fn Queues(window: Memo<Window>, zone: Memo<(String, i64)>) -> impl IntoView {
+pub fn Queues(window: Memo<Window>, clock: RwSignal<Clock>) -> impl IntoView {
     let ctx = use_ctx();
-    let figures = crate::load::load(source(window, zone, ctx), move |(w, _, _)| async move {
+    let figures = crate::load::load(source(window, clock, ctx), move |(w, _, _)| async move {
         let (mut queues, note) = queue_figures(ctx, w).await?;
         queues.truncate(MOST_BARS);
         Ok(Charts {
@@ -272,9 +276,9 @@ pub fn Queues(window: Memo<Window>, zone: Memo<(String, i64)>) -> impl IntoView 
 }
 
 #[component]
-pub fn Agents(window: Memo<Window>, zone: Memo<(String, i64)>) -> impl IntoView {
+pub fn Agents(window: Memo<Window>, clock: RwSignal<Clock>) -> impl IntoView {
     let ctx = use_ctx();
-    let figures = crate::load::load(source(window, zone, ctx), move |(w, _, _)| async move {
+    let figures = crate::load::load(source(window, clock, ctx), move |(w, _, _)| async move {
         let (rows, _) =
             fetch::search(ctx, query::per_agent(w), "agentSession", "agentSessions").await?;
         let mut agents = answer::agents(&rows);
