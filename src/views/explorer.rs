@@ -5,13 +5,15 @@
 
 mod graphql;
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use wxcc_core::catalogue::{self, ENDPOINTS, Endpoint};
 use wxcc_core::curl::render_curl;
 
 use super::json_tree::JsonTree;
 use super::{ApiErrorView, Gate};
-use crate::api::Call;
+use crate::api::{ApiCall, Call};
 use crate::ctx::use_ctx;
 use crate::router::use_router;
 
@@ -64,6 +66,51 @@ fn ExplorerTabs() -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// The "cURL" section of both tabs: the command `curl` writes (the token in it only when
+/// `reveal` is on) and "Copy as cURL", which says what became of the last copy.
+fn curl_view(
+    reveal: RwSignal<bool>,
+    curl: Arc<dyn Fn() -> Option<String> + Send + Sync>,
+) -> AnyView {
+    let copied = RwSignal::new(String::new());
+    let text = Arc::clone(&curl);
+    let copy = move |_| {
+        if let Some(text) = curl() {
+            leptos::task::spawn_local(async move {
+                let note = match crate::browser::copy_to_clipboard(&text).await {
+                    Ok(()) => "Copied.".to_string(),
+                    Err(e) => e,
+                };
+                copied.set(note);
+            });
+        }
+    };
+    view! {
+        <h2>"cURL"</h2>
+        <label>
+            <input type="checkbox" prop:checked=move || reveal.get() on:change=move |ev| reveal.set(event_target_checked(&ev)) />
+            " Include the access token (otherwise $WXCC_ACCESS_TOKEN)"
+        </label>
+        <pre class="curl" data-testid="curl">{move || text().unwrap_or_default()}</pre>
+        <button on:click=copy>"Copy as cURL"</button>
+        <span role="status">{move || copied.get()}</span>
+    }
+    .into_any()
+}
+
+/// A call's answer in both tabs: status, time and trackingId above the JSON tree.
+fn call_view(call: ApiCall) -> AnyView {
+    view! {
+        <p data-testid="response-meta">
+            <span data-testid="status">{format!("HTTP {}", call.status)}</span>
+            {format!(" · {} ms", call.elapsed_ms.round() as u64)}
+            {call.tracking_id.map(|t| view! { " · trackingId " <code data-testid="tracking-id">{t}</code> }.into_any())}
+        </p>
+        <JsonTree value=call.json />
+    }
+    .into_any()
 }
 
 /// The parameter values in the address (`search`, the query string): `p.<name>=value`.
@@ -213,8 +260,6 @@ fn Explorer() -> impl IntoView {
         }
     });
     let reveal = RwSignal::new(false);
-    // What happened to the last "Copy as cURL" (empty until the first).
-    let copied = RwSignal::new(String::new());
 
     let url = move || values.with(|pairs| request_url(ctx, endpoint(), pairs));
     // Reruns when the address (endpoint, values, run) or the API target (region, orgId) changes.
@@ -271,17 +316,6 @@ fn Explorer() -> impl IntoView {
             &token,
             reveal.get(),
         ))
-    };
-    let copy = move |_| {
-        if let Some(text) = curl() {
-            leptos::task::spawn_local(async move {
-                let note = match crate::browser::copy_to_clipboard(&text).await {
-                    Ok(()) => "Copied.".to_string(),
-                    Err(e) => e,
-                };
-                copied.set(note);
-            });
-        }
     };
     // A memo: a token refresh (a new `Auth::SignedIn`) must not rebuild the parameter form.
     let granted = crate::load::flag(move || {
@@ -379,28 +413,13 @@ fn Explorer() -> impl IntoView {
                 }
                 .into_any()
             }}
-            <h2>"cURL"</h2>
-            <label>
-                <input type="checkbox" prop:checked=move || reveal.get() on:change=move |ev| reveal.set(event_target_checked(&ev)) />
-                " Include the access token (otherwise $WXCC_ACCESS_TOKEN)"
-            </label>
-            <pre class="curl" data-testid="curl">{move || curl().unwrap_or_default()}</pre>
-            <button on:click=copy>"Copy as cURL"</button>
-            <span role="status">{move || copied.get()}</span>
+            {curl_view(reveal, Arc::new(curl))}
             <h2>"Response"</h2>
             {move || match response.get() {
                 None => view! { <p class="muted" role="status">"Calling…"</p> }.into_any(),
                 Some(None) => ().into_any(),
                 Some(Some(result)) => match result {
-                    Ok(call) => view! {
-                        <p data-testid="response-meta">
-                            <span data-testid="status">{format!("HTTP {}", call.status)}</span>
-                            {format!(" · {} ms", call.elapsed_ms.round() as u64)}
-                            {call.tracking_id.clone().map(|t| view! { " · trackingId " <code data-testid="tracking-id">{t}</code> }.into_any())}
-                        </p>
-                        <JsonTree value=call.json />
-                    }
-                    .into_any(),
+                    Ok(call) => call_view(call),
                     Err(error) => view! { <ApiErrorView error focus=true on_retry=Callback::new(move |_| response.refetch()) /> }.into_any(),
                 },
             }}

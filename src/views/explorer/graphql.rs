@@ -2,6 +2,8 @@
 //! with Cisco's example queries, the variables as JSON (the last 24 hours to start with), Send,
 //! the answer as the JSON tree, and "Copy as cURL" with the token redacted unless asked.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use wxcc_core::activity::query::body;
 use wxcc_core::api_error::{ApiError, ApiErrorKind};
@@ -11,7 +13,6 @@ use wxcc_core::curl::{render_curl, shell_quote};
 use crate::api::ApiCall;
 use crate::ctx::use_ctx;
 use crate::views::ApiErrorView;
-use crate::views::json_tree::JsonTree;
 
 /// The window of the examples' `$from`/`$to`: the last 24 hours.
 fn default_variables() -> String {
@@ -30,7 +31,6 @@ pub fn GraphQlTab() -> impl IntoView {
     let answer = RwSignal::new(None::<Result<ApiCall, ApiError>>);
     let sending = RwSignal::new(false);
     let reveal = RwSignal::new(false);
-    let copied = RwSignal::new(String::new());
     let choose = move |ev: leptos::ev::Event| {
         query.set(search::example(&event_target_value(&ev)).query.to_string());
     };
@@ -85,17 +85,6 @@ pub fn GraphQlTab() -> impl IntoView {
         let data = request_body().ok()?;
         Some(format!("{command} \\\n  --data {}", shell_quote(&data)))
     };
-    let copy = move |_| {
-        if let Some(text) = curl() {
-            leptos::task::spawn_local(async move {
-                let note = match crate::browser::copy_to_clipboard(&text).await {
-                    Ok(()) => "Copied.".to_string(),
-                    Err(e) => e,
-                };
-                copied.set(note);
-            });
-        }
-    };
     let granted = crate::load::flag(move || {
         ctx.granted(|scopes| {
             search::SCOPES
@@ -130,27 +119,12 @@ pub fn GraphQlTab() -> impl IntoView {
                 <button type="submit" class="primary" prop:disabled=move || sending.get()>"Send"</button>
             </div>
         </form>
-        <h2>"cURL"</h2>
-        <label>
-            <input type="checkbox" prop:checked=move || reveal.get() on:change=move |ev| reveal.set(event_target_checked(&ev)) />
-            " Include the access token (otherwise $WXCC_ACCESS_TOKEN)"
-        </label>
-        <pre class="curl" data-testid="curl">{move || curl().unwrap_or_default()}</pre>
-        <button on:click=copy>"Copy as cURL"</button>
-        <span role="status">{move || copied.get()}</span>
+        {super::curl_view(reveal, Arc::new(curl))}
         <h2>"Response"</h2>
         {move || match (sending.get(), answer.get()) {
             (true, _) => view! { <p class="muted" role="status">"Calling…"</p> }.into_any(),
             (false, None) => ().into_any(),
-            (false, Some(Ok(call))) => view! {
-                <p data-testid="response-meta">
-                    <span data-testid="status">{format!("HTTP {}", call.status)}</span>
-                    {format!(" · {} ms", call.elapsed_ms.round() as u64)}
-                    {call.tracking_id.clone().map(|t| view! { " · trackingId " <code data-testid="tracking-id">{t}</code> }.into_any())}
-                </p>
-                <JsonTree value=call.json />
-            }
-            .into_any(),
+            (false, Some(Ok(call))) => super::call_view(call),
             (false, Some(Err(error))) => {
                 let forbidden = error.kind == ApiErrorKind::Forbidden;
                 view! {
