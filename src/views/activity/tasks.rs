@@ -12,16 +12,18 @@ use wxcc_core::activity::pager::Pager;
 use wxcc_core::activity::query::{self, FIRST_CURSOR, names};
 use wxcc_core::activity::units::format_count;
 use wxcc_core::activity::window::Window;
+use wxcc_core::api_error::ApiError;
 
 use super::fetch::{self, search_error};
 use crate::ctx::{Ctx, use_ctx};
+use crate::load::Loaded;
 use crate::views::table::{cell_view, export_csv};
 
 /// The API's page size for raw `taskDetails` records, and the most it pages through.
 const PAGE_SIZE: u64 = 250;
 const MOST_RECORDS: u64 = 100_000;
 
-async fn total(ctx: Ctx, w: Window) -> Result<u64, wxcc_core::api_error::ApiError> {
+async fn total(ctx: Ctx, w: Window) -> Result<u64, ApiError> {
     let (rows, _) = fetch::search(ctx, query::task_total(w), "taskDetails", "tasks").await?;
     Ok(answer::total(&rows, names::CONTACTS))
 }
@@ -114,7 +116,7 @@ pub fn TaskRecords(window: Memo<Window>) -> impl IntoView {
                         Some(Err(_)) => "The total is not known.".to_string(),
                     }}
                 </span>
-                <Export window total=Signal::derive(move || total.get().and_then(Result::ok)) />
+                <Export window total />
             </p>
             {move || match page.get().map(|(_, answer)| answer) {
                 None => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
@@ -150,7 +152,9 @@ pub fn TaskRecords(window: Memo<Window>) -> impl IntoView {
 /// "Export CSV": every page of the window, one after the other, while a progress bar shows how
 /// far it got; Cancel (or leaving the page) stops it after the page in flight.
 #[component]
-fn Export(window: Memo<Window>, total: Signal<Option<u64>>) -> impl IntoView {
+fn Export(window: Memo<Window>, total: Loaded<Result<u64, ApiError>>) -> impl IntoView {
+    // The window's record count, once known.
+    let total = move || total.get().and_then(Result::ok);
     let ctx = use_ctx();
     // Records fetched so far while an export runs.
     let fetched = RwSignal::new(None::<usize>);
@@ -163,7 +167,7 @@ fn Export(window: Memo<Window>, total: Signal<Option<u64>>) -> impl IntoView {
         let cancelled = Arc::clone(&cancelled);
         cancelled.store(false, Ordering::Relaxed);
         let w = window.get_untracked();
-        let expected = total.get_untracked().unwrap_or(0).min(MOST_RECORDS);
+        let expected = untrack(total).unwrap_or(0).min(MOST_RECORDS);
         leptos::task::spawn_local(async move {
             let outcome = fetch_all(ctx, w, fetched, &cancelled).await;
             let _ = fetched.try_set(None);
@@ -189,7 +193,7 @@ fn Export(window: Memo<Window>, total: Signal<Option<u64>>) -> impl IntoView {
             }
             .into_any(),
             Some(done) => {
-                let expected = total.get().unwrap_or(0).min(MOST_RECORDS);
+                let expected = total().unwrap_or(0).min(MOST_RECORDS);
                 let stop = Arc::clone(&stop);
                 view! {
                     <progress max=expected.max(1).to_string() value=done.to_string() aria-label="Export progress" data-testid="export-progress"></progress>
@@ -209,7 +213,7 @@ async fn fetch_all(
     w: Window,
     fetched: RwSignal<Option<usize>>,
     cancelled: &AtomicBool,
-) -> Result<Vec<Vec<(String, Value)>>, wxcc_core::api_error::ApiError> {
+) -> Result<Vec<Vec<(String, Value)>>, ApiError> {
     let mut rows = Vec::new();
     let mut cursor = FIRST_CURSOR.to_string();
     loop {
