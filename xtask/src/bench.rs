@@ -1,5 +1,6 @@
 //! `cargo xtask bench`: bundle size against its budget, sign-in latency in headless Chromium, the
-//! token proxy's cost, and Lighthouse scores, measured on this machine in one run. Prints one
+//! Search API reporting (the sandbox's aggregation, the Activity page's 7-day charts), the token
+//! proxy's cost, and Lighthouse scores, measured on this machine in one run. Prints one
 //! Markdown table (for the README's performance section) and writes it with every raw figure to
 //! target/bench/report.json. A section that fails is shown as FAILED and the others still run; the
 //! command then exits non-zero, as it does when the bundle is over budget.
@@ -10,6 +11,7 @@ mod lambda;
 mod lighthouse;
 mod proxy;
 mod report;
+mod search;
 mod signin;
 mod stats;
 
@@ -38,7 +40,7 @@ Writes target/bench/report.json and prints the table; exits non-zero when the bu
     )
 }
 
-const SECTIONS: [&str; 4] = ["bundle", "sign-in", "proxy", "lighthouse"];
+const SECTIONS: [&str; 5] = ["bundle", "sign-in", "search", "proxy", "lighthouse"];
 
 #[derive(Debug, PartialEq)]
 pub struct Options {
@@ -102,7 +104,8 @@ pub fn run(args: &[String]) -> Result {
         .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
 
     let dist = crate::spa::dist();
-    let needs_build = wanted("bundle") || wanted("sign-in") || wanted("lighthouse");
+    let needs_build =
+        wanted("bundle") || wanted("sign-in") || wanted("search") || wanted("lighthouse");
     let build = if needs_build {
         crate::spa::build("/")
     } else {
@@ -119,7 +122,7 @@ pub fn run(args: &[String]) -> Result {
         (Err(error), true) => Section::failed("bundle", format!("the SPA build failed: {error}")),
     });
 
-    if wanted("sign-in") || wanted("lighthouse") {
+    if wanted("sign-in") || wanted("search") || wanted("lighthouse") {
         let stack = build
             .clone()
             .and_then(|()| Servers::Optimised.build())
@@ -134,6 +137,11 @@ pub fn run(args: &[String]) -> Result {
                 } else {
                     Section::skipped("sign-in")
                 });
+                sections.push(if wanted("search") {
+                    search::section(Ok(&stack), &out_dir)
+                } else {
+                    Section::skipped("search")
+                });
                 sections.push(if wanted("lighthouse") {
                     lighthouse::section(&format!("{}/", stack.cdn.address), &out_dir)
                 } else {
@@ -142,8 +150,11 @@ pub fn run(args: &[String]) -> Result {
                 drop(stack);
             }
             Err(error) => {
-                for name in ["sign-in", "lighthouse"] {
-                    sections.push(if wanted(name) {
+                for name in ["sign-in", "search", "lighthouse"] {
+                    sections.push(if name == "search" && wanted(name) {
+                        // The sandbox's aggregation needs no stack: it is still measured.
+                        search::section(Err(&error), &out_dir)
+                    } else if wanted(name) {
                         Section::failed(name, format!("the local stack did not start: {error}"))
                     } else {
                         Section::skipped(name)
@@ -152,8 +163,9 @@ pub fn run(args: &[String]) -> Result {
             }
         }
     } else {
-        sections.push(Section::skipped("sign-in"));
-        sections.push(Section::skipped("lighthouse"));
+        for name in ["sign-in", "search", "lighthouse"] {
+            sections.push(Section::skipped(name));
+        }
     }
 
     sections.push(if wanted("proxy") {
