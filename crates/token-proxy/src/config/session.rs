@@ -11,6 +11,11 @@ use crate::lifetime::{self, DAY_SECS, SessionRules};
 const MAX_DEFAULT_REFRESH_LIFETIME_SECS: u64 = 365 * DAY_SECS;
 /// The longest "keep me signed in": Webex's refresh-token lifetime.
 const MAX_REMEMBER_DAYS: u64 = 90;
+/// The shortest session: enough for a sign-in to finish (code exchange, first calls) before it
+/// ends. It was 60 s, which only stopped the session's end being seen end to end in a test that
+/// can wait for it: `cargo xtask test` runs a 20-second session to see it bind every tab. A short
+/// session is never less safe, only less convenient, so no deployment is put at risk by allowing it.
+const MIN_SESSION_LIFETIME_SECS: u64 = 10;
 
 /// Reads the session variables through `get` (trimmed, `None` when unset or blank).
 pub(super) fn parse_session_rules(
@@ -28,7 +33,7 @@ pub(super) fn parse_session_rules(
         SESSION_LIFETIME_SECS,
         get(SESSION_LIFETIME_SECS),
         lifetime::DEFAULT_SESSION_LIFETIME_SECS,
-        60,
+        MIN_SESSION_LIFETIME_SECS,
         default_refresh_lifetime_secs,
     )
     .map_err(|e| ConfigError {

@@ -142,7 +142,7 @@ fn each_bad_value_names_its_variable() {
         (with(UPSTREAM_TIMEOUT_MS, "0"), UPSTREAM_TIMEOUT_MS),
         (with(UPSTREAM_TIMEOUT_MS, "ten"), UPSTREAM_TIMEOUT_MS),
         (with(RATE_LIMIT_PER_MINUTE, "-1"), RATE_LIMIT_PER_MINUTE),
-        (with(SESSION_LIFETIME_SECS, "59"), SESSION_LIFETIME_SECS),
+        (with(SESSION_LIFETIME_SECS, "9"), SESSION_LIFETIME_SECS),
         (
             with(SESSION_LIFETIME_SECS, "7776001"),
             SESSION_LIFETIME_SECS,
@@ -188,6 +188,12 @@ fn session_settings_have_flags_and_fit_together() {
     assert_eq!(config.sessions.lifetime_secs, 3_600);
     assert_eq!(config.sessions.remember_days, 14);
     assert_eq!(config.sessions.default_refresh_lifetime_secs, 86_400);
+
+    // Short sessions are allowed down to 10 s (the end-to-end suite runs a 20-second one).
+    for secs in [10, 20] {
+        let config = parse(&base_env(), &[&format!("--session-lifetime-secs={secs}")]).unwrap();
+        assert_eq!(config.sessions.lifetime_secs, secs);
+    }
 
     // A session cannot be meant to outlive the refresh-token lifetime.
     let error = parse(
