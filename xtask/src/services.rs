@@ -200,14 +200,24 @@ pub struct Stack {
 }
 
 pub fn start_stack(dist: &Path, options: &StackOptions) -> Result<Stack> {
+    start_stack_with(dist, options, &[])
+}
+
+/// [`start_stack`] with extra token-proxy variables, set after the stack's own (an end-to-end
+/// suite's `WXCC_PROXY_SESSION_LIFETIME_SECS`, say).
+pub fn start_stack_with(
+    dist: &Path,
+    options: &StackOptions,
+    proxy_env: &[(&str, String)],
+) -> Result<Stack> {
     if options.spa_port != 0 {
-        return start_stack_on(dist, options, options.spa_port);
+        return start_stack_on(dist, options, options.spa_port, proxy_env);
     }
     // The SPA's port is chosen before the sandbox and the proxy bind their own (ephemeral) ports and
     // is bound by the CDN last, so one of them can take it in between: then start again elsewhere.
     let mut last_error = String::new();
     for _ in 0..3 {
-        match start_stack_on(dist, options, crate::util::free_port()?) {
+        match start_stack_on(dist, options, crate::util::free_port()?, proxy_env) {
             Ok(stack) => return Ok(stack),
             Err(e) => last_error = e,
         }
@@ -215,7 +225,12 @@ pub fn start_stack(dist: &Path, options: &StackOptions) -> Result<Stack> {
     Err(last_error)
 }
 
-fn start_stack_on(dist: &Path, options: &StackOptions, port: u16) -> Result<Stack> {
+fn start_stack_on(
+    dist: &Path,
+    options: &StackOptions,
+    port: u16,
+    proxy_env: &[(&str, String)],
+) -> Result<Stack> {
     let spa_origin = format!("http://127.0.0.1:{port}");
     let redirect_uri = format!("{spa_origin}{}callback", options.base_path);
 
@@ -238,6 +253,7 @@ fn start_stack_on(dist: &Path, options: &StackOptions, port: u16) -> Result<Stac
     proxy_cmd.env("WXCC_PROXY_RATE_LIMIT_PER_MINUTE", "6000");
     // "Keep me signed in on this device" is offered (and tested): the proxy's default is off.
     proxy_cmd.env("WXCC_PROXY_REMEMBER_DAYS", "7");
+    proxy_cmd.envs(proxy_env.iter().map(|(k, v)| (k, v)));
     let proxy = Process::start("token-proxy", proxy_cmd, PROXY_READY, READY_WITHIN)?;
 
     let config = serde_json::json!({

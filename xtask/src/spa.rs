@@ -31,6 +31,10 @@ pub enum SiteUse {
     EndToEnd,
     /// `cargo xtask test`: the end-to-end specs with the app below `/console/`.
     EndToEndSubPath,
+    /// `cargo xtask test`: the session-end specs, against a proxy whose sessions last 20 s.
+    EndToEndShortSession,
+    /// `cargo xtask test`: the handle-mode specs, against a proxy in handle mode.
+    EndToEndHandle,
     /// `cargo xtask test`: the demo it starts to check that `cargo xtask demo` works.
     DemoSmoke,
     /// `cargo xtask bench`.
@@ -41,10 +45,12 @@ pub enum SiteUse {
 
 impl SiteUse {
     #[cfg(test)]
-    const ALL: [SiteUse; 6] = [
+    const ALL: [SiteUse; 8] = [
         SiteUse::Demo,
         SiteUse::EndToEnd,
         SiteUse::EndToEndSubPath,
+        SiteUse::EndToEndShortSession,
+        SiteUse::EndToEndHandle,
         SiteUse::DemoSmoke,
         SiteUse::Bench,
         SiteUse::BenchFloor,
@@ -56,6 +62,8 @@ impl SiteUse {
             SiteUse::Demo => "demo",
             SiteUse::EndToEnd => "test/e2e",
             SiteUse::EndToEndSubPath => "test/e2e-console",
+            SiteUse::EndToEndShortSession => "test/e2e-short-session",
+            SiteUse::EndToEndHandle => "test/e2e-handle",
             SiteUse::DemoSmoke => "test/demo-smoke",
             SiteUse::Bench => "bench",
             SiteUse::BenchFloor => "bench-floor",

@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 use native::{Conformance, LAMBDA_RUNTIME_TESTS};
 
 use crate::process::Process;
-use crate::services::{READY_WITHIN, Servers, StackOptions, start_stack};
+use crate::services::{READY_WITHIN, Servers, StackOptions, start_stack_with};
 use crate::spa::SiteUse;
 use crate::util::{Result, cmd, describe, heading, root, target_dir};
 
@@ -337,23 +337,46 @@ fn end_to_end() -> Outcome {
     if let Err(e) = crate::spa::build("/").and_then(|()| Servers::Debug.build()) {
         return fail(e);
     }
-    // Everything at the domain root, then the sub-path deployment's own specs (tagged @subpath)
-    // against a second build made with `--public-url /console/`.
+    // Everything at the domain root but the specs that need a stack of their own (tagged), then
+    // the sub-path deployment's (@subpath) against a second build made with `--public-url
+    // /console/`, the session end's (@session-end) against a proxy whose sessions last 20 s, and
+    // handle mode's (@handle) against a proxy and an app in handle mode.
+    let root = Suite {
+        base_path: "/",
+        site: SiteUse::EndToEnd,
+        proxy_mode: "cookie",
+        proxy_env: Vec::new(),
+    };
     let root_run = run_suite(
         &crate::spa::dist(),
-        "/",
-        SiteUse::EndToEnd,
-        &["--grep-invert", "@subpath"],
+        &root,
+        &["--grep-invert", "@subpath|@session-end|@handle"],
     );
     let sub_dist = target_dir().join("dist-console");
     let sub_run = crate::spa::build_into("/console/", &sub_dist).and_then(|()| {
-        run_suite(
-            &sub_dist,
-            "/console/",
-            SiteUse::EndToEndSubPath,
-            &["--grep", "@subpath"],
-        )
+        let sub_path = Suite {
+            base_path: "/console/",
+            site: SiteUse::EndToEndSubPath,
+            ..root.clone()
+        };
+        run_suite(&sub_dist, &sub_path, &["--grep", "@subpath"])
     });
+    let short_session = Suite {
+        site: SiteUse::EndToEndShortSession,
+        proxy_env: vec![(SESSION_LIFETIME_VARIABLE, SHORT_SESSION_SECS.to_string())],
+        ..root.clone()
+    };
+    let session_end_run = run_suite(
+        &crate::spa::dist(),
+        &short_session,
+        &["--grep", "@session-end"],
+    );
+    let handle = Suite {
+        site: SiteUse::EndToEndHandle,
+        proxy_mode: "handle",
+        ..root.clone()
+    };
+    let handle_run = run_suite(&crate::spa::dist(), &handle, &["--grep", "@handle"]);
     let mut outcome = Outcome {
         suite,
         passed: 0,
@@ -361,7 +384,7 @@ fn end_to_end() -> Outcome {
         skipped: 0,
         note: String::new(),
     };
-    for run in [root_run, sub_run] {
+    for run in [root_run, sub_run, session_end_run, handle_run] {
         match run {
             Ok((passed, failed)) => {
                 outcome.passed += passed;
@@ -379,20 +402,39 @@ fn end_to_end() -> Outcome {
     outcome
 }
 
-/// Starts a stack for the site built in `dist` at `base_path`, runs Playwright with `filter`, and
-/// always stops the stack. Returns (passed, failed); a run that fails without a report counts one.
-fn run_suite(
-    dist: &std::path::Path,
+/// The token proxy's session lifetime variable, and the short session the @session-end specs run.
+const SESSION_LIFETIME_VARIABLE: &str = "WXCC_PROXY_SESSION_LIFETIME_SECS";
+const SHORT_SESSION_SECS: u64 = 20;
+
+/// How one end-to-end run's stack differs from the others'.
+#[derive(Clone)]
+struct Suite {
+    /// `/`, or the sub-path the SPA in `dist` was built for.
     base_path: &'static str,
     site: SiteUse,
-    filter: &[&str],
-) -> Result<(u64, u64)> {
+    /// The proxy's mode and the app's `proxy_mode`: `cookie` or `handle`.
+    proxy_mode: &'static str,
+    /// Extra token-proxy variables.
+    proxy_env: Vec<(&'static str, String)>,
+}
+
+/// Starts a stack for the site built in `dist` as `suite` says, runs Playwright with `filter`,
+/// and always stops the stack. Returns (passed, failed); a run that fails without a report counts
+/// one (so does one whose filter found no test: Playwright then exits non-zero).
+fn run_suite(dist: &std::path::Path, suite: &Suite, filter: &[&str]) -> Result<(u64, u64)> {
+    let (base_path, site) = (suite.base_path, suite.site);
     heading(&format!(
-        "starting the sandbox, token proxy and local CDN (app at {base_path})"
+        "starting the sandbox, token proxy and local CDN (app at {base_path}, {} mode{})",
+        suite.proxy_mode,
+        suite
+            .proxy_env
+            .iter()
+            .map(|(k, v)| format!(", {k}={v}"))
+            .collect::<String>()
     ));
     let options = StackOptions {
         spa_port: 0,
-        proxy_mode: "cookie",
+        proxy_mode: suite.proxy_mode,
         // The suite signs in dozens of times a minute with one client: well past the sandbox's
         // default (Webex's per-client limit). 429 handling is tested with the sandbox's forced-429
         // knob.
@@ -401,7 +443,7 @@ fn run_suite(
         base_path,
         servers: Servers::Debug,
     };
-    let stack = start_stack(dist, &options)?;
+    let stack = start_stack_with(dist, &options, &suite.proxy_env)?;
     let report = playwright_report(site);
     let _ = std::fs::remove_file(&report);
     let mut playwright = playwright(site, &stack.app_url);
