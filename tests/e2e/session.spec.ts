@@ -4,7 +4,7 @@ import { test, expect, signIn, faults, resetFaults, overviewLoaded, forgetKeptAn
 
 test.beforeEach(async ({ request }) => resetFaults(request));
 
-test('ten concurrent 401s cause exactly one refresh, then every call succeeds', async ({ page, request }) => {
+test('concurrent 401s cause exactly one refresh, then every call succeeds', async ({ page, request }) => {
   await signIn(page);
   await overviewLoaded(page);
   await faults(request, { expire_access_tokens: true });
@@ -16,12 +16,15 @@ test('ten concurrent 401s cause exactly one refresh, then every call succeeds', 
   page.on('response', (r) => {
     if (r.status() === 401 && !r.url().includes('/proxy/')) unauthorized.push(r.url());
   });
-  // Reloading the overview fires ten API calls at once (nine counts and the profile), all with the
-  // now-expired token, once the counts it keeps are forgotten.
+  // Reloading the overview starts ten API calls (nine counts and the profile) with the now-expired
+  // token, once the counts it keeps are forgotten. The request scheduler paces the background counts,
+  // so how many of them leave before the one refresh has answered depends on timing (all ten, or
+  // fewer): at least two meet the expired token together, and they share one refresh.
   await forgetKeptAnswers(page);
   await page.reload();
   await overviewLoaded(page);
-  expect(unauthorized, 'the calls that met the expired token').toHaveLength(10);
+  expect(unauthorized.length, 'the calls that met the expired token').toBeGreaterThanOrEqual(2);
+  expect(unauthorized.length).toBeLessThanOrEqual(10);
   expect(refreshes).toHaveLength(1);
 });
 
