@@ -74,6 +74,35 @@ async fn prints_the_ready_line_serves_logs_json_and_stops_on_sigterm() {
     assert!(!stderr.contains(CLIENT_SECRET) && !stderr.contains("good-binary"));
 }
 
+/// The signal handlers exist before the ready line: a SIGTERM the moment the proxy says it is
+/// listening is a graceful stop (exit 0), not the signal's default action killing the process.
+#[tokio::test]
+async fn a_sigterm_right_after_the_ready_line_is_a_graceful_stop() {
+    let upstream = stub(Behavior::Normal).await;
+    for _ in 0..5 {
+        let mut child = command(BINARY, &env(&upstream.token_url(), "cookie"))
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).await.unwrap();
+        assert!(
+            line.starts_with("wxcc-token-proxy listening on"),
+            "{line:?}"
+        );
+        let pid = nix::unistd::Pid::from_raw(child.id().unwrap() as i32);
+        nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
+        let exit = tokio::time::timeout(Duration::from_secs(20), child.wait())
+            .await
+            .expect("the proxy did not stop after SIGTERM")
+            .unwrap();
+        assert!(
+            exit.success(),
+            "killed by the signal instead of stopping: {exit:?}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn sigterm_lets_an_open_request_finish() {
     let upstream = stub(Behavior::Hang).await;

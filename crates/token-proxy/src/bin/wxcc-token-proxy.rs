@@ -63,41 +63,45 @@ async fn main() -> ExitCode {
         origin_secret = config.limits.origin_secret.is_some(),
         "token proxy started"
     );
+    let shutdown = match shutdown_signal() {
+        Ok(shutdown) => shutdown,
+        Err(error) => {
+            eprintln!("wxcc-token-proxy: cannot listen for Ctrl-C and SIGTERM ({error})");
+            return ExitCode::FAILURE;
+        }
+    };
     // The one stdout line the lead's tooling waits for.
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(stdout, "wxcc-token-proxy listening on http://{address}");
     let _ = stdout.flush();
     drop(stdout);
 
-    server::serve(
-        listener,
-        app(state),
-        config.limits.header_timeout,
-        shutdown_signal(),
-    )
-    .await;
+    server::serve(listener, app(state), config.limits.header_timeout, shutdown).await;
     tracing::info!("token proxy stopped");
     ExitCode::SUCCESS
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+/// Registers the handlers for Ctrl-C and SIGTERM at once, before the ready line is printed: until a
+/// handler is registered, a signal's default action ends the process on the spot, dropping any open
+/// request. (tokio's `ctrl_c()` and an `async fn` calling `signal()` register only when first polled.)
+#[cfg(unix)]
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {},
+            _ = terminate.recv() => {},
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutdown signal received, finishing open requests");
+        tracing::info!("shutdown signal received, finishing open requests");
+    })
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutdown signal received, finishing open requests");
+    })
 }
