@@ -54,7 +54,7 @@ thread_local! {
 /// Listens for other tabs' pauses, shows one still running, and forgets the kept answers when
 /// this tab's session ends. Once per page.
 pub fn start(ctx: Ctx) {
-    show_pause(ctx, read_state(ctx).paused_at(browser::now_ms()));
+    show_pause(ctx, read_state().paused_at(browser::now_ms()));
     if let Some(channel) = tabs::Channel::open(CHANNEL) {
         channel.listen(move |text| {
             if let Some(BudgetNews::Paused { until_ms }) = BudgetNews::decode(&text) {
@@ -140,7 +140,7 @@ pub(super) async fn take_token(ctx: Ctx, priority: Priority) {
         let foreground_queued = QUEUED.with(|q| q.get().0);
         let decision = tabs::exclusive(BUDGET_LOCK, |_turn| async move {
             let now = browser::now_ms();
-            let mut state = read_state(ctx);
+            let mut state = read_state();
             let decision = state.take(&budget, priority, foreground_queued, now);
             write_state(&state);
             decision
@@ -168,8 +168,8 @@ pub(super) async fn take_token(ctx: Ctx, priority: Priority) {
 /// A 429 answered: every call of every tab waits until `until_ms`, with one countdown.
 pub(super) async fn pause(ctx: Ctx, until_ms: u64) {
     tabs::exclusive(BUDGET_LOCK, |_turn| async move {
-        let mut state = read_state(ctx);
-        state.pause(until_ms);
+        let mut state = read_state();
+        state.pause(&ctx.config.with_value(|c| c.api_budget), until_ms);
         write_state(&state);
     })
     .await;
@@ -272,10 +272,9 @@ fn local_storage() -> Option<web_sys::Storage> {
     browser::window().local_storage().ok().flatten()
 }
 
-fn read_state(ctx: Ctx) -> BucketState {
-    let budget = ctx.config.with_value(|c| c.api_budget);
+fn read_state() -> BucketState {
     let text = local_storage().and_then(|s| s.get_item(BUDGET_KEY).ok().flatten());
-    BucketState::decode_or_full(text.as_deref(), &budget, browser::now_ms())
+    BucketState::decode_or_full(text.as_deref())
 }
 
 fn write_state(state: &BucketState) {
