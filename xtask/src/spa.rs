@@ -35,6 +35,8 @@ pub enum SiteUse {
     EndToEndShortSession,
     /// `cargo xtask test`: the handle-mode specs, against a proxy in handle mode.
     EndToEndHandle,
+    /// `cargo xtask test`: the shared-budget specs, against a sandbox that enforces a low limit.
+    EndToEndLowLimit,
     /// `cargo xtask test`: the demo it starts to check that `cargo xtask demo` works.
     DemoSmoke,
     /// `cargo xtask bench`.
@@ -45,12 +47,13 @@ pub enum SiteUse {
 
 impl SiteUse {
     #[cfg(test)]
-    const ALL: [SiteUse; 8] = [
+    const ALL: [SiteUse; 9] = [
         SiteUse::Demo,
         SiteUse::EndToEnd,
         SiteUse::EndToEndSubPath,
         SiteUse::EndToEndShortSession,
         SiteUse::EndToEndHandle,
+        SiteUse::EndToEndLowLimit,
         SiteUse::DemoSmoke,
         SiteUse::Bench,
         SiteUse::BenchFloor,
@@ -64,6 +67,7 @@ impl SiteUse {
             SiteUse::EndToEndSubPath => "test/e2e-console",
             SiteUse::EndToEndShortSession => "test/e2e-short-session",
             SiteUse::EndToEndHandle => "test/e2e-handle",
+            SiteUse::EndToEndLowLimit => "test/e2e-low-limit",
             SiteUse::DemoSmoke => "test/demo-smoke",
             SiteUse::Bench => "bench",
             SiteUse::BenchFloor => "bench-floor",

@@ -339,18 +339,20 @@ fn end_to_end() -> Outcome {
     }
     // Everything at the domain root but the specs that need a stack of their own (tagged), then
     // the sub-path deployment's (@subpath) against a second build made with `--public-url
-    // /console/`, the session end's (@session-end) against a proxy whose sessions last 20 s, and
-    // handle mode's (@handle) against a proxy and an app in handle mode.
+    // /console/`, the session end's (@session-end) against a proxy whose sessions last 20 s,
+    // handle mode's (@handle) against a proxy and an app in handle mode, and the shared budget's
+    // (@low-limit) against a sandbox that answers 429 past a low limit.
     let root = Suite {
         base_path: "/",
         site: SiteUse::EndToEnd,
         proxy_mode: "cookie",
         proxy_env: Vec::new(),
+        sandbox_rate_limit: SUITE_RATE_LIMIT,
     };
     let root_run = run_suite(
         &crate::spa::dist(),
         &root,
-        &["--grep-invert", "@subpath|@session-end|@handle"],
+        &["--grep-invert", "@subpath|@session-end|@handle|@low-limit"],
     );
     let sub_dist = target_dir().join("dist-console");
     let sub_run = crate::spa::build_into("/console/", &sub_dist).and_then(|()| {
@@ -377,6 +379,12 @@ fn end_to_end() -> Outcome {
         ..root.clone()
     };
     let handle_run = run_suite(&crate::spa::dist(), &handle, &["--grep", "@handle"]);
+    let low_limit = Suite {
+        site: SiteUse::EndToEndLowLimit,
+        sandbox_rate_limit: LOW_RATE_LIMIT,
+        ..root.clone()
+    };
+    let low_limit_run = run_suite(&crate::spa::dist(), &low_limit, &["--grep", "@low-limit"]);
     let mut outcome = Outcome {
         suite,
         passed: 0,
@@ -384,7 +392,13 @@ fn end_to_end() -> Outcome {
         skipped: 0,
         note: String::new(),
     };
-    for run in [root_run, sub_run, session_end_run, handle_run] {
+    for run in [
+        root_run,
+        sub_run,
+        session_end_run,
+        handle_run,
+        low_limit_run,
+    ] {
         match run {
             Ok((passed, failed)) => {
                 outcome.passed += passed;
@@ -406,6 +420,13 @@ fn end_to_end() -> Outcome {
 const SESSION_LIFETIME_VARIABLE: &str = "WXCC_PROXY_SESSION_LIFETIME_SECS";
 const SHORT_SESSION_SECS: u64 = 20;
 
+/// The sandbox's per-client limit for the suites: they sign in dozens of times a minute with one
+/// client, well past Webex's limit (429 handling is tested with the sandbox's forced-429 knob) …
+const SUITE_RATE_LIMIT: u32 = 100_000;
+/// … but for the @low-limit specs, whose tabs must share a low limit with no 429. It is the
+/// `LOW_LIMIT` of tests/e2e/budget.spec.ts, which configures the app's budget to match.
+const LOW_RATE_LIMIT: u32 = 12;
+
 /// How one end-to-end run's stack differs from the others'.
 #[derive(Clone)]
 struct Suite {
@@ -416,6 +437,8 @@ struct Suite {
     proxy_mode: &'static str,
     /// Extra token-proxy variables.
     proxy_env: Vec<(&'static str, String)>,
+    /// The sandbox's per-client limit (requests per minute).
+    sandbox_rate_limit: u32,
 }
 
 /// Starts a stack for the site built in `dist` as `suite` says, runs Playwright with `filter`,
@@ -435,10 +458,7 @@ fn run_suite(dist: &std::path::Path, suite: &Suite, filter: &[&str]) -> Result<(
     let options = StackOptions {
         spa_port: 0,
         proxy_mode: suite.proxy_mode,
-        // The suite signs in dozens of times a minute with one client: well past the sandbox's
-        // default (Webex's per-client limit). 429 handling is tested with the sandbox's forced-429
-        // knob.
-        sandbox_args: vec!["--rate-limit".into(), "100000".into()],
+        sandbox_args: vec!["--rate-limit".into(), suite.sandbox_rate_limit.to_string()],
         site: site.dir(),
         base_path,
         servers: Servers::Debug,
