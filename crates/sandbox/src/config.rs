@@ -6,8 +6,10 @@ use serde::{Deserialize, Serialize};
 use wxcc_core::secret::Secret;
 
 mod search_knobs;
+mod write_knobs;
 
 pub use search_knobs::check_knobs as check_search_knobs;
+pub use write_knobs::check_knobs as check_write_knobs;
 
 /// Scopes the demo client may request; the SPA asks for a subset of these.
 pub const DEMO_SCOPES: &[&str] = &[
@@ -89,6 +91,20 @@ pub struct Knobs {
     /// `POST /search`: unit of agent sessions' `channelInfo.totalDuration`, `"ms"` like every
     /// other duration or `"s"` as the ASR data dictionary says.
     pub search_asr_total_duration_unit: String,
+    /// Writes whose `version` is not the record's current one: `"refuse400"`, `"refuse409"` or
+    /// `"accept"` (the spec lists no conflict answer for the user endpoints).
+    pub stale_version: String,
+    /// Share (0.0..=1.0) of bulk items answered with a per-item 500 and left unsaved: of a
+    /// request's first n items, ⌊n × rate⌋ fail, evenly spaced (item i fails when
+    /// ⌊(i+1)·rate⌋ > ⌊i·rate⌋).
+    pub bulk_item_failure_rate: f64,
+    /// Most items a bulk request may carry (the spec documents no limit).
+    pub bulk_max_items: u32,
+    /// Where `POST …/team` and `PUT …/team/{id}` read the TeamDTO: `"body"` (JSON, as every other
+    /// create and update) or `"query"` (the spec's `teamDTO` query parameter read literally).
+    pub team_dto_in: String,
+    /// Fields a write's DTO does not have: `"refuse"` (400 naming the field) or `"ignore"`.
+    pub write_unknown_fields: String,
 }
 
 impl Default for Knobs {
@@ -107,6 +123,11 @@ impl Default for Knobs {
             search_task_legs: true,
             search_variables: "accept".into(),
             search_asr_total_duration_unit: "ms".into(),
+            stale_version: "refuse400".into(),
+            bulk_item_failure_rate: 0.0,
+            bulk_max_items: 100,
+            team_dto_in: "body".into(),
+            write_unknown_fields: "refuse".into(),
         }
     }
 }
@@ -198,6 +219,7 @@ impl SandboxConfig {
         }
         check_activity_cap_status(self.knobs.activity_cap_status)?;
         search_knobs::check_knobs(&self.knobs)?;
+        write_knobs::check_knobs(&self.knobs)?;
         for origin in &self.allowed_origins {
             let parsed = url::Url::parse(origin)
                 .map_err(|e| format!("allowed_origins entry {origin:?} is not a URL: {e}"))?;

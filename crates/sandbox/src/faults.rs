@@ -1,6 +1,6 @@
 //! The control endpoint `/_sandbox/faults` (identity port, only with `control`): lets tests force
 //! 429s and 5xx on the API port, add latency, expire tokens, change how tokens are issued and
-//! switch between the documented behaviours and their variants.
+//! switch between the documented behaviours and their variants, and forget the API's writes.
 
 use std::collections::HashMap;
 
@@ -22,6 +22,8 @@ pub fn routes() -> Router<AppState> {
 /// The actions a fault request may ask for besides setting knobs: `true` expires every such token now.
 const EXPIRE_ACCESS_TOKENS: &str = "expire_access_tokens";
 const EXPIRE_REFRESH_TOKENS: &str = "expire_refresh_tokens";
+/// `true` returns every org's configuration records to the seed's (forgets every write).
+const RESET_WRITES: &str = "reset_writes";
 
 async fn get_faults(State(state): State<AppState>) -> Json<Value> {
     Json(fault_view(&state))
@@ -45,7 +47,7 @@ fn fault_view(state: &AppState) -> Value {
     view
 }
 
-/// `POST /_sandbox/faults`: a JSON object with any of the two actions and of the fields of
+/// `POST /_sandbox/faults`: a JSON object with any of the three actions and of the fields of
 /// [`Faults`], each replacing the current value (`null` leaves it).
 async fn set_faults(
     State(state): State<AppState>,
@@ -65,11 +67,13 @@ async fn set_faults(
     let expire_access = take_action(&mut request, EXPIRE_ACCESS_TOKENS).map_err(|e| invalid(&e))?;
     let expire_refresh =
         take_action(&mut request, EXPIRE_REFRESH_TOKENS).map_err(|e| invalid(&e))?;
+    let reset_writes = take_action(&mut request, RESET_WRITES).map_err(|e| invalid(&e))?;
     {
         let mut store = state.store();
         let faults = changed(&store.faults, request).map_err(|e| invalid(&e))?;
         check_activity_cap_status(faults.knobs.activity_cap_status)
             .and_then(|()| crate::config::check_search_knobs(&faults.knobs))
+            .and_then(|()| crate::config::check_write_knobs(&faults.knobs))
             .map_err(|e| WebexError::new(StatusCode::BAD_REQUEST, e))?;
         store.faults = faults;
         let now = now_ms();
@@ -85,6 +89,9 @@ async fn set_faults(
             expire(&mut store.refresh_tokens);
         }
     }
+    if reset_writes {
+        state.reset_writes();
+    }
     tracing::info!(request = ?logged, "faults updated");
     Ok(Json(fault_view(&state)))
 }
@@ -99,7 +106,7 @@ fn request_fields() -> Vec<String> {
     knob_names
         .into_iter()
         .flatten()
-        .chain([EXPIRE_ACCESS_TOKENS, EXPIRE_REFRESH_TOKENS].map(String::from))
+        .chain([EXPIRE_ACCESS_TOKENS, EXPIRE_REFRESH_TOKENS, RESET_WRITES].map(String::from))
         .collect()
 }
 

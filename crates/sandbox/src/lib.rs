@@ -10,6 +10,7 @@ mod faults;
 mod http_util;
 mod identity;
 mod ids;
+mod live;
 pub mod rsql;
 mod search;
 mod seed;

@@ -7,7 +7,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Knobs, SandboxConfig};
-use crate::seed::{self, SeedData, SignInUser};
+use crate::live::{LiveRecords, OrgWrite, Records};
+use crate::seed::{self, Collection, SeedData, SignInUser};
 
 /// A sign-in the consent page is waiting on, keyed by an opaque transaction id.
 #[derive(Debug, Clone)]
@@ -107,6 +108,8 @@ pub struct Inner {
     pub config: SandboxConfig,
     pub seed: SeedData,
     store: Mutex<Store>,
+    /// The configuration records writes have changed.
+    live: LiveRecords,
 }
 
 impl std::fmt::Debug for AppState {
@@ -126,6 +129,7 @@ impl AppState {
             config,
             seed,
             store,
+            live: LiveRecords::default(),
         }))
     }
 
@@ -143,6 +147,27 @@ impl AppState {
             .store
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The configuration records of `collection` in `org` as writes have left them (empty for an
+    /// org the seed does not have).
+    pub fn records(&self, org: &str, collection: Collection) -> Records<'_> {
+        match self.0.seed.orgs.get(org) {
+            Some(seed) => self.0.live.records(org, seed, collection),
+            None => Records::Seeded(&[]),
+        }
+    }
+
+    /// Runs `change` with write access to `org`'s configuration records; `None` for an org the
+    /// seed does not have.
+    pub fn write<R>(&self, org: &str, change: impl FnOnce(&mut OrgWrite<'_>) -> R) -> Option<R> {
+        let seed = self.0.seed.orgs.get(org)?;
+        Some(self.0.live.write(org, seed, change))
+    }
+
+    /// Returns every org's configuration records to the seed's.
+    pub fn reset_writes(&self) {
+        self.0.live.reset();
     }
 
     /// Org of the admin and agent sign-in users.

@@ -44,8 +44,10 @@ fn noun(collection: Collection) -> String {
     path.rsplit('/').next().unwrap_or(path).replace('-', " ")
 }
 
-fn find<'a>(data: &'a OrgData, collection: Collection, id: &str) -> Result<&'a Value, ApiError> {
-    data.record(collection, id)
+fn find<'a>(records: &'a [Value], collection: Collection, id: &str) -> Result<&'a Value, ApiError> {
+    records
+        .iter()
+        .find(|r| r["id"].as_str() == Some(id))
         .ok_or_else(|| not_found(&noun(collection), id))
 }
 
@@ -57,9 +59,11 @@ pub async fn get_item(
     Path((org, id)): Path<(String, String)>,
     uri: Uri,
 ) -> Result<Json<Value>, ApiError> {
-    let data = admin_read_org(&state, &caller, &org)?;
+    admin_read_org(&state, &caller, &org)?;
     item_flags(&uri)?;
-    Ok(Json(find(data, collection, &id)?.clone()))
+    Ok(Json(
+        find(&state.records(&org, collection), collection, &id)?.clone(),
+    ))
 }
 
 /// `GET /organization/{orgid}/v2/user/by-ci-user-id/{id}`: `includeUserProfile=true` adds the
@@ -72,8 +76,8 @@ pub async fn user_by_ci_user_id(
 ) -> Result<Json<Value>, ApiError> {
     let data = admin_read_org(&state, &caller, &org)?;
     let pairs = item_flags(&uri)?;
-    let mut user = data
-        .records(Collection::User)
+    let mut user = state
+        .records(&org, Collection::User)
         .iter()
         .find(|u| u["ciUserId"] == json!(ci_user_id))
         .cloned()
@@ -108,7 +112,11 @@ pub async fn address_book_with_entries(
 ) -> Result<Json<Value>, ApiError> {
     let data = admin_read_org(&state, &caller, &org)?;
     item_flags(&uri)?;
-    let book = find(data, Collection::AddressBook, &id)?;
+    let book = find(
+        data.records(Collection::AddressBook),
+        Collection::AddressBook,
+        &id,
+    )?;
     Ok(Json(with_entries(data, book)))
 }
 
@@ -123,13 +131,18 @@ pub async fn legacy_list(
     uri: Uri,
 ) -> Result<Json<Value>, ApiError> {
     let data = admin_read_org(&state, &caller, &org)?;
-    Ok(Json(legacy_body(collection, data, &uri)?))
+    let records = state.records(&org, collection);
+    Ok(Json(legacy_body(collection, &records, data, &uri)?))
 }
 
-fn legacy_body(collection: Collection, data: &OrgData, uri: &Uri) -> Result<Value, ApiError> {
+fn legacy_body(
+    collection: Collection,
+    records: &[Value],
+    data: &OrgData,
+    uri: &Uri,
+) -> Result<Value, ApiError> {
     let pairs = query_pairs(uri)?;
     check_flags(&pairs)?;
-    let records = data.records(collection);
     let fields = known_fields(records);
     let shape = ListShape::of(collection);
     let filter = parse_filter(&pairs, &shape, &fields, &|f| f == "id")?;

@@ -95,11 +95,11 @@ pub async fn list_config(
     Path(org): Path<String>,
     uri: Uri,
 ) -> Result<Json<Value>, ApiError> {
-    let data = admin_read_org(&state, &caller, &org)?;
+    admin_read_org(&state, &caller, &org)?;
     let base = format!("/organization/{org}/{list_path}");
     let shape = ListShape::of(collection);
     Ok(Json(paged(
-        data.records(collection),
+        &state.records(&org, collection),
         &shape,
         &org,
         &base,

@@ -72,7 +72,8 @@ impl TrackedAnswer for ApiError {
     }
 }
 
-fn error_body(error: &ApiError, tracking: &TrackingId) -> serde_json::Value {
+/// The spec's `ApiErrorResponse` for `error`, naming the request's tracking id.
+pub fn error_body(error: &ApiError, tracking: &TrackingId) -> serde_json::Value {
     json!({
             "trackingId": tracking.0,
             "error": {

@@ -1,0 +1,81 @@
+//! The knobs of the configuration writes (declared with the others in `config::Knobs`): what
+//! Cisco's spec leaves open about them, and the bulk fault. This checks their values, for the
+//! config file and the control endpoint alike.
+
+use super::Knobs;
+
+pub const STALE_VERSION: &[&str] = &["refuse400", "refuse409", "accept"];
+pub const TEAM_DTO_IN: &[&str] = &["body", "query"];
+pub const WRITE_UNKNOWN_FIELDS: &[&str] = &["refuse", "ignore"];
+
+/// A message naming the first write knob with a value the sandbox does not know.
+pub fn check_knobs(knobs: &Knobs) -> Result<(), String> {
+    let one_of = |name: &str, value: &str, allowed: &[&str]| {
+        if allowed.contains(&value) {
+            Ok(())
+        } else {
+            Err(format!("{name} must be one of {allowed:?}, got {value:?}"))
+        }
+    };
+    one_of("stale_version", &knobs.stale_version, STALE_VERSION)?;
+    one_of("team_dto_in", &knobs.team_dto_in, TEAM_DTO_IN)?;
+    one_of(
+        "write_unknown_fields",
+        &knobs.write_unknown_fields,
+        WRITE_UNKNOWN_FIELDS,
+    )?;
+    if !(0.0..=1.0).contains(&knobs.bulk_item_failure_rate) {
+        return Err(format!(
+            "bulk_item_failure_rate must be between 0.0 and 1.0, got {}",
+            knobs.bulk_item_failure_rate
+        ));
+    }
+    if knobs.bulk_max_items == 0 {
+        return Err("bulk_max_items must be at least 1".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_each_bad_value_is_named() {
+        assert_eq!(check_knobs(&Knobs::default()), Ok(()));
+        for bad in [
+            Knobs {
+                stale_version: "refuse412".into(),
+                ..Knobs::default()
+            },
+            Knobs {
+                team_dto_in: "form".into(),
+                ..Knobs::default()
+            },
+            Knobs {
+                write_unknown_fields: "warn".into(),
+                ..Knobs::default()
+            },
+            Knobs {
+                bulk_item_failure_rate: 1.5,
+                ..Knobs::default()
+            },
+            Knobs {
+                bulk_max_items: 0,
+                ..Knobs::default()
+            },
+        ] {
+            let err = check_knobs(&bad).unwrap_err();
+            let named = [
+                "stale_version",
+                "team_dto_in",
+                "write_unknown_fields",
+                "bulk_item_failure_rate",
+                "bulk_max_items",
+            ]
+            .iter()
+            .any(|n| err.starts_with(n));
+            assert!(named, "{err}");
+        }
+    }
+}
