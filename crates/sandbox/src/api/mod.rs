@@ -14,9 +14,10 @@ mod guard;
 mod journey;
 mod params;
 mod subscriptions;
+mod writes;
 
 use axum::Router;
-use axum::http::{StatusCode, Uri};
+use axum::http::{Method, StatusCode, Uri};
 use axum::routing::get;
 
 use crate::seed::Collection;
@@ -59,7 +60,7 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-/// Every configuration kind's paged lists, single records and older unpaged list.
+/// Every configuration kind's paged lists, single records and older unpaged list, and the writes.
 fn configuration_routes() -> Router<AppState> {
     let mut router = Router::new()
         .route(
@@ -101,7 +102,7 @@ fn configuration_routes() -> Router<AppState> {
             );
         }
     }
-    router
+    writes::add_routes(router)
 }
 
 /// 404 for paths the sandbox does not serve, in the API's error shape.
@@ -113,10 +114,10 @@ pub async fn not_found(uri: Uri) -> ApiError {
     )
 }
 
-pub async fn method_not_allowed() -> ApiError {
+pub async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "Method Not Allowed",
-        "The sandbox serves this path with GET only.",
+        format!("The sandbox does not serve {method} {}.", uri.path()),
     )
 }
