@@ -11,7 +11,7 @@
 //! [`expiry`], [`session`], [`proxy_protocol`] (the token proxy's wire contract), [`scopes`],
 //! [`rsql`],
 //! [`list_query`], [`curl`], [`api_error`], [`scheduler`] (the API budget shared by the tabs),
-//! [`calendar`] (dates as days since 1970), [`route`],
+//! [`calendar`] (dates as days since 1970), [`route`], [`provision`] (bulk onboarding from CSV),
 //! [`web_url`].
 
 pub mod activity;
@@ -32,6 +32,7 @@ pub mod json;
 pub mod list_query;
 pub mod model;
 pub mod pkce;
+pub mod provision;
 pub mod proxy_protocol;
 pub mod return_path;
 pub mod route;
