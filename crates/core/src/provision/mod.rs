@@ -16,3 +16,9 @@
 //! and passes the answers in.
 
 pub mod csv_read;
+pub mod diff;
+pub mod directory;
+pub mod resolve;
+pub mod row_error;
+pub mod settings;
+pub mod template;
