@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod search;
+pub mod writes;
 
 use std::net::SocketAddr;
 

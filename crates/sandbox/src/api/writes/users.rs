@@ -164,10 +164,10 @@ fn apply_patch(
         if SERVER_KEPT.contains(&field.as_str()) || kind_of(USER, field).is_none() {
             continue;
         }
-        if value.is_null() {
-            user.as_object_mut().map(|u| u.remove(field));
+        if let (Value::Null, Some(fields)) = (value, user.as_object_mut()) {
+            fields.remove(field);
             if field == "siteId" {
-                user.as_object_mut().map(|u| u.remove("siteName"));
+                fields.remove("siteName");
             }
         } else {
             user[field] = value.clone();
