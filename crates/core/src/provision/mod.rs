@@ -15,10 +15,14 @@
 //! Nothing here does I/O: the page reads the lists, sends the requests (through the scheduler)
 //! and passes the answers in.
 
+pub mod batches;
+pub mod bulk_answer;
 pub mod csv_read;
 pub mod diff;
 pub mod directory;
 pub mod resolve;
 pub mod row_error;
 pub mod settings;
+mod settings_json;
+pub mod team_create;
 pub mod template;
