@@ -43,7 +43,10 @@ fn invalid_utf8_names_the_byte_offset_and_the_line() {
     let mut bytes = b"email,teams\r\nann@example.com,Sales\nJos".to_vec();
     let offset = bytes.len();
     bytes.extend(b"\xE9@example.com,Support\n");
-    assert_eq!(read(&bytes), Err(ReadError::InvalidUtf8 { offset, line: 3 }));
+    assert_eq!(
+        read(&bytes),
+        Err(ReadError::InvalidUtf8 { offset, line: 3 })
+    );
     let message = read(&bytes).unwrap_err().to_string();
     assert!(message.contains(&format!("offset {offset}")), "{message}");
     assert!(message.contains("line 3"), "{message}");
@@ -72,10 +75,14 @@ fn invalid_utf8_names_the_byte_offset_and_the_line() {
 
 #[test]
 fn the_separator_is_the_one_of_the_header() {
-    let semicolons = read("email;teams;site\nann@example.com;Sales, EMEA;Main\n".as_bytes()).unwrap();
+    let semicolons =
+        read("email;teams;site\nann@example.com;Sales, EMEA;Main\n".as_bytes()).unwrap();
     assert_eq!(semicolons.separator, Separator::Semicolon);
     // In a semicolon file, a comma is text.
-    assert_eq!(cells(&semicolons), [["ann@example.com", "Sales, EMEA", "Main"]]);
+    assert_eq!(
+        cells(&semicolons),
+        [["ann@example.com", "Sales, EMEA", "Main"]]
+    );
 
     let commas = read(b"email,teams\nann@example.com,Sales; EMEA\n").unwrap();
     assert_eq!(commas.separator, Separator::Comma);
@@ -113,7 +120,10 @@ fn a_line_written_with_the_other_separator_is_refused() {
         })
     );
     let message = read(text).unwrap_err().to_string();
-    assert!(message.contains("Line 3 is separated by semicolons but the header by commas"), "{message}");
+    assert!(
+        message.contains("Line 3 is separated by semicolons but the header by commas"),
+        "{message}"
+    );
 
     let semicolon_header = b"email;teams\nann@example.com,Sales\n";
     assert_eq!(
@@ -242,15 +252,29 @@ fn more_than_two_megabytes_is_refused_and_exactly_two_is_read() {
 
     exact.push(b'\n');
     let error = read(&exact).unwrap_err();
-    assert_eq!(error, ReadError::TooLarge { bytes: MAX_BYTES + 1 });
+    assert_eq!(
+        error,
+        ReadError::TooLarge {
+            bytes: MAX_BYTES + 1
+        }
+    );
     let message = error.to_string();
-    assert!(message.contains("the limit is 2 MB (2,097,152 bytes)"), "{message}");
+    assert!(
+        message.contains("the limit is 2 MB (2,097,152 bytes)"),
+        "{message}"
+    );
     assert!(message.contains("Split it"), "{message}");
 }
 
 #[test]
 fn an_empty_file_is_refused() {
-    for empty in [&b""[..], b"\xEF\xBB\xBF", b"\r\n\r\n", b"  \n,,,\n;;\n", b"\"\"\n"] {
+    for empty in [
+        &b""[..],
+        b"\xEF\xBB\xBF",
+        b"\r\n\r\n",
+        b"  \n,,,\n;;\n",
+        b"\"\"\n",
+    ] {
         assert_eq!(read(empty), Err(ReadError::Empty), "{empty:?}");
     }
     assert!(ReadError::Empty.to_string().contains("template"));
@@ -296,7 +320,8 @@ fn crlf_lf_and_cr_line_ends_read_alike() {
 
 #[test]
 fn blank_lines_are_skipped_and_lines_keep_their_numbers() {
-    let table = read(b"\n\nemail,teams\n\nann@example.com,Sales\n   \n,\nbob@example.com,\n\n").unwrap();
+    let table =
+        read(b"\n\nemail,teams\n\nann@example.com,Sales\n   \n,\nbob@example.com,\n\n").unwrap();
     assert_eq!(table.header.line, 3);
     assert_eq!(lines(&table), [5, 8]);
 }
