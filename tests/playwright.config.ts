@@ -1,6 +1,7 @@
 // End-to-end suite, run by `cargo xtask test` against the local stack it starts
 // (sandbox + token proxy + CDN). The URLs come from the environment xtask sets.
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_LAUNCH } from './chromium.mjs';
 
 const baseURL = process.env.WXCC_BASE_URL;
 if (!baseURL) {
@@ -21,18 +22,6 @@ export default defineConfig({
     baseURL,
     headless: true,
     trace: 'off',
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-dev-shm-usage',
-      ],
-    },
+    launchOptions: CHROMIUM_LAUNCH,
   },
 });

@@ -16,6 +16,7 @@
 // between the click and the last chart on screen, "requests" those started until the next view was
 // about to be chosen (for the last view: until the network was idle), late ones included. Progress goes to stderr so stdout stays parseable.
 import { chromium } from '@playwright/test';
+import { CHROMIUM_LAUNCH } from '../chromium.mjs';
 
 function option(name, fallback) {
   const index = process.argv.indexOf(`--${name}`);
@@ -41,20 +42,7 @@ const VIEWS = [
   { view: 'tasks', label: 'Task records', containers: null, charts: 2 },
 ];
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-dev-shm-usage',
-  ],
-});
+const browser = await chromium.launch(CHROMIUM_LAUNCH);
 
 async function signedIn(viewport) {
   const context = await browser.newContext(viewport ? { viewport } : {});

@@ -18,6 +18,7 @@
 //  "floor": {"runs": [...], "errors": [...]}} ("floor" only with --floor-origin; a floor run that failed in the page has "floor_error").
 // Progress goes to stderr so stdout stays parseable.
 import { chromium } from '@playwright/test';
+import { CHROMIUM_LAUNCH } from '../chromium.mjs';
 
 const MARKS = [
   'wxcc:wasm-start',
@@ -44,20 +45,7 @@ const floorOrigin = option('floor-origin', '');
 const floorIdentity = option('floor-identity', floorOrigin ? undefined : '');
 const timeout = 30_000;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-dev-shm-usage',
-  ],
-});
+const browser = await chromium.launch(CHROMIUM_LAUNCH);
 
 // One sign-in in a fresh context (no cache, no storage, no cookies: a first visit), read back from
 // the callback document's marks and timings; throws when the robot cannot finish it.

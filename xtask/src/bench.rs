@@ -5,6 +5,7 @@
 //! target/bench/report.json. A section that fails is shown as FAILED and the others still run; the
 //! command then exits non-zero, as it does when the bundle is over budget.
 
+mod budget;
 mod bundle;
 mod floor;
 mod lambda;
@@ -40,7 +41,14 @@ Writes target/bench/report.json and prints the table; exits non-zero when the bu
     )
 }
 
-const SECTIONS: [&str; 5] = ["bundle", "sign-in", "search", "proxy", "lighthouse"];
+const SECTIONS: [&str; 6] = [
+    "bundle",
+    "sign-in",
+    "search",
+    "budget",
+    "proxy",
+    "lighthouse",
+];
 
 #[derive(Debug, PartialEq)]
 pub struct Options {
@@ -104,8 +112,11 @@ pub fn run(args: &[String]) -> Result {
         .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
 
     let dist = crate::spa::dist();
-    let needs_build =
-        wanted("bundle") || wanted("sign-in") || wanted("search") || wanted("lighthouse");
+    let needs_build = wanted("bundle")
+        || wanted("sign-in")
+        || wanted("search")
+        || wanted("budget")
+        || wanted("lighthouse");
     let build = if needs_build {
         crate::spa::build("/")
     } else {
@@ -126,13 +137,14 @@ pub fn run(args: &[String]) -> Result {
         let stack = build
             .clone()
             .and_then(|()| Servers::Optimised.build())
-            .and_then(|()| bench_stack(&dist, crate::spa::SiteUse::Bench));
+            .and_then(|()| bench_stack(&dist, crate::spa::SiteUse::Bench, UNLIMITED));
         match stack {
             Ok(stack) => {
                 sections.push(if wanted("sign-in") {
                     let floor_dist = out_dir.join("floor-dist");
-                    let floor = floor::write_dist(&floor_dist)
-                        .and_then(|()| bench_stack(&floor_dist, crate::spa::SiteUse::BenchFloor));
+                    let floor = floor::write_dist(&floor_dist).and_then(|()| {
+                        bench_stack(&floor_dist, crate::spa::SiteUse::BenchFloor, UNLIMITED)
+                    });
                     signin::section(&stack, floor.as_ref().map_err(String::as_str), options.runs)
                 } else {
                     Section::skipped("sign-in")
@@ -168,6 +180,17 @@ pub fn run(args: &[String]) -> Result {
         }
     }
 
+    sections.push(if wanted("budget") {
+        // A stack of its own, whose sandbox holds the client id to a Webex-like limit.
+        let stack = build
+            .clone()
+            .and_then(|()| Servers::Optimised.build())
+            .and_then(|()| bench_stack(&dist, crate::spa::SiteUse::Bench, budget::SANDBOX_LIMIT));
+        budget::section(stack.as_ref().map_err(String::as_str))
+    } else {
+        Section::skipped("budget")
+    });
+
     sections.push(if wanted("proxy") {
         proxy::section()
     } else {
@@ -195,20 +218,24 @@ pub fn run(args: &[String]) -> Result {
     verdict(&sections)
 }
 
-/// The bench's stack serving the site deployed from `dist` into `site`'s directory. The app and the
-/// floor each run on one, started alike, so that neither is timed through servers the other lacks.
+/// The sandbox's limit for the sign-in, search and Lighthouse stacks: ten sign-ins in a minute make a
+/// hundred API calls, and a Webex-like limit would measure Retry-After waits, not the app.
+const UNLIMITED: u32 = 100_000;
+
+/// The bench's stack serving the site deployed from `dist` into `site`'s directory, its sandbox
+/// answering 429 past `rate_limit` calls a minute per client id. The app and the floor each run on
+/// one, started alike, so that neither is timed through servers the other lacks.
 fn bench_stack(
     dist: &std::path::Path,
     site: crate::spa::SiteUse,
+    rate_limit: u32,
 ) -> Result<crate::services::Stack> {
     start_stack(
         dist,
         &StackOptions {
             spa_port: 0,
             proxy_mode: "cookie",
-            // Ten sign-ins in a minute make a hundred API calls: the sandbox's Webex-like
-            // limit (50 a minute) would measure Retry-After waits, not the app.
-            sandbox_args: vec!["--rate-limit".into(), "100000".into()],
+            sandbox_args: vec!["--rate-limit".into(), rate_limit.to_string()],
             site: site.dir(),
             base_path: "/",
             // The time measured is the app's; debug servers would add their own.
