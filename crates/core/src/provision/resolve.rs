@@ -105,22 +105,10 @@ pub fn resolve(upload: &Upload, directory: &Directory, options: ResolveOptions) 
     let mut resolution = Resolution::default();
     for row in &upload.rows {
         let mut errors = row.errors.clone();
-        let error = |column_number, column, kind| RowError {
-            line: row.line,
-            email: row.email.clone(),
-            column_number,
-            column,
-            kind,
-        };
-        let email_cell = (Some(row.email_column), Some(Column::Email));
         if !row.email.is_empty() {
             let key = match_key(&row.email);
             if let Some(&first_line) = first_line_of_email.get(&key) {
-                errors.push(error(
-                    email_cell.0,
-                    email_cell.1,
-                    RowErrorKind::DuplicateRow { first_line },
-                ));
+                errors.push(email_error(row, RowErrorKind::DuplicateRow { first_line }));
                 resolution.errors.extend(errors);
                 continue;
             }
@@ -129,23 +117,7 @@ pub fn resolve(upload: &Upload, directory: &Directory, options: ResolveOptions) 
         let user = if errors.iter().any(|e| e.column == Some(Column::Email)) {
             None
         } else {
-            match indexes.users.get(&row.email) {
-                Lookup::Found(user) => Some(user),
-                Lookup::Missing => {
-                    errors.push(error(
-                        email_cell.0,
-                        email_cell.1,
-                        RowErrorKind::UnknownEmail,
-                    ));
-                    None
-                }
-                Lookup::Ambiguous(users) => {
-                    let ids = users.iter().map(|u| u.id.clone()).collect();
-                    let kind = RowErrorKind::AmbiguousEmail { ids };
-                    errors.push(error(email_cell.0, email_cell.1, kind));
-                    None
-                }
-            }
+            find_user(row, &indexes, &mut errors)
         };
         let (wanted, pending) = resolve_cells(row, user, &indexes, options, &mut errors);
         match user {
@@ -172,7 +144,56 @@ pub fn resolve(upload: &Upload, directory: &Directory, options: ResolveOptions) 
     resolution
 }
 
-/// The row's cells in ids, and the teams it needs created (per teams cell: one list).
+fn email_error(row: &Row, kind: RowErrorKind) -> RowError {
+    RowError {
+        line: row.line,
+        email: row.email.clone(),
+        column_number: Some(row.email_column),
+        column: Some(Column::Email),
+        kind,
+    }
+}
+
+/// The user of the row's email, or an error saying why there is none.
+fn find_user<'a>(
+    row: &Row,
+    indexes: &Indexes<'a>,
+    errors: &mut Vec<RowError>,
+) -> Option<&'a DirectoryUser> {
+    match indexes.users.get(&row.email) {
+        Lookup::Found(user) => Some(user),
+        Lookup::Missing => {
+            errors.push(email_error(row, RowErrorKind::UnknownEmail));
+            None
+        }
+        Lookup::Ambiguous(users) => {
+            let ids = users.iter().map(|u| u.id.clone()).collect();
+            errors.push(email_error(row, RowErrorKind::AmbiguousEmail { ids }));
+            None
+        }
+    }
+}
+
+/// The site a row's teams are looked up and created in.
+enum TeamSite {
+    Known(String),
+    /// Neither the row nor the user names one.
+    Missing,
+    /// The row's site cell has an error of its own.
+    Failed,
+}
+
+fn cell_error(row: &Row, column_number: usize, field: Field, kind: RowErrorKind) -> RowError {
+    RowError {
+        line: row.line,
+        email: row.email.clone(),
+        column_number: Some(column_number),
+        column: Some(Column::Setting(field)),
+        kind,
+    }
+}
+
+/// The row's cells in ids, and the teams it needs created.
 fn resolve_cells(
     row: &Row,
     user: Option<&DirectoryUser>,
@@ -180,51 +201,30 @@ fn resolve_cells(
     options: ResolveOptions,
     errors: &mut Vec<RowError>,
 ) -> (Vec<WantedSetting>, Vec<PendingTeam>) {
-    let error = |column_number, field, kind| RowError {
-        line: row.line,
-        email: row.email.clone(),
-        column_number: Some(column_number),
-        column: Some(Column::Setting(field)),
-        kind,
-    };
     let mut wanted = Vec::new();
-    let mut pending = Vec::new();
-    // The site a team is looked up in or created in: the row's, else the user's current one.
-    let site_cell = row.cells.iter().find(|c| c.field == Field::Site);
-    let mut row_site: Option<String> = None;
-    let mut site_failed = false;
+    // The row's site, else the user's current one.
+    let mut site = match user.and_then(|u| u.settings.site_id.clone()) {
+        Some(id) => TeamSite::Known(id),
+        None => TeamSite::Missing,
+    };
     for cell in row.cells.iter().filter(|c| c.field != Field::Teams) {
         let value = match (&cell.value, RecordKind::of(cell.field)) {
             (CellValue::Flag(flag), _) => FieldValue::Flag(Some(*flag)),
-            (CellValue::Name(name), Some(kind)) => match indexes.named(kind, name) {
-                Lookup::Found(record) => FieldValue::Id(Some(record.id.clone())),
-                Lookup::Missing => {
-                    let kind = RowErrorKind::UnknownName {
-                        kind,
-                        name: name.clone(),
-                    };
-                    errors.push(error(cell.column_number, cell.field, kind));
-                    site_failed |= cell.field == Field::Site;
-                    continue;
-                }
-                Lookup::Ambiguous(records) => {
-                    let kind = RowErrorKind::AmbiguousName {
-                        kind,
-                        name: name.clone(),
-                        ids: records.iter().map(|r| r.id.clone()).collect(),
-                    };
-                    errors.push(error(cell.column_number, cell.field, kind));
-                    site_failed |= cell.field == Field::Site;
+            (CellValue::Name(name), Some(kind)) => match find_named(indexes, kind, name) {
+                Ok(record) => FieldValue::Id(Some(record.id.clone())),
+                Err(kind) => {
+                    errors.push(cell_error(row, cell.column_number, cell.field, kind));
+                    if cell.field == Field::Site {
+                        site = TeamSite::Failed;
+                    }
                     continue;
                 }
             },
-            // A teams cell is handled below; other cells never hold a list or a flag.
+            // Only the teams cell holds a list, and it is read below.
             _ => continue,
         };
-        if cell.field == Field::Site
-            && let FieldValue::Id(id) = &value
-        {
-            row_site = id.clone();
+        if let (Field::Site, FieldValue::Id(Some(id))) = (cell.field, &value) {
+            site = TeamSite::Known(id.clone());
         }
         wanted.push(WantedSetting {
             field: cell.field,
@@ -232,59 +232,33 @@ fn resolve_cells(
             teams_to_create: Vec::new(),
         });
     }
-    let site = match site_cell {
-        Some(_) => row_site,
-        None => user.and_then(|u| u.settings.site_id.clone()),
-    };
-    for cell in row.cells.iter().filter(|c| c.field == Field::Teams) {
+    let mut pending = Vec::new();
+    for cell in &row.cells {
         let CellValue::Names(names) = &cell.value else {
             continue;
         };
         let mut ids: Vec<String> = Vec::new();
         for name in names {
-            let found = match indexes.named(RecordKind::Team, name) {
-                Lookup::Found(team) => Ok(team),
-                Lookup::Ambiguous(teams) => {
-                    let in_site: Vec<_> = teams
-                        .iter()
-                        .filter(|t| site.is_some() && t.site_id == site)
-                        .collect();
-                    match in_site.as_slice() {
-                        [team] => Ok(**team),
-                        _ => Err(RowErrorKind::AmbiguousName {
-                            kind: RecordKind::Team,
-                            name: name.clone(),
-                            ids: teams.iter().map(|t| t.id.clone()).collect(),
-                        }),
-                    }
-                }
-                Lookup::Missing if options.create_missing_teams => {
+            match find_team(indexes, name, &site) {
+                Ok(team) if !ids.contains(&team.id) => ids.push(team.id.clone()),
+                Ok(_) => {}
+                Err(RowErrorKind::UnknownName { .. }) if options.create_missing_teams => {
                     match &site {
-                        Some(site) => {
+                        TeamSite::Known(site) => {
                             let key = (name.clone(), site.clone());
-                            if !pending.iter().any(|p: &PendingTeam| same_team(p, &key)) {
+                            if !pending.iter().any(|p| same_team(p, &key)) {
                                 pending.push(key);
                             }
                         }
-                        // The site cell's own error says enough when it is the cause.
-                        None if site_failed => {}
-                        None => errors.push(error(
-                            cell.column_number,
-                            Field::Teams,
-                            RowErrorKind::NoSiteForNewTeam { team: name.clone() },
-                        )),
+                        TeamSite::Missing => {
+                            let kind = RowErrorKind::NoSiteForNewTeam { team: name.clone() };
+                            errors.push(cell_error(row, cell.column_number, Field::Teams, kind));
+                        }
+                        // The site cell's own error says enough.
+                        TeamSite::Failed => {}
                     }
-                    continue;
                 }
-                Lookup::Missing => Err(RowErrorKind::UnknownName {
-                    kind: RecordKind::Team,
-                    name: name.clone(),
-                }),
-            };
-            match found {
-                Ok(team) if !ids.contains(&team.id) => ids.push(team.id.clone()),
-                Ok(_) => {}
-                Err(kind) => errors.push(error(cell.column_number, Field::Teams, kind)),
+                Err(kind) => errors.push(cell_error(row, cell.column_number, Field::Teams, kind)),
             }
         }
         wanted.insert(
@@ -297,6 +271,52 @@ fn resolve_cells(
         );
     }
     (wanted, pending)
+}
+
+/// The one record of `kind` named `name`, or why there is not one.
+fn find_named<'a>(
+    indexes: &Indexes<'a>,
+    kind: RecordKind,
+    name: &str,
+) -> Result<&'a NamedRecord, RowErrorKind> {
+    match indexes.named(kind, name) {
+        Lookup::Found(record) => Ok(record),
+        Lookup::Missing => Err(RowErrorKind::UnknownName {
+            kind,
+            name: name.to_owned(),
+        }),
+        Lookup::Ambiguous(records) => Err(RowErrorKind::AmbiguousName {
+            kind,
+            name: name.to_owned(),
+            ids: records.iter().map(|r| r.id.clone()).collect(),
+        }),
+    }
+}
+
+/// As [`find_named`], except that of teams sharing the name, the one in `site` is taken.
+fn find_team<'a>(
+    indexes: &Indexes<'a>,
+    name: &str,
+    site: &TeamSite,
+) -> Result<&'a NamedRecord, RowErrorKind> {
+    let error = match find_named(indexes, RecordKind::Team, name) {
+        Ok(team) => return Ok(team),
+        Err(error) => error,
+    };
+    let (Lookup::Ambiguous(teams), TeamSite::Known(site)) =
+        (indexes.named(RecordKind::Team, name), site)
+    else {
+        return Err(error);
+    };
+    match teams
+        .iter()
+        .filter(|t| t.site_id.as_deref() == Some(site.as_str()))
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        [team] => Ok(team),
+        _ => Err(error),
+    }
 }
 
 fn same_team(a: &PendingTeam, b: &PendingTeam) -> bool {
