@@ -104,7 +104,7 @@ pub enum ReadError {
 }
 
 /// `5000` → `5,000`: the limits are shown as people write them.
-pub(crate) fn thousands(n: usize) -> String {
+fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, digit) in digits.chars().enumerate() {
