@@ -317,7 +317,7 @@ async fn a_bulk_save_creates_updates_and_deletes_item_by_item() {
         api_error_description(&body, 400),
         "items[0].item.organizationId: is required"
     );
-    // requestAction is required here, and DELETE needs only the id.
+    // requestAction is required here, and a DELETE item is a whole TeamDTO with its id.
     let (status, body) = send(
         &sb,
         &admin,
@@ -328,10 +328,28 @@ async fn a_bulk_save_creates_updates_and_deletes_item_by_item() {
     .await;
     assert_eq!(status, 400);
     assert!(api_error_description(&body, 400).starts_with("items[0].requestAction: is required"));
+    let (status, body) = send(
+        &sb,
+        &admin,
+        "POST",
+        &format!("{}/bulk", teams_path(&admin)),
+        &bulk("DELETE", &[(1, json!({"id": created[0]}))]),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        api_error_description(&body, 400),
+        "items[0].item.name: is required"
+    );
+    let whole = |id: &Value| {
+        let mut dto = new_team("Deleted", &site);
+        dto["id"] = id.clone();
+        dto
+    };
     let deletes = [
-        (1, json!({"id": created[0]})),
-        (2, json!({"id": seeded["id"]})),
-        (3, json!({"id": UNKNOWN_ID})),
+        (1, whole(&json!(created[0]))),
+        (2, whole(&seeded["id"])),
+        (3, whole(&json!(UNKNOWN_ID))),
     ];
     let (status, body) = send(
         &sb,

@@ -49,7 +49,11 @@ fn from_query(pairs: &[(String, String)], fields: &[Field]) -> Result<Value, Api
     let mut object = Map::new();
     for (name, value) in pairs {
         if let Some((list, index, inner)) = indexed(name) {
-            let Some(Kind::Objects(inner_fields)) = kind_of(fields, list) else {
+            let Some(Kind::Objects {
+                fields: inner_fields,
+                ..
+            }) = kind_of(fields, list)
+            else {
                 object.insert(name.clone(), json!(value));
                 continue;
             };
@@ -71,7 +75,7 @@ fn from_query(pairs: &[(String, String)], fields: &[Field]) -> Result<Value, Api
             continue;
         }
         match kind_of(fields, name) {
-            Some(Kind::Strings) => {
+            Some(Kind::Strings { .. }) => {
                 let entry = object.entry(name.clone()).or_insert_with(|| json!([]));
                 if let Some(items) = entry.as_array_mut() {
                     items.extend(

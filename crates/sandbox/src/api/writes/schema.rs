@@ -30,10 +30,15 @@ pub enum Kind {
     /// `format: int64`.
     Int64,
     Enum(&'static [&'static str]),
-    /// An array of strings.
-    Strings,
-    /// An array of objects of this table.
-    Objects(&'static [Field]),
+    /// An array of strings; `unique`: `uniqueItems`.
+    Strings {
+        unique: bool,
+    },
+    /// An array of objects of this table; `unique`: `uniqueItems`.
+    Objects {
+        fields: &'static [Field],
+        unique: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -60,6 +65,9 @@ const fn required(name: &'static str, kind: Kind) -> Field {
 }
 
 const STR: Kind = Kind::Str { min: 0, max: None };
+/// `minLength: 1`.
+const TEXT: Kind = Kind::Str { min: 1, max: None };
+const UNIQUE_STRINGS: Kind = Kind::Strings { unique: true };
 const fn str_max(max: usize) -> Kind {
     Kind::Str {
         min: 0,
@@ -88,7 +96,7 @@ macro_rules! base_fields {
 
 /// `AssignedDynamicSkillsDTO`.
 pub const ASSIGNED_DYNAMIC_SKILL: &[Field] = base_fields![
-    required("skillId", STR),
+    required("skillId", TEXT),
     field("textValue", str_max(100)),
     field("booleanValue", Kind::Bool),
     field("proficiencyValue", Kind::Int32 { min: 0, max: 10 }),
@@ -98,20 +106,20 @@ pub const ASSIGNED_DYNAMIC_SKILL: &[Field] = base_fields![
 
 /// `UserDTO`.
 pub const USER: &[Field] = base_fields![
-    required("firstName", STR),
-    required("lastName", STR),
-    required("email", STR),
+    required("firstName", TEXT),
+    required("lastName", TEXT),
+    required("email", TEXT),
     field("workPhone", str_max(20)),
     field("mobile", str_max(20)),
-    required("ciUserId", STR),
+    required("ciUserId", TEXT),
     field("broadCloudUserId", STR),
-    required("userProfileId", STR),
+    required("userProfileId", TEXT),
     required("contactCenterEnabled", Kind::Bool),
     field("timezone", STR),
     field("xspVersion", str_max(80)),
     field("subscriptionId", str_max(80)),
     field("siteId", STR),
-    field("teamIds", Kind::Strings),
+    field("teamIds", UNIQUE_STRINGS),
     field("skillProfileId", STR),
     field("agentProfileId", STR),
     field("multimediaProfileId", STR),
@@ -127,12 +135,18 @@ pub const USER: &[Field] = base_fields![
         Kind::Enum(&["DISABLED", "ENABLED"])
     ),
     field("userLevelSummariesInclusion", INCLUSION),
-    field("dynamicSkills", Kind::Objects(ASSIGNED_DYNAMIC_SKILL)),
+    field(
+        "dynamicSkills",
+        Kind::Objects {
+            fields: ASSIGNED_DYNAMIC_SKILL,
+            unique: false
+        }
+    ),
 ];
 
 /// `QueueRankingDTO`.
 pub const QUEUE_RANKING: &[Field] = base_fields![
-    required("queueId", Kind::Str { min: 1, max: None }),
+    required("queueId", TEXT),
     required(
         "rank",
         Kind::Int32 {
@@ -150,15 +164,21 @@ pub const TEAM: &[Field] = base_fields![
     field("dialedNumber", STR),
     field("capacity", INT32),
     required("active", Kind::Bool),
-    required("siteId", STR),
+    required("siteId", TEXT),
     field("desktopLayoutId", STR),
     field("skillProfileId", STR),
     field("multiMediaProfileId", STR),
-    field("userIds", Kind::Strings),
+    field("userIds", UNIQUE_STRINGS),
     field("description", str_max(255)),
     field("systemDefault", Kind::Bool),
     required("rankQueuesForTeam", Kind::Bool),
-    field("queueRankings", Kind::Objects(QUEUE_RANKING)),
+    field(
+        "queueRankings",
+        Kind::Objects {
+            fields: QUEUE_RANKING,
+            unique: true
+        }
+    ),
 ];
 
 /// How an object is checked.
@@ -248,7 +268,11 @@ fn check_value(value: &Value, kind: Kind, path: &str, rules: Rules) -> Result<()
             };
             let chars = s.chars().count();
             if chars < min {
-                return Err(format!("{path}: must have at least {min} characters"));
+                return Err(if min == 1 {
+                    format!("{path}: must not be empty")
+                } else {
+                    format!("{path}: must have at least {min} characters")
+                });
             }
             if let Some(max) = max.filter(|m| chars > *m) {
                 return Err(format!(
@@ -285,7 +309,7 @@ fn check_value(value: &Value, kind: Kind, path: &str, rules: Rules) -> Result<()
             }
             None => return wrong(&format!("one of {}", values.join(", "))),
         },
-        Kind::Strings => {
+        Kind::Strings { unique } => {
             let Some(items) = value.as_array() else {
                 return wrong("an array of strings");
             };
@@ -295,8 +319,11 @@ fn check_value(value: &Value, kind: Kind, path: &str, rules: Rules) -> Result<()
                     describe(item)
                 ));
             }
+            if unique {
+                check_unique(items, path)?;
+            }
         }
-        Kind::Objects(fields) => {
+        Kind::Objects { fields, unique } => {
             let Some(items) = value.as_array() else {
                 return wrong("an array of objects");
             };
@@ -307,6 +334,22 @@ fn check_value(value: &Value, kind: Kind, path: &str, rules: Rules) -> Result<()
             for (i, item) in items.iter().enumerate() {
                 check_object(item, fields, &format!("{path}[{i}]"), nested)?;
             }
+            if unique {
+                check_unique(items, path)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `uniqueItems`: no item equals an earlier one.
+fn check_unique(items: &[Value], path: &str) -> Result<(), String> {
+    for (i, item) in items.iter().enumerate() {
+        if let Some(first) = items[..i].iter().position(|earlier| earlier == item) {
+            return Err(format!(
+                "{path}: items must be unique; item {i} repeats item {first} ({})",
+                describe(item)
+            ));
         }
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! Teams: `POST /organization/{orgid}/team` (`createConfig_3`, 201), `PUT …/team/{id}`
 //! (`updateConfig_4`, 200, a full replacement) and `POST …/team/bulk` (`saveAllConfig_3`, 207:
-//! `SAVE` without an `id` creates, with one replaces, `DELETE` removes).
+//! `SAVE` without an `id` creates, with one replaces, `DELETE` (of a whole TeamDTO with its `id`)
+//! removes).
 //!
 //! The spec's rules: `id` is not sent on a create and is mandatory on an update; `organizationId`
 //! is required on every bulk save item; "two teams in the same site in an organization cannot
@@ -113,8 +114,9 @@ pub async fn bulk_save(
         required: Required::Table(&["organizationId"]),
         refuse_unknown: knobs.refuse_unknown,
     };
+    // The item of a DELETE is a TeamDTO too: the spec documents no lighter form for it.
     let delete = Rules {
-        required: Required::Only(&["id"]),
+        required: Required::Table(&["id"]),
         refuse_unknown: knobs.refuse_unknown,
     };
     let envelope = Envelope {

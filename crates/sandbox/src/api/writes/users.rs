@@ -246,11 +246,6 @@ fn check_references(
                 "{field}: team {team_id} is capacity-based; users can't be assigned to a capacity-based team"
             )));
         }
-        if teams[..i].contains(team_id) {
-            return Err(ApiError::bad_request(format!(
-                "{field}: team {team_id} is listed twice"
-            )));
-        }
     }
     let skills = given(patch, "dynamicSkills").and_then(Value::as_array);
     for (i, skill) in skills.into_iter().flatten().enumerate() {
