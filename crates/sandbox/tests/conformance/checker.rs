@@ -29,6 +29,15 @@ impl Answer {
     }
 }
 
+/// A request the checker sends: `template` is the spec's path of `path_and_query`.
+#[derive(Clone, Copy)]
+pub struct Request<'a> {
+    pub method: &'a str,
+    pub template: &'a str,
+    pub path_and_query: &'a str,
+    pub body: Option<&'a Value>,
+}
+
 pub struct Checker<'a> {
     pub spec: &'a Spec,
     /// How often each (template, status) was validated.
@@ -58,10 +67,41 @@ impl<'a> Checker<'a> {
         path_and_query: &str,
         expect: u16,
     ) -> Answer {
-        let mut request = client().get(format!("{}{path_and_query}", sb.api_url()));
+        let request = Request {
+            method: "GET",
+            template,
+            path_and_query,
+            body: None,
+        };
+        self.check_request(sb, token, &request, expect).await
+    }
+
+    /// Sends `request` and validates whatever comes back against the spec's response schema for
+    /// the operation and status; a status other than `expect` is a failure too.
+    pub async fn check_request(
+        &mut self,
+        sb: &RunningSandbox,
+        token: Option<&str>,
+        request: &Request<'_>,
+        expect: u16,
+    ) -> Answer {
+        let Request {
+            method,
+            template,
+            path_and_query,
+            body,
+        } = *request;
+        let http_method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut request =
+            client().request(http_method, format!("{}{path_and_query}", sb.api_url()));
+        if let Some(body) = body {
+            request = request.json(body);
+        }
         if let Some(t) = token {
             request = request.bearer_auth(t);
         }
+        let operation = format!("{method} {path_and_query}");
+        let path_and_query = operation.as_str();
         let response = request.send().await.unwrap();
         let status = response.status().as_u16();
         let has_tracking_id = response.headers().get("trackingid").is_some();
@@ -93,32 +133,40 @@ impl<'a> Checker<'a> {
             self.fail(path_and_query, status, "a 429 without Retry-After".into());
         }
         let query = path_and_query.split_once('?').map_or("", |(_, q)| q);
-        let errors = self.validate(template, query, &answer);
+        let errors = self.validate(method, template, query, &answer);
         if !errors.is_empty() {
             self.fail(path_and_query, status, errors.join("\n    "));
         }
         *self
             .checked
-            .entry((template.to_string(), status))
+            .entry((format!("{method} {template}"), status))
             .or_default() += 1;
         answer
     }
 
-    fn fail(&mut self, path_and_query: &str, status: u16, problem: String) {
+    /// `operation` is the method and the path and query.
+    fn fail(&mut self, operation: &str, status: u16, problem: String) {
         self.failures
-            .push(format!("{status} GET {path_and_query}:\n    {problem}"));
+            .push(format!("{status} {operation}:\n    {problem}"));
     }
 
-    fn validate(&mut self, template: &str, query: &str, answer: &Answer) -> Vec<String> {
+    fn validate(
+        &mut self,
+        method: &str,
+        template: &str,
+        query: &str,
+        answer: &Answer,
+    ) -> Vec<String> {
         let status = answer.status;
-        let mut documented = self.spec.response_schema(template, status);
+        let mut documented = self.spec.response_schema_at(method, template, status);
         if status == 200
             && let Some(variant) = self.spec.described_variant(template, query)
         {
             documented.schema = variant;
         }
         if !documented.status_listed {
-            self.undocumented.insert(format!("{status} GET {template}"));
+            self.undocumented
+                .insert(format!("{status} {method} {template}"));
         }
         let Some(body) = &answer.body else {
             // Webex documents 429s "without a body"; 204s have none.
@@ -176,8 +224,8 @@ impl<'a> Checker<'a> {
             "conformance: {} (endpoint, status) pairs validated against the spec",
             self.checked.len()
         );
-        for ((template, status), n) in &self.checked {
-            eprintln!("  {status} GET {template} ×{n}");
+        for ((operation, status), n) in &self.checked {
+            eprintln!("  {status} {operation} ×{n}");
         }
         if !self.undocumented.is_empty() {
             let list: Vec<&str> = self.undocumented.iter().map(String::as_str).collect();

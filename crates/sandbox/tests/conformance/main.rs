@@ -2,15 +2,18 @@
 //! `wxcc_core::catalogue` is called the way the explorer calls it and its answers validated, so a
 //! catalogued endpoint the sandbox does not serve, or serves off-spec, fails here; then the error
 //! answers of the configuration lists and analytics, and the paths the sandbox serves beyond the
-//! catalogue (the older unpaged lists Cisco's samples call).
+//! catalogue (the older unpaged lists Cisco's samples call); `writes.rs` does the same for the
+//! configuration writes, their requests included.
 
 #[path = "../common/mod.rs"]
 mod common;
 
 mod checker;
 mod requests;
+mod samples;
 mod search;
 mod spec;
+mod writes;
 
 use checker::Checker;
 use common::*;
@@ -510,5 +513,35 @@ async fn validator_rejects_non_conforming_responses() {
             .errors(&subscription_error.schema, &string_key)
             .is_empty(),
         "an undocumented 404 is held to the operation's ErrorResult (integer key)"
+    );
+}
+
+/// Proves the write schemas are live: off-spec requests and answers are refused.
+#[test]
+fn the_write_schemas_refuse_what_is_off_the_spec() {
+    let spec = spec::load_spec();
+    let request = spec.request_schema("PATCH", "/organization/{orgid}/user/bulk");
+    let bad_item = json!({"items": [{"itemIdentifier": 0, "item": {"active": "yes"}}]});
+    assert!(!spec.errors(&request, &bad_item).is_empty());
+    let team = spec.request_schema("POST", "/organization/{orgid}/team");
+    assert!(
+        !spec
+            .errors(&team, &json!({"name": "no teamType"}))
+            .is_empty()
+    );
+    let answer = spec
+        .response_schema_at("PATCH", "/organization/{orgid}/user/bulk", 207)
+        .schema;
+    let good = json!({"items": [{"itemIdentifier": 0, "status": 200, "operationType": "UPDATE"}]});
+    assert!(spec.errors(&answer, &good).is_empty());
+    let bad = json!({"items": [{"itemIdentifier": "0", "status": 200, "operationType": "PATCH"}]});
+    assert!(spec.errors(&answer, &bad).len() >= 2);
+    let created = spec
+        .response_schema_at("POST", "/organization/{orgid}/team", 201)
+        .schema;
+    assert!(
+        !spec
+            .errors(&created, &json!({"teamType": "ROBOT"}))
+            .is_empty()
     );
 }

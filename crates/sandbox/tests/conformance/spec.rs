@@ -151,10 +151,42 @@ pub struct Documented {
 }
 
 impl Spec {
-    pub fn operation(&self, template: &str) -> &Value {
-        let op = &self.doc["paths"][template]["get"];
-        assert!(op.is_object(), "GET {template} is not in the spec");
+    /// The `method` operation at `template`.
+    pub fn operation_at(&self, method: &str, template: &str) -> &Value {
+        let op = &self.doc["paths"][template][method.to_lowercase()];
+        assert!(op.is_object(), "{method} {template} is not in the spec");
         op
+    }
+
+    /// What a `method` request to `template` sends, as the spec declares it: its JSON body's
+    /// schema, or the schema of the object query parameter some operations declare instead
+    /// (`teamDTO` on `POST`/`PUT` team).
+    pub fn request_schema(&self, method: &str, template: &str) -> Value {
+        let op = self.operation_at(method, template);
+        if let Some(schema) = op["requestBody"]["content"]["application/json"]
+            .get("schema")
+            .cloned()
+        {
+            return schema;
+        }
+        op["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|p| p["in"] == "query" && p["schema"].get("$ref").is_some())
+            .map(|p| p["schema"].clone())
+            .unwrap_or_else(|| panic!("{method} {template} declares no request schema"))
+    }
+
+    /// A schema with its `$ref` (to `#/components/schemas/…`) followed.
+    pub fn resolve<'s>(&'s self, schema: &'s Value) -> &'s Value {
+        match schema["$ref"].as_str() {
+            Some(reference) => {
+                let name = reference.rsplit('/').next().unwrap_or_default();
+                self.resolve(&self.components["schemas"][name])
+            }
+            None => schema,
+        }
     }
 
     /// The POST operation at `template` (`/search`, the one POST the sandbox serves).
@@ -178,7 +210,12 @@ impl Spec {
     /// status; for an error the spec gives no body for, the operation's own error schema (from its
     /// other 4xx/5xx answers), else the common `ApiErrorResponse`.
     pub fn response_schema(&self, template: &str, status: u16) -> Documented {
-        let responses = &self.operation(template)["responses"];
+        self.response_schema_at("GET", template, status)
+    }
+
+    /// [`Spec::response_schema`] of the `method` operation.
+    pub fn response_schema_at(&self, method: &str, template: &str, status: u16) -> Documented {
+        let responses = &self.operation_at(method, template)["responses"];
         let response = &responses[status.to_string()];
         if let Some(schema) = Self::schema_of(response) {
             return Documented {
@@ -197,7 +234,7 @@ impl Spec {
         }
         assert!(
             status >= 400,
-            "GET {template} documents no schema for success status {status}"
+            "{method} {template} documents no schema for success status {status}"
         );
         let sibling = responses
             .as_object()
