@@ -41,6 +41,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_config_file_sets_them_and_the_defaults_are_the_strict_readings() {
+        let k = Knobs::default();
+        assert_eq!(
+            (
+                k.stale_version.as_str(),
+                k.team_dto_in.as_str(),
+                k.write_unknown_fields.as_str()
+            ),
+            ("refuse400", "body", "refuse")
+        );
+        assert_eq!((k.bulk_item_failure_rate, k.bulk_max_items), (0.0, 100));
+        let c: crate::config::SandboxConfig = toml::from_str(
+            "stale_version = \"refuse409\"\nbulk_item_failure_rate = 0.25\nteam_dto_in = \"query\"",
+        )
+        .unwrap();
+        assert_eq!(c.validate(), Ok(()));
+        assert_eq!(c.knobs.stale_version, "refuse409");
+        assert_eq!(
+            (c.knobs.bulk_item_failure_rate, c.knobs.bulk_max_items),
+            (0.25, 100)
+        );
+        let bad: crate::config::SandboxConfig =
+            toml::from_str("stale_version = \"retry\"").unwrap();
+        assert!(bad.validate().unwrap_err().contains("stale_version"));
+    }
+
+    #[test]
     fn defaults_are_valid_and_each_bad_value_is_named() {
         assert_eq!(check_knobs(&Knobs::default()), Ok(()));
         for bad in [
