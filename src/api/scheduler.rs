@@ -20,7 +20,7 @@ use std::pin::Pin;
 use futures::channel::oneshot;
 use leptos::prelude::*;
 use wxcc_core::api_error::{ApiError, ApiErrorKind};
-use wxcc_core::scheduler::cache::{self, DEFAULT_FRESH_FOR_MS};
+use wxcc_core::scheduler::cache;
 use wxcc_core::scheduler::{BucketState, BudgetNews, CachedAnswer, Freshness, Priority};
 
 use super::ApiCall;
@@ -283,13 +283,20 @@ fn write_state(state: &BucketState) {
     }
 }
 
+fn is_fresh(answer: &CachedAnswer, now_ms: u64) -> bool {
+    cache::is_fresh(
+        answer.stored_at_ms,
+        now_ms,
+        cache::fresh_for_ms(&answer.url),
+    )
+}
+
 /// A fresh kept answer for `key`; a stale or unreadable one is removed.
 fn kept_answer(key: &str) -> Option<ApiCall> {
     let storage = local_storage()?;
     let storage_key = cache::storage_key(key);
     let text = storage.get_item(&storage_key).ok().flatten()?;
-    let answer = CachedAnswer::decode(&text)
-        .filter(|a| cache::is_fresh(a.stored_at_ms, browser::now_ms(), DEFAULT_FRESH_FOR_MS));
+    let answer = CachedAnswer::decode(&text).filter(|a| is_fresh(a, browser::now_ms()));
     let Some(answer) = answer else {
         let _ = storage.remove_item(&storage_key);
         return None;
@@ -314,7 +321,7 @@ fn keep(key: &str, answer: &CachedAnswer) {
     let text = answer.encode();
     if storage.set_item(&storage_key, &text).is_err() {
         let now = browser::now_ms();
-        forget_kept_answers(|a| !cache::is_fresh(a.stored_at_ms, now, DEFAULT_FRESH_FOR_MS));
+        forget_kept_answers(|a| !is_fresh(a, now));
         let _ = storage.set_item(&storage_key, &text);
     }
 }

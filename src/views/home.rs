@@ -69,12 +69,19 @@ fn Overview() -> impl IntoView {
             _ => String::new(),
         })
     };
+    // Pressing "Refresh counts" bumps this: every tile asks the API again, whatever the tabs keep.
+    let refreshes = RwSignal::new(0u32);
     view! {
         <section>
             <h1>"Your organization"</h1>
-            <p class="muted">"orgId " <code data-testid="org-id">{move || org()}</code></p>
+            <p class="muted">
+                "orgId " <code data-testid="org-id">{move || org()}</code> " "
+                <button type="button" data-testid="refresh-counts" on:click=move |_| refreshes.update(|n| *n += 1)>
+                    "Refresh counts"
+                </button>
+            </p>
             <div class="tiles">
-                {RESOURCES.iter().map(|resource| view! { <CountTile resource /> }).collect_view()}
+                {RESOURCES.iter().map(|resource| view! { <CountTile resource refreshes /> }).collect_view()}
                 <ProfileTile />
             </div>
             <p>
@@ -87,23 +94,28 @@ fn Overview() -> impl IntoView {
 /// One resource's total, from `meta.totalRecords` of a one-item page (the cheapest call a list
 /// allows), in the background: it yields to the lists and records the person opens.
 #[component]
-fn CountTile(resource: &'static Resource) -> impl IntoView {
+fn CountTile(resource: &'static Resource, refreshes: RwSignal<u32>) -> impl IntoView {
     let ctx = use_ctx();
     let feature = resource.feature;
     // A memo: a token refresh (a new `Auth::SignedIn`) must not rebuild the tile.
     let granted = crate::load::flag(move || ctx.granted(|scopes| feature.is_available(scopes)));
     // The API target, not the session: a token refresh must not refetch every tile.
-    let source = move || (granted.get(), ctx.api_target.get());
-    let count = crate::load::load(source, move |(granted, _target)| async move {
+    let source = move || (granted.get(), ctx.api_target.get(), refreshes.get());
+    let count = crate::load::load(source, move |(granted, _target, refreshed)| async move {
         if !granted {
             return None;
         }
+        let call = if refreshed > 0 {
+            crate::api::Call::BACKGROUND.refreshed()
+        } else {
+            crate::api::Call::BACKGROUND
+        };
         let org = crate::api::org_id(ctx).ok()?;
         Some(
             crate::api::get_with(
                 ctx,
                 &format!("/organization/{org}/{}?page=0&pageSize=1", resource.api),
-                crate::api::Call::BACKGROUND,
+                call,
             )
             .await,
         )

@@ -51,7 +51,7 @@ test('two tabs opening the same list at once make one request', async ({ page, c
   expect(listCalls(seen, 'v2/user')).toHaveLength(1);
 });
 
-test('a list and the overview visited again within 30 s make no request; Refresh makes one', async ({ page, context }) => {
+test('a list visited again within 30 s and the overview make no request; Refresh and Refresh counts ask again', async ({ page, context }) => {
   await signIn(page);
   await overviewLoaded(page);
   await page.getByRole('link', { name: 'Users', exact: true }).click();
@@ -65,10 +65,13 @@ test('a list and the overview visited again within 30 s make no request; Refresh
   await page.getByTestId('refresh').click();
   expect((await refreshed).status()).toBe(200);
   expect(listCalls(seen, 'v2/user')).toHaveLength(1);
-  // Back on the overview: every count comes from the kept answers.
+  // Back on the overview: every count comes from the kept answers, and "Refresh counts" asks again.
   await page.locator('a.brand').click();
   await overviewLoaded(page);
   expect(countCalls(seen)).toEqual([]);
+  await page.getByTestId('refresh-counts').click();
+  await expect.poll(() => countCalls(seen).length).toBe(9);
+  await overviewLoaded(page);
 });
 
 test('one 429 pauses every tab with one countdown, and the other tab waits it out', async ({ page, context, request }) => {

@@ -2,16 +2,24 @@
 //!
 //! - Identical GETs (same method and URL) in flight are one request: [`coalescing_key`]. Writes
 //!   never are: two identical POSTs are two intentions.
-//! - Paged list answers (and the one-item pages the overview counts with) are kept for
-//!   [`DEFAULT_FRESH_FOR_MS`] and shared by the tabs: [`is_cacheable`], [`is_fresh`].
+//! - Paged list answers are kept for [`DEFAULT_FRESH_FOR_MS`], the one-item pages the overview
+//!   counts with for [`COUNT_FRESH_FOR_MS`], and shared by the tabs: [`is_cacheable`],
+//!   [`fresh_for_ms`], [`is_fresh`].
 //! - A successful write makes every kept answer under the collection it touched stale:
 //!   [`touched_prefix`], [`is_touched`].
 //! - An explicit "Refresh" asks for [`Freshness::Refresh`]: the network, whatever is kept.
 
 use serde_json::Value;
 
-/// How long a kept list or count answer is served without asking the API again.
+/// How long a kept list answer is served without asking the API again.
 pub const DEFAULT_FRESH_FOR_MS: u64 = 30_000;
+
+/// How long a kept count (a one-item page) is served. Longer than a list: the overview asks for
+/// nine at every visit, which at a person's share of a busy org's budget (a few calls a minute) would
+/// leave it waiting most of each minute, and a total that is minutes old is still the total the
+/// person expects; writes from this console make it stale at once, and the overview's "Refresh
+/// counts" asks again.
+pub const COUNT_FRESH_FOR_MS: u64 = 300_000;
 
 /// Where the kept answers live in localStorage: this prefix, then the coalescing key.
 pub const STORAGE_PREFIX: &str = "wxcc.api-cache ";
@@ -64,6 +72,16 @@ pub fn is_cacheable(method: &str, url: &str) -> bool {
         })
 }
 
+/// How long the kept answer to `url` is served: a count's one-item page longer than a list.
+pub fn fresh_for_ms(url: &str) -> u64 {
+    let is_count = query_of(url).split('&').any(|pair| pair == "pageSize=1");
+    if is_count {
+        COUNT_FRESH_FOR_MS
+    } else {
+        DEFAULT_FRESH_FOR_MS
+    }
+}
+
 /// Whether an answer kept at `stored_at_ms` may still be served at `now_ms`. One stored "in the
 /// future" (the clock moved back) is not trusted.
 pub fn is_fresh(stored_at_ms: u64, now_ms: u64, fresh_for_ms: u64) -> bool {
@@ -72,13 +90,15 @@ pub fn is_fresh(stored_at_ms: u64, now_ms: u64, fresh_for_ms: u64) -> bool {
 
 /// The address prefix a successful write makes stale, or `None` for reads. A write to a record
 /// (`PUT …/team/{id}`, `PATCH`, `DELETE`) touches its collection (`…/team`), where the lists and
-/// counts that show it live; a `POST` touches the collection it posts to. The Search API's POST is
-/// a read and touches nothing.
+/// counts that show it live; a `POST` touches the collection it posts to, and a bulk write
+/// (`PATCH …/user/bulk`, `POST …/team/bulk`) the collection it writes into. The Search API's POST
+/// is a read and touches nothing.
 pub fn touched_prefix(method: &str, url: &str) -> Option<String> {
     let method = method.to_ascii_uppercase();
     let path = path_of(url).trim_end_matches('/');
     match method.as_str() {
         "GET" | "HEAD" | "OPTIONS" => None,
+        _ if path.ends_with("/bulk") => Some(path.trim_end_matches("/bulk").to_string()),
         "POST" if path.ends_with(crate::catalogue::search::PATH) => None,
         "POST" => Some(path.to_string()),
         _ => Some(match path.rsplit_once('/') {
@@ -93,13 +113,28 @@ pub fn touched_prefix(method: &str, url: &str) -> Option<String> {
 }
 
 /// Whether the kept answer for `cached_url` lies under `prefix` (whole path segments: `…/team`
-/// touches `…/team?page=0` and `…/team/7`, not `…/teams`).
+/// touches `…/team?page=0` and `…/team/7`, not `…/teams`). Version segments do not count: the
+/// writes live at `…/user/bulk` while the lists that show the users are `…/v2/user`.
 pub fn is_touched(prefix: &str, cached_url: &str) -> bool {
-    let path = path_of(cached_url).trim_end_matches('/');
+    let prefix = without_versions(prefix.trim_end_matches('/'));
+    let path = without_versions(path_of(cached_url).trim_end_matches('/'));
     path == prefix
         || path
-            .strip_prefix(prefix)
+            .strip_prefix(&prefix)
             .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// `path` without its `v2`, `v3`, … segments.
+fn without_versions(path: &str) -> String {
+    let is_version = |segment: &str| {
+        segment.len() > 1
+            && segment.starts_with('v')
+            && segment[1..].bytes().all(|b| b.is_ascii_digit())
+    };
+    path.split('/')
+        .filter(|segment| !is_version(segment))
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// A kept answer, as stored in localStorage (no token, no header but the tracking id).
@@ -186,6 +221,29 @@ mod tests {
     }
 
     #[test]
+    fn a_count_is_kept_five_minutes_and_a_list_thirty_seconds() {
+        assert_eq!(
+            fresh_for_ms(&format!("{ORG}/v2/team?page=0&pageSize=1")),
+            300_000
+        );
+        assert_eq!(
+            fresh_for_ms(&format!("{ORG}/v2/team?pageSize=1&page=0")),
+            300_000
+        );
+        for list in [
+            "?page=0&pageSize=10",
+            "?page=1&pageSize=100",
+            "?pageSize=15",
+        ] {
+            assert_eq!(
+                fresh_for_ms(&format!("{ORG}/v2/team{list}")),
+                30_000,
+                "{list}"
+            );
+        }
+    }
+
+    #[test]
     fn a_write_makes_its_collections_lists_and_counts_stale() {
         let put = touched_prefix("PUT", &format!("{ORG}/team/7?x=1")).unwrap();
         assert_eq!(put, format!("{ORG}/team"));
@@ -201,6 +259,22 @@ mod tests {
         assert!(is_touched(&put, &format!("{ORG}/team/7")));
         assert!(!is_touched(&put, &format!("{ORG}/teams?page=0")));
         assert!(!is_touched(&put, &format!("{ORG}/queue?page=0")));
+        assert!(is_touched(
+            &put,
+            &format!("{ORG}/v2/team?page=0&pageSize=1")
+        ));
+        assert!(!is_touched(&put, &format!("{ORG}/v2/teams?page=0")));
+        let bulk_users = touched_prefix("PATCH", &format!("{ORG}/user/bulk")).unwrap();
+        assert!(is_touched(
+            &bulk_users,
+            &format!("{ORG}/v2/user?page=0&pageSize=100")
+        ));
+        assert!(!is_touched(&bulk_users, &format!("{ORG}/v2/team?page=0")));
+        let one_user = touched_prefix("PATCH", &format!("{ORG}/user/u1")).unwrap();
+        assert!(is_touched(&one_user, &format!("{ORG}/v2/user?page=0")));
+        let bulk_teams = touched_prefix("POST", &format!("{ORG}/team/bulk")).unwrap();
+        assert_eq!(bulk_teams, format!("{ORG}/team"));
+        assert!(is_touched(&bulk_teams, &format!("{ORG}/v2/team?page=0")));
         for read in ["GET", "HEAD"] {
             assert_eq!(touched_prefix(read, &format!("{ORG}/team/7")), None);
         }
