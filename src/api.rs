@@ -148,14 +148,57 @@ pub async fn get_absolute_with(ctx: Ctx, url: &str, call: Call) -> Result<ApiCal
     result
 }
 
-/// GET `url`, or POST `body` (JSON) to it, each attempt with a token of the shared budget.
+/// GET `url`, or POST `body` (JSON) to it: the answer's JSON, or the error it decodes to.
 async fn send_with_retries(
     ctx: Ctx,
     url: String,
     body: Option<String>,
     priority: Priority,
 ) -> Result<scheduler::Fetched, ApiError> {
-    let url = url.as_str();
+    let method = if body.is_some() { "POST" } else { "GET" };
+    let response = send_attempts(ctx, method, &url, body, priority).await?;
+    if !response.ok() {
+        return Err(ApiError::from_response(
+            response.status,
+            &response.error_headers(),
+            &response.body,
+            browser::now_ms(),
+        ));
+    }
+    let json = if response.body.trim().is_empty() {
+        serde_json::Value::Null
+    } else {
+        wxcc_core::json::parse(&response.body).map_err(|_| ApiError {
+            status: response.status,
+            kind: ApiErrorKind::Client,
+            message: "The API answered with something that is not JSON.".into(),
+            tracking_id: response.tracking_id.clone(),
+            error_code: None,
+        })?
+    };
+    Ok(scheduler::Fetched {
+        call: ApiCall {
+            url,
+            status: response.status,
+            json,
+            tracking_id: response.tracking_id,
+            elapsed_ms: response.elapsed_ms,
+        },
+        body: response.body,
+    })
+}
+
+/// Sends `method` to `url`, each attempt with a token of the shared budget, and returns the last
+/// answer whatever its status. Retried only where the API did not process the request: a 401 once
+/// after a refresh, a 429 after its Retry-After. A 5xx or a network error is never retried here:
+/// for a write it leaves the outcome unknown, which only reading the record back can settle.
+async fn send_attempts(
+    ctx: Ctx,
+    method: &'static str,
+    url: &str,
+    body: Option<String>,
+    priority: Priority,
+) -> Result<http::HttpResponse, ApiError> {
     let mut may_refresh = true;
     let mut rate_limit_retries = 0;
     loop {
@@ -170,7 +213,7 @@ async fn send_with_retries(
             headers.push(("content-type", "application/json".into()));
         }
         let response = http::send(http::Request {
-            method: if body.is_some() { "POST" } else { "GET" },
+            method,
             url,
             headers,
             body: body.clone(),
@@ -178,28 +221,8 @@ async fn send_with_retries(
         })
         .await
         .map_err(|e| ApiError::network(&format!("{e}. Check your connection; if it persists, the API may not allow this origin (CORS).")))?;
-        if response.ok() {
-            let json = if response.body.trim().is_empty() {
-                serde_json::Value::Null
-            } else {
-                wxcc_core::json::parse(&response.body).map_err(|_| ApiError {
-                    status: response.status,
-                    kind: ApiErrorKind::Client,
-                    message: "The API answered with something that is not JSON.".into(),
-                    tracking_id: response.tracking_id.clone(),
-                    error_code: None,
-                })?
-            };
-            return Ok(scheduler::Fetched {
-                call: ApiCall {
-                    url: url.to_string(),
-                    status: response.status,
-                    json,
-                    tracking_id: response.tracking_id,
-                    elapsed_ms: response.elapsed_ms,
-                },
-                body: response.body,
-            });
+        if response.status != 401 && response.status != 429 {
+            return Ok(response);
         }
         let error = ApiError::from_response(
             response.status,
@@ -224,9 +247,65 @@ async fn send_with_retries(
                 // The whole budget pauses, in every tab; the next attempt's token waits it out.
                 scheduler::pause(ctx, browser::now_ms() + secs * 1000).await;
             }
-            _ => return Err(error),
+            _ => return Ok(response),
         }
     }
+}
+
+/// The answer to a write, whatever its status: a bulk endpoint's 207 and a refusal alike are
+/// read by the caller (`wxcc_core::provision::bulk_answer`), item by item.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WriteAnswer {
+    pub status: u16,
+    pub body: String,
+    pub tracking_id: Option<String>,
+}
+
+/// Sends `body` (JSON) with `method` (`PATCH`, `PUT`, `POST`) to `path_and_query` on the
+/// session's Contact Center API base. `Err` when no answer came (a network error: the outcome is
+/// unknown, read the record back) or the session could not be renewed after a 401 (the API did
+/// not process it). Only ever called from an action the person took, never on load.
+pub async fn write(
+    ctx: Ctx,
+    method: &'static str,
+    path_and_query: &str,
+    body: String,
+    priority: Priority,
+) -> Result<WriteAnswer, ApiError> {
+    let base = ctx
+        .session()
+        .map(|s| s.region_or_api_base.url())
+        .unwrap_or_else(|| ctx.config.with_value(|c| c.api_base_url()));
+    let url = format!("{}{path_and_query}", base.trim_end_matches('/'));
+    let sent_to = url.clone();
+    let send = Box::pin(async move {
+        let response = send_attempts(ctx, method, &url, Some(body), priority).await?;
+        // The scheduler hands back the call, not the text: a body that is not JSON (a proxy's
+        // error page) travels as a JSON string and comes back out as it was.
+        let json = wxcc_core::json::parse(&response.body)
+            .unwrap_or_else(|_| serde_json::Value::String(response.body.clone()));
+        Ok(scheduler::Fetched {
+            call: ApiCall {
+                url,
+                status: response.status,
+                json,
+                tracking_id: response.tracking_id,
+                elapsed_ms: response.elapsed_ms,
+            },
+            body: response.body,
+        })
+    });
+    // Every answer counts as a write for the kept lists, whatever its status: a 207 may hold
+    // some writes, and a 5xx may have written.
+    let call = scheduler::answer(method, &sent_to, Freshness::Refresh, send).await?;
+    Ok(WriteAnswer {
+        status: call.status,
+        body: match call.json {
+            serde_json::Value::String(text) => text,
+            json => json.to_string(),
+        },
+        tracking_id: call.tracking_id,
+    })
 }
 
 fn record_first_call(ctx: Ctx, url: &str, result: &Result<ApiCall, ApiError>) {

@@ -1,6 +1,6 @@
 //! In-app navigation: the address as a signal, History API pushes, back/forward, and links.
 //!
-//! The console has eight flat pages ([`Route`]), matched by a pure function in `wxcc_core`. A
+//! The console has nine flat pages ([`Route`]), matched by a pure function in `wxcc_core`. A
 //! router crate's nested matcher, transitions and link machinery were a large share of the wasm
 //! budget (the README's Performance section has the figure), so this small shell does the part the
 //! app uses.

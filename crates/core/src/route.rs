@@ -1,6 +1,6 @@
 //! The console's pages and how an address maps to one.
 //!
-//! The app has eight flat routes, so the SPA matches them here with a plain function instead of
+//! The app has nine flat routes, so the SPA matches them here with a plain function instead of
 //! a router crate's nested matcher (`leptos_router` is large for the size budget: see the README,
 //! Performance). Paths are relative to the deployment's base path (`/console/token` is `/token`
 //! under `/console/`); the shell strips the base and keeps the query separately.
@@ -24,6 +24,8 @@ pub enum Route {
     },
     Activity,
     Explorer,
+    /// Bulk provisioning from a CSV file.
+    Provision,
     NotFound,
 }
 
@@ -54,6 +56,7 @@ impl Route {
             ["flow"] => Route::Flow,
             ["activity"] => Route::Activity,
             ["explorer"] => Route::Explorer,
+            ["provision"] => Route::Provision,
             ["config", slug] if !slug.is_empty() => Route::Config {
                 slug: slug.to_string(),
                 id: None,
@@ -143,6 +146,7 @@ mod tests {
             ("/flow", Route::Flow),
             ("/activity", Route::Activity),
             ("/explorer", Route::Explorer),
+            ("/provision", Route::Provision),
             ("/config/users", config("users", None)),
             ("/config/users/42", config("users", Some("42"))),
         ];
