@@ -25,7 +25,7 @@ use ctx::{Auth, Ctx};
 use views::{
     activity::ActivityPage, callback::CallbackPage, config_error::ConfigErrorPage,
     explorer::ExplorerPage, flow_view::FlowView, home::Home, inspector::Inspector, layout::Layout,
-    resource::ResourcePage,
+    provision::ProvisionPage, resource::ResourcePage,
 };
 
 /// Loads `config.json`, then either the console or a page that says what is wrong with it.
@@ -76,6 +76,7 @@ fn Console(config: AppConfig) -> impl IntoView {
                 Route::Config { slug, id } => view! { <ResourcePage slug id /> }.into_any(),
                 Route::Activity => view! { <ActivityPage /> }.into_any(),
                 Route::Explorer => view! { <ExplorerPage /> }.into_any(),
+                Route::Provision => view! { <ProvisionPage /> }.into_any(),
                 Route::NotFound => view! { <views::NotFound /> }.into_any(),
             }}
         </Layout>

@@ -13,6 +13,9 @@ pub fn Layout(children: Children) -> impl IntoView {
     let ctx = use_ctx();
     // A memo, so a refreshed session (a new `Auth::SignedIn`) does not rebuild the controls.
     let signed_in = crate::load::flag(move || ctx.signed_in());
+    let can_provision = crate::load::flag(move || {
+        ctx.granted(|scopes| wxcc_core::scopes::Feature::ConfigWrite.is_available(scopes))
+    });
     // Fixed by config.json for the life of the page: plain values, not reactive.
     let has_webex_logout = ctx.config.with_value(|c| c.logout_url.is_some());
     let has_region = ctx.config.with_value(|c| c.api_base.region().is_some());
@@ -33,6 +36,8 @@ pub fn Layout(children: Children) -> impl IntoView {
             <Link to="/" class="brand">{first_paint::APP_NAME}</Link>
             <nav aria-label="Main">
                 {first_paint::NAV.iter().map(|(to, label)| view! { <Link to=*to>{*label}</Link> }.into_any()).collect_view()}
+                // Only for a sign-in that may write: the static first paint never shows it.
+                {move || can_provision.get().then(|| view! { <Link to="/provision">"Provision"</Link> }.into_any())}
             </nav>
             <div class="session">
                 {move || {

@@ -24,6 +24,7 @@ pub mod home;
 pub mod inspector;
 pub mod json_tree;
 pub mod layout;
+pub mod provision;
 pub mod resource;
 pub mod table;
 
