@@ -412,8 +412,10 @@ fn ResourceDetail(resource: &'static Resource, id: String) -> impl IntoView {
                             // Users are titled by first and last name, everything else by name.
                             let parts = if resource.slug == "users" { 2 } else { 1 };
                             let title = resource.columns.iter().take(parts).map(|c| cell(&found, c)).collect::<Vec<_>>().join(" ");
+                            let times = record_times(&found);
                             view! {
                                 <h1 data-testid="detail-title">{title}</h1>
+                                {(!times.is_empty()).then(|| view! { <p class="muted" data-testid="detail-times">{times}</p> }.into_any())}
                                 <JsonTree value=found />
                             }
                             .into_any()
@@ -429,4 +431,23 @@ fn ResourceDetail(resource: &'static Resource, id: String) -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// "Created … · Last updated …" in the browser's locale and time zone, from the record's epoch
+/// milliseconds; empty when it has neither.
+fn record_times(record: &serde_json::Value) -> String {
+    [
+        ("Created", "createdTime"),
+        ("Last updated", "lastUpdatedTime"),
+    ]
+    .iter()
+    .filter_map(|(label, field)| {
+        let value = record.get(*field)?;
+        let ms = value
+            .as_u64()
+            .filter(|_| wxcc_core::activity::is_time_field(field, value))?;
+        Some(format!("{label} {}", crate::browser::format_time(ms)))
+    })
+    .collect::<Vec<_>>()
+    .join(" · ")
 }
