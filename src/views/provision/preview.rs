@@ -136,7 +136,7 @@ fn ChangeTable(diffs: Vec<UserDiff>) -> impl IntoView {
                             <ul class="diff">
                                 {d.changes.iter().map(|c| view! {
                                     <li>
-                                        <strong>{c.field.label()}</strong> ": "
+                                        <strong>{capitalised(c.field.label())}</strong> ": "
                                         <del>{c.before_label.clone()}</del> " → " <ins>{c.after_label.clone()}</ins>
                                     </li>
                                 }.into_any()).collect_view()}
@@ -204,4 +204,13 @@ fn UndoNotes(plan: UndoPlan) -> impl IntoView {
         .into_any()
     });
     view! { {skipped} {teams} }
+}
+
+/// A setting's name as a list item starts it ("Desktop profile"); core's labels run inside sentences.
+fn capitalised(label: &str) -> String {
+    let mut chars = label.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
