@@ -360,3 +360,88 @@ test('an agent (no administrator role) is told the API refused with 403, and not
   await expect(error.getByTestId('needs-scope')).toContainText('cjp:config_write');
   expect(writes).toEqual([]);
 });
+
+test('with the opt-in, a team that does not exist is created in the row site and the users join it', async ({ page, request }) => {
+  await signIn(page);
+  const s = await apiSession(page);
+  const { users } = await directory(request, s);
+  // Users of one site: the new team is created once, in that site.
+  const chosen = users.filter((u) => u.siteId === users[0].siteId).slice(0, 3);
+  const csv = ['email,teams', ...chosen.map((u) => `${u.email},Night Shift`)].join('\n');
+  await openProvision(page);
+  await preview(page, csv);
+  await expect(page.getByTestId('row-errors').locator('tbody tr')).toHaveCount(3);
+  await expect(page.getByTestId('row-errors')).toContainText('no team is named "Night Shift"');
+  await page.getByRole('button', { name: 'Back' }).click();
+  await page.getByTestId('csv-text').fill(csv);
+  await page.getByTestId('create-teams').check();
+  await page.getByTestId('preview-button').click();
+  await expect(page.getByTestId('preview-summary')).toContainText('1 teams to create');
+  await expect(page.getByTestId('changes').locator(`tr[data-email="${chosen[0].email}"]`)).toContainText('Night Shift (new)');
+  await page.getByRole('button', { name: 'Apply 3 changes' }).click();
+  await expect(results(page, 'done')).toHaveCount(3);
+  const teams = (await list<Named>(request, s, 'v2/team')).filter((t) => t.name === 'Night Shift');
+  expect(teams).toHaveLength(1);
+  expect(teams[0].siteId).toBe(chosen[0].siteId);
+  const after = await usersById(request, s);
+  for (const u of chosen) expect(after.get(u.id)!.teamIds, u.email).toEqual([teams[0].id]);
+});
+
+/** Counts the PATCH requests to the bulk endpoint the page sends. */
+function countBulkWrites(page: Page) {
+  const sent: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'PATCH' && r.url().endsWith('/user/bulk')) sent.push(r.url());
+  });
+  return sent;
+}
+
+test('a write answered 503 is never resent: its rows are settled by reading the users back', async ({ page, request }) => {
+  await signIn(page);
+  const s = await apiSession(page);
+  const { users, otherProfile } = await directory(request, s);
+  const chosen = users.slice(110, 113);
+  await openProvision(page);
+  await preview(page, [HEADER, ...profileRows(chosen, otherProfile)].join('\n'));
+  const sent = countBulkWrites(page);
+  // The sandbox's 503 comes before the write: nothing was saved, which only the read-back can tell.
+  await faults(request, { force_5xx: 1 });
+  await page.getByRole('button', { name: 'Apply 3 changes' }).click();
+  await expect(page.getByTestId('results')).toBeVisible();
+  await expect(results(page, 'failed')).toHaveCount(3);
+  await expect(results(page, 'failed').first()).toContainText('not written: reading the user back shows the old values');
+  expect(sent, 'one request, not retried').toHaveLength(1);
+  const after = await usersById(request, s);
+  for (const u of chosen) expect(after.get(u.id)!.version, u.email).toBe(u.version);
+});
+
+test('a write that meets an expired token is sent again once after the refresh, and its rows are done', async ({ page, request }) => {
+  await signIn(page);
+  const s = await apiSession(page);
+  const { users, otherProfile } = await directory(request, s);
+  const chosen = users.slice(120, 123);
+  await openProvision(page);
+  await preview(page, [HEADER, ...profileRows(chosen, otherProfile)].join('\n'));
+  const sent = countBulkWrites(page);
+  await faults(request, { expire_access_tokens: true });
+  await page.getByRole('button', { name: 'Apply 3 changes' }).click();
+  await expect(results(page, 'done')).toHaveCount(3);
+  expect(sent, 'the 401 and its one retry').toHaveLength(2);
+});
+
+test('a write answered 429 waits for Retry-After, then goes once more and is done', async ({ page, request }) => {
+  await signIn(page);
+  const s = await apiSession(page);
+  const { users, otherProfile } = await directory(request, s);
+  const chosen = users.slice(130, 133);
+  await openProvision(page);
+  await preview(page, [HEADER, ...profileRows(chosen, otherProfile)].join('\n'));
+  const sent = countBulkWrites(page);
+  await faults(request, { force_429: 1 });
+  await page.getByRole('button', { name: 'Apply 3 changes' }).click();
+  await expect(page.getByTestId('rate-limited')).toBeVisible();
+  await expect(results(page, 'done')).toHaveCount(3);
+  expect(sent, 'the 429 and the request after the wait').toHaveLength(2);
+  const after = await usersById(request, s);
+  for (const u of chosen) expect(after.get(u.id)!.agentProfileId, u.email).toBe(otherProfile(u).id);
+});
