@@ -440,7 +440,9 @@ test('a write answered 429 waits for Retry-After, then goes once more and is don
   await faults(request, { force_429: 1 });
   await page.getByRole('button', { name: 'Apply 3 changes' }).click();
   await expect(page.getByTestId('rate-limited')).toBeVisible();
-  await expect(results(page, 'done')).toHaveCount(3);
+  // After a 429 the scheduler's bucket starts empty and refills evenly over a minute, so the retry
+  // and the read-back's pages each wait for a token after the 2 s pause: longer than the default 5 s.
+  await expect(results(page, 'done')).toHaveCount(3, { timeout: 30_000 });
   expect(sent, 'the 429 and the request after the wait').toHaveLength(2);
   const after = await usersById(request, s);
   for (const u of chosen) expect(after.get(u.id)!.agentProfileId, u.email).toBe(otherProfile(u).id);
