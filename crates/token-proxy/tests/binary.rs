@@ -12,20 +12,51 @@ use wxcc_token_proxy::sealing::SealingKey;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_wxcc-token-proxy");
 
+/// The binary started with `env`, once it has printed its ready line.
+struct Running {
+    child: tokio::process::Child,
+    stdout: BufReader<tokio::process::ChildStdout>,
+    address: std::net::SocketAddr,
+}
+
+impl Running {
+    async fn start(env: &std::collections::HashMap<String, String>) -> Running {
+        let mut child = command(BINARY, env).spawn().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).await.unwrap();
+        let address = line
+            .trim_end()
+            .strip_prefix("wxcc-token-proxy listening on http://")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .parse()
+            .unwrap();
+        Running {
+            child,
+            stdout,
+            address,
+        }
+    }
+
+    fn sigterm(&self) {
+        let pid = nix::unistd::Pid::from_raw(self.child.id().unwrap() as i32);
+        nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
+    }
+
+    /// How the process ended, within 20 s.
+    async fn stopped(&mut self) -> std::process::ExitStatus {
+        tokio::time::timeout(Duration::from_secs(20), self.child.wait())
+            .await
+            .expect("the proxy did not stop after SIGTERM")
+            .unwrap()
+    }
+}
+
 #[tokio::test]
 async fn prints_the_ready_line_serves_logs_json_and_stops_on_sigterm() {
     let upstream = stub(Behavior::Normal).await;
-    let mut child = command(BINARY, &env(&upstream.token_url(), "cookie"))
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).await.unwrap();
-    let address = line
-        .trim_end()
-        .strip_prefix("wxcc-token-proxy listening on http://")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
-    let address: std::net::SocketAddr = address.parse().unwrap();
+    let mut proxy = Running::start(&env(&upstream.token_url(), "cookie")).await;
+    let address = proxy.address;
     assert_ne!(address.port(), 0, "the real port is printed, not 0");
 
     let client = reqwest::Client::new();
@@ -42,21 +73,17 @@ async fn prints_the_ready_line_serves_logs_json_and_stops_on_sigterm() {
         .unwrap();
     assert_eq!(token.status(), 200);
 
-    let pid = nix::unistd::Pid::from_raw(child.id().unwrap() as i32);
-    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
-    let exit = tokio::time::timeout(Duration::from_secs(20), child.wait())
-        .await
-        .expect("the proxy did not stop after SIGTERM")
-        .unwrap();
+    proxy.sigterm();
+    let exit = proxy.stopped().await;
     assert!(exit.success(), "{exit:?}");
 
     let mut rest = String::new();
-    stdout.read_to_string(&mut rest).await.unwrap();
+    proxy.stdout.read_to_string(&mut rest).await.unwrap();
     assert!(
         rest.is_empty(),
         "stdout has exactly one line, got more: {rest:?}"
     );
-    let stderr = stderr_of(&mut child).await;
+    let stderr = stderr_of(&mut proxy.child).await;
     let lines: Vec<serde_json::Value> = stderr
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not a JSON log line: {l}")))
@@ -80,22 +107,9 @@ async fn prints_the_ready_line_serves_logs_json_and_stops_on_sigterm() {
 async fn a_sigterm_right_after_the_ready_line_is_a_graceful_stop() {
     let upstream = stub(Behavior::Normal).await;
     for _ in 0..5 {
-        let mut child = command(BINARY, &env(&upstream.token_url(), "cookie"))
-            .spawn()
-            .unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        stdout.read_line(&mut line).await.unwrap();
-        assert!(
-            line.starts_with("wxcc-token-proxy listening on"),
-            "{line:?}"
-        );
-        let pid = nix::unistd::Pid::from_raw(child.id().unwrap() as i32);
-        nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
-        let exit = tokio::time::timeout(Duration::from_secs(20), child.wait())
-            .await
-            .expect("the proxy did not stop after SIGTERM")
-            .unwrap();
+        let mut proxy = Running::start(&env(&upstream.token_url(), "cookie")).await;
+        proxy.sigterm();
+        let exit = proxy.stopped().await;
         assert!(
             exit.success(),
             "killed by the signal instead of stopping: {exit:?}"
@@ -111,11 +125,8 @@ async fn sigterm_lets_an_open_request_finish() {
         "handle",
         &[("WXCC_PROXY_UPSTREAM_TIMEOUT_MS", "1500")],
     );
-    let mut child = command(BINARY, &env).spawn().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).await.unwrap();
-    let address = line.trim_end().rsplit("http://").next().unwrap().to_owned();
+    let mut proxy = Running::start(&env).await;
+    let address = proxy.address;
 
     let in_flight = tokio::spawn(async move {
         post_over_http(&format!("http://{address}/token"))
@@ -125,8 +136,7 @@ async fn sigterm_lets_an_open_request_finish() {
     });
     // Once the upstream holds the request, the proxy is mid-request: stop it now.
     upstream.received().await;
-    let pid = nix::unistd::Pid::from_raw(child.id().unwrap() as i32);
-    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
+    proxy.sigterm();
 
     let response = in_flight
         .await
@@ -137,10 +147,7 @@ async fn sigterm_lets_an_open_request_finish() {
         504,
         "the upstream timeout answer, not a dropped connection"
     );
-    let exit = tokio::time::timeout(Duration::from_secs(20), child.wait())
-        .await
-        .expect("the proxy did not stop after SIGTERM")
-        .unwrap();
+    let exit = proxy.stopped().await;
     assert!(exit.success(), "{exit:?}");
 }
 

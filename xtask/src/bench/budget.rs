@@ -196,13 +196,7 @@ pub fn section(stack: std::result::Result<&Stack, &str>) -> Section {
             Err(error) => problems.push(format!("{who}: {error}")),
         }
     }
-    let status = if !problems.is_empty() {
-        Status::Failed(problems.join("; "))
-    } else if !missed.is_empty() {
-        Status::MissedTarget(missed.join("; "))
-    } else {
-        Status::Ok
-    };
+    let status = Status::from_findings(&problems, &missed);
     Section {
         name: "budget",
         status,

@@ -57,6 +57,20 @@ pub enum Status {
     Skipped,
 }
 
+impl Status {
+    /// A measuring section's verdict: failed when something could not be measured, else missed
+    /// when a figure is over its target, else ok.
+    pub fn from_findings(problems: &[String], missed: &[String]) -> Status {
+        if !problems.is_empty() {
+            Status::Failed(problems.join("; "))
+        } else if !missed.is_empty() {
+            Status::MissedTarget(missed.join("; "))
+        } else {
+            Status::Ok
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Section {
     pub name: &'static str,

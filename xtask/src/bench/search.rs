@@ -298,13 +298,7 @@ pub fn section(stack: std::result::Result<&Stack, &str>, out_dir: &Path) -> Sect
         Err(error) => problems.push(format!("page: {error}")),
     }
     let data = Value::Object(data);
-    let status = if !problems.is_empty() {
-        Status::Failed(problems.join("; "))
-    } else if !missed.is_empty() {
-        Status::MissedTarget(missed.join("; "))
-    } else {
-        Status::Ok
-    };
+    let status = Status::from_findings(&problems, &missed);
     Section {
         name: "search",
         status,
