@@ -47,17 +47,23 @@ impl Servers {
                     "building the sandbox, token proxy and local CDN with an optimised profile ({})",
                     Self::OPTIMISED_PROFILE
                 ));
-                let key = |key: &str| format!("profile.{}.{key}", Self::OPTIMISED_PROFILE);
-                command
-                    .args(["--profile", Self::OPTIMISED_PROFILE])
-                    .args(["--config", &format!("{}=\"release\"", key("inherits"))])
-                    .args(["--config", &format!("{}=3", key("opt-level"))])
-                    .args(["--config", &format!("{}=false", key("lto"))])
-                    .args(["--config", &format!("{}=16", key("codegen-units"))])
-                    .args(["--config", &format!("{}=\"unwind\"", key("panic"))]);
+                Self::optimised_profile(&mut command);
             }
         }
         crate::util::run("building the servers", command.args(Self::PACKAGES))
+    }
+
+    /// Adds the optimised profile to a `cargo build`: the settings live here, on the command line,
+    /// so that the workspace's Cargo.toml keeps only the release profile the app ships with.
+    pub fn optimised_profile(command: &mut std::process::Command) -> &mut std::process::Command {
+        let key = |key: &str| format!("profile.{}.{key}", Self::OPTIMISED_PROFILE);
+        command
+            .args(["--profile", Self::OPTIMISED_PROFILE])
+            .args(["--config", &format!("{}=\"release\"", key("inherits"))])
+            .args(["--config", &format!("{}=3", key("opt-level"))])
+            .args(["--config", &format!("{}=false", key("lto"))])
+            .args(["--config", &format!("{}=16", key("codegen-units"))])
+            .args(["--config", &format!("{}=\"unwind\"", key("panic"))])
     }
 
     /// A server built by [`Servers::build`].

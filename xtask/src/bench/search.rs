@@ -162,20 +162,17 @@ fn strings(value: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The example's build command: the profile [`Servers::Optimised`] builds the servers in, with the
-/// same settings, so the aggregation is timed in the code the bench's sandbox runs.
+/// Builds the example in the profile [`Servers::Optimised`] builds the servers in, so the
+/// aggregation is timed in the code the bench's sandbox runs.
 fn build_example() -> Result {
-    let profile = Servers::OPTIMISED_PROFILE;
-    let key = |key: &str| format!("profile.{profile}.{key}");
     let mut command = cmd("cargo");
-    command
-        .args(["build", "--profile", profile])
-        .args(["--config", &format!("{}=\"release\"", key("inherits"))])
-        .args(["--config", &format!("{}=3", key("opt-level"))])
-        .args(["--config", &format!("{}=false", key("lto"))])
-        .args(["--config", &format!("{}=16", key("codegen-units"))])
-        .args(["--config", &format!("{}=\"unwind\"", key("panic"))])
-        .args(["--package", "wxcc-sandbox", "--example", EXAMPLE]);
+    command.arg("build");
+    Servers::optimised_profile(&mut command).args([
+        "--package",
+        "wxcc-sandbox",
+        "--example",
+        EXAMPLE,
+    ]);
     crate::util::run("building the sandbox's search_bench example", &mut command)
 }
 
