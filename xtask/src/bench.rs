@@ -12,6 +12,7 @@ mod lambda;
 mod lighthouse;
 mod proxy;
 mod report;
+mod script;
 mod search;
 mod signin;
 mod stats;

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::report::{Row, Section, Status, ms};
 use super::stats::summarize;
 use crate::services::Stack;
-use crate::util::{Result, cmd};
+use crate::util::Result;
 
 /// The sandbox's per-client limit: Webex's older generic rate-limiting page (the current Contact
 /// Center page says 300); the busy org on one machine.
@@ -126,34 +126,20 @@ pub fn run_rows(who: &str, f: &RunFigures, held: bool) -> (Vec<Row>, Vec<String>
 }
 
 fn run_script(stack: &Stack, sessions: u32, budget: Option<u32>) -> Result<Value> {
-    let mut command = cmd("node");
-    command
-        .arg(SCRIPT)
-        .args(["--origin", &stack.spa_origin])
-        .args(["--identity", &stack.identity_url])
-        .args(["--api", &stack.api_url])
-        .args(["--sessions", &sessions.to_string()]);
+    let mut args = vec![
+        "--origin".to_string(),
+        stack.spa_origin.clone(),
+        "--identity".into(),
+        stack.identity_url.clone(),
+        "--api".into(),
+        stack.api_url.clone(),
+        "--sessions".into(),
+        sessions.to_string(),
+    ];
     if let Some(budget) = budget {
-        command.args(["--budget", &budget.to_string()]);
+        args.extend(["--budget".to_string(), budget.to_string()]);
     }
-    let output = command
-        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .map_err(|e| format!("cannot run node {SCRIPT}: {e} (is Node 20 installed?)"))?;
-    let text = String::from_utf8_lossy(&output.stdout);
-    if !output.status.success() {
-        return Err(format!(
-            "{SCRIPT} failed ({}); its errors are above",
-            output.status
-        ));
-    }
-    let line = text
-        .lines()
-        .rev()
-        .find(|l| l.trim_start().starts_with('{'))
-        .unwrap_or("");
-    serde_json::from_str(line).map_err(|e| format!("the budget script's output is not JSON ({e})"))
+    super::script::run(SCRIPT, &args)
 }
 
 /// `stack` is the budget's own stack (its sandbox at [`SANDBOX_LIMIT`]), or why it did not start.

@@ -215,41 +215,19 @@ fn measure_page(stack: &Stack, screenshot: &Path) -> Result<Value> {
     crate::util::heading(&format!(
         "search: the Activity page's views over the last 7 days, {PAGE_RUNS} sign-ins in headless Chromium"
     ));
-    let output = cmd("node")
-        .arg(SCRIPT)
-        .args([
-            "--origin",
-            &stack.spa_origin,
-            "--identity",
-            &stack.identity_url,
-            "--runs",
-            &PAGE_RUNS.to_string(),
-            "--screenshot",
-            &screenshot.display().to_string(),
-        ])
-        .env("CHROME_PATH", "/usr/bin/chromium")
-        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .map_err(|e| format!("cannot run node {SCRIPT}: {e} (is Node 20 installed?)"))?;
-    let text = String::from_utf8_lossy(&output.stdout);
-    if !output.status.success() {
-        return Err(format!(
-            "{SCRIPT} failed ({}); its errors are above. Retry: node {SCRIPT} --origin {} --identity {}",
-            output.status, stack.spa_origin, stack.identity_url
-        ));
-    }
-    let line = text
-        .lines()
-        .rev()
-        .find(|l| l.trim_start().starts_with('{'))
-        .unwrap_or("");
-    serde_json::from_str(line).map_err(|e| {
-        format!(
-            "the search script's output is not JSON ({e}): {}",
-            text.trim()
-        )
-    })
+    super::script::run(
+        SCRIPT,
+        &[
+            "--origin".to_string(),
+            stack.spa_origin.clone(),
+            "--identity".into(),
+            stack.identity_url.clone(),
+            "--runs".into(),
+            PAGE_RUNS.to_string(),
+            "--screenshot".into(),
+            screenshot.display().to_string(),
+        ],
+    )
 }
 
 /// `stack` is the bench's stack, or why it did not start: the aggregation is measured either way.

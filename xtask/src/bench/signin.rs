@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use super::report::{Row, Section, Status, ms};
 use super::stats::summarize;
 use crate::services::Stack;
-use crate::util::{Result, cmd};
+use crate::util::Result;
 
 const WASM_START: &str = "wxcc:wasm-start";
 pub const EXCHANGE_START: &str = "wxcc:exchange-start";
@@ -364,8 +364,7 @@ fn measure(
             ""
         }
     ));
-    let mut command = cmd("node");
-    command.arg("tests/bench/signin.mjs").args([
+    let mut args: Vec<String> = [
         "--origin",
         &stack.spa_origin,
         "--identity",
@@ -374,41 +373,21 @@ fn measure(
         &runs.to_string(),
         "--pause-ms",
         &pause_ms.to_string(),
-    ]);
+    ]
+    .map(String::from)
+    .into();
     if let Some(floor) = floor {
-        command.args([
-            "--floor-origin",
-            &floor.spa_origin,
-            "--floor-identity",
-            &floor.identity_url,
-        ]);
+        args.extend(
+            [
+                "--floor-origin",
+                &floor.spa_origin,
+                "--floor-identity",
+                &floor.identity_url,
+            ]
+            .map(String::from),
+        );
     }
-    let output = command
-        .env("CHROME_PATH", "/usr/bin/chromium")
-        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .map_err(|e| {
-            format!("cannot run node tests/bench/signin.mjs: {e} (is Node 20 installed?)")
-        })?;
-    if !output.status.success() {
-        return Err(format!(
-            "tests/bench/signin.mjs failed ({}); its errors are above. Retry: node tests/bench/signin.mjs --origin {} --identity {} --pause-ms {pause_ms}",
-            output.status, stack.spa_origin, stack.identity_url
-        ));
-    }
-    let text = String::from_utf8_lossy(&output.stdout);
-    let json_line = text
-        .lines()
-        .rev()
-        .find(|l| l.trim_start().starts_with('{'))
-        .unwrap_or("");
-    let value: Value = serde_json::from_str(json_line).map_err(|e| {
-        format!(
-            "the sign-in script's output is not JSON ({e}): {}",
-            text.trim()
-        )
-    })?;
+    let value = super::script::run("tests/bench/signin.mjs", &args)?;
     let (rows, problems) = rows_from(&value)?;
     Ok((rows, problems, value))
 }
