@@ -2,8 +2,9 @@
 
 mod support;
 
+use lambda_http::Adapter;
 use lambda_http::request::LambdaRequest;
-use lambda_http::{Adapter, Context, LambdaEvent, Service};
+use support::function_url::{self, body_of, invoke};
 use support::*;
 use wxcc_token_proxy::lambda::lambda_app;
 use wxcc_token_proxy::{AppState, config};
@@ -15,58 +16,7 @@ fn event(
     headers: serde_json::Value,
     body: Option<String>,
 ) -> LambdaRequest {
-    let event = serde_json::json!({
-        "version": "2.0",
-        "routeKey": "$default",
-        "rawPath": path,
-        "rawQueryString": "",
-        "headers": headers,
-        "requestContext": {
-            "accountId": "anonymous",
-            "apiId": "abcdefghij",
-            "domainName": "abcdefghij.lambda-url.eu-west-1.on.aws",
-            "domainPrefix": "abcdefghij",
-            "http": {
-                "method": method,
-                "path": path,
-                "protocol": "HTTP/1.1",
-                "sourceIp": source_ip,
-                "userAgent": "test"
-            },
-            "requestId": "req-1",
-            "routeKey": "$default",
-            "stage": "$default",
-            "time": "25/Nov/2026:17:00:00 +0000",
-            "timeEpoch": 1795000000000u64
-        },
-        "body": body,
-        "isBase64Encoded": false
-    });
-    serde_json::from_value(event).expect("a valid Function URL event")
-}
-
-fn good_headers() -> serde_json::Value {
-    serde_json::json!({
-        "origin": ORIGIN,
-        "x-wxcc-request": "1",
-        "content-type": "application/json",
-        "host": "abcdefghij.lambda-url.eu-west-1.on.aws"
-    })
-}
-
-async fn invoke(
-    adapter: &mut Adapter<'static, axum::response::Response, axum::Router>,
-    request: LambdaRequest,
-) -> serde_json::Value {
-    let response = adapter
-        .call(LambdaEvent::new(request, Context::default()))
-        .await
-        .unwrap();
-    serde_json::to_value(response).unwrap()
-}
-
-fn body_of(response: &serde_json::Value) -> serde_json::Value {
-    serde_json::from_str(response["body"].as_str().unwrap_or("null")).unwrap()
+    function_url::event(method, path, source_ip, headers, body)
 }
 
 #[tokio::test]
@@ -95,7 +45,7 @@ async fn function_url_events_run_the_same_router() {
             "POST",
             "/token",
             "198.51.100.7",
-            good_headers(),
+            function_url::policy_headers(),
             Some(token_body("good-lambda")),
         ),
     )
@@ -117,7 +67,7 @@ async fn function_url_events_run_the_same_router() {
         "POST",
         "/refresh",
         "198.51.100.7",
-        good_headers(),
+        function_url::policy_headers(),
         Some("{}".into()),
     );
     if let LambdaRequest::ApiGatewayV2(ref mut inner) = request {
@@ -130,7 +80,7 @@ async fn function_url_events_run_the_same_router() {
         "stub-access-token-2-Aa7"
     );
 
-    let mut foreign = good_headers();
+    let mut foreign = function_url::policy_headers();
     foreign["origin"] = "https://evil.example".into();
     let response = invoke(
         &mut adapter,
@@ -156,7 +106,7 @@ async fn lambda_rate_limit_uses_the_event_source_ip() {
     // A probe without a handle: answered without calling upstream, but counted.
     let probe = |ip: &str| {
         let body = Some(r#"{"probe":true}"#.into());
-        event("POST", "/refresh", ip, good_headers(), body)
+        event("POST", "/refresh", ip, function_url::policy_headers(), body)
     };
     assert_eq!(
         invoke(&mut adapter, probe("203.0.113.1")).await["statusCode"],

@@ -4,9 +4,10 @@
 
 mod support;
 
+use lambda_http::Adapter;
 use lambda_http::request::LambdaRequest;
-use lambda_http::{Adapter, Context, LambdaEvent, Service};
 use serde_json::{Value, json};
+use support::function_url::{self, FunctionAdapter};
 use support::*;
 use wxcc_token_proxy::lambda::lambda_app;
 use wxcc_token_proxy::{AppState, config};
@@ -16,40 +17,13 @@ const ORIGIN_SECRET: &str = "origin-secret-for-the-test-0123456789abcdefXYZ";
 const EDGE_IP: &str = "130.176.0.10";
 
 fn event(method: &str, path: &str, headers: Value, body: Option<&str>) -> LambdaRequest {
-    let event = json!({
-        "version": "2.0",
-        "routeKey": "$default",
-        "rawPath": path,
-        "rawQueryString": "",
-        "headers": headers,
-        "requestContext": {
-            "accountId": "anonymous",
-            "apiId": "abcdefghij",
-            "domainName": "abcdefghij.lambda-url.eu-west-1.on.aws",
-            "domainPrefix": "abcdefghij",
-            "http": {"method": method, "path": path, "protocol": "HTTP/1.1",
-                     "sourceIp": EDGE_IP, "userAgent": "Amazon CloudFront"},
-            "requestId": "req-1",
-            "routeKey": "$default",
-            "stage": "$default",
-            "time": "25/Nov/2026:17:00:00 +0000",
-            "timeEpoch": 1795000000000u64
-        },
-        "body": body,
-        "isBase64Encoded": false
-    });
-    serde_json::from_value(event).expect("a valid Function URL event")
+    function_url::event(method, path, EDGE_IP, headers, body.map(String::from))
 }
 
 /// A policy-passing POST's headers, with the origin-verify header when `secret` is given and
 /// CloudFront's viewer address when `viewer` is.
 fn headers(secret: Option<&str>, viewer: Option<&str>) -> Value {
-    let mut headers = json!({
-        "origin": ORIGIN,
-        "x-wxcc-request": "1",
-        "content-type": "application/json",
-        "host": "abcdefghij.lambda-url.eu-west-1.on.aws"
-    });
+    let mut headers = function_url::policy_headers();
     if let Some(secret) = secret {
         headers["x-wxcc-origin-verify"] = secret.into();
     }
@@ -59,21 +33,13 @@ fn headers(secret: Option<&str>, viewer: Option<&str>) -> Value {
     headers
 }
 
-async fn invoke(
-    adapter: &mut Adapter<'static, axum::response::Response, axum::Router>,
-    request: LambdaRequest,
-) -> (u16, Value) {
-    let response = adapter
-        .call(LambdaEvent::new(request, Context::default()))
-        .await
-        .unwrap();
-    let response = serde_json::to_value(response).unwrap();
+async fn invoke(adapter: &mut FunctionAdapter, request: LambdaRequest) -> (u16, Value) {
+    let response = function_url::invoke(adapter, request).await;
     let status = response["statusCode"].as_u64().unwrap() as u16;
-    let body = serde_json::from_str(response["body"].as_str().unwrap_or("null")).unwrap();
-    (status, body)
+    (status, function_url::body_of(&response))
 }
 
-async fn adapter(rate_limit: &str) -> Adapter<'static, axum::response::Response, axum::Router> {
+async fn adapter(rate_limit: &str) -> FunctionAdapter {
     let upstream = stub(Behavior::Normal).await;
     let env = env_with(
         &upstream.token_url(),

@@ -27,6 +27,7 @@ pub const KEY_A: &str = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE";
 pub const KEY_B: &str = "AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI";
 pub const UPSTREAM_SECRET_TEXT: &str = "UPSTREAM-INTERNAL-DETAIL-must-not-leak";
 
+pub mod function_url;
 pub mod sandbox;
 
 /// How the stub token endpoint behaves.
