@@ -18,11 +18,17 @@ mod schema;
 mod teams;
 mod users;
 
-use axum::Router;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::routing::{patch, post, put};
-use serde_json::{Value, json};
+use std::collections::HashMap;
 
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Extension, FromRequest, FromRequestParts, Path, Request};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{patch, post, put};
+use serde_json::{Map, Value, json};
+
+use super::config_lists::not_found;
 use super::error::ApiError;
 use super::guard::{Caller, own_org};
 use crate::config::Knobs;
@@ -42,6 +48,87 @@ pub fn add_routes(router: Router<AppState>) -> Router<AppState> {
         .route("/organization/{orgid}/team", post(teams::create))
         .route("/organization/{orgid}/team/bulk", post(teams::bulk_save))
         .route("/organization/{orgid}/team/{id}", put(teams::replace))
+}
+
+/// Fields the server keeps whatever a write sends, on users and teams alike.
+const SERVER_KEPT: &[&str] = &[
+    "id",
+    "organizationId",
+    "version",
+    "createdTime",
+    "lastUpdatedTime",
+];
+
+/// A write request past the checks every write makes before its body is parsed: the caller may
+/// write to the org in the path ([`authorize_write`]), with the knobs as they stood then. The body
+/// is kept unparsed because the handlers read it differently (JSON, or a TeamDTO wherever the
+/// `team_dto_in` knob says).
+///
+/// One extractor rather than the same lines atop each handler, so the order of checks the README
+/// documents lives in one place. It takes the body itself, as the handlers' `Bytes` did, so a body
+/// over axum's size limit is still refused before the caller is checked; it must therefore be a
+/// handler's last argument.
+struct WriteRequest {
+    state: AppState,
+    org: String,
+    knobs: WriteKnobs,
+    headers: HeaderMap,
+    uri: Uri,
+    body: Bytes,
+}
+
+impl FromRequest<AppState> for WriteRequest {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let Extension(caller) = Extension::<Caller>::from_request_parts(&mut parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        // Every write route has `{orgid}`; some have an `{id}` too, which their handlers extract.
+        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(&mut parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let org = params.get("orgid").cloned().unwrap_or_default();
+        let (headers, uri) = (parts.headers.clone(), parts.uri.clone());
+        let body = Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        authorize_write(state, &caller, &org).map_err(IntoResponse::into_response)?;
+        Ok(WriteRequest {
+            state: state.clone(),
+            org,
+            knobs: WriteKnobs::of(state),
+            headers,
+            uri,
+            body,
+        })
+    }
+}
+
+impl WriteRequest {
+    /// The body as JSON ([`json_body`]).
+    fn json(&self) -> Result<Value, ApiError> {
+        json_body(&self.headers, &self.body)
+    }
+
+    /// The TeamDTO of a team create or replacement, from the body or the query string.
+    fn team_dto(&self) -> Result<Value, ApiError> {
+        query_dto::team_dto(
+            self.knobs.team_in_query,
+            &self.headers,
+            &self.uri,
+            &self.body,
+        )
+    }
+
+    /// Runs `change` on the org's records ([`AppState::write`]). The org exists: it passed
+    /// [`authorize_write`].
+    fn write<R>(&self, change: impl FnOnce(&mut OrgWrite<'_>) -> R) -> Result<R, ApiError> {
+        self.state
+            .write(&self.org, change)
+            .ok_or_else(|| ApiError::forbidden(format!("Unknown organization {}.", self.org)))
+    }
 }
 
 /// Scope, role, then organization: what every write needs before its body is read.
@@ -103,6 +190,11 @@ fn json_body(headers: &HeaderMap, body: &[u8]) -> Result<Value, ApiError> {
         .map_err(|e| ApiError::bad_request(format!("The request body is not valid JSON: {e}.")))
 }
 
+/// The value of `field` in a write's object unless absent or `null`.
+fn given<'a>(object: &'a Map<String, Value>, field: &str) -> Option<&'a Value> {
+    object.get(field).filter(|v| !v.is_null())
+}
+
 /// A 400 for `field` naming `id` as not found, in the spec's example form.
 fn not_found_for_org(field: &str, id: &str) -> ApiError {
     ApiError::bad_request(format!("{field}: {id} not found for given orgId."))
@@ -143,6 +235,23 @@ fn check_version(
     } else {
         ApiError::bad_request(message)
     })
+}
+
+/// The record `id` of `collection` (a `what`, for the messages) that a write changes, as it
+/// stands: a 404 when there is none, a stale `sent` version refused by [`check_version`].
+fn record_at_version(
+    w: &OrgWrite<'_>,
+    (collection, what): (Collection, &str),
+    id: &str,
+    knobs: &WriteKnobs,
+    sent: Option<&Value>,
+) -> Result<Value, ApiError> {
+    let current = w
+        .record(collection, id)
+        .cloned()
+        .ok_or_else(|| not_found(what, id))?;
+    check_version(knobs, what, &current, sent)?;
+    Ok(current)
 }
 
 /// Moves a written record's `version` and `lastUpdatedTime`.
@@ -211,15 +320,4 @@ fn sync_members(
     for new in after.iter().filter(|a| !before.contains(a)) {
         set_membership(w, other, new, list, id, true, stamp);
     }
-}
-
-/// An org [`AppState::write`] finds: [`authorize_write`] has checked it exists.
-fn write_org<R>(
-    state: &AppState,
-    org: &str,
-    change: impl FnOnce(&mut OrgWrite<'_>) -> R,
-) -> Result<R, ApiError> {
-    state
-        .write(org, change)
-        .ok_or_else(|| ApiError::forbidden(format!("Unknown organization {org}.")))
 }

@@ -11,34 +11,25 @@
 //! "Resource referred in other entity(s)").
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Extension, Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::extract::Path;
+use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
 
 use super::bulk::{self, Action, BulkAnswer, Done, Envelope, ItemResult};
-use super::query_dto::team_dto;
 use super::schema::{Required, Rules, TEAM, check_object, kind_of};
 use super::{
-    WriteKnobs, authorize_write, check_version, json_body, referenced, strings, sync_members,
-    touch, write_org,
+    SERVER_KEPT, WriteKnobs, WriteRequest, given, record_at_version, referenced, strings,
+    sync_members, touch,
 };
 use crate::api::config_lists::not_found;
 use crate::api::error::ApiError;
-use crate::api::guard::Caller;
 use crate::ids;
 use crate::live::OrgWrite;
 use crate::seed::Collection;
-use crate::state::{AppState, now_ms};
+use crate::state::now_ms;
 
-/// Fields the server keeps whatever a write sends.
-const SERVER_KEPT: &[&str] = &[
-    "id",
-    "organizationId",
-    "version",
-    "createdTime",
-    "lastUpdatedTime",
-];
+/// A team and how the messages name one, for [`record_at_version`].
+const TEAM_KIND: (Collection, &str) = (Collection::Team, "team");
 
 fn full(knobs: &WriteKnobs) -> Rules<'static> {
     Rules {
@@ -48,43 +39,27 @@ fn full(knobs: &WriteKnobs) -> Rules<'static> {
 }
 
 /// `POST /organization/{orgid}/team`: 201 with the new team.
-pub async fn create(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Path(org): Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
-    body: Bytes,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    authorize_write(&state, &caller, &org)?;
-    let knobs = WriteKnobs::of(&state);
-    let dto = team_dto(knobs.team_in_query, &headers, &uri, &body)?;
-    check_object(&dto, TEAM, "", full(&knobs)).map_err(ApiError::bad_request)?;
+pub async fn create(request: WriteRequest) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let dto = request.team_dto()?;
+    check_object(&dto, TEAM, "", full(&request.knobs)).map_err(ApiError::bad_request)?;
     let dto = dto.as_object().cloned().unwrap_or_default();
     if given(&dto, "id").is_some() {
         return Err(ApiError::bad_request(
             "id: must not be specified when creating a team; PUT …/team/{id} updates one",
         ));
     }
-    let team = write_org(&state, &org, |w| {
-        create_team(w, &dto, now_ms(), StatusCode::CONFLICT)
-    })??;
+    let team = request.write(|w| create_team(w, &dto, now_ms(), StatusCode::CONFLICT))??;
     Ok((StatusCode::CREATED, Json(team)))
 }
 
 /// `PUT /organization/{orgid}/team/{id}`: 200 with the team as it now stands.
 pub async fn replace(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Path((org, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    uri: Uri,
-    body: Bytes,
+    Path((_org, id)): Path<(String, String)>,
+    request: WriteRequest,
 ) -> Result<Json<Value>, ApiError> {
-    authorize_write(&state, &caller, &org)?;
-    let knobs = WriteKnobs::of(&state);
-    let dto = team_dto(knobs.team_in_query, &headers, &uri, &body)?;
-    check_object(&dto, TEAM, "", full(&knobs)).map_err(ApiError::bad_request)?;
+    let knobs = &request.knobs;
+    let dto = request.team_dto()?;
+    check_object(&dto, TEAM, "", full(knobs)).map_err(ApiError::bad_request)?;
     let dto = dto.as_object().cloned().unwrap_or_default();
     if let Some(sent) = given(&dto, "id").and_then(Value::as_str)
         && sent != id
@@ -93,23 +68,15 @@ pub async fn replace(
             "id: {sent} is not the id in the path ({id})"
         )));
     }
-    let team = write_org(&state, &org, |w| {
-        replace_team(w, &id, &dto, &knobs, now_ms(), StatusCode::BAD_REQUEST)
-    })??;
+    let team = request
+        .write(|w| replace_team(w, &id, &dto, knobs, now_ms(), StatusCode::BAD_REQUEST))??;
     Ok(Json(team))
 }
 
 /// `POST /organization/{orgid}/team/bulk`: 207 with one result per item.
-pub async fn bulk_save(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Path(org): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<BulkAnswer, ApiError> {
-    authorize_write(&state, &caller, &org)?;
-    let knobs = WriteKnobs::of(&state);
-    let body = json_body(&headers, &body)?;
+pub async fn bulk_save(request: WriteRequest) -> Result<BulkAnswer, ApiError> {
+    let knobs = &request.knobs;
+    let body = request.json()?;
     let save = Rules {
         required: Required::Table(&["organizationId"]),
         refuse_unknown: knobs.refuse_unknown,
@@ -127,9 +94,9 @@ pub async fn bulk_save(
         ],
         action_optional: false,
     };
-    let items = bulk::items(&body, &envelope, &knobs)?;
+    let items = bulk::items(&body, &envelope, knobs)?;
     let now = now_ms();
-    let results = write_org(&state, &org, |w| {
+    let results = request.write(|w| {
         items
             .iter()
             .enumerate()
@@ -145,13 +112,13 @@ pub async fn bulk_save(
                 } else {
                     let done = |status, id: &str| Done {
                         status,
-                        href: Some(bulk::href(&org, "team", id)),
+                        href: Some(bulk::href(&request.org, "team", id)),
                     };
                     match (item.action, id) {
-                        (Action::Delete, Some(id)) => delete_team(w, id, &item.item, &knobs)
+                        (Action::Delete, Some(id)) => delete_team(w, id, &item.item, knobs)
                             .map(|()| done(StatusCode::NO_CONTENT, id)),
                         (Action::Save, Some(id)) => {
-                            replace_team(w, id, &item.item, &knobs, now, StatusCode::CONFLICT)
+                            replace_team(w, id, &item.item, knobs, now, StatusCode::CONFLICT)
                                 .map(|_| done(StatusCode::OK, id))
                         }
                         (Action::Save, None) => {
@@ -171,11 +138,6 @@ pub async fn bulk_save(
             .collect()
     })?;
     Ok(BulkAnswer(results))
-}
-
-/// The value of `field` in `dto` unless absent or `null`.
-fn given<'a>(dto: &'a Map<String, Value>, field: &str) -> Option<&'a Value> {
-    dto.get(field).filter(|v| !v.is_null())
 }
 
 /// A new team from `dto` (shape checked): 201's body.
@@ -209,11 +171,7 @@ fn replace_team(
     now: i64,
     duplicate: StatusCode,
 ) -> Result<Value, ApiError> {
-    let current = w
-        .record(Collection::Team, id)
-        .cloned()
-        .ok_or_else(|| not_found("team", id))?;
-    check_version(knobs, "team", &current, dto.get("version"))?;
+    let current = record_at_version(w, TEAM_KIND, id, knobs, dto.get("version"))?;
     if given(dto, "siteId") != current.get("siteId") {
         return Err(ApiError::bad_request(format!(
             "siteId: cannot be modified once specified (team {id} is in site {})",
@@ -248,10 +206,7 @@ fn delete_team(
     dto: &Map<String, Value>,
     knobs: &WriteKnobs,
 ) -> Result<(), ApiError> {
-    let current = w
-        .record(Collection::Team, id)
-        .ok_or_else(|| not_found("team", id))?;
-    check_version(knobs, "team", current, dto.get("version"))?;
+    record_at_version(w, TEAM_KIND, id, knobs, dto.get("version"))?;
     let users = w
         .records(Collection::User)
         .iter()

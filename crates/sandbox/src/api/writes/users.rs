@@ -8,23 +8,24 @@
 //! says nothing of the body, so it reads the same patch object as a bulk item.
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Extension, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::Path;
+use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
 
 use super::bulk::{self, Action, BulkAnswer, Done, Envelope, ItemResult};
 use super::schema::{Required, Rules, USER, check_object, kind_of};
 use super::{
-    WriteKnobs, authorize_write, check_version, json_body, referenced, strings, sync_members,
-    touch, write_org,
+    SERVER_KEPT, WriteKnobs, WriteRequest, given, record_at_version, referenced, strings,
+    sync_members, touch,
 };
 use crate::api::config_lists::not_found;
 use crate::api::error::ApiError;
-use crate::api::guard::Caller;
 use crate::live::OrgWrite;
 use crate::seed::Collection;
-use crate::state::{AppState, now_ms};
+use crate::state::now_ms;
+
+/// A user and how the messages name one, for [`record_at_version`].
+const USER_KIND: (Collection, &str) = (Collection::User, "user");
 
 /// Fields the spec says "cannot be modified".
 const IMMUTABLE: &[&str] = &[
@@ -33,15 +34,6 @@ const IMMUTABLE: &[&str] = &[
     "xspVersion",
     "subscriptionId",
     "imiUserCreated",
-];
-
-/// Fields the server keeps whatever a write sends.
-const SERVER_KEPT: &[&str] = &[
-    "id",
-    "organizationId",
-    "version",
-    "createdTime",
-    "lastUpdatedTime",
 ];
 
 /// Ids a user's fields refer to, and the kind each names.
@@ -53,16 +45,9 @@ const REFERENCES: &[(&str, Collection)] = &[
 ];
 
 /// `PATCH /organization/{orgid}/user/bulk`: 207 with one result per item.
-pub async fn bulk_patch(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Path(org): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<BulkAnswer, ApiError> {
-    authorize_write(&state, &caller, &org)?;
-    let knobs = WriteKnobs::of(&state);
-    let body = json_body(&headers, &body)?;
+pub async fn bulk_patch(request: WriteRequest) -> Result<BulkAnswer, ApiError> {
+    let knobs = &request.knobs;
+    let body = request.json()?;
     let rules = Rules {
         required: Required::Only(&["id"]),
         refuse_unknown: knobs.refuse_unknown,
@@ -72,9 +57,9 @@ pub async fn bulk_patch(
         actions: &[("SAVE", Action::Save, rules)],
         action_optional: true,
     };
-    let items = bulk::items(&body, &envelope, &knobs)?;
+    let items = bulk::items(&body, &envelope, knobs)?;
     let now = now_ms();
-    let results = write_org(&state, &org, |w| {
+    let results = request.write(|w| {
         items
             .iter()
             .enumerate()
@@ -83,9 +68,9 @@ pub async fn bulk_patch(
                 let outcome = if bulk::injected_failure(i, knobs.failure_rate) {
                     Err(bulk::injected_error())
                 } else {
-                    apply_patch(w, id, &item.item, &knobs, now).map(|_| Done {
+                    apply_patch(w, id, &item.item, knobs, now).map(|_| Done {
                         status: StatusCode::OK,
-                        href: Some(bulk::href(&org, "user", id)),
+                        href: Some(bulk::href(&request.org, "user", id)),
                     })
                 };
                 ItemResult {
@@ -101,15 +86,10 @@ pub async fn bulk_patch(
 
 /// `PATCH /organization/{orgid}/user/{id}`: 200 with the user as it now stands.
 pub async fn patch_one(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Path((org, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
+    Path((_org, id)): Path<(String, String)>,
+    request: WriteRequest,
 ) -> Result<Json<Value>, ApiError> {
-    authorize_write(&state, &caller, &org)?;
-    let knobs = WriteKnobs::of(&state);
-    let body = json_body(&headers, &body)?;
+    let body = request.json()?;
     if body.is_array() {
         return Err(ApiError::bad_request(
             "body: must be a JSON object of the UserDTO fields to change (patch JSON, as the bulk update's items), got an array",
@@ -117,7 +97,7 @@ pub async fn patch_one(
     }
     let rules = Rules {
         required: Required::Only(&[]),
-        refuse_unknown: knobs.refuse_unknown,
+        refuse_unknown: request.knobs.refuse_unknown,
     };
     check_object(&body, USER, "", rules).map_err(ApiError::bad_request)?;
     if let Some(sent) = body.get("id").and_then(Value::as_str)
@@ -128,15 +108,8 @@ pub async fn patch_one(
         )));
     }
     let patch = body.as_object().cloned().unwrap_or_default();
-    let user = write_org(&state, &org, |w| {
-        apply_patch(w, &id, &patch, &knobs, now_ms())
-    })??;
+    let user = request.write(|w| apply_patch(w, &id, &patch, &request.knobs, now_ms()))??;
     Ok(Json(user))
-}
-
-/// The value of `field` in `patch` unless absent or `null`.
-fn given<'a>(patch: &'a Map<String, Value>, field: &str) -> Option<&'a Value> {
-    patch.get(field).filter(|v| !v.is_null())
 }
 
 /// Checks `patch` against the org's records and applies it to user `id`; the user as it now
@@ -148,11 +121,7 @@ fn apply_patch(
     knobs: &WriteKnobs,
     now: i64,
 ) -> Result<Value, ApiError> {
-    let current = w
-        .record(Collection::User, id)
-        .cloned()
-        .ok_or_else(|| not_found("user", id))?;
-    check_version(knobs, "user", &current, patch.get("version"))?;
+    let current = record_at_version(w, USER_KIND, id, knobs, patch.get("version"))?;
     let derived = check_references(w, &current, patch)?;
 
     let before_teams = strings(current.get("teamIds"));
