@@ -447,3 +447,24 @@ test('a write answered 429 waits for Retry-After, then goes once more and is don
   const after = await usersById(request, s);
   for (const u of chosen) expect(after.get(u.id)!.agentProfileId, u.email).toBe(otherProfile(u).id);
 });
+
+test('after a run, the user detail shows when it was created and last updated as dates, not epoch milliseconds', async ({ page, request }) => {
+  await signIn(page);
+  const s = await apiSession(page);
+  const { users, otherProfile } = await directory(request, s);
+  const user = users[140];
+  await openProvision(page);
+  await preview(page, [HEADER, ...profileRows([user], otherProfile)].join('\n'));
+  await page.getByRole('button', { name: 'Apply 1 change' }).click();
+  await expect(results(page, 'done')).toHaveCount(1);
+  const now = (await usersById(request, s)).get(user.id)! as User & { createdTime: number; lastUpdatedTime: number };
+  await page.goto(`/config/users/${user.id}`);
+  // The same Intl format the console uses, in the browser's locale and time zone.
+  const [created, updated] = await page.evaluate(
+    (times) => times.map((ms) => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(ms)),
+    [now.createdTime, now.lastUpdatedTime],
+  );
+  const times = page.getByTestId('detail-times');
+  await expect(times).toHaveText(`Created ${created} · Last updated ${updated}`);
+  await expect(times).not.toContainText(String(now.lastUpdatedTime));
+});

@@ -2,6 +2,9 @@
 //! session itself, it goes when the tab's session does), offered as JSON, and its undo: the
 //! previous values written back through the same preview and confirmation. Users changed since
 //! the run are skipped with the reason (`wxcc_core::provision::undo`).
+//!
+//! Every run that writes, an undo too, keeps its own journal as the last run's: undoing an undo
+//! puts the file's values back, through the same checks.
 
 use leptos::prelude::*;
 use wxcc_core::provision::journal::Journal;
