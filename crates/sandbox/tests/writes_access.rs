@@ -11,10 +11,6 @@ use common::*;
 use serde_json::{Value, json};
 use wxcc_sandbox::SandboxConfig;
 
-fn teams_path(token: &str) -> String {
-    format!("/organization/{}/team", org_of(token))
-}
-
 #[tokio::test]
 async fn writes_need_the_write_scope_the_admin_role_and_the_callers_org() {
     let sb = start_demo().await;

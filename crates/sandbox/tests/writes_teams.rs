@@ -14,10 +14,6 @@ async fn team(sb: &RunningSandbox, token: &str, id: &str) -> (u16, Value) {
     send(sb, token, "GET", &path, &Value::Null).await
 }
 
-fn teams_path(token: &str) -> String {
-    format!("/organization/{}/team", org_of(token))
-}
-
 #[tokio::test]
 async fn a_created_team_is_read_back_and_its_name_is_unique_within_its_site() {
     let sb = start_demo().await;
@@ -32,7 +28,7 @@ async fn a_created_team_is_read_back_and_its_name_is_unique_within_its_site() {
     dto["userIds"] = json!([users[3]["id"], users[4]["id"]]);
     dto["desktopLayoutId"] = layouts[0]["id"].clone();
     dto["queueRankings"] = json!([{"queueId": queues[0]["id"], "rank": 1}]);
-    let (status, created) = send(&sb, &admin, "POST", &teams_path(&admin), &dto).await;
+    let (status, created) = create_team(&sb, &admin, &dto).await;
     assert_eq!(status, 201, "{created}");
     let id = text(&created, "id").to_string();
     assert_eq!(created["organizationId"], org);
@@ -74,11 +70,10 @@ async fn a_created_team_is_read_back_and_its_name_is_unique_within_its_site() {
 
     // The same name in the same site (in any case) is a 409; in another site it is fine.
     let mut same = new_team("provisioned billing", site);
-    let (status, body) = send(&sb, &admin, "POST", &teams_path(&admin), &same).await;
-    assert_eq!(status, 409, "{body}");
-    assert!(api_error_description(&body, 409).starts_with("name: "));
+    let (status, body) = create_team(&sb, &admin, &same).await;
+    assert!(refusal(status, &body, 409).starts_with("name: "));
     same["siteId"] = sites[1]["id"].clone();
-    let (status, _) = send(&sb, &admin, "POST", &teams_path(&admin), &same).await;
+    let (status, _) = create_team(&sb, &admin, &same).await;
     assert_eq!(status, 201);
 
     let refusals = [
@@ -135,13 +130,9 @@ async fn a_created_team_is_read_back_and_its_name_is_unique_within_its_site() {
         ),
     ];
     for (change, expected_status, expected) in refusals {
-        let mut bad = new_team("Refused", site);
-        for (k, v) in change.as_object().unwrap() {
-            bad[k] = v.clone();
-        }
-        let (status, body) = send(&sb, &admin, "POST", &teams_path(&admin), &bad).await;
-        assert_eq!(status, expected_status, "{change}: {body}");
-        let description = api_error_description(&body, expected_status);
+        let bad = changed(&new_team("Refused", site), &change);
+        let (status, body) = create_team(&sb, &admin, &bad).await;
+        let description = refusal(status, &body, expected_status);
         assert!(
             description.starts_with(&expected),
             "{description} (expected {expected})"
@@ -149,7 +140,7 @@ async fn a_created_team_is_read_back_and_its_name_is_unique_within_its_site() {
     }
     let mut missing = new_team("Refused", site);
     missing.as_object_mut().unwrap().remove("teamType");
-    let (status, body) = send(&sb, &admin, "POST", &teams_path(&admin), &missing).await;
+    let (status, body) = create_team(&sb, &admin, &missing).await;
     assert_eq!(
         (status, api_error_description(&body, 400)),
         (400, "teamType: is required".into())
@@ -221,15 +212,10 @@ async fn put_replaces_a_team_whole_and_keeps_its_site() {
         (json!({"name": teams[6]["name"]}), 400, "name: "),
     ];
     for (change, expected_status, start) in cases {
-        let mut bad = dto.clone();
-        for (k, v) in change.as_object().unwrap() {
-            bad[k] = v.clone();
-        }
-        let (status, body) = send(&sb, &admin, "PUT", &path, &bad).await;
-        assert_eq!(status, expected_status, "{change}: {body}");
+        let (status, body) = send(&sb, &admin, "PUT", &path, &changed(&dto, &change)).await;
         assert!(
-            api_error_description(&body, expected_status).starts_with(start),
-            "{body}"
+            refusal(status, &body, expected_status).starts_with(start),
+            "{change}: {body}"
         );
     }
     let (status, _) = send(
@@ -264,14 +250,7 @@ async fn a_bulk_save_creates_updates_and_deletes_item_by_item() {
         (3, update),
         (4, with_org(new_team("Bulk One", &site))),
     ];
-    let (status, body) = send(
-        &sb,
-        &admin,
-        "POST",
-        &format!("{}/bulk", teams_path(&admin)),
-        &bulk("SAVE", &items),
-    )
-    .await;
+    let (status, body) = post_team_bulk(&sb, &admin, &bulk("SAVE", &items)).await;
     let answers = results(status, &body);
     let outcome: Vec<(u64, &str)> = answers
         .iter()
@@ -304,41 +283,21 @@ async fn a_bulk_save_creates_updates_and_deletes_item_by_item() {
     );
 
     // Save items need organizationId (the spec: "required for all bulk save operations").
-    let (status, body) = send(
-        &sb,
-        &admin,
-        "POST",
-        &format!("{}/bulk", teams_path(&admin)),
-        &bulk("SAVE", &[(1, new_team("No Org", &site))]),
-    )
-    .await;
-    assert_eq!(status, 400);
+    let no_org = bulk("SAVE", &[(1, new_team("No Org", &site))]);
+    let (status, body) = post_team_bulk(&sb, &admin, &no_org).await;
     assert_eq!(
-        api_error_description(&body, 400),
+        refusal(status, &body, 400),
         "items[0].item.organizationId: is required"
     );
     // requestAction is required here, and a DELETE item is a whole TeamDTO with its id.
-    let (status, body) = send(
-        &sb,
-        &admin,
-        "POST",
-        &format!("{}/bulk", teams_path(&admin)),
-        &json!({"items": [{"itemIdentifier": 1, "item": with_org(new_team("x", &site))}]}),
-    )
-    .await;
-    assert_eq!(status, 400);
-    assert!(api_error_description(&body, 400).starts_with("items[0].requestAction: is required"));
-    let (status, body) = send(
-        &sb,
-        &admin,
-        "POST",
-        &format!("{}/bulk", teams_path(&admin)),
-        &bulk("DELETE", &[(1, json!({"id": created[0]}))]),
-    )
-    .await;
-    assert_eq!(status, 400);
+    let no_action =
+        json!({"items": [{"itemIdentifier": 1, "item": with_org(new_team("x", &site))}]});
+    let (status, body) = post_team_bulk(&sb, &admin, &no_action).await;
+    assert!(refusal(status, &body, 400).starts_with("items[0].requestAction: is required"));
+    let id_only = bulk("DELETE", &[(1, json!({"id": created[0]}))]);
+    let (status, body) = post_team_bulk(&sb, &admin, &id_only).await;
     assert_eq!(
-        api_error_description(&body, 400),
+        refusal(status, &body, 400),
         "items[0].item.name: is required"
     );
     let whole = |id: &Value| {
@@ -351,20 +310,9 @@ async fn a_bulk_save_creates_updates_and_deletes_item_by_item() {
         (2, whole(&seeded["id"])),
         (3, whole(&json!(UNKNOWN_ID))),
     ];
-    let (status, body) = send(
-        &sb,
-        &admin,
-        "POST",
-        &format!("{}/bulk", teams_path(&admin)),
-        &bulk("DELETE", &deletes),
-    )
-    .await;
+    let (status, body) = post_team_bulk(&sb, &admin, &bulk("DELETE", &deletes)).await;
     let answers = results(status, &body);
-    let outcome: Vec<u64> = answers
-        .iter()
-        .map(|a| a["status"].as_u64().unwrap())
-        .collect();
-    assert_eq!(outcome, [204, 412, 404], "{body}");
+    assert_eq!(statuses(&answers), [204, 412, 404], "{body}");
     assert!(item_error(&answers[1]).starts_with("Resource referred in other entity(s)"));
     assert_eq!(team(&sb, &admin, &created[0]).await.0, 404);
     assert_eq!(team(&sb, &admin, text(&seeded, "id")).await.0, 200);
@@ -394,16 +342,8 @@ async fn in_query_mode_the_team_dto_is_read_from_the_query_string() {
         (&created["name"], &created["active"]),
         (&json!("Query Team"), &json!(true))
     );
-    let (status, body) = send(
-        &sb,
-        &admin,
-        "POST",
-        &teams_path(&admin),
-        &new_team("Body Team", text(&site, "id")),
-    )
-    .await;
-    assert_eq!(status, 400);
-    assert!(api_error_description(&body, 400).starts_with("teamDTO: "));
+    let (status, body) = create_team(&sb, &admin, &new_team("Body Team", text(&site, "id"))).await;
+    assert!(refusal(status, &body, 400).starts_with("teamDTO: "));
     let (status, body) = send(
         &sb,
         &admin,
@@ -412,8 +352,7 @@ async fn in_query_mode_the_team_dto_is_read_from_the_query_string() {
         &Value::Null,
     )
     .await;
-    assert_eq!(status, 400);
-    assert_eq!(api_error_description(&body, 400), "teamType: is required");
+    assert_eq!(refusal(status, &body, 400), "teamType: is required");
     let path = format!(
         "{}/{}?{}&active=maybe",
         teams_path(&admin),
@@ -421,9 +360,6 @@ async fn in_query_mode_the_team_dto_is_read_from_the_query_string() {
         query
     );
     let (status, body) = send(&sb, &admin, "PUT", &path, &Value::Null).await;
-    assert_eq!(status, 400);
-    assert!(
-        api_error_description(&body, 400).starts_with("active: must be a boolean, got \"maybe\"")
-    );
+    assert!(refusal(status, &body, 400).starts_with("active: must be a boolean, got \"maybe\""));
     sb.shutdown().await;
 }

@@ -41,15 +41,7 @@ async fn a_bulk_update_shows_in_every_read_and_moves_version_and_last_updated_ti
             )
         })
         .collect();
-    let (status, body) = send(
-        &sb,
-        &admin,
-        "PATCH",
-        &user_bulk_path(&admin),
-        &bulk("SAVE", &items),
-    )
-    .await;
-    let answers = results(status, &body);
+    let answers = save_users(&sb, &admin, &items).await;
     assert_eq!(answers.len(), 3);
     for (answer, (identifier, item)) in answers.iter().zip(&items) {
         assert_eq!(answer["itemIdentifier"], *identifier);
@@ -125,25 +117,12 @@ async fn a_bulk_update_shows_in_every_read_and_moves_version_and_last_updated_ti
 
     // null removes an optional field; every write moves the version, even one that changes nothing.
     let id = text(&before[0], "id");
-    let (status, patched) = send(
-        &sb,
-        &admin,
-        "PATCH",
-        &format!("/organization/{org}/user/{id}"),
-        &json!({"skillProfileId": null, "externalIdentifier": "E-42"}),
-    )
-    .await;
+    let patch = json!({"skillProfileId": null, "externalIdentifier": "E-42"});
+    let (status, patched) = patch_user(&sb, &admin, id, &patch).await;
     assert_eq!(status, 200, "{patched}");
     assert!(patched.get("skillProfileId").is_none() && patched["externalIdentifier"] == "E-42");
     assert_eq!(user(&sb, &admin, id).await, patched);
-    let (_, again) = send(
-        &sb,
-        &admin,
-        "PATCH",
-        &format!("/organization/{org}/user/{id}"),
-        &json!({}),
-    )
-    .await;
+    let (_, again) = patch_user(&sb, &admin, id, &json!({})).await;
     assert_eq!(
         again["version"],
         json!(patched["version"].as_i64().unwrap() + 1)
@@ -153,7 +132,7 @@ async fn a_bulk_update_shows_in_every_read_and_moves_version_and_last_updated_ti
     // The spec's own example item (its id swapped for a seeded user's) is accepted.
     let example = json!({"items": [{"item": {"id": id, "firstName": "John14", "lastName": "Wick14",
         "userLevelBurnoutInclusion": "INCLUDED"}, "itemIdentifier": 0, "requestAction": "SAVE"}]});
-    let (status, body) = send(&sb, &admin, "PATCH", &user_bulk_path(&admin), &example).await;
+    let (status, body) = patch_user_bulk(&sb, &admin, &example).await;
     assert_eq!(results(status, &body)[0]["status"], 200);
     assert_eq!(user(&sb, &admin, id).await["firstName"], "John14");
 
@@ -179,21 +158,9 @@ async fn the_failure_rate_fails_a_share_of_the_items_each_with_its_api_error() {
             )
         })
         .collect();
-    let (status, body) = send(
-        &sb,
-        &admin,
-        "PATCH",
-        &user_bulk_path(&admin),
-        &bulk("SAVE", &items),
-    )
-    .await;
-    let answers = results(status, &body);
-    let statuses: Vec<u64> = answers
-        .iter()
-        .map(|a| a["status"].as_u64().unwrap())
-        .collect();
+    let answers = save_users(&sb, &admin, &items).await;
     assert_eq!(
-        statuses,
+        statuses(&answers),
         [200, 500, 200, 500],
         "items 2 and 4 of 4 fail at 0.5"
     );
@@ -216,29 +183,10 @@ async fn the_failure_rate_fails_a_share_of_the_items_each_with_its_api_error() {
     }
     // A retry of the failed items alone, at the same rate, fails one of the two.
     let retry = [(1, items[1].1.clone()), (3, items[3].1.clone())];
-    let (status, body) = send(
-        &sb,
-        &admin,
-        "PATCH",
-        &user_bulk_path(&admin),
-        &bulk("SAVE", &retry),
-    )
-    .await;
-    let statuses: Vec<u64> = results(status, &body)
-        .iter()
-        .map(|a| a["status"].as_u64().unwrap())
-        .collect();
-    assert_eq!(statuses, [200, 500]);
+    assert_eq!(statuses(&save_users(&sb, &admin, &retry).await), [200, 500]);
     control(&sb, json!({"bulk_item_failure_rate": 1.0})).await;
-    let (status, body) = send(
-        &sb,
-        &admin,
-        "PATCH",
-        &user_bulk_path(&admin),
-        &bulk("SAVE", &retry),
-    )
-    .await;
-    assert!(results(status, &body).iter().all(|a| a["status"] == 500));
+    let answers = save_users(&sb, &admin, &retry).await;
+    assert!(answers.iter().all(|a| a["status"] == 500));
     let refused = post_faults(&sb, json!({"bulk_item_failure_rate": 2.0})).await;
     assert_eq!(refused.status(), 400);
     sb.shutdown().await;
@@ -248,39 +196,31 @@ async fn the_failure_rate_fails_a_share_of_the_items_each_with_its_api_error() {
 async fn a_stale_version_is_answered_as_the_stale_version_knob_says() {
     let sb = start_demo().await;
     let admin = writer(&sb, "admin").await;
-    let org = org_of(&admin);
     let u = users(&sb, &admin, 1).await.remove(0);
     let id = text(&u, "id").to_string();
-    let single = format!("/organization/{org}/user/{id}");
     let version = u["version"].as_i64().unwrap();
     let stale = json!({"id": id, "version": version - 1, "externalIdentifier": "stale"});
 
     for (knob, expected) in [("refuse400", 400), ("refuse409", 409)] {
         control(&sb, json!({"stale_version": knob})).await;
-        let (status, body) = send(
-            &sb,
-            &admin,
-            "PATCH",
-            &user_bulk_path(&admin),
-            &bulk("SAVE", &[(7, stale.clone())]),
-        )
-        .await;
-        let answer = &results(status, &body)[0];
+        let answer = &save_users(&sb, &admin, &[(7, stale.clone())]).await[0];
         assert_eq!(answer["status"], expected, "{knob}: {answer}");
         let description = item_error(answer);
         assert!(
             description.starts_with("version:") && description.contains(&version.to_string()),
             "{description}"
         );
-        let (status, body) = send(&sb, &admin, "PATCH", &single, &stale).await;
-        assert_eq!(status, expected, "{knob}: {body}");
-        assert!(api_error_description(&body, expected).starts_with("version:"));
+        let (status, body) = patch_user(&sb, &admin, &id, &stale).await;
+        assert!(
+            refusal(status, &body, expected).starts_with("version:"),
+            "{knob}"
+        );
         assert_eq!(user(&sb, &admin, &id).await, u, "{knob}: nothing written");
     }
     // The current version is always accepted, and so is a write naming none.
     control(&sb, json!({"stale_version": "refuse400"})).await;
     let current = json!({"version": version, "externalIdentifier": "current"});
-    let (status, body) = send(&sb, &admin, "PATCH", &single, &current).await;
+    let (status, body) = patch_user(&sb, &admin, &id, &current).await;
     assert_eq!(
         (status, &body["version"]),
         (200, &json!(version + 1)),
@@ -288,15 +228,10 @@ async fn a_stale_version_is_answered_as_the_stale_version_knob_says() {
     );
 
     control(&sb, json!({"stale_version": "accept"})).await;
-    let (status, body) = send(
-        &sb,
-        &admin,
-        "PATCH",
-        &user_bulk_path(&admin),
-        &bulk("SAVE", &[(1, stale.clone())]),
-    )
-    .await;
-    assert_eq!(results(status, &body)[0]["status"], 200);
+    assert_eq!(
+        save_users(&sb, &admin, &[(1, stale)]).await[0]["status"],
+        200
+    );
     let now = user(&sb, &admin, &id).await;
     assert_eq!(
         (&now["externalIdentifier"], &now["version"]),
@@ -311,10 +246,8 @@ async fn a_stale_version_is_answered_as_the_stale_version_knob_says() {
 async fn unknown_ids_are_refused_naming_the_field_and_the_id() {
     let sb = start_demo().await;
     let admin = writer(&sb, "admin").await;
-    let org = org_of(&admin);
     let u = users(&sb, &admin, 1).await.remove(0);
     let id = text(&u, "id");
-    let single = format!("/organization/{org}/user/{id}");
     let cases = [
         (
             json!({"teamIds": [u["teamIds"][0], UNKNOWN_ID]}),
@@ -334,24 +267,15 @@ async fn unknown_ids_are_refused_naming_the_field_and_the_id() {
         ),
     ];
     for (patch, field) in cases {
-        let (status, body) = send(&sb, &admin, "PATCH", &single, &patch).await;
-        assert_eq!(status, 400, "{patch}: {body}");
-        let description = api_error_description(&body, 400);
+        let (status, body) = patch_user(&sb, &admin, id, &patch).await;
+        let description = refusal(status, &body, 400);
         assert_eq!(
             description,
             format!("{field}{UNKNOWN_ID} not found for given orgId.")
         );
         let mut item = patch.clone();
         item["id"] = json!(id);
-        let (status, body) = send(
-            &sb,
-            &admin,
-            "PATCH",
-            &user_bulk_path(&admin),
-            &bulk("SAVE", &[(0, item)]),
-        )
-        .await;
-        let answer = &results(status, &body)[0];
+        let answer = &save_users(&sb, &admin, &[(0, item)]).await[0];
         assert_eq!(answer["status"], 400);
         assert_eq!(
             item_error(answer),
@@ -361,24 +285,10 @@ async fn unknown_ids_are_refused_naming_the_field_and_the_id() {
     }
     assert_eq!(user(&sb, &admin, id).await, u, "nothing written");
     // An unknown user: 404 alone, a per-item 404 in bulk.
-    let (status, _) = send(
-        &sb,
-        &admin,
-        "PATCH",
-        &format!("/organization/{org}/user/{UNKNOWN_ID}"),
-        &json!({}),
-    )
-    .await;
+    let (status, _) = patch_user(&sb, &admin, UNKNOWN_ID, &json!({})).await;
     assert_eq!(status, 404);
-    let (status, body) = send(
-        &sb,
-        &admin,
-        "PATCH",
-        &user_bulk_path(&admin),
-        &bulk("SAVE", &[(0, json!({"id": UNKNOWN_ID}))]),
-    )
-    .await;
-    assert_eq!(results(status, &body)[0]["status"], 404);
+    let answers = save_users(&sb, &admin, &[(0, json!({"id": UNKNOWN_ID}))]).await;
+    assert_eq!(answers[0]["status"], 404);
     // The spec's rules: fields that cannot be modified, and the profile type, changed only in Control Hub.
     let profiles = records(&sb, &admin, "v3/user-profile", 20).await;
     let other_type = profiles
@@ -400,12 +310,8 @@ async fn unknown_ids_are_refused_naming_the_field_and_the_id() {
         ),
         (json!({"organizationId": UNKNOWN_ID}), "organizationId: "),
     ] {
-        let (status, body) = send(&sb, &admin, "PATCH", &single, &patch).await;
-        assert_eq!(status, 400, "{patch}");
-        assert!(
-            api_error_description(&body, 400).starts_with(start),
-            "{body}"
-        );
+        let (status, body) = patch_user(&sb, &admin, id, &patch).await;
+        assert!(refusal(status, &body, 400).starts_with(start), "{patch}");
     }
     sb.shutdown().await;
 }
@@ -477,23 +383,20 @@ async fn a_request_off_the_specs_shape_is_refused_whole_naming_the_field() {
         (json!([good]), "body: must be a JSON object"),
     ];
     for (body, expected) in cases {
-        let (status, answer) = send(&sb, &admin, "PATCH", &user_bulk_path(&admin), &body).await;
-        assert_eq!(status, 400, "{body}: {answer}");
-        let description = api_error_description(&answer, 400);
+        let (status, answer) = patch_user_bulk(&sb, &admin, &body).await;
+        let description = refusal(status, &answer, 400);
         assert!(
             description.starts_with(expected),
             "{description} (expected {expected})"
         );
     }
-    let single = format!("/organization/{org}/user/{}", text(&two[1], "id"));
-    let (status, answer) = send(&sb, &admin, "PATCH", &single, &json!({"active": 1})).await;
-    assert_eq!(status, 400);
-    assert!(api_error_description(&answer, 400).starts_with("active: must be a boolean, got 1"));
-    let (status, answer) = send(&sb, &admin, "PATCH", &single, &json!({"id": two[0]["id"]})).await;
-    assert_eq!(status, 400);
-    assert!(api_error_description(&answer, 400).starts_with("id: "));
+    let second = text(&two[1], "id");
+    let (status, answer) = patch_user(&sb, &admin, second, &json!({"active": 1})).await;
+    assert!(refusal(status, &answer, 400).starts_with("active: must be a boolean, got 1"));
+    let (status, answer) = patch_user(&sb, &admin, second, &json!({"id": two[0]["id"]})).await;
+    assert!(refusal(status, &answer, 400).starts_with("id: "));
     let raw = client()
-        .patch(format!("{}{single}", sb.api_url()))
+        .patch(format!("{}/organization/{org}/user/{second}", sb.api_url()))
         .bearer_auth(&admin)
         .header("content-type", "text/plain")
         .body("{}")
@@ -505,19 +408,11 @@ async fn a_request_off_the_specs_shape_is_refused_whole_naming_the_field() {
     assert_eq!(user(&sb, &admin, text(&two[0], "id")).await, two[0]);
     // Over the item limit.
     let many: Vec<(i64, Value)> = (0..101).map(|i| (i, good.clone())).collect();
-    let (status, answer) = send(
-        &sb,
-        &admin,
-        "PATCH",
-        &user_bulk_path(&admin),
-        &bulk("SAVE", &many),
-    )
-    .await;
-    assert_eq!(status, 400);
-    assert!(api_error_description(&answer, 400).starts_with("items: at most 100 items"));
+    let (status, answer) = patch_user_bulk(&sb, &admin, &bulk("SAVE", &many)).await;
+    assert!(refusal(status, &answer, 400).starts_with("items: at most 100 items"));
     // write_unknown_fields = ignore: a read record sent back as it came is accepted.
     control(&sb, json!({"write_unknown_fields": "ignore"})).await;
-    let (status, answer) = send(&sb, &admin, "PATCH", &single, &two[1]).await;
+    let (status, answer) = patch_user(&sb, &admin, second, &two[1]).await;
     assert_eq!(status, 200, "{answer}");
     sb.shutdown().await;
 }

@@ -129,6 +129,61 @@ pub fn user_bulk_path(token: &str) -> String {
     format!("/organization/{}/user/bulk", org_of(token))
 }
 
+/// `PATCH …/user/bulk` of `body`: status and JSON body.
+pub async fn patch_user_bulk(sb: &RunningSandbox, token: &str, body: &Value) -> (u16, Value) {
+    send(sb, token, "PATCH", &user_bulk_path(token), body).await
+}
+
+/// A bulk `SAVE` of users' `items`, answered 207: its items ([`results`]).
+pub async fn save_users(sb: &RunningSandbox, token: &str, items: &[(i64, Value)]) -> Vec<Value> {
+    let (status, body) = patch_user_bulk(sb, token, &bulk("SAVE", items)).await;
+    results(status, &body)
+}
+
+/// `PATCH …/user/{id}` of `patch`: status and JSON body.
+pub async fn patch_user(sb: &RunningSandbox, token: &str, id: &str, patch: &Value) -> (u16, Value) {
+    let path = format!("/organization/{}/user/{id}", org_of(token));
+    send(sb, token, "PATCH", &path, patch).await
+}
+
+pub fn teams_path(token: &str) -> String {
+    format!("/organization/{}/team", org_of(token))
+}
+
+/// `POST …/team` of `dto`: status and JSON body.
+pub async fn create_team(sb: &RunningSandbox, token: &str, dto: &Value) -> (u16, Value) {
+    send(sb, token, "POST", &teams_path(token), dto).await
+}
+
+/// `POST …/team/bulk` of `body`: status and JSON body.
+pub async fn post_team_bulk(sb: &RunningSandbox, token: &str, body: &Value) -> (u16, Value) {
+    let path = format!("{}/bulk", teams_path(token));
+    send(sb, token, "POST", &path, body).await
+}
+
+/// The `status` of each item of a 207.
+pub fn statuses(answers: &[Value]) -> Vec<u64> {
+    answers
+        .iter()
+        .map(|a| a["status"].as_u64().unwrap())
+        .collect()
+}
+
+/// The description of a whole request's refusal, after checking it was refused with `expected`.
+pub fn refusal(status: u16, body: &Value, expected: u16) -> String {
+    assert_eq!(status, expected, "{body}");
+    api_error_description(body, expected)
+}
+
+/// `base` with the fields of `change` set over its own.
+pub fn changed(base: &Value, change: &Value) -> Value {
+    let mut changed = base.clone();
+    for (field, value) in change.as_object().unwrap() {
+        changed[field] = value.clone();
+    }
+    changed
+}
+
 /// `s` form-encoded, for a query value.
 pub fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
