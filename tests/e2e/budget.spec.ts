@@ -2,7 +2,7 @@
 // request, a list or count visited again within 30 s costs nothing and Refresh asks again, one 429
 // pauses every tab with one countdown, and three tabs under a low configured limit keep to it.
 import type { BrowserContext, Page } from '@playwright/test';
-import { test, expect, signIn, faults, resetFaults, overviewLoaded, sandbox } from './fixtures';
+import { test, expect, signIn, faults, resetFaults, overviewLoaded, sandbox, apiSession, listAll } from './fixtures';
 
 test.beforeEach(async ({ request }) => resetFaults(request));
 
@@ -72,6 +72,34 @@ test('a list visited again within 30 s and the overview make no request; Refresh
   await page.getByTestId('refresh-counts').click();
   await expect.poll(() => countCalls(seen).length).toBe(9);
   await overviewLoaded(page);
+});
+
+test('a write makes the kept list it touched stale: the list visited again within 30 s asks the API and shows the change', async ({ page, context, request }) => {
+  await faults(request, { reset_writes: true });
+  await signIn(page);
+  await overviewLoaded(page);
+  const s = await apiSession(page);
+  type User = { email: string; agentProfileId: string };
+  const user = (await listAll<User>(request, s, 'v2/user'))[2];
+  const profile = (await listAll<{ id: string; name: string }>(request, s, 'v2/agent-profile')).find((p) => p.id !== user.agentProfileId)!;
+  await page.getByRole('link', { name: 'Users', exact: true }).click();
+  await expect(page.getByTestId('row').first()).toBeVisible();
+  const seen = apiRequests(context);
+  // The write: one user moved to another desktop profile through the Provision page (PATCH user/bulk).
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Provision' }).click();
+  await page.getByTestId('csv-text').fill(`email,desktop profile\n${user.email},${profile.name}\n`);
+  await page.getByTestId('preview-button').click();
+  await page.getByRole('button', { name: 'Apply 1 change' }).click();
+  await expect(page.locator('[data-testid="results"] tbody tr[data-result="done"]')).toHaveCount(1);
+  const listed = page.waitForResponse((r) => r.url().includes('/v2/user?') && new URL(r.url()).searchParams.get('pageSize') !== '1');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users', exact: true }).click();
+  const answer = await listed;
+  expect(answer.status()).toBe(200);
+  expect(listCalls(seen, 'v2/user').length, 'the list asked the API again').toBeGreaterThanOrEqual(1);
+  const written = (await answer.json()).data.find((u: User) => u.email === user.email);
+  expect(written, "the user is on the list's first page").toBeDefined();
+  expect(written.agentProfileId, 'the new answer carries the write').toBe(profile.id);
+  await faults(request, { reset_writes: true });
 });
 
 test('one 429 pauses every tab with one countdown, and the other tab waits it out', async ({ page, context, request }) => {

@@ -76,3 +76,23 @@ export async function startSignIn(page: Page): Promise<URLSearchParams> {
   await page.waitForURL(`${sandbox.identity}/v1/authorize?**`);
   return new URL(page.url()).searchParams;
 }
+
+/** The signed-in tab's access token and org, for reading and writing through the sandbox's API. */
+export async function apiSession(page: Page) {
+  const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('wxcc.session')!).access_token as string);
+  const org = (await page.getByTestId('org-id').textContent())!.trim();
+  return { token, org };
+}
+
+export type ApiSession = Awaited<ReturnType<typeof apiSession>>;
+
+/** Every record of a Contact Center list (`v2/user`, …), read in one page straight from the sandbox. */
+export async function listAll<T>(request: APIRequestContext, s: ApiSession, api: string): Promise<T[]> {
+  const response = await request.get(`${sandbox.api}/organization/${s.org}/${api}?page=0&pageSize=1000`, {
+    headers: { authorization: `Bearer ${s.token}` },
+  });
+  expect(response.ok(), await response.text()).toBe(true);
+  const body = await response.json();
+  expect(body.meta.totalPages, `${api} fits one page`).toBe(1);
+  return body.data as T[];
+}
