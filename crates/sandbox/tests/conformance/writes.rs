@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use wxcc_sandbox::RunningSandbox;
 
 use crate::checker::{Checker, Request};
+use crate::common::writes::UNKNOWN_ID;
 use crate::common::*;
 use crate::samples::{Change, Fill, Mutation, apply, mutations, required, sample};
 use crate::spec::{Spec, load_spec};
@@ -19,6 +20,11 @@ const USER: &str = "/organization/{orgid}/user/{id}";
 const TEAMS: &str = "/organization/{orgid}/team";
 const TEAM_BULK: &str = "/organization/{orgid}/team/bulk";
 const TEAM: &str = "/organization/{orgid}/team/{id}";
+
+/// A `$ref` to the spec's schema `name`.
+fn schema(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
 
 /// The sandbox's records a sample refers to.
 struct World<'a> {
@@ -79,8 +85,7 @@ impl<'a> World<'a> {
     /// "cannot be modified" as they are, and ids of the org's records.
     fn user_fill(&self, spec: &Spec) -> Fill {
         let mut fill = Fill::new();
-        let schema = json!({"$ref": "#/components/schemas/UserDTO"});
-        for (name, property) in crate::samples::properties(spec, &schema) {
+        for (name, property) in crate::samples::properties(spec, &schema("UserDTO")) {
             let description = property["description"].as_str().unwrap_or_default();
             if description.contains("cannot be modified") {
                 let current = self.user.get(name).cloned().unwrap_or(Value::Null);
@@ -136,19 +141,45 @@ impl<'a> World<'a> {
         fill
     }
 
+    fn user_id(&self) -> &str {
+        self.user["id"].as_str().unwrap()
+    }
+
+    /// A UserDTO with every property the spec has, filled as [`World::user_fill`] says.
+    fn user_sample(&self, spec: &Spec) -> Value {
+        sample(spec, &schema("UserDTO"), &self.user_fill(spec), "")
+    }
+
+    /// A TeamDTO with every property the spec has, filled as [`World::team_fill`] says.
+    fn team_sample(&self, spec: &Spec, name: &str, existing: Option<&Value>) -> Value {
+        sample(
+            spec,
+            &schema("TeamDTO"),
+            &self.team_fill(name, existing),
+            "",
+        )
+    }
+
+    /// The record at `template` for `id` as it now stands.
+    async fn read(&self, template: &str, id: &str) -> Value {
+        let url = format!("{}{}", self.sb.api_url(), self.path(template, id));
+        bearer_get(&url, &self.token).await.json().await.unwrap()
+    }
+
+    /// Sends `method template` (its `{id}` being `id`) as the admin, expecting `expect` and an
+    /// answer on the spec; the answer's JSON.
     async fn send(
         &self,
         c: &mut Checker<'_>,
-        method: &str,
-        template: &str,
-        path: &str,
+        (method, template, id): (&str, &str, &str),
         body: &Value,
         expect: u16,
     ) -> Value {
+        let path = self.path(template, id);
         let request = Request {
             method,
             template,
-            path_and_query: path,
+            path_and_query: &path,
             body: Some(body),
         };
         c.check_request(self.sb, Some(&self.token), &request, expect)
@@ -182,125 +213,57 @@ async fn writes_built_from_the_spec_are_accepted_and_answered_on_spec() {
     let mut c = Checker::new(&spec);
     let sb = start_for_conformance().await;
     let w = World::new(&sb).await;
-    let user_dto = json!({"$ref": "#/components/schemas/UserDTO"});
-    let team_dto = json!({"$ref": "#/components/schemas/TeamDTO"});
-    let user_id = w.user["id"].as_str().unwrap().to_string();
+    let user_id = w.user_id();
 
     // PATCH user/bulk: a sample with every UserDTO property.
-    let item = sample(&spec, &user_dto, &w.user_fill(&spec), "");
+    let item = w.user_sample(&spec);
     let body = bulk_of(&[("SAVE", item.clone())]);
     assert_valid_request(&spec, "PATCH", USER_BULK, &body);
-    let answer = w
-        .send(
-            &mut c,
-            "PATCH",
-            USER_BULK,
-            &w.path(USER_BULK, ""),
-            &body,
-            207,
-        )
-        .await;
+    let answer = w.send(&mut c, ("PATCH", USER_BULK, ""), &body, 207).await;
     assert_eq!(answer["items"][0]["status"], 200, "{answer}");
 
     // PATCH user/{id}: the same fields at the next version.
     let mut patch = item.clone();
     patch["version"] = json!(w.user["version"].as_i64().unwrap() + 1);
     assert_valid_request(&spec, "PATCH", USER, &patch);
-    let user_path = w.path(USER, &user_id);
-    let updated = w.send(&mut c, "PATCH", USER, &user_path, &patch, 200).await;
+    let updated = w.send(&mut c, ("PATCH", USER, user_id), &patch, 200).await;
     assert_eq!(
         updated["version"],
         json!(w.user["version"].as_i64().unwrap() + 2)
     );
 
     // POST team (the TeamDTO the spec declares as its teamDTO parameter, sent as the body).
-    let create = sample(&spec, &team_dto, &w.team_fill("Conformance Team", None), "");
+    let create = w.team_sample(&spec, "Conformance Team", None);
     assert_valid_request(&spec, "POST", TEAMS, &create);
-    let created = w
-        .send(&mut c, "POST", TEAMS, &w.path(TEAMS, ""), &create, 201)
-        .await;
+    let created = w.send(&mut c, ("POST", TEAMS, ""), &create, 201).await;
     let team_id = created["id"].as_str().unwrap().to_string();
-    w.send(&mut c, "POST", TEAMS, &w.path(TEAMS, ""), &create, 409)
-        .await;
+    w.send(&mut c, ("POST", TEAMS, ""), &create, 409).await;
 
     // PUT team/{id}: the whole TeamDTO again, renamed.
-    let replace = sample(
-        &spec,
-        &team_dto,
-        &w.team_fill("Conformance Team 2", Some(&created)),
-        "",
-    );
+    let replace = w.team_sample(&spec, "Conformance Team 2", Some(&created));
     assert_valid_request(&spec, "PUT", TEAM, &replace);
-    w.send(&mut c, "PUT", TEAM, &w.path(TEAM, &team_id), &replace, 200)
-        .await;
+    w.send(&mut c, ("PUT", TEAM, &team_id), &replace, 200).await;
     let mut orphan = replace.clone();
-    orphan["id"] = json!("00000000-0000-4000-8000-00000000dead");
-    let orphan_path = w.path(TEAM, "00000000-0000-4000-8000-00000000dead");
-    w.send(&mut c, "PUT", TEAM, &orphan_path, &orphan, 404)
+    orphan["id"] = json!(UNKNOWN_ID);
+    w.send(&mut c, ("PUT", TEAM, UNKNOWN_ID), &orphan, 404)
         .await;
 
     // POST team/bulk: a create, an update, a stale update, a delete refused (412) and one done.
-    let current = bearer_get(
-        &format!("{}{}", sb.api_url(), w.path(TEAM, &team_id)),
-        &w.token,
-    )
-    .await
-    .json::<Value>()
-    .await
-    .unwrap();
-    let mut stale = sample(
-        &spec,
-        &team_dto,
-        &w.team_fill("Conformance Team 3", Some(&current)),
-        "",
-    );
+    let current = w.read(TEAM, &team_id).await;
+    let update = w.team_sample(&spec, "Conformance Team 3", Some(&current));
+    let mut stale = update.clone();
     stale["version"] = json!(0);
     // The seeded team as it now stands (the user update above moved its membership).
-    let seeded_path = format!(
-        "{}{}",
-        sb.api_url(),
-        w.path(TEAM, w.team["id"].as_str().unwrap())
-    );
-    let seeded_now: Value = bearer_get(&seeded_path, &w.token)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let seeded = sample(
-        &spec,
-        &team_dto,
-        &w.team_fill("Seeded", Some(&seeded_now)),
-        "",
-    );
+    let seeded_now = w.read(TEAM, w.team["id"].as_str().unwrap()).await;
     let items = [
-        (
-            "SAVE",
-            sample(&spec, &team_dto, &w.team_fill("Conformance Bulk", None), ""),
-        ),
-        (
-            "SAVE",
-            sample(
-                &spec,
-                &team_dto,
-                &w.team_fill("Conformance Team 3", Some(&current)),
-                "",
-            ),
-        ),
+        ("SAVE", w.team_sample(&spec, "Conformance Bulk", None)),
+        ("SAVE", update),
         ("SAVE", stale),
-        ("DELETE", seeded),
+        ("DELETE", w.team_sample(&spec, "Seeded", Some(&seeded_now))),
     ];
     let body = bulk_of(&items);
     assert_valid_request(&spec, "POST", TEAM_BULK, &body);
-    let answer = w
-        .send(
-            &mut c,
-            "POST",
-            TEAM_BULK,
-            &w.path(TEAM_BULK, ""),
-            &body,
-            207,
-        )
-        .await;
+    let answer = w.send(&mut c, ("POST", TEAM_BULK, ""), &body, 207).await;
     let statuses: Vec<&Value> = answer["items"]
         .as_array()
         .unwrap()
@@ -315,37 +278,20 @@ async fn writes_built_from_the_spec_are_accepted_and_answered_on_spec() {
 
     // Per-item errors: unknown ids and the failure knob, in the 207's apiError.
     let mut unknown = item.clone();
-    unknown["teamIds"] = json!(["00000000-0000-4000-8000-00000000dead"]);
+    unknown["teamIds"] = json!([UNKNOWN_ID]);
     unknown["version"] = Value::Null;
     let body = bulk_of(&[
         ("SAVE", unknown.clone()),
         ("SAVE", json!({"id": "no-such-user"})),
     ]);
-    let answer = w
-        .send(
-            &mut c,
-            "PATCH",
-            USER_BULK,
-            &w.path(USER_BULK, ""),
-            &body,
-            207,
-        )
-        .await;
+    let answer = w.send(&mut c, ("PATCH", USER_BULK, ""), &body, 207).await;
     assert_eq!(
         (&answer["items"][0]["status"], &answer["items"][1]["status"]),
         (&json!(400), &json!(404))
     );
     control(&sb, json!({"bulk_item_failure_rate": 1.0})).await;
     let body = bulk_of(&[("SAVE", json!({"id": user_id}))]);
-    w.send(
-        &mut c,
-        "PATCH",
-        USER_BULK,
-        &w.path(USER_BULK, ""),
-        &body,
-        207,
-    )
-    .await;
+    w.send(&mut c, ("PATCH", USER_BULK, ""), &body, 207).await;
     control(&sb, json!({"bulk_item_failure_rate": 0.0})).await;
 
     // Whole-request errors: 400, 401, 403, 404, 429 (with json_429), 503.
@@ -359,7 +305,7 @@ async fn writes_built_from_the_spec_are_accepted_and_answered_on_spec() {
         (
             "PATCH",
             USER,
-            user_path.clone(),
+            w.path(USER, user_id),
             json!({"externalIdentifier": "x"}),
         ),
         ("POST", TEAMS, w.path(TEAMS, ""), create.clone()),
@@ -397,7 +343,7 @@ async fn writes_built_from_the_spec_are_accepted_and_answered_on_spec() {
     let request = Request {
         method: "PATCH",
         template: USER,
-        path_and_query: &w.path(USER, "00000000-0000-4000-8000-00000000dead"),
+        path_and_query: &w.path(USER, UNKNOWN_ID),
         body: Some(&json!({})),
     };
     c.check_request(&sb, Some(&w.token), &request, 404).await;
@@ -405,7 +351,7 @@ async fn writes_built_from_the_spec_are_accepted_and_answered_on_spec() {
     let request = Request {
         method: "PATCH",
         template: USER,
-        path_and_query: &user_path,
+        path_and_query: &w.path(USER, user_id),
         body: Some(&json!({"version": 0})),
     };
     c.check_request(&sb, Some(&w.token), &request, 409).await;
@@ -413,13 +359,13 @@ async fn writes_built_from_the_spec_are_accepted_and_answered_on_spec() {
     c.finish();
 }
 
-/// Sends each mutation of `base` (at `prefix`) and expects the spec's schema and the sandbox to
-/// refuse it, the sandbox with a 400 whose description starts with the field's path.
-#[allow(clippy::too_many_arguments)]
+/// Sends each mutation of `base` (at `prefix`) to `method template` (its `{id}` being `id`) and
+/// expects the spec's schema and the sandbox to refuse it, the sandbox with a 400 whose
+/// description starts with the field's path.
 async fn refuse_each(
     c: &mut Checker<'_>,
     w: &World<'_>,
-    (method, template, path): (&str, &str, &str),
+    (method, template, id): (&str, &str, &str),
     base: &Value,
     prefix: &str,
     all: &[Mutation],
@@ -438,7 +384,7 @@ async fn refuse_each(
                 m.field, m.why
             );
         }
-        let answer = w.send(c, method, template, path, &body, 400).await;
+        let answer = w.send(c, (method, template, id), &body, 400).await;
         let description = answer["error"]["message"][0]["description"]
             .as_str()
             .unwrap_or_default();
@@ -464,25 +410,22 @@ async fn every_mutation_the_request_schemas_refuse_is_refused_naming_the_field()
     let mut c = Checker::new(&spec);
     let sb = start_for_conformance().await;
     let w = World::new(&sb).await;
-    let user_dto = json!({"$ref": "#/components/schemas/UserDTO"});
-    let team_dto = json!({"$ref": "#/components/schemas/TeamDTO"});
-    let user_id = w.user["id"].as_str().unwrap().to_string();
 
     // The bulk user update: "Mandatory Properties: [id]" (its request description), so only id
     // is required of an item; every other refusal is the UserDTO schema's.
-    let item = sample(&spec, &user_dto, &w.user_fill(&spec), "");
+    let item = w.user_sample(&spec);
     let body = bulk_of(&[("SAVE", item.clone())]);
-    let user_mutations = mutations(&spec, &user_dto, &["id".to_string()], "");
+    let user_mutations = mutations(&spec, &schema("UserDTO"), &["id".to_string()], "");
     assert!(
         user_mutations.len() > 60,
         "{} mutations",
         user_mutations.len()
     );
-    let bulk = ("PATCH", USER_BULK, w.path(USER_BULK, ""));
+    let bulk = ("PATCH", USER_BULK, "");
     refuse_each(
         &mut c,
         &w,
-        (bulk.0, bulk.1, &bulk.2),
+        bulk,
         &body,
         "items[0].item",
         &user_mutations,
@@ -506,16 +449,7 @@ async fn every_mutation_the_request_schemas_refuse_is_refused_naming_the_field()
             why: "wrong type",
         },
     ];
-    refuse_each(
-        &mut c,
-        &w,
-        (bulk.0, bulk.1, &bulk.2),
-        &body,
-        "items[0]",
-        &envelope,
-        &[],
-    )
-    .await;
+    refuse_each(&mut c, &w, bulk, &body, "items[0]", &envelope, &[]).await;
 
     // The single PATCH: its schema (JsonValue) says nothing, the same UserDTO rules apply.
     let mut patch = item.clone();
@@ -525,30 +459,28 @@ async fn every_mutation_the_request_schemas_refuse_is_refused_naming_the_field()
         .filter(|m| !matches!(m.change, Change::Remove))
         .cloned()
         .collect();
-    let path = w.path(USER, &user_id);
-    refuse_each(&mut c, &w, ("PATCH", USER, &path), &patch, "", &single, &[]).await;
+    let user = ("PATCH", USER, w.user_id());
+    refuse_each(&mut c, &w, user, &patch, "", &single, &[]).await;
 
     // Team create and replacement: the whole TeamDTO, its required properties included.
-    let team_required = required(&spec, &team_dto);
-    let team_mutations = mutations(&spec, &team_dto, &team_required, "");
-    let create = sample(&spec, &team_dto, &w.team_fill("Mutated", None), "");
-    let path = w.path(TEAMS, "");
+    let team_dto = schema("TeamDTO");
+    let team_mutations = mutations(&spec, &team_dto, &required(&spec, &team_dto), "");
+    let create = w.team_sample(&spec, "Mutated", None);
     refuse_each(
         &mut c,
         &w,
-        ("POST", TEAMS, &path),
+        ("POST", TEAMS, ""),
         &create,
         "",
         &team_mutations,
         &[],
     )
     .await;
-    let replace = sample(&spec, &team_dto, &w.team_fill("Mutated", Some(&w.team)), "");
-    let path = w.path(TEAM, w.team["id"].as_str().unwrap());
+    let replace = w.team_sample(&spec, "Mutated", Some(&w.team));
     refuse_each(
         &mut c,
         &w,
-        ("PUT", TEAM, &path),
+        ("PUT", TEAM, w.team["id"].as_str().unwrap()),
         &replace,
         "",
         &team_mutations,
@@ -556,11 +488,10 @@ async fn every_mutation_the_request_schemas_refuse_is_refused_naming_the_field()
     )
     .await;
     let body = bulk_of(&[("SAVE", create)]);
-    let path = w.path(TEAM_BULK, "");
     refuse_each(
         &mut c,
         &w,
-        ("POST", TEAM_BULK, &path),
+        ("POST", TEAM_BULK, ""),
         &body,
         "items[0].item",
         &team_mutations,
@@ -569,12 +500,7 @@ async fn every_mutation_the_request_schemas_refuse_is_refused_naming_the_field()
     .await;
 
     // Nothing any refused request carried was written.
-    let user = bearer_get(
-        &format!("{}{}", sb.api_url(), w.path(USER, &user_id)),
-        &w.token,
-    )
-    .await;
-    assert_eq!(user.json::<Value>().await.unwrap(), w.user);
+    assert_eq!(w.read(USER, w.user_id()).await, w.user);
     sb.shutdown().await;
     c.finish();
 }
