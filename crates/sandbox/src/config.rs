@@ -11,6 +11,25 @@ mod write_knobs;
 pub use search_knobs::check_knobs as check_search_knobs;
 pub use write_knobs::check_knobs as check_write_knobs;
 
+/// A knob naming one of `allowed`; the message names the knob, for the config file and the
+/// control endpoint alike.
+fn check_one_of(name: &str, value: &str, allowed: &[&str]) -> Result<(), String> {
+    if allowed.contains(&value) {
+        Ok(())
+    } else {
+        Err(format!("{name} must be one of {allowed:?}, got {value:?}"))
+    }
+}
+
+/// A knob that is a share of requests or items, from 0.0 (none) to 1.0 (all).
+fn check_share(name: &str, value: f64) -> Result<(), String> {
+    if (0.0..=1.0).contains(&value) {
+        Ok(())
+    } else {
+        Err(format!("{name} must be between 0.0 and 1.0, got {value}"))
+    }
+}
+
 /// Scopes the demo client may request; the SPA asks for a subset of these.
 pub const DEMO_SCOPES: &[&str] = &[
     "cjp:config",
@@ -208,12 +227,7 @@ impl SandboxConfig {
 
     /// Checks values serde cannot check; the message names the field.
     pub fn validate(&self) -> Result<(), String> {
-        if !(0.0..=1.0).contains(&self.error_rate) {
-            return Err(format!(
-                "error_rate must be between 0.0 and 1.0, got {}",
-                self.error_rate
-            ));
-        }
+        check_share("error_rate", self.error_rate)?;
         if self.rate_limit_per_minute == 0 {
             return Err("rate_limit_per_minute must be at least 1".into());
         }

@@ -4,28 +4,21 @@
 //! control endpoint alike. It lives with the knobs, not in `search`, so the config does not
 //! import the Search API's module (which imports the config).
 
-use super::Knobs;
+use super::{Knobs, check_one_of};
 
 /// A message naming the first `search_*` knob with a value the sandbox does not know.
 pub fn check_knobs(knobs: &Knobs) -> Result<(), String> {
-    let one_of = |name: &str, value: &str, allowed: &[&str]| {
-        if allowed.contains(&value) {
-            Ok(())
-        } else {
-            Err(format!("{name} must be one of {allowed:?}, got {value:?}"))
-        }
-    };
-    one_of(
+    check_one_of(
         "search_future_to",
         &knobs.search_future_to,
         &["reject", "clamp"],
     )?;
-    one_of(
+    check_one_of(
         "search_variables",
         &knobs.search_variables,
         &["accept", "persisted_only"],
     )?;
-    one_of(
+    check_one_of(
         "search_asr_total_duration_unit",
         &knobs.search_asr_total_duration_unit,
         &["ms", "s"],

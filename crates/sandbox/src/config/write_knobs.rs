@@ -2,7 +2,7 @@
 //! Cisco's spec leaves open about them, and the bulk fault. This checks their values, for the
 //! config file and the control endpoint alike.
 
-use super::Knobs;
+use super::{Knobs, check_one_of, check_share};
 
 pub const STALE_VERSION: &[&str] = &["refuse400", "refuse409", "accept"];
 pub const TEAM_DTO_IN: &[&str] = &["body", "query"];
@@ -10,26 +10,14 @@ pub const WRITE_UNKNOWN_FIELDS: &[&str] = &["refuse", "ignore"];
 
 /// A message naming the first write knob with a value the sandbox does not know.
 pub fn check_knobs(knobs: &Knobs) -> Result<(), String> {
-    let one_of = |name: &str, value: &str, allowed: &[&str]| {
-        if allowed.contains(&value) {
-            Ok(())
-        } else {
-            Err(format!("{name} must be one of {allowed:?}, got {value:?}"))
-        }
-    };
-    one_of("stale_version", &knobs.stale_version, STALE_VERSION)?;
-    one_of("team_dto_in", &knobs.team_dto_in, TEAM_DTO_IN)?;
-    one_of(
+    check_one_of("stale_version", &knobs.stale_version, STALE_VERSION)?;
+    check_one_of("team_dto_in", &knobs.team_dto_in, TEAM_DTO_IN)?;
+    check_one_of(
         "write_unknown_fields",
         &knobs.write_unknown_fields,
         WRITE_UNKNOWN_FIELDS,
     )?;
-    if !(0.0..=1.0).contains(&knobs.bulk_item_failure_rate) {
-        return Err(format!(
-            "bulk_item_failure_rate must be between 0.0 and 1.0, got {}",
-            knobs.bulk_item_failure_rate
-        ));
-    }
+    check_share("bulk_item_failure_rate", knobs.bulk_item_failure_rate)?;
     if knobs.bulk_max_items == 0 {
         return Err("bulk_max_items must be at least 1".into());
     }
