@@ -75,6 +75,10 @@ async function preview(page: Page, csv: string) {
 const results = (page: Page, result: string) => page.locator(`[data-testid="results"] tbody tr[data-result="${result}"]`);
 
 test('a 20-row file is previewed, applied in one confirmation, and the users read back hold the new values', async ({ page, request }) => {
+  const writes: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().startsWith(sandbox.api) && ['PATCH', 'POST', 'PUT', 'DELETE'].includes(r.method())) writes.push(r.url());
+  });
   await signIn(page);
   const s = await apiSession(page);
   const { users, profileName, otherProfile } = await directory(request, s);
@@ -103,12 +107,14 @@ test('a 20-row file is previewed, applied in one confirmation, and the users rea
   );
   await expect(page.getByTestId('unchanged')).toContainText('2 unchanged, skipped');
 
-  // Nothing is written before the confirmation.
+  // Nothing is written by loading, navigating or previewing: only the confirmation writes.
+  expect(writes, 'writes before the confirmation').toEqual([]);
   const before = await usersById(request, s);
   for (const u of chosen) expect(before.get(u.id)!.version, u.email).toBe(u.version);
 
   await page.getByRole('button', { name: 'Apply 18 changes' }).click();
   await expect(page.getByTestId('results')).toBeVisible();
+  expect(writes, 'one bulk request for 18 users').toHaveLength(1);
   await expect(results(page, 'done')).toHaveCount(18);
   await expect(results(page, 'unchanged')).toHaveCount(2);
   await expect(page.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '18');
