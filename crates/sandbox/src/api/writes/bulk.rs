@@ -15,6 +15,7 @@ use serde_json::{Map, Value, json};
 use super::WriteKnobs;
 use super::schema::{Field, Rules, check_object, describe};
 use crate::api::error::{ApiError, error_body};
+use crate::live::OrgWrite;
 use crate::tracking::{TrackedAnswer, TrackingId, awaiting_tracking_id};
 
 /// What a bulk item asks for.
@@ -158,18 +159,44 @@ pub fn items(body: &Value, envelope: &Envelope, knobs: &WriteKnobs) -> Result<Ve
 
 /// Whether the `bulk_item_failure_rate` fault fails the item at `index`: of a request's first n
 /// items, ⌊n × rate⌋ fail, evenly spaced (0.5: the 2nd, 4th, …; 0.25: the 4th, 8th, …; 1.0: all).
-pub fn injected_failure(index: usize, rate: f64) -> bool {
+fn injected_failure(index: usize, rate: f64) -> bool {
     let i = index as f64;
     ((i + 1.0) * rate).floor() > (i * rate).floor()
 }
 
 /// The error a failed item carries when the fault picks it.
-pub fn injected_error() -> ApiError {
+fn injected_error() -> ApiError {
     ApiError::new(
         StatusCode::INTERNAL_SERVER_ERROR,
         "Internal Server Error",
         "Injected failure (bulk_item_failure_rate): this item was not saved. Retry it.",
     )
+}
+
+/// The answers to `items`, in order, on the org's records `w`: `operation` names what an item asks
+/// for (in its answer whatever the outcome); `apply` does it, unless the `bulk_item_failure_rate`
+/// fault (`failure_rate`) fails the item first.
+pub fn answer_each(
+    w: &mut OrgWrite<'_>,
+    items: &[Item],
+    failure_rate: f64,
+    operation: impl Fn(&Item) -> &'static str,
+    mut apply: impl FnMut(&mut OrgWrite<'_>, &Item) -> Result<Done, ApiError>,
+) -> BulkAnswer {
+    let results = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| ItemResult {
+            identifier: item.identifier,
+            operation: operation(item),
+            outcome: if injected_failure(i, failure_rate) {
+                Err(injected_error())
+            } else {
+                apply(w, item)
+            },
+        })
+        .collect();
+    BulkAnswer(results)
 }
 
 /// The answer to one item.

@@ -15,7 +15,7 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
 
-use super::bulk::{self, Action, BulkAnswer, Done, Envelope, ItemResult};
+use super::bulk::{self, Action, BulkAnswer, Done, Envelope, Item};
 use super::schema::{Required, Rules, TEAM, check_object, kind_of};
 use super::{
     SERVER_KEPT, WriteKnobs, WriteRequest, given, record_at_version, referenced, strings,
@@ -96,48 +96,36 @@ pub async fn bulk_save(request: WriteRequest) -> Result<BulkAnswer, ApiError> {
     };
     let items = bulk::items(&body, &envelope, knobs)?;
     let now = now_ms();
-    let results = request.write(|w| {
-        items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| {
-                let id = given(&item.item, "id").and_then(Value::as_str);
-                let operation = match (item.action, id) {
-                    (Action::Delete, _) => "DELETE",
-                    (Action::Save, None) => "CREATE",
-                    (Action::Save, Some(_)) => "UPDATE",
-                };
-                let outcome = if bulk::injected_failure(i, knobs.failure_rate) {
-                    Err(bulk::injected_error())
-                } else {
-                    let done = |status, id: &str| Done {
-                        status,
-                        href: Some(bulk::href(&request.org, "team", id)),
-                    };
-                    match (item.action, id) {
-                        (Action::Delete, Some(id)) => delete_team(w, id, &item.item, knobs)
-                            .map(|()| done(StatusCode::NO_CONTENT, id)),
-                        (Action::Save, Some(id)) => {
-                            replace_team(w, id, &item.item, knobs, now, StatusCode::CONFLICT)
-                                .map(|_| done(StatusCode::OK, id))
-                        }
-                        (Action::Save, None) => {
-                            create_team(w, &item.item, now, StatusCode::CONFLICT).map(|team| {
-                                done(StatusCode::CREATED, team["id"].as_str().unwrap_or_default())
-                            })
-                        }
-                        (Action::Delete, None) => Err(ApiError::bad_request("id: is required")),
-                    }
-                };
-                ItemResult {
-                    identifier: item.identifier,
-                    operation,
-                    outcome,
+    let operation = |item: &Item| match (item.action, item_id(item)) {
+        (Action::Delete, _) => "DELETE",
+        (Action::Save, None) => "CREATE",
+        (Action::Save, Some(_)) => "UPDATE",
+    };
+    let done = |status, id: &str| Done {
+        status,
+        href: Some(bulk::href(&request.org, "team", id)),
+    };
+    request.write(|w| {
+        bulk::answer_each(w, &items, knobs.failure_rate, operation, |w, item| {
+            match (item.action, item_id(item)) {
+                (Action::Delete, Some(id)) => {
+                    delete_team(w, id, &item.item, knobs).map(|()| done(StatusCode::NO_CONTENT, id))
                 }
-            })
-            .collect()
-    })?;
-    Ok(BulkAnswer(results))
+                (Action::Save, Some(id)) => {
+                    replace_team(w, id, &item.item, knobs, now, StatusCode::CONFLICT)
+                        .map(|_| done(StatusCode::OK, id))
+                }
+                (Action::Save, None) => create_team(w, &item.item, now, StatusCode::CONFLICT)
+                    .map(|team| done(StatusCode::CREATED, team["id"].as_str().unwrap_or_default())),
+                (Action::Delete, None) => Err(ApiError::bad_request("id: is required")),
+            }
+        })
+    })
+}
+
+/// The team a bulk item names: none for a create.
+fn item_id(item: &Item) -> Option<&str> {
+    given(&item.item, "id").and_then(Value::as_str)
 }
 
 /// A new team from `dto` (shape checked): 201's body.

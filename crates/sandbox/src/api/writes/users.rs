@@ -12,7 +12,7 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
 
-use super::bulk::{self, Action, BulkAnswer, Done, Envelope, ItemResult};
+use super::bulk::{self, Action, BulkAnswer, Done, Envelope};
 use super::schema::{Required, Rules, USER, check_object, kind_of};
 use super::{
     SERVER_KEPT, WriteKnobs, WriteRequest, given, record_at_version, referenced, strings,
@@ -59,29 +59,21 @@ pub async fn bulk_patch(request: WriteRequest) -> Result<BulkAnswer, ApiError> {
     };
     let items = bulk::items(&body, &envelope, knobs)?;
     let now = now_ms();
-    let results = request.write(|w| {
-        items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| {
+    request.write(|w| {
+        bulk::answer_each(
+            w,
+            &items,
+            knobs.failure_rate,
+            |_| "UPDATE",
+            |w, item| {
                 let id = item.item["id"].as_str().unwrap_or_default();
-                let outcome = if bulk::injected_failure(i, knobs.failure_rate) {
-                    Err(bulk::injected_error())
-                } else {
-                    apply_patch(w, id, &item.item, knobs, now).map(|_| Done {
-                        status: StatusCode::OK,
-                        href: Some(bulk::href(&request.org, "user", id)),
-                    })
-                };
-                ItemResult {
-                    identifier: item.identifier,
-                    operation: "UPDATE",
-                    outcome,
-                }
-            })
-            .collect()
-    })?;
-    Ok(BulkAnswer(results))
+                apply_patch(w, id, &item.item, knobs, now).map(|_| Done {
+                    status: StatusCode::OK,
+                    href: Some(bulk::href(&request.org, "user", id)),
+                })
+            },
+        )
+    })
 }
 
 /// `PATCH /organization/{orgid}/user/{id}`: 200 with the user as it now stands.
