@@ -261,7 +261,8 @@ fn touch(record: &mut Value, stamp: i64) {
     record["lastUpdatedTime"] = json!(stamp);
 }
 
-/// The strings of an array field (empty when absent).
+/// The strings of an array field (empty when absent; items that are not strings are skipped).
+/// Not `wxcc_core::json::text_list`: that one refuses a whole list for one such item.
 fn strings(value: Option<&Value>) -> Vec<String> {
     value
         .and_then(Value::as_array)
