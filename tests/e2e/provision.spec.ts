@@ -2,7 +2,7 @@
 // PATCH user/bulk and verified by reading the users back through the sandbox's API; bad rows with their
 // lines; a partial bulk failure; cancel; undo, skipping a user changed since; the scope and role checks.
 import type { APIRequestContext, Page } from '@playwright/test';
-import { test, expect, sandbox, signIn, faults, resetFaults } from './fixtures';
+import { test, expect, sandbox, signIn, faults, resetFaults, apiSession, listAll as list, type ApiSession as Session } from './fixtures';
 
 type User = {
   id: string;
@@ -22,25 +22,6 @@ test.beforeEach(async ({ request }) => {
   // Writes persist for the sandbox's lifetime: every test starts from the seed.
   await faults(request, { reset_writes: true, bulk_item_failure_rate: 0, stale_version: 'refuse400', bulk_max_items: 100 });
 });
-
-/** The signed-in tab's access token and org, for reading and writing through the sandbox's API. */
-async function apiSession(page: Page) {
-  const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('wxcc.session')!).access_token as string);
-  const org = (await page.getByTestId('org-id').textContent())!.trim();
-  return { token, org };
-}
-
-type Session = Awaited<ReturnType<typeof apiSession>>;
-
-async function list<T>(request: APIRequestContext, s: Session, api: string): Promise<T[]> {
-  const response = await request.get(`${sandbox.api}/organization/${s.org}/${api}?page=0&pageSize=1000`, {
-    headers: { authorization: `Bearer ${s.token}` },
-  });
-  expect(response.ok(), await response.text()).toBe(true);
-  const body = await response.json();
-  expect(body.meta.totalPages, `${api} fits one page`).toBe(1);
-  return body.data as T[];
-}
 
 /** Users other than the sign-in users (the first two), and the desktop profiles. */
 async function directory(request: APIRequestContext, s: Session) {
