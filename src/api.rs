@@ -176,7 +176,16 @@ async fn send_with_retries(
             error_code: None,
         })?
     };
-    Ok(scheduler::Fetched {
+    Ok(fetched(url, response, json))
+}
+
+/// The answer as the scheduler keeps it: the call with its JSON, and the text it came as.
+fn fetched(
+    url: String,
+    response: http::HttpResponse,
+    json: serde_json::Value,
+) -> scheduler::Fetched {
+    scheduler::Fetched {
         call: ApiCall {
             url,
             status: response.status,
@@ -185,7 +194,7 @@ async fn send_with_retries(
             elapsed_ms: response.elapsed_ms,
         },
         body: response.body,
-    })
+    }
 }
 
 /// Sends `method` to `url`, each attempt with a token of the shared budget, and returns the last
@@ -284,16 +293,7 @@ pub async fn write(
         // error page) travels as a JSON string and comes back out as it was.
         let json = wxcc_core::json::parse(&response.body)
             .unwrap_or_else(|_| serde_json::Value::String(response.body.clone()));
-        Ok(scheduler::Fetched {
-            call: ApiCall {
-                url,
-                status: response.status,
-                json,
-                tracking_id: response.tracking_id,
-                elapsed_ms: response.elapsed_ms,
-            },
-            body: response.body,
-        })
+        Ok(fetched(url, response, json))
     });
     // Every answer counts as a write for the kept lists, whatever its status: a 207 may hold
     // some writes, and a 5xx may have written.
