@@ -25,6 +25,7 @@ pub mod resolve;
 pub mod row_error;
 pub mod settings;
 mod settings_json;
+pub mod single_edit;
 pub mod summary;
 pub mod team_create;
 pub mod template;
