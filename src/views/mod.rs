@@ -17,6 +17,7 @@ pub mod activity;
 pub mod callback;
 pub mod chart;
 pub mod config_error;
+pub mod edit;
 pub mod explorer;
 pub mod first_paint;
 pub mod flow_view;

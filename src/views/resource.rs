@@ -387,9 +387,11 @@ fn items_table(
 fn ResourceDetail(resource: &'static Resource, id: String) -> impl IntoView {
     let ctx = use_ctx();
     let filter_id = id.clone();
+    // Bumped by an edit to read the record again, from the API rather than a kept answer.
+    let reload = RwSignal::new(0u32);
     let item = crate::load::load(
-        move || ctx.api_target.get(),
-        move |_target| {
+        move || (ctx.api_target.get(), reload.get()),
+        move |(_target, reloads)| {
             let filter = Filter::eq("id", filter_id.clone()).to_rsql();
             async move {
                 let q = ListQuery {
@@ -397,7 +399,12 @@ fn ResourceDetail(resource: &'static Resource, id: String) -> impl IntoView {
                     page_size: 1,
                     ..ListQuery::default()
                 };
-                crate::api::get(ctx, &list_url(ctx, resource, &q)?).await
+                let call = if reloads > 0 {
+                    Call::default().refreshed()
+                } else {
+                    Call::default()
+                };
+                crate::api::get_with(ctx, &list_url(ctx, resource, &q)?, call).await
             }
         },
     );
@@ -416,6 +423,7 @@ fn ResourceDetail(resource: &'static Resource, id: String) -> impl IntoView {
                             view! {
                                 <h1 data-testid="detail-title">{title}</h1>
                                 {(!times.is_empty()).then(|| view! { <p class="muted" data-testid="detail-times">{times}</p> }.into_any())}
+                                {(resource.slug == "users").then(|| view! { <super::edit::UserEdit record=found.clone() reload /> })}
                                 <JsonTree value=found />
                             }
                             .into_any()

@@ -11,6 +11,7 @@
 mod apply;
 mod preview;
 mod undo;
+pub(crate) use undo::JOURNAL_KEY;
 mod upload;
 
 use leptos::prelude::*;

@@ -15,7 +15,7 @@ use crate::api::Call;
 use crate::browser::storage;
 use crate::ctx::use_ctx;
 
-const JOURNAL_KEY: &str = "wxcc.provision-journal";
+pub(crate) const JOURNAL_KEY: &str = "wxcc.provision-journal";
 const JOURNAL_FILE: &str = "provisioning-journal.json";
 
 /// Keeps a run's journal as the last run's, once it has recorded something: a run that wrote
