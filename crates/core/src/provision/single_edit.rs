@@ -174,3 +174,57 @@ mod tests {
         assert!(!moved_since(None, Some(3)));
     }
 }
+
+/// The properties of the spec's `TeamDTO`, the body of `PUT …/team/{id}`: a team read back also
+/// carries what the server adds (`siteName`), which the PUT does not take.
+const TEAM_DTO: &[&str] = &[
+    "organizationId",
+    "id",
+    "version",
+    "name",
+    "teamType",
+    "teamStatus",
+    "dialedNumber",
+    "capacity",
+    "active",
+    "siteId",
+    "desktopLayoutId",
+    "skillProfileId",
+    "multiMediaProfileId",
+    "userIds",
+    "description",
+    "systemDefault",
+    "rankQueuesForTeam",
+    "queueRankings",
+    "createdTime",
+    "lastUpdatedTime",
+];
+
+/// The whole team as read, renamed: the PUT replaces the team, so every property it has stays.
+pub fn team_put_body(team: &serde_json::Value, name: &str) -> Option<String> {
+    let read = team.as_object()?;
+    let mut body: serde_json::Map<String, serde_json::Value> = read
+        .iter()
+        .filter(|(key, _)| TEAM_DTO.contains(&key.as_str()))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    body.insert("name".into(), serde_json::Value::String(name.to_owned()));
+    Some(serde_json::Value::Object(body).to_string())
+}
+
+#[cfg(test)]
+mod team_tests {
+    use super::*;
+
+    #[test]
+    fn a_team_put_keeps_the_team_renamed_without_the_server_fields() {
+        let team = serde_json::json!({"id": "t1", "version": 2, "name": "Day", "siteId": "s1",
+            "siteName": "Berlin", "userIds": ["u1"], "active": true});
+        let body = crate::json::parse(&team_put_body(&team, "Night").unwrap()).unwrap();
+        assert_eq!(body["name"], "Night");
+        assert_eq!(body["version"], 2);
+        assert_eq!(body["userIds"][0], "u1");
+        assert!(body.get("siteName").is_none());
+        assert_eq!(team_put_body(&serde_json::json!([]), "x"), None);
+    }
+}
