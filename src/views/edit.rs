@@ -52,21 +52,23 @@ fn name_in(choices: &Choices, field: Field, id: &str) -> Option<String> {
 /// The Edit button and, once opened, the form, the review and the outcome. `reload` is bumped
 /// to read the record again.
 #[component]
-pub fn UserEdit(record: Value, reload: RwSignal<u32>) -> impl IntoView {
+pub fn UserEdit(record: Signal<Option<Value>>, reload: RwSignal<u32>) -> impl IntoView {
     let ctx = use_ctx();
     let can_write = crate::load::flag(move || {
         ctx.granted(|scopes| wxcc_core::scopes::Feature::ConfigWrite.is_available(scopes))
     });
-    let Some(user) = DirectoryUser::from_value(&record) else {
-        return ().into_any();
-    };
-    let user = StoredValue::new(user);
+    let user = Memo::new(move |_| {
+        record
+            .get()
+            .and_then(|r| DirectoryUser::from_value(&r))
+            .unwrap_or_default()
+    });
     let stage = RwSignal::new(Stage::Closed);
     let choices: RwSignal<Choices> = RwSignal::new(Vec::new());
-    let wanted = RwSignal::new(user.with_value(|u| u.settings.clone()));
-    let changes = move || user.with_value(|u| single_edit::changes(&u.settings, &wanted.get()));
+    let wanted = RwSignal::new(user.with_untracked(|u| u.settings.clone()));
+    let changes = move || user.with_untracked(|u| single_edit::changes(&u.settings, &wanted.get()));
     let open = move |_| {
-        wanted.set(user.with_value(|u| u.settings.clone()));
+        wanted.set(user.with_untracked(|u| u.settings.clone()));
         stage.set(Stage::Loading);
         leptos::task::spawn_local(async move {
             match load_choices(ctx).await {
@@ -87,15 +89,19 @@ pub fn UserEdit(record: Value, reload: RwSignal<u32>) -> impl IntoView {
     let save = move |_| {
         let list = changes();
         stage.set(Stage::Saving);
-        let before = user.get_value();
+        let before = user.get_untracked();
         leptos::task::spawn_local(async move {
-            stage.set(save_edit(ctx, before, list).await);
-            reload.update(|n| *n += 1);
+            let result = save_edit(ctx, before, list).await;
+            let saved = matches!(result, Stage::Saved(_));
+            stage.set(result);
+            if saved {
+                reload.update(|n| *n += 1);
+            }
         });
     };
     view! {
         {move || match stage.get() {
-            Stage::Closed => can_write.get().then(|| view! {
+            Stage::Closed => (can_write.get() && record.with(Option::is_some)).then(|| view! {
                 <p><button type="button" on:click=open data-testid="edit-button">"Edit"</button></p>
             }.into_any()).into_any(),
             Stage::Loading => view! { <p class="muted" role="status">"Reading the teams, sites and profiles…"</p> }.into_any(),
@@ -391,7 +397,7 @@ fn failed(message: String, stale: bool) -> Stage {
 }
 
 /// ": <the API's message>" from an error body, when it has one.
-fn reason(body: &str) -> String {
+pub(super) fn reason(body: &str) -> String {
     let Ok(json) = wxcc_core::json::parse(body) else {
         return String::new();
     };

@@ -18,6 +18,7 @@ pub mod callback;
 pub mod chart;
 pub mod config_error;
 pub mod edit;
+pub mod edit_team;
 pub mod explorer;
 pub mod first_paint;
 pub mod flow_view;

@@ -408,6 +408,12 @@ fn ResourceDetail(resource: &'static Resource, id: String) -> impl IntoView {
             }
         },
     );
+    // The record found, for the edit and the JSON tree.
+    let record = Signal::derive(move || {
+        item.get()
+            .and_then(Result::ok)
+            .and_then(|call| call.json["data"].get(0).cloned())
+    });
     view! {
         <section>
             <p><Link to=format!("/config/{}", resource.slug)>{format!("← All {}", resource.label.to_ascii_lowercase())}</Link></p>
@@ -423,8 +429,6 @@ fn ResourceDetail(resource: &'static Resource, id: String) -> impl IntoView {
                             view! {
                                 <h1 data-testid="detail-title">{title}</h1>
                                 {(!times.is_empty()).then(|| view! { <p class="muted" data-testid="detail-times">{times}</p> }.into_any())}
-                                {(resource.slug == "users").then(|| view! { <super::edit::UserEdit record=found.clone() reload /> })}
-                                <JsonTree value=found />
                             }
                             .into_any()
                         }
@@ -437,6 +441,13 @@ fn ResourceDetail(resource: &'static Resource, id: String) -> impl IntoView {
                     Err(error) => view! { <ApiErrorView error /> }.into_any(),
                 },
             }}
+            // Outside the reloaded part, so what an edit says stays while the record is read again.
+            {match resource.slug {
+                "users" => Some(view! { <super::edit::UserEdit record reload /> }.into_any()),
+                "teams" => Some(view! { <super::edit_team::TeamEdit record reload /> }.into_any()),
+                _ => None,
+            }}
+            {move || record.get().map(|found| view! { <JsonTree value=found /> })}
         </section>
     }
 }
