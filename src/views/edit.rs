@@ -308,6 +308,13 @@ async fn save_edit(ctx: Ctx, before: DirectoryUser, list: Vec<EditChange>) -> St
         Ok(org) => org,
         Err(error) => return failed(error.message, false),
     };
+    // Never overwrite a later change, whatever the API does with a stale version (a knob in the
+    // sandbox, unknown at Webex): the write goes only onto the version the form started from.
+    if let Some(now) = read_back(ctx, &org, &before.id).await
+        && single_edit::moved_since(before.version, now.version)
+    {
+        return stale(&before, &now, "Nothing was written");
+    }
     let body = single_edit::patch_body(&before.id, before.version, &list);
     let path = format!("/organization/{org}/user/{}", before.id);
     let answer = api::write(ctx, "PATCH", &path, body, Priority::Foreground).await;
@@ -375,13 +382,10 @@ async fn save_edit(ctx: Ctx, before: DirectoryUser, list: Vec<EditChange>) -> St
         };
     }
     match now {
-        Some(now) if single_edit::moved_since(before.version, now.version) => failed(
-            format!(
-                "This user changed since you opened Edit (version {} then, {} now), so the API refused the write ({what}). Nothing was written. Reload the user and edit the current values.",
-                before.version.unwrap_or_default(),
-                now.version.unwrap_or_default()
-            ),
-            true,
+        Some(now) if single_edit::moved_since(before.version, now.version) => stale(
+            &before,
+            &now,
+            &format!("The API refused the write ({what}); nothing was written"),
         ),
         _ => failed(
             format!(
@@ -390,6 +394,17 @@ async fn save_edit(ctx: Ctx, before: DirectoryUser, list: Vec<EditChange>) -> St
             false,
         ),
     }
+}
+
+fn stale(before: &DirectoryUser, now: &DirectoryUser, outcome: &str) -> Stage {
+    failed(
+        format!(
+            "This user changed since you opened Edit (version {} then, {} now). {outcome}. Reload the user and edit the current values.",
+            before.version.unwrap_or_default(),
+            now.version.unwrap_or_default()
+        ),
+        true,
+    )
 }
 
 fn failed(message: String, stale: bool) -> Stage {

@@ -160,27 +160,31 @@ async fn save_rename(ctx: Ctx, rename: Rename) -> Stage {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
-    if rename.undo {
-        // Never overwrite a later change: the undo goes only onto the version the rename left.
-        match read_back(ctx, &org, &id).await {
-            Some(now) if single_edit::moved_since(version(&rename.base), version(&now)) => {
-                return failed(
-                    format!(
-                        "Undo skipped: the team changed since the rename (version {} then, {} now). Nothing was written.",
-                        version(&rename.base).unwrap_or_default(),
-                        version(&now).unwrap_or_default()
-                    ),
-                    true,
-                );
-            }
-            Some(_) => {}
-            None => {
-                return failed(
-                    "The team could not be read before the undo; nothing was written. Try again."
-                        .into(),
-                    false,
-                );
-            }
+    // Never overwrite a later change, whatever the API does with a stale version: the write goes
+    // only onto the version read (for an undo, the one the rename left).
+    match read_back(ctx, &org, &id).await {
+        Some(now) if single_edit::moved_since(version(&rename.base), version(&now)) => {
+            let what = if rename.undo {
+                "Undo skipped: the team changed since the rename"
+            } else {
+                "This team changed since you opened Edit"
+            };
+            return failed(
+                format!(
+                    "{what} (version {} then, {} now). Nothing was written. Reload the team to see its current values.",
+                    version(&rename.base).unwrap_or_default(),
+                    version(&now).unwrap_or_default()
+                ),
+                true,
+            );
+        }
+        Some(_) => {}
+        None => {
+            return failed(
+                "The team could not be read before the write; nothing was written. Try again."
+                    .into(),
+                false,
+            );
         }
     }
     let Some(body) = single_edit::team_put_body(&rename.base, &rename.to) else {
