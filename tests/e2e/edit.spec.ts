@@ -4,7 +4,7 @@
 import type { APIRequestContext, Page } from '@playwright/test';
 import { test, expect, sandbox, signIn, faults, resetFaults, apiSession, listAll as list, type ApiSession as Session } from './fixtures';
 
-type User = { id: string; email: string; agentProfileId: string; version: number };
+type User = { id: string; email: string; agentProfileId: string; contactCenterEnabled: boolean; version: number };
 type Named = { id: string; name: string };
 
 test.beforeEach(async ({ request }) => {
@@ -57,19 +57,34 @@ test("a user's desktop profile edited from its detail view is reviewed, saved an
   expect(after.version).toBeGreaterThan(user.version);
 });
 
-test('an edit of a user changed since it was opened is refused, said so, and offered for reload', async ({ page, request }) => {
-  const { s, user, other } = await setup(page, request, 6);
-  await openEdit(page, user);
-  // Someone else writes the user meanwhile.
+async function patchElsewhere(request: APIRequestContext, s: Session, user: User) {
+  const now = await readUser(request, s, user.id);
   const patch = await request.patch(`${sandbox.api}/organization/${s.org}/user/${user.id}`, {
     headers: { authorization: `Bearer ${s.token}` },
-    data: { id: user.id, version: user.version, contactCenterEnabled: true },
+    data: { id: user.id, version: now.version, contactCenterEnabled: !now.contactCenterEnabled },
   });
   expect(patch.ok(), await patch.text()).toBe(true);
+}
+
+test('an edit of a user changed just before it arrives is refused by the API, said so, and offered for reload', async ({ page, request }) => {
+  const { s, user, other } = await setup(page, request, 6);
+  await openEdit(page, user);
+  // Someone else writes the user between the console's last read and its PATCH: the sandbox refuses
+  // the stale version (refuse400).
+  let raced = false;
+  await page.route(`**/organization/${s.org}/user/${user.id}`, async (route) => {
+    if (route.request().method() === 'PATCH' && !raced) {
+      raced = true;
+      await patchElsewhere(request, s, user);
+    }
+    await route.continue();
+  });
   await page.getByTestId('edit-agentProfileId').selectOption(other.id);
   await page.getByTestId('edit-review').click();
   await page.getByRole('button', { name: 'Save 1 change' }).click();
   await expect(page.getByTestId('edit-stale')).toContainText('changed since');
+  await expect(page.getByTestId('edit-stale')).toContainText('refused');
+  expect(raced).toBe(true);
   expect((await readUser(request, s, user.id)).agentProfileId).toBe(user.agentProfileId);
   await page.getByTestId('edit-reload').click();
   await expect(page.getByTestId('edit-button')).toBeVisible();
@@ -80,6 +95,24 @@ test('an edit of a user changed since it was opened is refused, said so, and off
   await page.getByRole('button', { name: 'Save 1 change' }).click();
   await expect(page.getByTestId('edit-saved')).toBeVisible();
   expect((await readUser(request, s, user.id)).agentProfileId).toBe(other.id);
+});
+
+test('an edit of a user changed since Edit was opened is not written even when the API would accept it', async ({ page, request }) => {
+  await faults(request, { stale_version: 'accept' });
+  const { s, user, other } = await setup(page, request, 8);
+  await openEdit(page, user);
+  await patchElsewhere(request, s, user);
+  const patches: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'PATCH') patches.push(r.url());
+  });
+  await page.getByTestId('edit-agentProfileId').selectOption(other.id);
+  await page.getByTestId('edit-review').click();
+  await page.getByRole('button', { name: 'Save 1 change' }).click();
+  await expect(page.getByTestId('edit-stale')).toContainText('changed since');
+  await expect(page.getByTestId('edit-stale')).toContainText('Nothing was written');
+  expect(patches).toHaveLength(0);
+  expect((await readUser(request, s, user.id)).agentProfileId).toBe(user.agentProfileId);
 });
 
 test("an edit is undone from the Provision page's last run", async ({ page, request }) => {
