@@ -64,6 +64,9 @@ pub fn UserEdit(record: Signal<Option<Value>>, reload: RwSignal<u32>) -> impl In
             .unwrap_or_default()
     });
     let stage = RwSignal::new(Stage::Closed);
+    // Each step's heading takes the focus when it appears, so keyboard users start there.
+    let heading = NodeRef::<leptos::html::H2>::new();
+    super::provision::focus_on_show(heading);
     let choices: RwSignal<Choices> = RwSignal::new(Vec::new());
     let wanted = RwSignal::new(user.with_untracked(|u| u.settings.clone()));
     let changes = move || user.with_untracked(|u| single_edit::changes(&u.settings, &wanted.get()));
@@ -107,7 +110,7 @@ pub fn UserEdit(record: Signal<Option<Value>>, reload: RwSignal<u32>) -> impl In
             Stage::Loading => view! { <p class="muted" role="status">"Reading the teams, sites and profiles…"</p> }.into_any(),
             Stage::Form => view! {
                 <form class="card" data-testid="edit-form" on:submit=move |ev| { ev.prevent_default(); stage.set(Stage::Review); }>
-                    <h2>"Edit the Contact Center settings"</h2>
+                    <h2 tabindex="-1" node_ref=heading>"Edit the Contact Center settings"</h2>
                     {move || edit_fields(choices.get(), wanted)}
                     <div class="actions">
                         <button type="submit" class="primary" data-testid="edit-review">"Review"</button>
@@ -121,7 +124,7 @@ pub fn UserEdit(record: Signal<Option<Value>>, reload: RwSignal<u32>) -> impl In
                 let all = choices.get();
                 view! {
                     <section class="card" data-testid="edit-preview">
-                        <h2>"Review"</h2>
+                        <h2 tabindex="-1" node_ref=heading>"Review"</h2>
                         {if count == 0 {
                             view! { <p data-testid="edit-unchanged">"Nothing changes: every setting already has the value chosen."</p> }.into_any()
                         } else {
@@ -138,10 +141,14 @@ pub fn UserEdit(record: Signal<Option<Value>>, reload: RwSignal<u32>) -> impl In
             }
             Stage::Saving => view! { <p class="muted" role="status">"Saving…"</p> }.into_any(),
             Stage::Saved(message) => view! {
-                <p role="status" data-testid="edit-saved">{message}</p>
+                <div role="status" data-testid="edit-saved">
+                    <h2 tabindex="-1" node_ref=heading>"Saved"</h2>
+                    <p>{message}</p>
+                </div>
             }.into_any(),
             Stage::Failed { message, stale } => view! {
                 <div class="banner error" role="alert" data-testid=if stale { "edit-stale" } else { "edit-failed" }>
+                    <h2 tabindex="-1" node_ref=heading>"Not saved"</h2>
                     <p>{message}</p>
                     {stale.then(|| view! {
                         <button type="button" data-testid="edit-reload" on:click=move |_| { stage.set(Stage::Closed); reload.update(|n| *n += 1); }>"Reload the user"</button>

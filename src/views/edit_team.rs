@@ -52,6 +52,9 @@ pub fn TeamEdit(record: Signal<Option<Value>>, reload: RwSignal<u32>) -> impl In
         ctx.granted(|scopes| wxcc_core::scopes::Feature::ConfigWrite.is_available(scopes))
     });
     let stage = RwSignal::new(Stage::Closed);
+    // Each step's heading takes the focus when it appears, so keyboard users start there.
+    let heading = NodeRef::<leptos::html::H2>::new();
+    super::provision::focus_on_show(heading);
     let wanted = RwSignal::new(String::new());
     let save = move |rename: Rename| {
         stage.set(Stage::Saving);
@@ -75,7 +78,7 @@ pub fn TeamEdit(record: Signal<Option<Value>>, reload: RwSignal<u32>) -> impl In
                     let base = record.get_untracked().unwrap_or_default();
                     stage.set(Stage::Review(Rename { from: name(&base), to: wanted.get().trim().to_owned(), base, undo: false }));
                 }>
-                    <h2>"Edit the team"</h2>
+                    <h2 tabindex="-1" node_ref=heading>"Edit the team"</h2>
                     <label class="field">"Name"
                         <input type="text" data-testid="edit-name" required maxlength="80" prop:value=move || wanted.get()
                             on:input=move |ev| wanted.set(event_target_value(&ev)) />
@@ -92,7 +95,7 @@ pub fn TeamEdit(record: Signal<Option<Value>>, reload: RwSignal<u32>) -> impl In
                 let confirm = rename.clone();
                 view! {
                     <section class="card" data-testid="edit-preview">
-                        <h2>{if rename.undo { "Review the undo" } else { "Review" }}</h2>
+                        <h2 tabindex="-1" node_ref=heading>{if rename.undo { "Review the undo" } else { "Review" }}</h2>
                         {if unchanged {
                             view! { <p data-testid="edit-unchanged">"Nothing changes: the team already has this name."</p> }.into_any()
                         } else {
@@ -115,6 +118,7 @@ pub fn TeamEdit(record: Signal<Option<Value>>, reload: RwSignal<u32>) -> impl In
             Stage::Saving => view! { <p class="muted" role="status">"Saving…"</p> }.into_any(),
             Stage::Saved(message, undo) => view! {
                 <div role="status" data-testid="edit-saved">
+                    <h2 tabindex="-1" node_ref=heading>"Saved"</h2>
                     <p>{message}</p>
                     {undo.map(|undo| view! {
                         <button type="button" data-testid="edit-undo" on:click=move |_| stage.set(Stage::Review(undo.clone()))>"Undo this edit"</button>
@@ -123,6 +127,7 @@ pub fn TeamEdit(record: Signal<Option<Value>>, reload: RwSignal<u32>) -> impl In
             }.into_any(),
             Stage::Failed { message, stale } => view! {
                 <div class="banner error" role="alert" data-testid=if stale { "edit-stale" } else { "edit-failed" }>
+                    <h2 tabindex="-1" node_ref=heading>"Not saved"</h2>
                     <p>{message}</p>
                     <button type="button" data-testid="edit-reload" on:click=move |_| { stage.set(Stage::Closed); reload.update(|n| *n += 1); }>"Reload the team"</button>
                 </div>

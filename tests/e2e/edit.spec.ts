@@ -40,8 +40,11 @@ test("a user's desktop profile edited from its detail view is reviewed, saved an
     if (r.method() !== 'GET' && r.url().includes('/user/')) writes.push(`${r.method()} ${r.url()}`);
   });
   await openEdit(page, user);
+  // Each step's heading takes the focus, so a keyboard user starts the step at its top.
+  await expect(page.getByRole('heading', { name: 'Edit the Contact Center settings' })).toBeFocused();
   await page.getByTestId('edit-agentProfileId').selectOption(other.id);
   await page.getByTestId('edit-review').click();
+  await expect(page.getByRole('heading', { name: 'Review' })).toBeFocused();
   const row = page.getByTestId('edit-changes').locator('tbody tr');
   await expect(row).toHaveCount(1);
   await expect(row).toContainText('Desktop profile');

@@ -295,7 +295,7 @@ async fn load_list(
 
 /// Moves the focus to a step's heading when it appears, so keyboard and screen reader users
 /// start the step at its top.
-fn focus_on_show(node: NodeRef<leptos::html::H2>) {
+pub(crate) fn focus_on_show(node: NodeRef<leptos::html::H2>) {
     crate::load::effect(move || {
         if let Some(element) = node.get() {
             let _ = element.focus();
