@@ -12,7 +12,7 @@ use wxcc_core::api_error::ApiError;
 use wxcc_core::model::ListPage;
 use wxcc_core::provision::directory::{DirectoryUser, NamedRecord};
 use wxcc_core::provision::settings::{Field, FieldValue, UserSettings};
-use wxcc_core::provision::single_edit::{self, EditChange};
+use wxcc_core::provision::single_edit::{self, EditChange, ReadBack, Settled};
 
 use crate::api::{self, Call, Priority};
 use crate::ctx::{Ctx, use_ctx};
@@ -296,18 +296,24 @@ async fn load_choices(ctx: Ctx) -> Result<Choices, ApiError> {
     Ok(all)
 }
 
-/// The user as it now stands, asked of the API (not a kept answer).
-async fn read_back(ctx: Ctx, org: &str, id: &str) -> Option<DirectoryUser> {
+/// The record `id` of the list `api` (`v2/user`, `v2/team`) as it now stands, asked of the API
+/// (never a kept answer): what every edit checks before it writes and reads back after.
+pub(super) async fn read_record(ctx: Ctx, org: &str, api: &str, id: &str) -> Option<Value> {
     let q = wxcc_core::list_query::ListQuery {
         filter: Some(wxcc_core::rsql::Filter::eq("id", id.to_string()).to_rsql()),
         page_size: 1,
         ..Default::default()
     };
-    let path = format!("/organization/{org}/v2/user?{}", q.to_query_string());
+    let path = format!("/organization/{org}/{api}?{}", q.to_query_string());
     let answer = api::get_with(ctx, &path, Call::default().refreshed())
         .await
         .ok()?;
-    DirectoryUser::from_value(answer.json["data"].get(0)?)
+    answer.json["data"].get(0).cloned()
+}
+
+/// The user as it now stands.
+async fn read_back(ctx: Ctx, org: &str, id: &str) -> Option<DirectoryUser> {
+    DirectoryUser::from_value(&read_record(ctx, org, "v2/user", id).await?)
 }
 
 async fn save_edit(ctx: Ctx, before: DirectoryUser, list: Vec<EditChange>) -> Stage {
@@ -326,10 +332,12 @@ async fn save_edit(ctx: Ctx, before: DirectoryUser, list: Vec<EditChange>) -> St
     let path = format!("/organization/{org}/user/{}", before.id);
     let answer = api::write(ctx, "PATCH", &path, body, Priority::Foreground).await;
     let now = read_back(ctx, &org, &before.id).await;
-    let holds = |now: &DirectoryUser| {
-        list.iter()
-            .all(|c| now.settings.get(c.field).same_as(&c.after))
-    };
+    let read = now.as_ref().map(|n| ReadBack {
+        holds: list
+            .iter()
+            .all(|c| n.settings.get(c.field).same_as(&c.after)),
+        moved: single_edit::moved_since(before.version, n.version),
+    });
     let status = match &answer {
         Ok(a) => a.status,
         Err(_) => 0,
@@ -338,63 +346,54 @@ async fn save_edit(ctx: Ctx, before: DirectoryUser, list: Vec<EditChange>) -> St
         Ok(a) => format!("HTTP {}{}", a.status, reason(&a.body)),
         Err(error) => error.title(),
     };
-    if (200..300).contains(&status)
-        || (status == 0 || status >= 500)
-            && now
-                .as_ref()
-                .is_some_and(|n| holds(n) && single_edit::moved_since(before.version, n.version))
-    {
-        let Some(now) = now else {
-            return Stage::Saved(
-                "Saved. The user could not be read back: reload to see it.".into(),
-            );
-        };
-        let journal = single_edit::journal_of(&before, &list, &now);
-        let kept = crate::browser::storage::set(super::provision::JOURNAL_KEY, &journal.to_json());
-        let undo = match kept {
-            Ok(()) => "Its previous values are the Provision page's last run: \"Undo the last run\" there reverts it.".to_string(),
-            Err(problem) => format!("Its previous values could not be kept ({problem}); note them before leaving."),
-        };
-        let unknown = if (200..300).contains(&status) {
-            String::new()
-        } else {
+    let settled = single_edit::settle(status, read);
+    match (settled, now) {
+        (Settled::Saved | Settled::SavedDespiteAnswer, None) => {
+            Stage::Saved("Saved. The user could not be read back: reload to see it.".into())
+        }
+        (Settled::Saved | Settled::SavedDespiteAnswer, Some(now)) => {
+            let journal = single_edit::journal_of(&before, &list, &now);
+            let kept =
+                crate::browser::storage::set(super::provision::JOURNAL_KEY, &journal.to_json());
+            let undo = match kept {
+                Ok(()) => "Its previous values are the Provision page's last run: \"Undo the last run\" there reverts it.".to_string(),
+                Err(problem) => format!("Its previous values could not be kept ({problem}); note them before leaving."),
+            };
+            let unknown = if settled == Settled::Saved {
+                String::new()
+            } else {
+                format!(
+                    "The API answered {what}, but reading the user back shows the change in place. "
+                )
+            };
+            Stage::Saved(format!(
+                "{unknown}Saved {}; the user is now at version {}. {undo}",
+                single_edit::save_label(list.len())
+                    .trim_start_matches("Save ")
+                    .to_owned(),
+                now.version
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| "—".into())
+            ))
+        }
+        (Settled::Unknown, _) => failed(
             format!(
-                "The API answered {what}, but reading the user back shows the change in place. "
-            )
-        };
-        return Stage::Saved(format!(
-            "{unknown}Saved {}; the user is now at version {}. {undo}",
-            single_edit::save_label(list.len())
-                .trim_start_matches("Save ")
-                .to_owned(),
-            now.version
-                .map(|v| v.to_string())
-                .unwrap_or_else(|| "—".into())
-        ));
-    }
-    if status == 0 || status >= 500 {
-        return match now {
-            None => failed(
-                format!(
-                    "The API answered {what} and the user could not be read back: the outcome is unknown. Reload the user to see whether the change is in place."
-                ),
-                false,
+                "The API answered {what} and the user could not be read back: the outcome is unknown. Reload the user to see whether the change is in place."
             ),
-            Some(_) => failed(
-                format!(
-                    "The API answered {what}; reading the user back shows the change was not saved. Try again later."
-                ),
-                false,
+            false,
+        ),
+        (Settled::NotSaved, _) => failed(
+            format!(
+                "The API answered {what}; reading the user back shows the change was not saved. Try again later."
             ),
-        };
-    }
-    match now {
-        Some(now) if single_edit::moved_since(before.version, now.version) => stale(
+            false,
+        ),
+        (Settled::Stale, Some(now)) => stale(
             &before,
             &now,
             &format!("The API refused the write ({what}); nothing was written"),
         ),
-        _ => failed(
+        (Settled::Stale | Settled::Refused, _) => failed(
             format!(
                 "The API refused the edit ({what}). Nothing was written; change the values and try again."
             ),

@@ -6,9 +6,9 @@
 
 use leptos::prelude::*;
 use serde_json::Value;
-use wxcc_core::provision::single_edit;
+use wxcc_core::provision::single_edit::{self, ReadBack, Settled};
 
-use crate::api::{self, Call, Priority};
+use crate::api::{self, Priority};
 use crate::ctx::{Ctx, use_ctx};
 
 /// A rename to review or save: from the team as read (`base`).
@@ -136,18 +136,9 @@ pub fn TeamEdit(record: Signal<Option<Value>>, reload: RwSignal<u32>) -> impl In
     }
 }
 
-/// The team as it now stands, asked of the API.
+/// The team as it now stands.
 async fn read_back(ctx: Ctx, org: &str, id: &str) -> Option<Value> {
-    let q = wxcc_core::list_query::ListQuery {
-        filter: Some(wxcc_core::rsql::Filter::eq("id", id.to_string()).to_rsql()),
-        page_size: 1,
-        ..Default::default()
-    };
-    let path = format!("/organization/{org}/v2/team?{}", q.to_query_string());
-    let answer = api::get_with(ctx, &path, Call::default().refreshed())
-        .await
-        .ok()?;
-    answer.json["data"].get(0).cloned()
+    super::edit::read_record(ctx, org, "v2/team", id).await
 }
 
 fn failed(message: String, stale: bool) -> Stage {
@@ -212,66 +203,65 @@ async fn save_rename(ctx: Ctx, rename: Rename) -> Stage {
         Ok(a) => format!("HTTP {}{}", a.status, super::edit::reason(&a.body)),
         Err(error) => error.title(),
     };
-    let holds = now.as_ref().is_some_and(|n| name(n) == rename.to);
-    let moved = now
-        .as_ref()
-        .is_some_and(|n| single_edit::moved_since(version(&rename.base), version(n)));
-    let unknown = status == 0 || status >= 500;
-    if (200..300).contains(&status) || unknown && holds && moved {
-        let prefix = if unknown {
-            format!(
-                "The API answered {what}, but reading the team back shows the change in place. "
+    let read = now.as_ref().map(|n| ReadBack {
+        holds: name(n) == rename.to,
+        moved: single_edit::moved_since(version(&rename.base), version(n)),
+    });
+    let settled = single_edit::settle(status, read);
+    match settled {
+        Settled::Saved | Settled::SavedDespiteAnswer => {
+            let prefix = if settled == Settled::Saved {
+                String::new()
+            } else {
+                format!(
+                    "The API answered {what}, but reading the team back shows the change in place. "
+                )
+            };
+            let undo = (!rename.undo)
+                .then_some(())
+                .and(now.clone())
+                .map(|base| Rename {
+                    from: rename.to.clone(),
+                    to: rename.from.clone(),
+                    base,
+                    undo: true,
+                });
+            let done = if rename.undo {
+                "Undone"
+            } else {
+                "Saved 1 change"
+            };
+            Stage::Saved(
+                format!(
+                    "{prefix}{done}: the team is named \"{}\" now.",
+                    now.as_ref().map(name).unwrap_or_else(|| rename.to.clone())
+                ),
+                undo,
             )
-        } else {
-            String::new()
-        };
-        let undo = (!rename.undo)
-            .then_some(())
-            .and(now.clone())
-            .map(|base| Rename {
-                from: rename.to.clone(),
-                to: rename.from.clone(),
-                base,
-                undo: true,
-            });
-        let done = if rename.undo {
-            "Undone"
-        } else {
-            "Saved 1 change"
-        };
-        return Stage::Saved(
+        }
+        Settled::Unknown => failed(
             format!(
-                "{prefix}{done}: the team is named \"{}\" now.",
-                now.as_ref().map(name).unwrap_or_else(|| rename.to.clone())
+                "The API answered {what} and the team could not be read back: the outcome is unknown. Reload the team to see."
             ),
-            undo,
-        );
-    }
-    if unknown {
-        return failed(
-            match now {
-                None => format!(
-                    "The API answered {what} and the team could not be read back: the outcome is unknown. Reload the team to see."
-                ),
-                Some(_) => format!(
-                    "The API answered {what}; reading the team back shows the change was not saved. Try again later."
-                ),
-            },
             false,
-        );
-    }
-    if moved {
-        return failed(
+        ),
+        Settled::NotSaved => failed(
+            format!(
+                "The API answered {what}; reading the team back shows the change was not saved. Try again later."
+            ),
+            false,
+        ),
+        Settled::Stale => failed(
             format!(
                 "This team changed since you opened Edit, so the API refused the write ({what}). Nothing was written. Reload the team and edit the current values."
             ),
             true,
-        );
-    }
-    failed(
-        format!(
-            "The API refused the edit ({what}). Nothing was written; change the name and try again."
         ),
-        false,
-    )
+        Settled::Refused => failed(
+            format!(
+                "The API refused the edit ({what}). Nothing was written; change the name and try again."
+            ),
+            false,
+        ),
+    }
 }

@@ -101,8 +101,73 @@ pub fn moved_since(read: Option<u64>, now: Option<u64>) -> bool {
     matches!((read, now), (Some(a), Some(b)) if a != b)
 }
 
+/// What the record read back after a write shows, next to the edit it was meant to carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadBack {
+    /// Every changed field now holds the value the edit asked for.
+    pub holds: bool,
+    /// Its version moved past the one the edit started from.
+    pub moved: bool,
+}
+
+/// How a single edit ended, from the write's status (0: no answer) and the read-back (`None`:
+/// the record could not be read).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Settled {
+    /// A 2xx.
+    Saved,
+    /// No answer or a 5xx, but the record read back holds the edit on a new version.
+    SavedDespiteAnswer,
+    /// No answer or a 5xx, and the record read back does not hold the edit.
+    NotSaved,
+    /// No answer or a 5xx, and the record could not be read back.
+    Unknown,
+    /// A refusal, and the record moved since the edit started: someone else wrote it.
+    Stale,
+    /// A refusal of the edit itself.
+    Refused,
+}
+
+/// One rule for every single edit: a write whose outcome is unknown is decided by the read-back,
+/// never by retrying it.
+pub fn settle(status: u16, read_back: Option<ReadBack>) -> Settled {
+    let unknown = status == 0 || status >= 500;
+    match read_back {
+        _ if (200..300).contains(&status) => Settled::Saved,
+        Some(ReadBack {
+            holds: true,
+            moved: true,
+        }) if unknown => Settled::SavedDespiteAnswer,
+        Some(_) if unknown => Settled::NotSaved,
+        None if unknown => Settled::Unknown,
+        Some(ReadBack { moved: true, .. }) => Settled::Stale,
+        _ => Settled::Refused,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_write_is_settled_by_its_status_and_the_read_back() {
+        use super::{ReadBack, Settled, settle};
+        let rb = |holds, moved| Some(ReadBack { holds, moved });
+        assert_eq!(settle(200, None), Settled::Saved);
+        assert_eq!(settle(204, rb(false, false)), Settled::Saved);
+        for no_answer in [0, 500, 503] {
+            assert_eq!(
+                settle(no_answer, rb(true, true)),
+                Settled::SavedDespiteAnswer
+            );
+            assert_eq!(settle(no_answer, rb(true, false)), Settled::NotSaved);
+            assert_eq!(settle(no_answer, rb(false, true)), Settled::NotSaved);
+            assert_eq!(settle(no_answer, None), Settled::Unknown);
+        }
+        assert_eq!(settle(400, rb(false, true)), Settled::Stale);
+        assert_eq!(settle(409, rb(true, true)), Settled::Stale);
+        assert_eq!(settle(400, rb(false, false)), Settled::Refused);
+        assert_eq!(settle(400, None), Settled::Refused);
+    }
+
     use super::*;
 
     fn user(profile: &str, version: u64) -> DirectoryUser {
