@@ -2,7 +2,7 @@
 // request, a list or count visited again within 30 s costs nothing and Refresh asks again, one 429
 // pauses every tab with one countdown, and three tabs under a low configured limit keep to it.
 import type { BrowserContext, Page } from '@playwright/test';
-import { test, expect, signIn, faults, resetFaults, overviewLoaded, sandbox, apiSession, listAll } from './fixtures';
+import { test, expect, signIn, faults, resetFaults, overviewLoaded, sandbox, apiSession, listAll, changeConfig } from './fixtures';
 
 test.beforeEach(async ({ request }) => resetFaults(request));
 
@@ -33,12 +33,8 @@ async function openTab(context: BrowserContext, path = '/'): Promise<Page> {
 }
 
 /** config.json with these fields added, for every tab of `context`. */
-async function withConfig(context: BrowserContext, fields: Record<string, unknown>) {
-  await context.route('**/config.json', async (route) => {
-    const response = await route.fetch();
-    await route.fulfill({ response, json: { ...(await response.json()), ...fields } });
-  });
-}
+const withConfig = (context: BrowserContext, fields: Record<string, unknown>) =>
+  changeConfig(context, (config) => Object.assign(config, fields));
 
 test('two tabs opening the same list at once make one request', async ({ page, context }) => {
   await signIn(page);

@@ -2,7 +2,7 @@
 // changes", the PATCH read back through the sandbox's API; a record changed since refused and offered
 // for reload; the edit undone from the Provision page's last run; no Edit without cjp:config_write.
 import type { APIRequestContext, Page } from '@playwright/test';
-import { test, expect, sandbox, signIn, faults, resetFaults, apiSession, listAll as list, type ApiSession as Session } from './fixtures';
+import { test, expect, sandbox, signIn, faults, resetFaults, apiSession, listAll as list, type ApiSession as Session, withoutScope } from './fixtures';
 
 type User = { id: string; email: string; agentProfileId: string; contactCenterEnabled: boolean; version: number };
 type Named = { id: string; name: string };
@@ -136,12 +136,7 @@ test("an edit is undone from the Provision page's last run", async ({ page, requ
 });
 
 test('without cjp:config_write a user has no Edit button', async ({ page, request }) => {
-  await page.route('**/config.json', async (route) => {
-    const response = await route.fetch();
-    const config = await response.json();
-    config.scopes = config.scopes.filter((scope: string) => scope !== 'cjp:config_write');
-    await route.fulfill({ response, json: config });
-  });
+  await withoutScope(page, 'cjp:config_write');
   await signIn(page);
   const s = await apiSession(page);
   const user = (await list<User>(request, s, 'v2/user'))[5];

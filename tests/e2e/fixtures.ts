@@ -2,7 +2,7 @@
 // error in the page. The browser's own "Failed to load resource: … status of 4xx/5xx" and
 // "… net::ERR_…" lines are not app errors (the error paths under test produce them on purpose, e.g.
 // an unreachable proxy), so only they are let through.
-import { test as base, expect, type Page, type APIRequestContext } from '@playwright/test';
+import { test as base, expect, type Page, type APIRequestContext, type BrowserContext } from '@playwright/test';
 
 export const test = base.extend<{ consoleErrors: string[] }>({
   consoleErrors: [
@@ -96,3 +96,19 @@ export async function listAll<T>(request: APIRequestContext, s: ApiSession, api:
   expect(body.meta.totalPages, `${api} fits one page`).toBe(1);
   return body.data as T[];
 }
+
+/** The deployed config.json as `change` leaves it, for `target` (one tab, or every tab of a context). */
+export async function changeConfig(target: Page | BrowserContext, change: (config: Record<string, any>) => void) {
+  await target.route('**/config.json', async (route) => {
+    const response = await route.fetch();
+    const config = await response.json();
+    change(config);
+    await route.fulfill({ response, json: config });
+  });
+}
+
+/** config.json without the scope `scope`, for `page`. */
+export const withoutScope = (page: Page, scope: string) =>
+  changeConfig(page, (config) => {
+    config.scopes = config.scopes.filter((s: string) => s !== scope);
+  });

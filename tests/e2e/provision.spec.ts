@@ -2,7 +2,7 @@
 // PATCH user/bulk and verified by reading the users back through the sandbox's API; bad rows with their
 // lines; a partial bulk failure; cancel; undo, skipping a user changed since; the scope and role checks.
 import type { APIRequestContext, Page } from '@playwright/test';
-import { test, expect, sandbox, signIn, faults, resetFaults, apiSession, listAll as list, type ApiSession as Session } from './fixtures';
+import { test, expect, sandbox, signIn, faults, resetFaults, apiSession, listAll as list, type ApiSession as Session, withoutScope } from './fixtures';
 
 type User = {
   id: string;
@@ -318,12 +318,7 @@ test('undo skips a user changed since the run, with the reason, and leaves that 
 });
 
 test('without cjp:config_write the page is not in the navigation and names the scope it needs', async ({ page }) => {
-  await page.route('**/config.json', async (route) => {
-    const response = await route.fetch();
-    const config = await response.json();
-    config.scopes = config.scopes.filter((scope: string) => scope !== 'cjp:config_write');
-    await route.fulfill({ response, json: config });
-  });
+  await withoutScope(page, 'cjp:config_write');
   await signIn(page);
   const nav = page.getByRole('navigation', { name: 'Main' });
   await expect(nav.getByRole('link', { name: 'Users' })).toBeVisible();

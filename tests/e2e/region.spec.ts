@@ -1,18 +1,15 @@
 // The region switcher, with a config that names a region as real deployments do. The app then
 // calls the real regional hosts (https://api.wxcc-<region>.cisco.com); the test answers those
 // calls from the sandbox, and lifts the deployed CSP, which allows only the sandbox's host.
-import { test, expect, sandbox, signIn, resetFaults } from './fixtures';
+import { test, expect, sandbox, signIn, resetFaults, changeConfig } from './fixtures';
 
 test.use({ bypassCSP: true });
 
 test('the region switcher sends the calls to the chosen region and is remembered on reload', async ({ page, request }) => {
   await resetFaults(request);
-  await page.route('**/config.json', async (route) => {
-    const response = await route.fetch();
-    const config = await response.json();
+  await changeConfig(page, (config) => {
     delete config.api_base_url;
     config.region = 'us1';
-    await route.fulfill({ response, json: config });
   });
   const hosts: string[] = [];
   await page.route(/^https:\/\/api\.wxcc-[a-z0-9]+\.cisco\.com\//, async (route) => {

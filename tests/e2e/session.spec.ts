@@ -1,6 +1,6 @@
 // Keeping the session alive and calling the APIs: refresh (proactive, reactive, single flight),
 // rate limits, server errors, scopes and roles.
-import { test, expect, signIn, faults, resetFaults, overviewLoaded, forgetKeptAnswers } from './fixtures';
+import { test, expect, signIn, faults, resetFaults, overviewLoaded, forgetKeptAnswers, changeConfig } from './fixtures';
 
 test.beforeEach(async ({ request }) => resetFaults(request));
 
@@ -100,11 +100,8 @@ test('a 5xx shows its status and trackingId, and Retry recovers', async ({ page,
 });
 
 test('a view whose scope was not granted is shown locked with the scope it needs', async ({ page }) => {
-  await page.route('**/config.json', async (route) => {
-    const response = await route.fetch();
-    const config = await response.json();
+  await changeConfig(page, (config) => {
     config.scopes = ['spark:people_read'];
-    await route.fulfill({ response, json: config });
   });
   await signIn(page);
   await expect(page.getByTestId('tile-Users').getByTestId('scope-locked')).toContainText('cjp:config_read');
